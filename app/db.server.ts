@@ -1,0 +1,35 @@
+import { PrismaClient } from "@prisma/client";
+import { openAdapter } from "./db/adapter.server";
+import type { DatabaseTarget } from "./db/config.server";
+
+export interface Database {
+  prisma: PrismaClient;
+  close: () => Promise<void>;
+}
+
+/** A Prisma client on PGlite or PostgreSQL, as configured (or for an explicit target in tests). */
+export function connectDatabase(purpose: string, target?: DatabaseTarget): Database {
+  const adapter = openAdapter(purpose, target);
+  const prisma = new PrismaClient({ adapter: adapter.factory });
+  return {
+    prisma,
+    close: async () => {
+      await prisma.$disconnect();
+      await adapter.close();
+    },
+  };
+}
+
+declare global {
+  // One client per process: the Remix build (loaded by Vite) and the workers (loaded by tsx)
+  // are separate module graphs, and PGlite cannot open its folder twice.
+  var affinityDatabase: Database | undefined;
+}
+
+export function processDatabase(): Database {
+  globalThis.affinityDatabase ??= connectDatabase(process.argv.slice(1, 3).join(" ") || "affinity");
+  return globalThis.affinityDatabase;
+}
+
+const prisma = processDatabase().prisma;
+export default prisma;

@@ -1,0 +1,82 @@
+import { once } from "node:events";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+import { createRequestHandler } from "@remix-run/express";
+import type { ServerBuild } from "@remix-run/node";
+import express from "express";
+import { demoModeStatus } from "./app/demo.server";
+
+export interface ServerOptions {
+  host: string;
+  port: number;
+  /** Vite middleware with on-the-fly compilation; otherwise the `npm run build` output. */
+  dev: boolean;
+}
+
+export interface RunningServer {
+  url: string;
+  close: () => Promise<void>;
+}
+
+/** Where to listen: HOST and PORT, defaulting to localhost:3000. */
+export function serverOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): ServerOptions {
+  // Older Shopify CLIs put the app's URL in HOST; that is the app URL, not a bind address.
+  if (env.HOST?.startsWith("http")) {
+    env.SHOPIFY_APP_URL ||= env.HOST;
+    delete env.HOST;
+  }
+  const port = Number(env.PORT || 3000);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be a port number, got "${env.PORT}"`);
+  return { host: env.HOST?.trim() || "localhost", port, dev: env.NODE_ENV !== "production" };
+}
+
+export async function startServer(options: ServerOptions): Promise<RunningServer> {
+  process.env.HOST = options.host;
+  const app = express();
+  app.disable("x-powered-by");
+  const server = http.createServer(app);
+
+  // Refused demo mode answers every request with the reason, before Remix sees it.
+  app.use((_req, res, next) => {
+    const demo = demoModeStatus();
+    if (demo.refusal) res.status(403).type("text/plain").send(demo.refusal + "\n");
+    else next();
+  });
+
+  let build: ServerBuild | (() => Promise<ServerBuild>);
+  let closeVite = async () => {};
+  if (options.dev) {
+    const vite = await import("vite");
+    const viteServer = await vite.createServer({ server: { middlewareMode: true, hmr: { server } }, appType: "custom" });
+    app.use(viteServer.middlewares);
+    build = () => viteServer.ssrLoadModule("virtual:remix/server-build") as Promise<ServerBuild>;
+    closeVite = () => viteServer.close();
+  } else {
+    const buildDir = path.resolve("build");
+    app.use("/assets", express.static(path.join(buildDir, "client/assets"), { immutable: true, maxAge: "1y" }));
+    app.use(express.static(path.join(buildDir, "client"), { maxAge: "1h" }));
+    build = (await import(pathToFileURL(path.join(buildDir, "server/index.js")).href)) as ServerBuild;
+  }
+  app.all("*", createRequestHandler({ build }));
+
+  server.listen(options.port, options.host);
+  await once(server, "listening");
+  const { port } = server.address() as AddressInfo;
+  const shownHost = options.host.includes(":") ? `[${options.host}]` : options.host;
+  return {
+    url: `http://${shownHost}:${port}`,
+    close: async () => {
+      await closeVite();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+const isMain = process.argv[1] && pathToFileURL(path.resolve(process.argv[1])).href === import.meta.url;
+if (isMain) {
+  const { startWebProcess } = await import("./workers/web");
+  await startWebProcess(serverOptionsFromEnv());
+}

@@ -1,0 +1,58 @@
+import { Prisma } from "@prisma/client";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { comparable, writeEveryModel } from "./fixtures/every-model";
+import { createTestDatabase, type TestDatabase } from "./helpers/databases";
+import { POSTGRES_ADMIN_URL, serviceAvailable } from "./helpers/services";
+
+const postgresUp = await serviceAvailable("PostgreSQL", POSTGRES_ADMIN_URL);
+
+describe.each([
+  ["pglite", true],
+  ["postgres", postgresUp],
+] as const)("migrations and every model on %s", (kind, available) => {
+  let database: TestDatabase;
+
+  beforeAll(async () => {
+    if (available) database = await createTestDatabase(kind);
+  });
+  afterAll(async () => {
+    await database?.destroy();
+  });
+
+  it.skipIf(!available)("applies the whole migration history", async () => {
+    const applied = await database.prisma.$queryRaw<{ migration_name: string; finished_at: Date | null }[]>`
+      SELECT migration_name, finished_at FROM _prisma_migrations ORDER BY migration_name`;
+    expect(applied.length).toBeGreaterThan(0);
+    expect(applied.every((migration) => migration.finished_at !== null)).toBe(true);
+  });
+
+  it.skipIf(!available)("round-trips a fully populated row of every model", async () => {
+    const written = await writeEveryModel(database.prisma);
+    expect(Object.keys(written).sort()).toEqual(Object.values(Prisma.ModelName).sort());
+
+    for (const [model, { where, data }] of Object.entries(written)) {
+      const delegate = (database.prisma as unknown as Record<string, { findUniqueOrThrow: (args: object) => Promise<object> }>)[
+        model.charAt(0).toLowerCase() + model.slice(1)
+      ];
+      const read = await delegate.findUniqueOrThrow({ where });
+      expect(comparable(read), model).toMatchObject(comparable(data) as object);
+    }
+  });
+
+  it.skipIf(!available)("keeps webhook deliveries unique by webhook id", async () => {
+    await expect(
+      database.prisma.webhookEvent.create({
+        data: { webhookId: "b54557e4-bdd9-4b37-8a5f-bf7d70bcd043", shopDomain: "demo.myshopify.com", topic: "orders/create", rawBody: "{}" },
+      }),
+    ).rejects.toMatchObject({ code: "P2002" });
+  });
+
+  it.skipIf(!available)("deletes everything a shop owns with the shop", async () => {
+    await database.prisma.shop.delete({ where: { id: "shop1" } });
+    expect(await database.prisma.product.count()).toBe(0);
+    expect(await database.prisma.interaction.count()).toBe(0);
+    expect(await database.prisma.recommendationList.count()).toBe(0);
+    // The record that a privacy request was received outlives the shop.
+    expect(await database.prisma.privacyRequest.count()).toBe(1);
+  });
+});

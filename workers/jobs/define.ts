@@ -1,0 +1,30 @@
+import type { Prisma, PrismaClient } from "@prisma/client";
+import type { z } from "zod";
+
+export interface JobContext {
+  db: PrismaClient;
+  runId: string;
+  /** 1 on the first try. */
+  attempt: number;
+  /** Where an earlier attempt got to, as saved with `checkpoint`. */
+  savedCheckpoint: unknown;
+  progress(fraction: number, message?: string): Promise<void>;
+  checkpoint(value: Prisma.InputJsonValue): Promise<void>;
+}
+
+/**
+ * A job: a name, a payload schema and a short handler that calls domain code in app/models.
+ * The same definition runs on BullMQ (REDIS_URL set) or in-process (unset).
+ */
+export interface JobDefinition<Schema extends z.ZodType = z.ZodType> {
+  name: string;
+  schema: Schema;
+  /** Runs with the same key never wait in the queue twice (e.g. one training per shop). */
+  dedupeKey?: (payload: z.infer<Schema>) => string;
+  shopId?: (payload: z.infer<Schema>) => string;
+  handler: (payload: z.infer<Schema>, context: JobContext) => Promise<Prisma.InputJsonValue | void>;
+}
+
+export function defineJob<Schema extends z.ZodType>(definition: JobDefinition<Schema>): JobDefinition<Schema> {
+  return definition;
+}

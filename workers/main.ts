@@ -1,0 +1,24 @@
+import "dotenv/config";
+import { databaseTarget } from "../app/db/config.server";
+import { allJobs, onTerminate, processJobQueue, shutdownProcess } from "./runtime";
+
+// `npm run worker`: consumes jobs from Redis. Run as many as the load needs.
+if (!process.env.REDIS_URL) {
+  console.error(
+    "npm run worker consumes jobs from Redis: set REDIS_URL (e.g. redis://127.0.0.1:6379). " +
+      "Without Redis, jobs run inside the web process (npm start, npm run demo).",
+  );
+  process.exit(1);
+}
+if (databaseTarget().kind === "pglite") {
+  console.error(
+    "npm run worker needs a database it can share with the web process: set DATABASE_URL to a " +
+      "PostgreSQL server. The embedded database serves one process at a time.",
+  );
+  process.exit(1);
+}
+
+const queue = processJobQueue();
+await queue.startWorkers(allJobs);
+console.log(`[affinity] worker consuming ${allJobs.map((job) => job.name).join(", ")} from Redis`);
+onTerminate(shutdownProcess);

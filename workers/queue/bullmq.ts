@@ -1,0 +1,87 @@
+import type { PrismaClient } from "@prisma/client";
+import { Queue, Worker } from "bullmq";
+import { Redis } from "ioredis";
+import type { JobDefinition } from "../jobs/define";
+import { recordJobRun } from "./enqueue";
+import { runJobAttempt } from "./run-job";
+import { JOB_SETTINGS, QUEUE_PREFIX } from "./settings";
+import type { JobQueue } from "./types";
+
+interface QueuedJob {
+  runId: string;
+  payload: unknown;
+}
+
+/** Jobs on Redis through BullMQ: at-least-once, retried with backoff, shared by any number of workers. */
+export class BullMqJobQueue implements JobQueue {
+  readonly kind = "bullmq" as const;
+  private readonly connection: Redis;
+  private readonly queues = new Map<string, Queue<QueuedJob>>();
+  private readonly workers: Worker<QueuedJob>[] = [];
+
+  constructor(
+    private readonly db: PrismaClient,
+    redisUrl: string,
+    private readonly options: { prefix?: string; attempts?: number; backoffMs?: number } = {},
+  ) {
+    // BullMQ workers block on Redis, so ioredis must not give up on a slow command.
+    this.connection = new Redis(redisUrl, { maxRetriesPerRequest: null });
+  }
+
+  private queueFor(name: string): Queue<QueuedJob> {
+    let queue = this.queues.get(name);
+    if (!queue) {
+      queue = new Queue<QueuedJob>(name, { connection: this.connection, prefix: this.prefix });
+      this.queues.set(name, queue);
+    }
+    return queue;
+  }
+
+  private get prefix() {
+    return this.options.prefix ?? QUEUE_PREFIX;
+  }
+
+  async enqueue(definition: JobDefinition, payload: unknown) {
+    const { run, created } = await recordJobRun(this.db, definition, payload);
+    if (created) {
+      await this.queueFor(definition.name).add(
+        definition.name,
+        { runId: run.id, payload: run.payload },
+        {
+          jobId: run.id,
+          attempts: this.options.attempts ?? JOB_SETTINGS.attempts,
+          backoff: { type: "exponential", delay: this.options.backoffMs ?? JOB_SETTINGS.backoffMs },
+          removeOnComplete: JOB_SETTINGS.keepCompleted,
+          removeOnFail: JOB_SETTINGS.keepFailed,
+        },
+      );
+    }
+    return run;
+  }
+
+  async startWorkers(definitions: JobDefinition[]) {
+    for (const definition of definitions) {
+      const worker = new Worker<QueuedJob>(
+        definition.name,
+        async (job) => {
+          const attempts = job.opts.attempts ?? 1;
+          const willRetry = job.attemptsMade + 1 < attempts;
+          return runJobAttempt(this.db, definition, job.data.runId, job.data.payload, willRetry);
+        },
+        { connection: this.connection.duplicate(), prefix: this.prefix, concurrency: JOB_SETTINGS.concurrency },
+      );
+      worker.on("failed", (job, error) =>
+        console.error(`[jobs] ${definition.name} ${job?.id ?? "?"} failed:`, error.message),
+      );
+      this.workers.push(worker);
+    }
+    await Promise.all(this.workers.map((worker) => worker.waitUntilReady()));
+  }
+
+  async close() {
+    // Worker.close() waits for the jobs in hand to finish before it resolves.
+    await Promise.all(this.workers.map((worker) => worker.close()));
+    await Promise.all([...this.queues.values()].map((queue) => queue.close()));
+    this.connection.disconnect();
+  }
+}

@@ -1,0 +1,46 @@
+import type { PrismaClient } from "@prisma/client";
+import { failJobRun, finishJobRun, reportJobProgress, saveJobCheckpoint, startJobRun } from "../../app/models/job-runs.server";
+import type { JobDefinition } from "../jobs/define";
+
+export class InvalidPayloadError extends Error {}
+
+/** Parses a payload against the job's schema, with a message that names the bad fields. */
+export function parsePayload<D extends JobDefinition>(definition: D, payload: unknown) {
+  const parsed = definition.schema.safeParse(payload);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join(".") || "(payload)"}: ${issue.message}`);
+    throw new InvalidPayloadError(`Invalid payload for job "${definition.name}": ${problems.join("; ")}`);
+  }
+  return parsed.data;
+}
+
+/**
+ * Runs one attempt of a recorded job and keeps its JobRun row true. Throws when the attempt
+ * failed, so that the queue can retry; `willRetry` says whether another attempt follows.
+ */
+export async function runJobAttempt(
+  db: PrismaClient,
+  definition: JobDefinition,
+  runId: string,
+  payload: unknown,
+  willRetryOnFailure: boolean,
+): Promise<unknown> {
+  const run = await startJobRun(db, runId);
+  try {
+    const data = parsePayload(definition, payload);
+    const result = await definition.handler(data, {
+      db,
+      runId,
+      attempt: run.attempts,
+      savedCheckpoint: run.checkpoint,
+      progress: (fraction, message) => reportJobProgress(db, runId, fraction, message),
+      checkpoint: (value) => saveJobCheckpoint(db, runId, value),
+    });
+    await finishJobRun(db, runId, result ?? undefined);
+    return result;
+  } catch (error) {
+    const retry = willRetryOnFailure && !(error instanceof InvalidPayloadError);
+    await failJobRun(db, runId, error, retry);
+    throw error;
+  }
+}
