@@ -16,7 +16,10 @@ export interface ServerOptions {
 }
 
 export interface RunningServer {
+  /** The address as configured, for people (http://localhost:3000). */
   url: string;
+  /** The address actually bound, for programs (http://127.0.0.1:3000). */
+  origin: string;
   close: () => Promise<void>;
 }
 
@@ -63,10 +66,11 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
 
   server.listen(options.port, options.host);
   await once(server, "listening");
-  const { port } = server.address() as AddressInfo;
-  const shownHost = options.host.includes(":") ? `[${options.host}]` : options.host;
+  const { address, port } = server.address() as AddressInfo;
+  const bracket = (host: string) => (host.includes(":") ? `[${host}]` : host);
   return {
-    url: `http://${shownHost}:${port}`,
+    url: `http://${bracket(options.host)}:${port}`,
+    origin: `http://${bracket(address)}:${port}`,
     close: async () => {
       await closeVite();
       server.closeAllConnections();

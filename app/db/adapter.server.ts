@@ -21,7 +21,9 @@ export function openAdapter(purpose: string, target: DatabaseTarget = databaseTa
   const release = lockDataDir(target.dataDir, purpose);
   const pglite = new PGlite(target.dataDir);
   return {
-    factory: patchQueries(new PrismaPGlite(pglite), alignPgliteWithPg),
+    // The adapter was built against driver-adapter-utils 6.10; the interface it implements is
+    // unchanged in 6.19 apart from type declarations, which the database tests cover at run time.
+    factory: patchQueries(new PrismaPGlite(pglite) as unknown as SqlMigrationAwareDriverAdapterFactory, alignPgliteWithPg),
     close: async () => {
       await pglite.close();
       release();

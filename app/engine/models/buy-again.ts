@@ -1,0 +1,117 @@
+import type { Dataset } from "../dataset";
+import type { FitOptions, Recommendation, RecommendRequest, Recommender } from "../types";
+import { HistoryIndex, historyFromDataset, type UserHistory } from "./history";
+
+const DAY_MS = 86_400_000;
+
+/**
+ * "Buy it again": a shopper's own purchases of products that people do rebuy (coffee beans,
+ * socks), ranked by how due the next purchase is.
+ *
+ * A product's repurchase interval is the median gap between repeat purchases across all
+ * shoppers. A shopper's item scores higher the more often they bought it and the closer the
+ * time since their last purchase is to that interval:
+ *
+ *   score = log(1 + times bought) · exp(-|days since last / interval - 1|)
+ *
+ * Parameters (defaults):
+ * - minRepeatShare (0.05): products fewer of whose buyers bought twice are not offered again
+ *   (nobody restocks a tent).
+ * - now: the time "due" is measured from (default: the dataset's latest event).
+ */
+export interface BuyAgainParams {
+  minRepeatShare?: number;
+  now?: number;
+}
+
+interface BuyAgainState {
+  params: { minRepeatShare: number };
+  now: number;
+  itemIds: string[];
+  /** Median days between repeat purchases per item; 0 when the item is not rebought enough. */
+  intervalDays: number[];
+  /** Per user: [item index, times bought, last purchase time]. */
+  purchases: [number, number, number][][];
+  history: UserHistory;
+}
+
+export class BuyAgainModel implements Recommender {
+  static readonly modelName = "buy-again";
+  static readonly modelVersion = 1;
+  readonly name = BuyAgainModel.modelName;
+  readonly version = BuyAgainModel.modelVersion;
+  private readonly users: HistoryIndex;
+
+  private constructor(private readonly state: BuyAgainState) {
+    this.users = new HistoryIndex(state.history);
+  }
+
+  static fit(dataset: Dataset, params: BuyAgainParams = {}, options: FitOptions = {}): BuyAgainModel {
+    const minRepeatShare = params.minRepeatShare ?? 0.05;
+    const gaps: number[][] = dataset.items.map(() => []);
+    const buyers = new Float64Array(dataset.items.length);
+    const repeaters = new Float64Array(dataset.items.length);
+    for (const purchases of dataset.purchases) {
+      for (const [item, times] of purchases) {
+        buyers[item]++;
+        const distinctDays = [...new Set(times.map((time) => Math.floor(time / DAY_MS)))];
+        if (distinctDays.length > 1) repeaters[item]++;
+        for (let i = 1; i < distinctDays.length; i++) gaps[item].push(distinctDays[i] - distinctDays[i - 1]);
+      }
+    }
+    const intervalDays = gaps.map((itemGaps, item) => {
+      if (!itemGaps.length || repeaters[item] / buyers[item] < minRepeatShare) return 0;
+      const sorted = itemGaps.sort((a, b) => a - b);
+      return sorted[Math.floor(sorted.length / 2)];
+    });
+    options.onProgress?.(1, "buy again");
+    return new BuyAgainModel({
+      params: { minRepeatShare },
+      now: params.now ?? dataset.now,
+      itemIds: dataset.items.map((item) => item.id),
+      intervalDays,
+      purchases: dataset.purchases.map((purchases) =>
+        [...purchases].filter(([item]) => intervalDays[item] > 0).map(([item, times]) => [item, times.length, times[times.length - 1]]),
+      ),
+      history: historyFromDataset(dataset, 0),
+    });
+  }
+
+  static fromJSON(state: unknown): BuyAgainModel {
+    return new BuyAgainModel(state as BuyAgainState);
+  }
+
+  toJSON(): BuyAgainState {
+    return this.state;
+  }
+
+  /** Median days between repeat purchases of an item (0 when it is not a rebuy product). */
+  intervalDays(itemId: string): number {
+    const index = this.state.itemIds.indexOf(itemId);
+    return index < 0 ? 0 : this.state.intervalDays[index];
+  }
+
+  recommend(request: RecommendRequest): Recommendation[] {
+    const user = this.users.user(request.userId);
+    if (user === undefined) return [];
+    const exclude = new Set(request.exclude ?? []);
+    const now = this.state.now;
+    return this.state.purchases[user]
+      .filter(([item]) => !exclude.has(this.state.itemIds[item]))
+      .map(([item, count, last]) => {
+        const due = (now - last) / DAY_MS / this.state.intervalDays[item];
+        return { item, score: Math.log1p(count) * Math.exp(-Math.abs(due - 1)) };
+      })
+      .sort((a, b) => b.score - a.score || a.item - b.item)
+      .slice(0, request.k)
+      .map(({ item, score }) => ({
+        itemId: this.state.itemIds[item],
+        score: Math.round(score * 1e6) / 1e6,
+        reason: { kind: "buy_again", itemId: this.state.itemIds[item] },
+      }));
+  }
+
+  similar(): Recommendation[] {
+    return [];
+  }
+}

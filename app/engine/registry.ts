@@ -1,0 +1,48 @@
+import type { Dataset } from "./dataset";
+import { BuyAgainModel } from "./models/buy-again";
+import { CooccurrenceModel } from "./models/cooccurrence";
+import { PopularityModel } from "./models/popularity";
+import type { FitOptions, Recommender } from "./types";
+
+interface ModelClass {
+  modelName: string;
+  modelVersion: number;
+  fit(dataset: Dataset, params?: object, options?: FitOptions): Recommender;
+  fromJSON(state: unknown): Recommender;
+}
+
+const MODELS: ModelClass[] = [PopularityModel, CooccurrenceModel, BuyAgainModel];
+
+export const MODEL_NAMES = MODELS.map((model) => model.modelName);
+
+function modelClass(name: string): ModelClass {
+  const found = MODELS.find((model) => model.modelName === name);
+  if (!found) throw new Error(`Unknown model "${name}"; known models: ${MODEL_NAMES.join(", ")}`);
+  return found;
+}
+
+export function fitModel(name: string, dataset: Dataset, params: object = {}, options: FitOptions = {}): Recommender {
+  return modelClass(name).fit(dataset, params, options);
+}
+
+/** A model as bytes: a JSON header line with its name and version, then its state as JSON. */
+export function serializeModel(model: Recommender): Uint8Array {
+  const header = JSON.stringify({ name: model.name, version: model.version });
+  return new TextEncoder().encode(`${header}\n${JSON.stringify(model.toJSON())}`);
+}
+
+export function deserializeModel(bytes: Uint8Array): Recommender {
+  const text = new TextDecoder().decode(bytes);
+  const newline = text.indexOf("\n");
+  let header: { name?: unknown; version?: unknown };
+  try {
+    header = JSON.parse(newline < 0 ? text : text.slice(0, newline));
+  } catch {
+    throw new Error("Not a serialized model: the first line must be a JSON header with its name and version");
+  }
+  const model = modelClass(String(header.name));
+  if (header.version !== model.modelVersion) {
+    throw new Error(`Model "${model.modelName}" was saved as version ${String(header.version)}; this build reads version ${model.modelVersion}`);
+  }
+  return model.fromJSON(JSON.parse(text.slice(newline + 1)));
+}

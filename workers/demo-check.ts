@@ -1,0 +1,70 @@
+import type { PrismaClient } from "@prisma/client";
+
+interface ApiItem {
+  title: string;
+  price: number;
+  reason: string;
+}
+
+/**
+ * The headless half of `npm run demo -- --check`: asks the running server over HTTP for the
+ * admin, the storefront preview and every placement, prints what came back, and throws with
+ * the failing request on any problem.
+ */
+export async function runDemoCheck(db: PrismaClient, shopId: string, origin: string, log: (line: string) => void) {
+  const customer = await customerWithRepeatPurchases(db, shopId);
+  const product = await db.orderLine.groupBy({
+    by: ["productId"],
+    where: { shopId, productId: { not: null } },
+    _count: { _all: true },
+    orderBy: { _count: { productId: "desc" } },
+    take: 1,
+  });
+  const productId = product[0]?.productId;
+  if (!customer || !productId) throw new Error("the demo store has no orders to recommend from");
+  const productTitle = (await db.product.findUniqueOrThrow({ where: { id: productId } })).title;
+
+  const admin = await get(origin, "/app");
+  if (!admin.text.includes("Affinity")) throw new Error("GET /app did not render the admin home page");
+  log(`GET /app: ${admin.status}, ${admin.text.length.toLocaleString("en-US")} bytes`);
+
+  const placements = [
+    ["for_you", `customer=${customer.id}`, `for ${customer.name}`],
+    ["buy_again", `customer=${customer.id}`, `for ${customer.name}`],
+    ["bought_together", `product=${productId}`, `with ${productTitle}`],
+    ["related", `product=${productId}`, `for ${productTitle}`],
+    ["trending", "", "for everyone"],
+  ] as const;
+  for (const [placement, query, subject] of placements) {
+    const response = await get(origin, `/preview/recommendations?placement=${placement}&limit=5&${query}`);
+    const { items } = JSON.parse(response.text) as { items: ApiItem[] };
+    if (!items.length) throw new Error(`placement ${placement} ${subject} returned no products`);
+    log(`${placement} ${subject}:`);
+    for (const item of items) log(`    ${item.title} ($${item.price.toFixed(2)}): ${item.reason}`);
+  }
+
+  const page = await get(origin, `/preview?customer=${customer.id}&product=${productId}`);
+  for (const heading of ["Recommended for you", "Frequently bought together", "You may also like"]) {
+    if (!page.text.includes(heading)) throw new Error(`the storefront preview has no "${heading}" block`);
+  }
+  log(`GET /preview: ${page.status}, every block rendered`);
+}
+
+async function get(origin: string, pathAndQuery: string) {
+  const response = await fetch(origin + pathAndQuery, { signal: AbortSignal.timeout(120_000) });
+  const text = await response.text();
+  if (!response.ok) throw new Error(`GET ${pathAndQuery} answered ${response.status}: ${text.slice(0, 300)}`);
+  return { status: response.status, text };
+}
+
+async function customerWithRepeatPurchases(db: PrismaClient, shopId: string) {
+  const rows = await db.$queryRaw<{ customerId: string; name: string }[]>`
+    SELECT c.id AS "customerId", c."firstName" || ' ' || c."lastName" AS name
+    FROM "Interaction" i JOIN "Customer" c ON c.id = i."customerId"
+    WHERE i."shopId" = ${shopId} AND i.kind = 'PURCHASE'
+    GROUP BY c.id, c."firstName", c."lastName", i."productId"
+    HAVING COUNT(*) > 1
+    ORDER BY COUNT(*) DESC, c.id
+    LIMIT 1`;
+  return rows[0] ? { id: rows[0].customerId, name: rows[0].name } : null;
+}

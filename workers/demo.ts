@@ -1,0 +1,92 @@
+import { spawnSync } from "node:child_process";
+import path from "node:path";
+import type { PrismaClient } from "@prisma/client";
+import { processDatabase } from "../app/db.server";
+import { DEMO_SHOP_DOMAIN, demoModeStatus } from "../app/demo.server";
+import { ensureShop } from "../app/models/shops.server";
+import { importStoreSnapshot } from "../app/models/store-import.server";
+import { serverOptionsFromEnv } from "../server";
+import { generateDemoStore, summarizeDemoStore } from "./demo/generate";
+import { runDemoCheck } from "./demo-check";
+import { trainJob } from "./jobs/train";
+import { waitForJobRun } from "./queue";
+import { processJobQueue, shutdownProcess } from "./runtime";
+import { startWebProcess } from "./web";
+
+// npm run demo [-- --check] [-- --reset]: a realistic store, trained models and the admin in
+// demo mode on http://localhost:3000, with nothing to configure.
+const args = new Set(process.argv.slice(2));
+const unknown = [...args].filter((arg) => !["--check", "--reset"].includes(arg));
+if (unknown.length) fail(`unknown option ${unknown.join(" ")}; use --check (headless) and/or --reset (reload the store)`);
+
+process.env.AFFINITY_DEMO = "1";
+const options = { ...serverOptionsFromEnv(), dev: true };
+const demo = demoModeStatus({ ...process.env, HOST: options.host });
+if (demo.refusal) fail(demo.refusal);
+
+const started = Date.now();
+const elapsed = () => `${((Date.now() - started) / 1000).toFixed(1)} s`;
+const log = (message: string) => console.log(`[demo ${elapsed()}] ${message}`);
+
+log("applying database migrations");
+const migrate = spawnSync(process.execPath, [path.resolve("node_modules/prisma/build/index.js"), "migrate", "deploy"], {
+  encoding: "utf8",
+  env: process.env,
+});
+if (migrate.status !== 0) fail(`prisma migrate deploy failed:\n${migrate.stdout}\n${migrate.stderr}`);
+
+const { prisma } = processDatabase();
+let shop = await ensureShop(prisma, DEMO_SHOP_DOMAIN, { name: "Affinity Outfitters (demo)", currency: "USD" });
+if (args.has("--reset")) {
+  log("--reset: deleting the demo store");
+  await prisma.shop.delete({ where: { id: shop.id } });
+  shop = await ensureShop(prisma, DEMO_SHOP_DOMAIN, { name: "Affinity Outfitters (demo)", currency: "USD" });
+}
+
+if ((await prisma.order.count({ where: { shopId: shop.id } })) === 0) {
+  const store = generateDemoStore();
+  log(`generated ${describe(summarizeDemoStore(store))}; loading it`);
+  const counts = await importStoreSnapshot(prisma, shop.id, store, "DEMO", (fraction, message) =>
+    log(`  ${Math.round(fraction * 100)}% ${message}`),
+  );
+  log(`loaded ${describe(counts)}`);
+} else {
+  log("demo store already loaded (npm run demo -- --reset reloads it)");
+}
+
+if (!(await prisma.shop.findUniqueOrThrow({ where: { id: shop.id } })).activeModelVersionId || args.has("--reset")) {
+  log("training");
+  const run = await processJobQueue().enqueue(trainJob, { shopId: shop.id });
+  const finished = await waitForJobRun(prisma, run.id);
+  if (finished.status !== "SUCCEEDED") fail(`training failed: ${finished.error}`);
+  log(`trained: ${JSON.stringify(finished.result)}`);
+}
+
+const server = await startWebProcess(options);
+log(`admin:      ${server.url}/app`);
+log(`storefront: ${server.url}/preview`);
+log(`JSON:       ${server.url}/preview/recommendations?placement=trending`);
+
+if (args.has("--check")) {
+  try {
+    await runDemoCheck(prisma as PrismaClient, shop.id, server.origin, log);
+    log("check passed");
+  } catch (error) {
+    console.error(`[demo] check failed: ${(error as Error).message}`);
+    process.exitCode = 1;
+  }
+  await server.close();
+  await shutdownProcess();
+  process.exit();
+}
+
+function describe(counts: Record<string, number>) {
+  return Object.entries(counts)
+    .map(([name, count]) => `${count.toLocaleString("en-US")} ${name}`)
+    .join(", ");
+}
+
+function fail(message: string): never {
+  console.error(`[demo] ${message}`);
+  process.exit(1);
+}
