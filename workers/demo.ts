@@ -1,7 +1,5 @@
 import { spawnSync } from "node:child_process";
 import path from "node:path";
-import type { PrismaClient } from "@prisma/client";
-import { processDatabase } from "../app/db.server";
 import { DEMO_SHOP_DOMAIN, demoModeStatus } from "../app/demo.server";
 import { ensureShop } from "../app/models/shops.server";
 import { importStoreSnapshot } from "../app/models/store-import.server";
@@ -10,8 +8,6 @@ import { generateDemoStore, summarizeDemoStore } from "./demo/generate";
 import { runDemoCheck } from "./demo-check";
 import { trainJob } from "./jobs/train";
 import { waitForJobRun } from "./queue";
-import { processJobQueue, shutdownProcess } from "./runtime";
-import { startWebProcess } from "./web";
 
 // npm run demo [-- --check] [-- --reset]: a realistic store, trained models and the admin in
 // demo mode on http://localhost:3000, with nothing to configure.
@@ -21,6 +17,11 @@ if (unknown.length) fail(`unknown option ${unknown.join(" ")}; use --check (head
 
 process.env.AFFINITY_DEMO = "1";
 const options = { ...serverOptionsFromEnv(), dev: true };
+// Demo mode never talks to Shopify, but the app's Shopify configuration must still be complete.
+process.env.SHOPIFY_API_KEY ||= "affinity-demo";
+process.env.SHOPIFY_API_SECRET ||= "affinity-demo-secret";
+process.env.SHOPIFY_APP_URL ||= `http://localhost:${options.port}`;
+process.env.SCOPES ||= "read_products,read_inventory,read_orders,read_customers";
 const demo = demoModeStatus({ ...process.env, HOST: options.host });
 if (demo.refusal) fail(demo.refusal);
 
@@ -35,6 +36,10 @@ const migrate = spawnSync(process.execPath, [path.resolve("node_modules/prisma/b
 });
 if (migrate.status !== 0) fail(`prisma migrate deploy failed:\n${migrate.stdout}\n${migrate.stderr}`);
 
+// Opening the database takes the embedded database's lock, so it waits until migrations are done.
+const { processDatabase } = await import("../app/db.server");
+const { processJobQueue, shutdownProcess } = await import("./runtime");
+const { startWebProcess } = await import("./web");
 const { prisma } = processDatabase();
 let shop = await ensureShop(prisma, DEMO_SHOP_DOMAIN, { name: "Affinity Outfitters (demo)", currency: "USD" });
 if (args.has("--reset")) {
@@ -69,7 +74,7 @@ log(`JSON:       ${server.url}/preview/recommendations?placement=trending`);
 
 if (args.has("--check")) {
   try {
-    await runDemoCheck(prisma as PrismaClient, shop.id, server.origin, log);
+    await runDemoCheck(prisma, shop.id, server.origin, log);
     log("check passed");
   } catch (error) {
     console.error(`[demo] check failed: ${(error as Error).message}`);

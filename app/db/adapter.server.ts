@@ -20,16 +20,27 @@ export function openAdapter(purpose: string, target: DatabaseTarget = databaseTa
   }
   const release = lockDataDir(target.dataDir, purpose);
   const pglite = new PGlite(target.dataDir);
-  return {
-    // The adapter was built against driver-adapter-utils 6.10; the interface it implements is
-    // unchanged in 6.19 apart from type declarations, which the database tests cover at run time.
-    factory: patchQueries(new PrismaPGlite(pglite) as unknown as SqlMigrationAwareDriverAdapterFactory, alignPgliteWithPg),
-    close: async () => {
-      await pglite.close();
-      release();
-    },
-    target,
+  let closing: Promise<void> | undefined;
+  const close = () => {
+    closing ??= pglite.close().finally(release);
+    return closing;
   };
+  // The adapter was built against driver-adapter-utils 6.10; the interface it implements is
+  // unchanged in 6.19 apart from type declarations, which the database tests cover at run time.
+  const factory = patchQueries(new PrismaPGlite(pglite) as unknown as SqlMigrationAwareDriverAdapterFactory, alignPgliteWithPg);
+  // PGlite's timers keep a process alive until it is closed, and the adapter's own dispose
+  // leaves it open; closing it when Prisma disposes the adapter lets the CLI exit.
+  const connect = factory.connect.bind(factory);
+  factory.connect = async () => {
+    const adapter = await connect();
+    const dispose = adapter.dispose.bind(adapter);
+    adapter.dispose = async () => {
+      await dispose();
+      await close();
+    };
+    return adapter;
+  };
+  return { factory, close, target };
 }
 
 interface Query {

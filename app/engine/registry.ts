@@ -26,7 +26,7 @@ export function fitModel(name: string, dataset: Dataset, params: object = {}, op
 }
 
 /** A model as bytes: a JSON header line with its name and version, then its state as JSON. */
-export function serializeModel(model: Recommender): Uint8Array {
+export function serializeModel(model: Recommender): Uint8Array<ArrayBuffer> {
   const header = JSON.stringify({ name: model.name, version: model.version });
   return new TextEncoder().encode(`${header}\n${JSON.stringify(model.toJSON())}`);
 }

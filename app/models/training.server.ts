@@ -1,0 +1,203 @@
+import { randomUUID } from "node:crypto";
+import type { InteractionKind, Placement, Prisma, PrismaClient } from "@prisma/client";
+import {
+  buildDataset,
+  BuyAgainModel,
+  CooccurrenceModel,
+  PopularityModel,
+  serializeModel,
+  type EngineEvent,
+  type EngineItem,
+  type EventKind,
+  type Recommendation,
+} from "../engine";
+import type { ListItem } from "./recommendations.server";
+
+/** How many products each precomputed list keeps; serving trims to the block's size. */
+export const LIST_LENGTH = 24;
+const WRITE_BATCH = 1_000;
+
+const KINDS: Record<InteractionKind, EventKind> = {
+  PURCHASE: "purchase",
+  REFUND: "refund",
+  ADD_TO_CART: "add_to_cart",
+  VIEW: "view",
+  WISHLIST_ADD: "wishlist_add",
+  WISHLIST_REMOVE: "wishlist_remove",
+  REVIEW: "review",
+  SEARCH: "search",
+};
+
+export interface TrainingResult {
+  modelVersionId: string;
+  version: number;
+  interactions: number;
+  lists: number;
+  pairs: number;
+  seconds: number;
+}
+
+/**
+ * Trains a shop's models from its interactions and precomputes every list serving reads,
+ * under a new model version. The shop switches to that version in one transaction at the
+ * end; until then, and if anything fails, the previous version keeps serving.
+ */
+export async function trainShop(
+  db: PrismaClient,
+  shopId: string,
+  onProgress: (fraction: number, message: string) => Promise<void> | void = () => {},
+): Promise<TrainingResult> {
+  const started = Date.now();
+  const latest = await db.modelVersion.aggregate({ where: { shopId }, _max: { version: true } });
+  const version = await db.modelVersion.create({
+    data: { shopId, version: (latest._max.version ?? 0) + 1, models: [PopularityModel.modelName, CooccurrenceModel.modelName, BuyAgainModel.modelName] },
+  });
+  try {
+    await onProgress(0.05, "loading interactions");
+    const { items, events } = await loadTrainingData(db, shopId);
+    const dataset = buildDataset(events, items);
+    await onProgress(0.3, `fitting on ${events.length} interactions`);
+    const popularity = PopularityModel.fit(dataset);
+    const cooccurrence = CooccurrenceModel.fit(dataset);
+    const buyAgain = BuyAgainModel.fit(dataset);
+
+    await onProgress(0.5, "writing model artifacts");
+    await db.modelArtifact.createMany({
+      data: [popularity, cooccurrence, buyAgain].map((model) => ({
+        modelVersionId: version.id,
+        name: model.name,
+        data: serializeModel(model),
+      })),
+    });
+
+    const lists = precomputeLists(dataset.items, dataset.userIds, { popularity, cooccurrence, buyAgain });
+    let written = 0;
+    for (let start = 0; start < lists.length; start += WRITE_BATCH) {
+      const batch = lists.slice(start, start + WRITE_BATCH);
+      await db.recommendationList.createMany({
+        data: batch.map((list) => ({ id: randomUUID(), shopId, modelVersionId: version.id, ...list })),
+      });
+      written += batch.length;
+      await onProgress(0.55 + (0.35 * written) / lists.length, `${written} of ${lists.length} lists written`);
+    }
+
+    const pairs = cooccurrence.pairs();
+    await db.$transaction([
+      // Merchant decisions (approved, rejected, added by hand) survive retraining.
+      db.boughtTogetherPair.deleteMany({ where: { shopId, status: "SUGGESTED" } }),
+      db.boughtTogetherPair.createMany({
+        data: pairs.map((pair) => ({
+          shopId,
+          productId: pair.itemId,
+          relatedProductId: pair.relatedItemId,
+          support: pair.support,
+          confidence: pair.confidence,
+          lift: pair.lift,
+        })),
+        skipDuplicates: true,
+      }),
+      db.modelVersion.update({
+        where: { id: version.id },
+        data: { status: "READY", trainedAt: new Date(), interactionCount: events.length },
+      }),
+      db.shop.update({ where: { id: shopId }, data: { activeModelVersionId: version.id } }),
+    ]);
+    return {
+      modelVersionId: version.id,
+      version: version.version,
+      interactions: events.length,
+      lists: lists.length,
+      pairs: pairs.length,
+      seconds: Math.round((Date.now() - started) / 100) / 10,
+    };
+  } catch (error) {
+    await db.modelVersion.update({
+      where: { id: version.id },
+      data: { status: "FAILED", error: error instanceof Error ? error.message : String(error) },
+    });
+    throw error;
+  }
+}
+
+async function loadTrainingData(db: PrismaClient, shopId: string): Promise<{ items: EngineItem[]; events: EngineEvent[] }> {
+  const products = await db.product.findMany({
+    where: { shopId, deletedAt: null },
+    select: {
+      id: true, title: true, description: true, tags: true, productType: true, vendor: true, priceMin: true, available: true,
+      collections: { select: { collection: { select: { title: true } } } },
+    },
+    orderBy: { id: "asc" },
+  });
+  const interactions = await db.interaction.findMany({
+    where: { shopId, productId: { not: null }, OR: [{ customerId: { not: null } }, { visitorKey: { not: null } }] },
+    select: { kind: true, customerId: true, visitorKey: true, productId: true, quantity: true, rating: true, orderId: true, occurredAt: true },
+    orderBy: { occurredAt: "asc" },
+  });
+  return {
+    items: products.map((product) => ({
+      id: product.id,
+      title: product.title,
+      description: product.description,
+      tags: product.tags,
+      productType: product.productType,
+      vendor: product.vendor,
+      price: Number(product.priceMin),
+      available: product.available,
+      collections: product.collections.map((link) => link.collection.title),
+    })),
+    events: interactions.map((interaction) => ({
+      userId: interaction.customerId ?? `visitor:${interaction.visitorKey}`,
+      itemId: interaction.productId!,
+      kind: KINDS[interaction.kind],
+      time: interaction.occurredAt.getTime(),
+      quantity: interaction.quantity,
+      rating: interaction.rating ?? undefined,
+      basketId: interaction.orderId ?? undefined,
+    })),
+  };
+}
+
+interface Models {
+  popularity: PopularityModel;
+  cooccurrence: CooccurrenceModel;
+  buyAgain: BuyAgainModel;
+}
+
+/** Every list serving reads: shop-wide, per product and per known customer. */
+function precomputeLists(items: EngineItem[], userIds: string[], models: Models) {
+  const lists: { placement: Placement; subjectKey: string; items: Prisma.InputJsonValue }[] = [];
+  const add = (placement: Placement, subjectKey: string, recommendations: Recommendation[]) => {
+    if (recommendations.length) lists.push({ placement, subjectKey, items: toListItems(recommendations) });
+  };
+  add("TRENDING", "*", models.popularity.recommend({ k: LIST_LENGTH }));
+  for (const item of items) {
+    add("BOUGHT_TOGETHER", item.id, models.cooccurrence.similar(item.id, LIST_LENGTH));
+    add("RELATED", item.id, blend([models.cooccurrence.similar(item.id, LIST_LENGTH), models.popularity.similar(item.id, LIST_LENGTH)], LIST_LENGTH));
+  }
+  for (const userId of userIds) {
+    if (userId.startsWith("visitor:")) continue;
+    add("FOR_YOU", userId, blend([models.cooccurrence.recommend({ userId, k: LIST_LENGTH }), models.popularity.recommend({ userId, k: LIST_LENGTH })], LIST_LENGTH));
+    add("BUY_AGAIN", userId, models.buyAgain.recommend({ userId, k: LIST_LENGTH }));
+  }
+  return lists;
+}
+
+/** The first list's items in order, then the next list's new ones, and so on: personal first, popular fills. */
+function blend(sources: Recommendation[][], k: number): Recommendation[] {
+  const seen = new Set<string>();
+  const result: Recommendation[] = [];
+  for (const source of sources) {
+    for (const recommendation of source) {
+      if (result.length === k) return result;
+      if (seen.has(recommendation.itemId)) continue;
+      seen.add(recommendation.itemId);
+      result.push(recommendation);
+    }
+  }
+  return result;
+}
+
+function toListItems(recommendations: Recommendation[]): Prisma.InputJsonValue {
+  return recommendations.map(({ itemId, score, reason }): ListItem => ({ productId: itemId, score, reason })) as unknown as Prisma.InputJsonValue;
+}
+
