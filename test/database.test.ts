@@ -1,5 +1,6 @@
 import { Prisma } from "@prisma/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { appendInteractions } from "../app/models/interactions.server";
 import { comparable, writeEveryModel } from "./fixtures/every-model";
 import { createTestDatabase, type TestDatabase } from "./helpers/databases";
 import { POSTGRES_ADMIN_URL, serviceAvailable } from "./helpers/services";
@@ -45,6 +46,25 @@ describe.each([
         data: { webhookId: "b54557e4-bdd9-4b37-8a5f-bf7d70bcd043", shopDomain: "demo.myshopify.com", topic: "orders/create", rawBody: "{}" },
       }),
     ).rejects.toMatchObject({ code: "P2002" });
+  });
+
+  it.skipIf(!available)("appends interactions in bulk, once per dedupe key", async () => {
+    const rows = Array.from({ length: 25 }, (_, i) => ({
+      shopId: "shop1",
+      kind: i % 2 ? ("VIEW" as const) : ("REVIEW" as const),
+      customerId: "cu1",
+      productId: "p2",
+      rating: i % 2 ? null : 4,
+      occurredAt: new Date(Date.UTC(2026, 0, 1, 0, i)),
+      source: "PIXEL" as const,
+      dedupeKey: `bulk:${i}`,
+    }));
+    expect(await appendInteractions(database.prisma, rows)).toBe(25);
+    expect(await appendInteractions(database.prisma, rows)).toBe(0);
+    const stored = await database.prisma.interaction.findUniqueOrThrow({
+      where: { shopId_dedupeKey: { shopId: "shop1", dedupeKey: "bulk:4" } },
+    });
+    expect(stored).toMatchObject({ kind: "REVIEW", rating: 4, quantity: 1, visitorKey: null, occurredAt: new Date(Date.UTC(2026, 0, 1, 0, 4)) });
   });
 
   it.skipIf(!available)("deletes everything a shop owns with the shop", async () => {

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { DataSource, InteractionKind, Prisma, PrismaClient } from "@prisma/client";
+import { appendInteractions } from "./interactions.server";
 
 /** A whole store as plain data: what the demo generator produces and a headless import reads. */
 export interface StoreSnapshot {
@@ -225,7 +226,7 @@ export async function importStoreSnapshot(
       dedupeKey: `${source.toLowerCase()}:${event.kind.toLowerCase()}:${event.customerExternalId}:${event.productExternalId}:${event.occurredAt.getTime()}:${index}`,
     });
   });
-  await insertInBatches(interactions, (batch) => db.interaction.createMany({ data: batch, skipDuplicates: true }));
+  await appendInteractions(db, interactions);
   onProgress(1, `${interactions.length} interactions`);
 
   return {
