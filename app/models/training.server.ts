@@ -129,7 +129,8 @@ async function loadTrainingData(db: PrismaClient, shopId: string): Promise<{ ite
     orderBy: { id: "asc" },
   });
   const interactions = await db.interaction.findMany({
-    where: { shopId, productId: { not: null }, OR: [{ customerId: { not: null } }, { visitorKey: { not: null } }] },
+    // Guest purchases carry no shopper, but their baskets still teach what sells together.
+    where: { shopId, productId: { not: null }, OR: [{ customerId: { not: null } }, { visitorKey: { not: null } }, { orderId: { not: null } }] },
     select: { kind: true, customerId: true, visitorKey: true, productId: true, quantity: true, rating: true, orderId: true, occurredAt: true },
     orderBy: { occurredAt: "asc" },
   });
@@ -146,7 +147,7 @@ async function loadTrainingData(db: PrismaClient, shopId: string): Promise<{ ite
       collections: product.collections.map((link) => link.collection.title),
     })),
     events: interactions.map((interaction) => ({
-      userId: interaction.customerId ?? `visitor:${interaction.visitorKey}`,
+      userId: interaction.customerId ?? (interaction.visitorKey ? `visitor:${interaction.visitorKey}` : `guest-order:${interaction.orderId}`),
       itemId: interaction.productId!,
       kind: KINDS[interaction.kind],
       time: interaction.occurredAt.getTime(),
@@ -175,7 +176,7 @@ function precomputeLists(items: EngineItem[], userIds: string[], models: Models)
     add("RELATED", item.id, blend([models.cooccurrence.similar(item.id, LIST_LENGTH), models.popularity.similar(item.id, LIST_LENGTH)], LIST_LENGTH));
   }
   for (const userId of userIds) {
-    if (userId.startsWith("visitor:")) continue;
+    if (userId.startsWith("visitor:") || userId.startsWith("guest-order:")) continue;
     add("FOR_YOU", userId, blend([models.cooccurrence.recommend({ userId, k: LIST_LENGTH }), models.popularity.recommend({ userId, k: LIST_LENGTH })], LIST_LENGTH));
     add("BUY_AGAIN", userId, models.buyAgain.recommend({ userId, k: LIST_LENGTH }));
   }

@@ -1,0 +1,89 @@
+import "dotenv/config";
+import fs from "node:fs";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import { parseColumnMap } from "../app/models/import/order-rows";
+import type { ImportSummary } from "../app/models/import/order-import.server";
+
+// npm run import -- --shop <domain> --orders <file or folder> [--map "Src=dst,..."]
+const usage = 'usage: npm run import -- --shop <domain> --orders <file.csv or folder> [--map "Source=target,..."]';
+
+function fail(message: string): never {
+  console.error(`import: ${message}`);
+  process.exit(1);
+}
+
+let args;
+try {
+  args = parseArgs({
+    options: { shop: { type: "string" }, orders: { type: "string" }, map: { type: "string" } },
+    strict: true,
+  }).values;
+} catch (error) {
+  fail(`${(error as Error).message}\n${usage}`);
+}
+if (!args.shop || !/^[a-z0-9][a-z0-9.-]*\.[a-z]{2,}$/i.test(args.shop)) fail(`--shop must be the store's domain, e.g. shop.example.com\n${usage}`);
+if (!args.orders) fail(`--orders is required\n${usage}`);
+let map: Map<string, string>;
+try {
+  map = parseColumnMap(args.map);
+} catch (error) {
+  fail((error as Error).message);
+}
+
+const source = path.resolve(args.orders);
+if (!fs.existsSync(source)) fail(`--orders: ${source} does not exist`);
+const files = fs.statSync(source).isDirectory()
+  ? fs.readdirSync(source).filter((name) => name.toLowerCase().endsWith(".csv")).sort().map((name) => path.join(source, name))
+  : [source];
+if (!files.length) fail(`--orders: ${source} holds no .csv files`);
+
+const { processDatabase } = await import("../app/db.server");
+const { ensureShop } = await import("../app/models/shops.server");
+const { importOrderFile } = await import("../app/models/import/order-import.server");
+const { prisma, close } = processDatabase();
+const shop = await ensureShop(prisma, args.shop.toLowerCase(), { platform: "HEADLESS", name: args.shop });
+
+const started = Date.now();
+const totals: Omit<ImportSummary, "file"> = { rowsRead: 0, imported: 0, orders: 0, returns: 0, skipped: {} };
+const failures: string[] = [];
+const showProgress = (fileIndex: number, rowsInFile: number) => {
+  const rows = totals.rowsRead + rowsInFile;
+  const seconds = (Date.now() - started) / 1000;
+  const width = 30;
+  const done = Math.round((width * fileIndex) / files.length);
+  const bar = `[${"#".repeat(done)}${".".repeat(width - done)}] ${fileIndex}/${files.length} files`;
+  const line = `${bar}, ${rows.toLocaleString("en-US")} rows, ${Math.round(rows / Math.max(seconds, 0.001)).toLocaleString("en-US")} rows/s`;
+  if (process.stderr.isTTY) process.stderr.write(`\r${line}`);
+  else if (rowsInFile === 0 && (fileIndex === files.length || fileIndex % 25 === 0)) console.error(line);
+};
+
+for (const [index, file] of files.entries()) {
+  try {
+    const summary = await importOrderFile(prisma, shop.id, file, { map, onProgress: (rows) => showProgress(index, rows) });
+    totals.rowsRead += summary.rowsRead;
+    totals.imported += summary.imported;
+    totals.orders += summary.orders;
+    totals.returns += summary.returns;
+    for (const [reason, count] of Object.entries(summary.skipped)) {
+      totals.skipped[reason as keyof ImportSummary["skipped"]] = (totals.skipped[reason as keyof ImportSummary["skipped"]] ?? 0) + count;
+    }
+  } catch (error) {
+    failures.push((error as Error).message);
+  }
+  showProgress(index + 1, 0);
+}
+if (process.stderr.isTTY) process.stderr.write("\n");
+
+const seconds = (Date.now() - started) / 1000;
+const skipped = Object.values(totals.skipped).reduce((sum, count) => sum + (count ?? 0), 0);
+console.log(`\nImported into ${shop.domain} from ${files.length - failures.length} of ${files.length} files in ${seconds.toFixed(1)} s:`);
+console.log(`  rows read        ${totals.rowsRead.toLocaleString("en-US")} (${Math.round(totals.rowsRead / seconds).toLocaleString("en-US")} rows/s)`);
+console.log(`  lines imported   ${totals.imported.toLocaleString("en-US")} (new this run; already imported lines are left as they are)`);
+console.log(`  new orders       ${totals.orders.toLocaleString("en-US")}`);
+console.log(`  returns          ${totals.returns.toLocaleString("en-US")}`);
+console.log(`  rows skipped     ${skipped.toLocaleString("en-US")}`);
+for (const [reason, count] of Object.entries(totals.skipped)) console.log(`    ${reason}: ${count!.toLocaleString("en-US")}`);
+for (const failure of failures) console.error(`  not imported: ${failure}`);
+await close();
+process.exit(failures.length ? 1 : 0);
