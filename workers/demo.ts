@@ -1,5 +1,4 @@
-import { spawnSync } from "node:child_process";
-import path from "node:path";
+import { applyMigrations } from "../app/db/migrate.server";
 import { DEMO_SHOP_DOMAIN, demoModeStatus } from "../app/demo.server";
 import { ensureShop } from "../app/models/shops.server";
 import { importStoreSnapshot } from "../app/models/store-import.server";
@@ -30,11 +29,11 @@ const elapsed = () => `${((Date.now() - started) / 1000).toFixed(1)} s`;
 const log = (message: string) => console.log(`[demo ${elapsed()}] ${message}`);
 
 log("applying database migrations");
-const migrate = spawnSync(process.execPath, [path.resolve("node_modules/prisma/build/index.js"), "migrate", "deploy"], {
-  encoding: "utf8",
-  env: process.env,
-});
-if (migrate.status !== 0) fail(`prisma migrate deploy failed:\n${migrate.stdout}\n${migrate.stderr}`);
+try {
+  await applyMigrations();
+} catch (error) {
+  fail((error as Error).message);
+}
 
 // Opening the database takes the embedded database's lock, so it waits until migrations are done.
 const { processDatabase } = await import("../app/db.server");

@@ -1,16 +1,13 @@
-import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { promisify } from "node:util";
 import pg from "pg";
 import type { DatabaseTarget } from "../../app/db/config.server";
+import { applyMigrations } from "../../app/db/migrate.server";
 import { connectDatabase, type Database } from "../../app/db.server";
 import { POSTGRES_ADMIN_URL } from "./services";
 
-const run = promisify(execFile);
-const PRISMA_CLI = path.resolve("node_modules/prisma/build/index.js");
 
 export interface TestDatabase extends Database {
   target: DatabaseTarget;
@@ -18,23 +15,9 @@ export interface TestDatabase extends Database {
   destroy: () => Promise<void>;
 }
 
-/** Environment that points the Prisma CLI and the app at a target, nothing else inherited. */
-export function envFor(target: DatabaseTarget): NodeJS.ProcessEnv {
-  const env = { ...process.env };
-  delete env.DATABASE_URL;
-  delete env.AFFINITY_DATA_DIR;
-  if (target.kind === "postgres") env.DATABASE_URL = target.url;
-  else env.AFFINITY_DATA_DIR = path.dirname(target.dataDir);
-  return env;
-}
-
-/** `prisma migrate deploy`, exactly as `npm run setup` runs it. */
-export async function migrate(target: DatabaseTarget): Promise<string> {
-  const { stdout } = await run(process.execPath, [PRISMA_CLI, "migrate", "deploy"], {
-    env: envFor(target),
-    timeout: 180_000,
-  });
-  return stdout;
+/** Applies the migrations exactly as `npm run setup` does. */
+export async function migrate(target: DatabaseTarget): Promise<string[]> {
+  return applyMigrations(target);
 }
 
 /** A fresh, empty PostgreSQL database on the test server, dropped on destroy. */
