@@ -1,6 +1,8 @@
 import "dotenv/config";
 import { startServer, type RunningServer, type ServerOptions } from "../server";
+import { processDatabase } from "../app/db.server";
 import { allJobs, onTerminate, processJobQueue, shutdownProcess } from "./runtime";
+import { SWEEP_EVERY_MS, sweepUnprocessedWebhooks } from "./sweeper";
 
 /**
  * The web process: the Remix app, plus the job handlers when there is no Redis (the embedded
@@ -10,8 +12,18 @@ export async function startWebProcess(options: ServerOptions): Promise<RunningSe
   const queue = processJobQueue();
   if (queue.kind === "in-process") await queue.startWorkers(allJobs);
   const server = await startServer(options);
+  const { prisma } = processDatabase();
+  const sweep = () =>
+    sweepUnprocessedWebhooks(prisma, queue).then(
+      (count) => count && console.log(`[affinity] queued ${count} stored webhook deliveries that were never processed`),
+      (error: Error) => console.error(`[affinity] webhook sweep failed: ${error.message}`),
+    );
+  void sweep();
+  const sweeper = setInterval(sweep, SWEEP_EVERY_MS);
+  sweeper.unref();
   console.log(`[affinity] serving ${server.url} (${options.dev ? "development" : "production"}, jobs ${queue.kind})`);
   onTerminate(async () => {
+    clearInterval(sweeper);
     await server.close();
     await shutdownProcess();
   });

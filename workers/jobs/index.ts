@@ -1,7 +1,8 @@
 import type { JobDefinition } from "./define";
+import { ingestWebhookJob } from "./ingest-webhook";
 import { trainJob } from "./train";
 
-export { trainJob };
+export { ingestWebhookJob, trainJob };
 
 /** Every job this build knows; workers consume all of them. */
-export const allJobs: JobDefinition[] = [trainJob as unknown as JobDefinition];
+export const allJobs = [trainJob, ingestWebhookJob] as unknown as JobDefinition[];

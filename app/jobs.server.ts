@@ -1,0 +1,8 @@
+import type { z } from "zod";
+import type { JobDefinition } from "../workers/jobs/define";
+import { processJobQueue } from "../workers/runtime";
+
+/** Queues a job from a route. The JobRun row is written first, so nothing is lost if the queue is down. */
+export async function enqueueJob<S extends z.ZodType>(definition: JobDefinition<S>, payload: z.input<S>) {
+  return processJobQueue().enqueue(definition, payload);
+}

@@ -1,0 +1,105 @@
+import { z } from "zod";
+
+/** Shopify ids arrive as numbers in REST-format webhooks; they are kept as strings. */
+const id = z.union([z.number().int(), z.string().min(1)]).transform(String);
+const money = z.union([z.string(), z.number()]).transform(Number).pipe(z.number().finite());
+const optionalMoney = z.union([z.string(), z.number()]).nullish().transform((value) => (value === null || value === undefined || value === "" ? null : Number(value)));
+const timestamp = z.string().transform((value, context) => {
+  const date = new Date(value);
+  if (Number.isNaN(date.getTime())) {
+    context.addIssue({ code: "custom", message: `not a date: ${value}` });
+    return z.NEVER;
+  }
+  return date;
+});
+
+export const customerPayload = z.object({
+  id,
+  email: z.string().nullish(),
+  first_name: z.string().nullish(),
+  last_name: z.string().nullish(),
+  tags: z.string().nullish(),
+  created_at: timestamp.nullish(),
+  updated_at: timestamp.nullish(),
+  default_address: z.object({ country_code: z.string().nullish(), province_code: z.string().nullish(), city: z.string().nullish() }).nullish(),
+  email_marketing_consent: z.object({ state: z.string().nullish() }).nullish(),
+});
+
+export const orderPayload = z.object({
+  id,
+  name: z.string().nullish(),
+  currency: z.string().nullish(),
+  total_price: money.nullish(),
+  financial_status: z.string().nullish(),
+  test: z.boolean().nullish(),
+  created_at: timestamp,
+  processed_at: timestamp.nullish(),
+  updated_at: timestamp.nullish(),
+  cancelled_at: timestamp.nullish(),
+  customer: customerPayload.nullish(),
+  billing_address: z.object({ country_code: z.string().nullish() }).nullish(),
+  line_items: z.array(
+    z.object({
+      id,
+      product_id: id.nullish(),
+      variant_id: id.nullish(),
+      title: z.string().nullish(),
+      quantity: z.number().int(),
+      price: money,
+      gift_card: z.boolean().nullish(),
+    }),
+  ),
+});
+
+export const productPayload = z.object({
+  id,
+  title: z.string(),
+  body_html: z.string().nullish(),
+  vendor: z.string().nullish(),
+  product_type: z.string().nullish(),
+  handle: z.string().nullish(),
+  status: z.enum(["active", "draft", "archived"]).nullish(),
+  tags: z.string().nullish(),
+  created_at: timestamp.nullish(),
+  updated_at: timestamp.nullish(),
+  published_at: timestamp.nullish(),
+  image: z.object({ src: z.string(), alt: z.string().nullish() }).nullish(),
+  variants: z
+    .array(
+      z.object({
+        id,
+        title: z.string().nullish(),
+        sku: z.string().nullish(),
+        price: money,
+        compare_at_price: optionalMoney,
+        inventory_quantity: z.number().int().nullish(),
+        inventory_item_id: id.nullish(),
+      }),
+    )
+    .default([]),
+});
+
+export const deletedPayload = z.object({ id });
+
+export type OrderPayload = z.infer<typeof orderPayload>;
+export type ProductPayload = z.infer<typeof productPayload>;
+export type CustomerPayload = z.infer<typeof customerPayload>;
+
+/** "a, b ,c" → ["a", "b", "c"] (Shopify sends tags as one comma-separated string). */
+export function splitTags(tags: string | null | undefined): string[] {
+  return (tags ?? "").split(",").map((tag) => tag.trim().toLowerCase()).filter(Boolean);
+}
+
+/** Product descriptions arrive as HTML; the models read text. */
+export function htmlToText(html: string | null | undefined): string {
+  return (html ?? "").replace(/<[^>]+>/g, " ").replace(/&nbsp;/g, " ").replace(/&amp;/g, "&").replace(/\s+/g, " ").trim();
+}
+
+/**
+ * JSON.parse for Shopify payloads, keeping ids exact: REST-format ids are 64-bit integers and
+ * can exceed 2^53, where JSON.parse would silently round them. Integer values of `id` and
+ * `…_id` keys of 16 digits or more are read as strings.
+ */
+export function parseShopifyJson(raw: string): unknown {
+  return JSON.parse(raw.replace(/("(?:id|\w+_id)"\s*:\s*)(-?\d{16,})(?=\s*[,}\]])/g, '$1"$2"'));
+}

@@ -1,0 +1,150 @@
+import type { Prisma, PrismaClient } from "@prisma/client";
+import { appendInteractions } from "../interactions.server";
+import { htmlToText, splitTags, type CustomerPayload, type OrderPayload, type ProductPayload } from "./shopify-payloads";
+
+type Db = PrismaClient | Prisma.TransactionClient;
+
+/** True when a stored row is newer than the payload: an older delivery arriving late changes nothing. */
+function isStale(stored: Date | null | undefined, incoming: Date | null | undefined): boolean {
+  return Boolean(stored && incoming && stored > incoming);
+}
+
+export async function upsertShopifyCustomer(db: Db, shopId: string, customer: CustomerPayload): Promise<string> {
+  const existing = await db.customer.findUnique({ where: { shopId_externalId: { shopId, externalId: customer.id } } });
+  if (existing && isStale(existing.sourceUpdatedAt, customer.updated_at)) return existing.id;
+  const data = {
+    email: customer.email?.trim().toLowerCase() || null,
+    firstName: customer.first_name ?? null,
+    lastName: customer.last_name ?? null,
+    country: customer.default_address?.country_code ?? null,
+    province: customer.default_address?.province_code ?? null,
+    city: customer.default_address?.city ?? null,
+    tags: splitTags(customer.tags),
+    acceptsMarketing: customer.email_marketing_consent?.state === "subscribed",
+    sourceCreatedAt: customer.created_at ?? null,
+    sourceUpdatedAt: customer.updated_at ?? null,
+  };
+  const saved = await db.customer.upsert({
+    where: { shopId_externalId: { shopId, externalId: customer.id } },
+    create: { shopId, externalId: customer.id, ...data },
+    update: data,
+  });
+  return saved.id;
+}
+
+export async function upsertShopifyProduct(db: Db, shopId: string, product: ProductPayload): Promise<void> {
+  const existing = await db.product.findUnique({ where: { shopId_externalId: { shopId, externalId: product.id } } });
+  if (existing && isStale(existing.sourceUpdatedAt, product.updated_at)) return;
+  const prices = product.variants.map((variant) => variant.price);
+  const compareAt = product.variants.map((variant) => variant.compare_at_price).filter((price): price is number => price !== null);
+  const inventory = product.variants.map((variant) => variant.inventory_quantity).filter((quantity): quantity is number => quantity !== null && quantity !== undefined);
+  const data = {
+    title: product.title,
+    handle: product.handle ?? null,
+    description: htmlToText(product.body_html),
+    productType: product.product_type ?? "",
+    vendor: product.vendor ?? "",
+    tags: splitTags(product.tags),
+    status: (product.status?.toUpperCase() ?? "ACTIVE") as "ACTIVE" | "DRAFT" | "ARCHIVED",
+    imageUrl: product.image?.src ?? null,
+    imageAlt: product.image?.alt ?? null,
+    priceMin: prices.length ? Math.min(...prices) : 0,
+    priceMax: prices.length ? Math.max(...prices) : 0,
+    compareAtPrice: compareAt.length ? Math.max(...compareAt) : null,
+    totalInventory: inventory.length ? inventory.reduce((sum, quantity) => sum + quantity, 0) : null,
+    // Without inventory tracking Shopify reports no quantity: then the product is available.
+    available: inventory.length ? inventory.some((quantity) => quantity > 0) : true,
+    publishedAt: product.published_at ?? null,
+    deletedAt: null,
+    sourceCreatedAt: product.created_at ?? null,
+    sourceUpdatedAt: product.updated_at ?? null,
+  };
+  const saved = await db.product.upsert({
+    where: { shopId_externalId: { shopId, externalId: product.id } },
+    create: { shopId, externalId: product.id, ...data },
+    update: data,
+  });
+  for (const variant of product.variants) {
+    const variantData = {
+      title: variant.title ?? "",
+      sku: variant.sku ?? null,
+      price: variant.price,
+      compareAtPrice: variant.compare_at_price,
+      inventoryQuantity: variant.inventory_quantity ?? null,
+      available: variant.inventory_quantity === null || variant.inventory_quantity === undefined || variant.inventory_quantity > 0,
+      inventoryItemId: variant.inventory_item_id ?? null,
+      sourceUpdatedAt: product.updated_at ?? null,
+    };
+    await db.variant.upsert({
+      where: { shopId_externalId: { shopId, externalId: variant.id } },
+      create: { shopId, productId: saved.id, externalId: variant.id, ...variantData },
+      update: variantData,
+    });
+  }
+  // Order lines that arrived before their product now point to it.
+  await db.orderLine.updateMany({ where: { shopId, productExternalId: product.id, productId: null }, data: { productId: saved.id } });
+}
+
+export async function deleteShopifyProduct(db: Db, shopId: string, externalId: string): Promise<void> {
+  await db.product.updateMany({ where: { shopId, externalId }, data: { deletedAt: new Date(), available: false } });
+}
+
+/** The product an order line refers to, created as a placeholder if its own webhook has not arrived. */
+async function productIdFor(db: Db, shopId: string, externalId: string, title: string, price: number): Promise<string> {
+  const product = await db.product.upsert({
+    where: { shopId_externalId: { shopId, externalId } },
+    create: { shopId, externalId, title, priceMin: price, priceMax: price },
+    update: {},
+    select: { id: true },
+  });
+  return product.id;
+}
+
+/**
+ * Creates or updates an order, its lines and one purchase interaction per line. A cancelled
+ * order adds a refund interaction per line, so that the purchase no longer counts. Test
+ * orders and gift cards are left out of the interactions.
+ */
+export async function upsertShopifyOrder(db: Db, shopId: string, order: OrderPayload): Promise<void> {
+  const existing = await db.order.findUnique({ where: { shopId_externalId: { shopId, externalId: order.id } } });
+  if (existing && isStale(existing.sourceUpdatedAt, order.updated_at)) return;
+  const customerId = order.customer ? await upsertShopifyCustomer(db, shopId, order.customer) : null;
+  const processedAt = order.processed_at ?? order.created_at;
+  const data = {
+    name: order.name ?? null,
+    customerId,
+    currency: order.currency ?? "USD",
+    totalPrice: order.total_price ?? order.line_items.reduce((sum, line) => sum + line.price * line.quantity, 0),
+    financialStatus: order.financial_status ?? null,
+    country: order.billing_address?.country_code ?? null,
+    test: order.test ?? false,
+    cancelledAt: order.cancelled_at ?? null,
+    processedAt,
+    sourceUpdatedAt: order.updated_at ?? null,
+  };
+  const saved = await db.order.upsert({
+    where: { shopId_externalId: { shopId, externalId: order.id } },
+    create: { shopId, externalId: order.id, source: "SHOPIFY_WEBHOOK", ...data },
+    update: data,
+  });
+
+  const interactions: Prisma.InteractionCreateManyInput[] = [];
+  for (const line of order.line_items) {
+    const productId = line.product_id ? await productIdFor(db, shopId, line.product_id, line.title ?? line.product_id, line.price) : null;
+    await db.orderLine.upsert({
+      where: { orderId_externalId: { orderId: saved.id, externalId: line.id } },
+      create: {
+        shopId, orderId: saved.id, externalId: line.id, productId, productExternalId: line.product_id ?? null,
+        variantExternalId: line.variant_id ?? null, title: line.title ?? "", quantity: line.quantity, price: line.price,
+      },
+      update: { quantity: line.quantity, price: line.price, title: line.title ?? "" },
+    });
+    if (!productId || data.test || line.gift_card || line.quantity <= 0 || line.price <= 0) continue;
+    const base = { shopId, customerId, productId, quantity: line.quantity, orderId: saved.id, source: "SHOPIFY_WEBHOOK" as const };
+    interactions.push({ ...base, kind: "PURCHASE", occurredAt: processedAt, dedupeKey: `shopify:order:${order.id}:line:${line.id}` });
+    if (order.cancelled_at) {
+      interactions.push({ ...base, kind: "REFUND", occurredAt: order.cancelled_at, dedupeKey: `shopify:order:${order.id}:cancel:${line.id}` });
+    }
+  }
+  await appendInteractions(db as PrismaClient, interactions);
+}

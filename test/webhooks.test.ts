@@ -1,0 +1,178 @@
+import { randomUUID } from "node:crypto";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import type { PrismaClient } from "@prisma/client";
+import { getHmac } from "@shopify/shopify-api/test-helpers";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { applyMigrations } from "../app/db/migrate.server";
+import type { RunningServer } from "../server";
+
+const SECRET = "webhook-test-secret";
+const SHOP = "webhooks-test.myshopify.com";
+const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "affinity-webhooks-"));
+const saved = { ...process.env };
+
+let server: RunningServer;
+let db: PrismaClient;
+
+async function deliver(topic: string, body: string | object, options: { webhookId?: string; secret?: string } = {}) {
+  const raw = typeof body === "string" ? body : JSON.stringify(body);
+  const webhookId = options.webhookId ?? randomUUID();
+  const response = await fetch(`${server.origin}/webhooks/${topic}`, {
+    method: "POST",
+    body: raw,
+    headers: {
+      "Content-Type": "application/json",
+      "X-Shopify-Topic": topic,
+      "X-Shopify-Shop-Domain": SHOP,
+      "X-Shopify-Webhook-Id": webhookId,
+      "X-Shopify-API-Version": "2025-10",
+      "X-Shopify-Event-Id": randomUUID(),
+      "X-Shopify-Triggered-At": new Date().toISOString(),
+      "X-Shopify-Hmac-Sha256": getHmac(raw, options.secret ?? SECRET),
+    },
+  });
+  return { status: response.status, webhookId };
+}
+
+async function processed(webhookId: string) {
+  for (let i = 0; i < 200; i++) {
+    const event = await db.webhookEvent.findUnique({ where: { webhookId } });
+    if (event?.processedAt) return event;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`webhook ${webhookId} was not processed`);
+}
+
+const order = (overrides: Record<string, unknown> = {}) => ({
+  id: 820982911946154500,
+  name: "#1001",
+  currency: "USD",
+  total_price: "398.00",
+  financial_status: "paid",
+  test: false,
+  created_at: "2026-11-01T10:00:00-05:00",
+  processed_at: "2026-11-01T10:00:00-05:00",
+  updated_at: "2026-11-01T10:00:00-05:00",
+  cancelled_at: null,
+  customer: { id: 115310627314723950, email: "Bob@Example.com ", first_name: "Bob", last_name: "Norman", tags: "vip, wholesale", default_address: { country_code: "CA", province_code: "ON", city: "Toronto" } },
+  line_items: [
+    { id: 866550311766439000, product_id: 632910392, variant_id: 808950810, title: "IPod Nano - 8GB", quantity: 1, price: "199.00", gift_card: false },
+    { id: 141249953214522980, product_id: 921728736, variant_id: 447654529, title: "IPod Touch 8GB", quantity: 1, price: "199.00", gift_card: false },
+  ],
+  ...overrides,
+});
+
+const product = (title: string, updatedAt: string) => ({
+  id: 632910392,
+  title,
+  body_html: "<p>It's the <strong>small</strong> iPod</p>",
+  vendor: "Apple",
+  product_type: "Cult Products",
+  handle: "ipod-nano",
+  status: "active",
+  tags: "Emotive, Flash Memory",
+  created_at: "2026-01-01T00:00:00Z",
+  updated_at: updatedAt,
+  image: { src: "https://cdn.shopify.com/s/files/ipod-nano.png", alt: "iPod Nano" },
+  variants: [{ id: 808950810, title: "Pink", sku: "IPOD2008PINK", price: "199.00", compare_at_price: null, inventory_quantity: 10, inventory_item_id: 808950810 }],
+});
+
+beforeAll(async () => {
+  const target = { kind: "pglite" as const, dataDir: path.join(dataDir, "pglite") };
+  await applyMigrations(target);
+  Object.assign(process.env, {
+    AFFINITY_DATA_DIR: dataDir,
+    NODE_ENV: "test",
+    SHOPIFY_API_KEY: "webhook-test-key",
+    SHOPIFY_API_SECRET: SECRET,
+    SHOPIFY_APP_URL: "http://127.0.0.1",
+    SCOPES: "read_products,read_orders,read_customers",
+  });
+  delete process.env.DATABASE_URL;
+  delete process.env.REDIS_URL;
+  delete process.env.AFFINITY_DEMO;
+  const { startServer } = await import("../server");
+  server = await startServer({ host: "127.0.0.1", port: 0, dev: true });
+  const { processDatabase } = await import("../app/db.server");
+  db = processDatabase().prisma;
+});
+
+afterAll(async () => {
+  await server?.close();
+  const { shutdownProcess } = await import("../workers/runtime");
+  await shutdownProcess();
+  process.env = saved;
+  fs.rmSync(dataDir, { recursive: true, force: true });
+});
+
+describe("Shopify webhooks through the running app", () => {
+  it("stores a signed order once, answers 200 and ingests it into orders, customers and interactions", async () => {
+    const { status, webhookId } = await deliver("orders/create", order());
+    expect(status).toBe(200);
+    expect(await processed(webhookId)).toMatchObject({ topic: "orders/create", error: null, shopDomain: SHOP });
+    const stored = await db.order.findFirstOrThrow({ where: { externalId: "820982911946154500" }, include: { lines: true, customer: true } });
+    expect(stored).toMatchObject({ name: "#1001", processedAt: new Date("2026-11-01T15:00:00Z"), source: "SHOPIFY_WEBHOOK" });
+    expect(stored.lines).toHaveLength(2);
+    expect(stored.customer).toMatchObject({ email: "bob@example.com", city: "Toronto", tags: ["vip", "wholesale"] });
+    expect(await db.interaction.count({ where: { kind: "PURCHASE", orderId: stored.id } })).toBe(2);
+  });
+
+  it("refuses a delivery with a bad HMAC with 401 and stores nothing", async () => {
+    const before = await db.webhookEvent.count();
+    const { status } = await deliver("orders/create", order({ id: 1 }), { secret: "not-the-secret" });
+    expect(status).toBe(401);
+    expect(await db.webhookEvent.count()).toBe(before);
+  });
+
+  it("treats a redelivery with the same webhook id as a no-op", async () => {
+    const first = await deliver("orders/create", order({ id: 555, name: "#1555" }));
+    await processed(first.webhookId);
+    const again = await deliver("orders/create", order({ id: 555, name: "#1555" }), { webhookId: first.webhookId });
+    expect(again.status).toBe(200);
+    expect(await db.webhookEvent.count({ where: { webhookId: first.webhookId } })).toBe(1);
+    expect(await db.order.count({ where: { externalId: "555" } })).toBe(1);
+    expect(await db.interaction.count({ where: { dedupeKey: { startsWith: "shopify:order:555:" } } })).toBe(2);
+  });
+
+  it("converges on the newest version when updates arrive out of order", async () => {
+    const newer = await deliver("products/update", product("iPod Nano (2026)", "2026-11-02T00:00:00Z"));
+    await processed(newer.webhookId);
+    const older = await deliver("products/update", product("iPod Nano (old)", "2026-10-01T00:00:00Z"));
+    await processed(older.webhookId);
+    const stored = await db.product.findFirstOrThrow({ where: { externalId: "632910392" }, include: { variants: true } });
+    expect(stored).toMatchObject({ title: "iPod Nano (2026)", description: "It's the small iPod", tags: ["emotive", "flash memory"], available: true });
+    expect(stored.variants).toHaveLength(1);
+  });
+
+  it("subtracts a cancelled order's purchases", async () => {
+    const { webhookId } = await deliver("orders/cancelled", order({ cancelled_at: "2026-11-03T09:00:00Z", updated_at: "2026-11-03T09:00:00Z" }));
+    await processed(webhookId);
+    expect(await db.interaction.count({ where: { kind: "REFUND", dedupeKey: { startsWith: "shopify:order:820982911946154500:cancel:" } } })).toBe(2);
+  });
+
+  it("keeps a malformed payload with its error instead of dropping it", async () => {
+    const wrongShape = await deliver("orders/create", { id: 9, line_items: "none" });
+    expect(wrongShape.status).toBe(200);
+    const rejected = await processed(wrongShape.webhookId);
+    expect(rejected.error).toMatch(/unexpected orders\/create payload: .*created_at/);
+    expect(rejected.rawBody).toBe('{"id":9,"line_items":"none"}');
+
+    const notJson = await deliver("orders/create", "{not json");
+    expect(notJson.status).toBe(200);
+    const kept = await db.webhookEvent.findUniqueOrThrow({ where: { webhookId: notJson.webhookId } });
+    expect(kept).toMatchObject({ rawBody: "{not json", error: expect.stringMatching(/the body is not JSON/) });
+  });
+
+  it("re-queues deliveries that were stored but never processed", async () => {
+    const { sweepUnprocessedWebhooks } = await import("../workers/sweeper");
+    const { processJobQueue } = await import("../workers/runtime");
+    const event = await db.webhookEvent.create({
+      data: { webhookId: randomUUID(), shopDomain: SHOP, topic: "customers/create", rawBody: JSON.stringify({ id: 77, email: "late@example.com" }), receivedAt: new Date(Date.now() - 3_600_000) },
+    });
+    expect(await sweepUnprocessedWebhooks(db, processJobQueue())).toBeGreaterThanOrEqual(1);
+    await processed(event.webhookId);
+    expect(await db.customer.findFirst({ where: { externalId: "77" } })).toMatchObject({ email: "late@example.com" });
+  });
+});

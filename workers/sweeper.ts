@@ -1,0 +1,18 @@
+import type { PrismaClient } from "@prisma/client";
+import { listUnprocessedWebhooks } from "../app/models/webhooks.server";
+import { ingestWebhookJob } from "./jobs/ingest-webhook";
+import type { JobQueue } from "./queue";
+
+/** Deliveries older than this and still unprocessed are queued again. */
+export const SWEEP_AFTER_MS = 2 * 60_000;
+export const SWEEP_EVERY_MS = 5 * 60_000;
+
+/**
+ * Queues stored webhook deliveries that were never processed (Redis or the worker was down
+ * when they arrived). The ingest job's dedupe key keeps one pending run per delivery.
+ */
+export async function sweepUnprocessedWebhooks(db: PrismaClient, queue: JobQueue, now = Date.now()): Promise<number> {
+  const waiting = await listUnprocessedWebhooks(db, new Date(now - SWEEP_AFTER_MS));
+  for (const event of waiting) await queue.enqueue(ingestWebhookJob, { eventId: event.id });
+  return waiting.length;
+}
