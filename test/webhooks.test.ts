@@ -176,3 +176,75 @@ describe("Shopify webhooks through the running app", () => {
     expect(await db.customer.findFirst({ where: { externalId: "77" } })).toMatchObject({ email: "late@example.com" });
   });
 });
+
+describe("privacy webhooks", () => {
+  /** Every table row as text, so that an id anywhere in any column is found. */
+  async function occurrences(value: string): Promise<string[]> {
+    const tables = await db.$queryRaw<{ table_name: string }[]>`
+      SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE'`;
+    const found: string[] = [];
+    for (const { table_name } of tables) {
+      const rows = await db.$queryRawUnsafe<{ count: bigint }[]>(
+        `SELECT count(*) AS count FROM "${table_name}" t WHERE t::text LIKE '%' || $1 || '%'`,
+        value,
+      );
+      if (Number(rows[0].count) > 0) found.push(table_name);
+    }
+    for (const artifact of await db.modelArtifact.findMany()) {
+      if (Buffer.from(artifact.data).toString("utf8").includes(value)) found.push(`ModelArtifact ${artifact.name}`);
+    }
+    return found;
+  }
+
+  it("answers a data request with the customer's stored data", async () => {
+    const { webhookId } = await deliver("customers/data_request", {
+      shop_id: 954889, shop_domain: SHOP, orders_requested: [820982911946154500], customer: { id: 115310627314723950, email: "bob@example.com" }, data_request: { id: 9999 },
+    });
+    await processed(webhookId);
+    const request = await db.privacyRequest.findFirstOrThrow({ where: { kind: "CUSTOMERS_DATA_REQUEST" } });
+    expect(request.completedAt).not.toBeNull();
+    expect(request.result).toMatchObject({
+      email: "bob@example.com",
+      orders: expect.arrayContaining([expect.objectContaining({ externalId: "820982911946154500" })]),
+    });
+  });
+
+  it("redacts a customer from every table, list and model artifact", async () => {
+    const other = await deliver("orders/create", order({
+      id: 777, name: "#1777", customer: { id: 42, email: "ann@example.com" },
+      line_items: [
+        { id: 7771, product_id: 632910392, variant_id: 808950810, title: "IPod Nano - 8GB", quantity: 1, price: "199.00" },
+        { id: 7772, product_id: 999, variant_id: 9991, title: "Earbuds", quantity: 1, price: "29.00" },
+      ],
+    }));
+    await processed(other.webhookId);
+    const { trainShop } = await import("../app/models/training.server");
+    const shop = await db.shop.findUniqueOrThrow({ where: { domain: SHOP } });
+    await trainShop(db, shop.id);
+    const customer = await db.customer.findFirstOrThrow({ where: { externalId: "115310627314723950" } });
+    expect(await occurrences(customer.id)).toEqual(
+      expect.arrayContaining(["Customer", "Order", "Interaction", "RecommendationList", "ModelArtifact popularity"]),
+    );
+
+    const { webhookId } = await deliver("customers/redact", {
+      shop_id: 954889, shop_domain: SHOP, customer: { id: 115310627314723950, email: "bob@example.com", phone: null }, orders_to_redact: [820982911946154500, 555],
+    });
+    await processed(webhookId);
+    expect(await occurrences(customer.id)).toEqual([]);
+    expect(await occurrences("115310627314723950")).toEqual([]);
+    expect(await occurrences("bob@example.com")).toEqual([]);
+    // The orders stay, anonymous, for the shop's totals.
+    expect(await db.order.findFirstOrThrow({ where: { externalId: "820982911946154500" } })).toMatchObject({ customerId: null });
+    const record = await db.privacyRequest.findFirstOrThrow({ where: { kind: "CUSTOMERS_REDACT" } });
+    expect(record.result).toMatchObject({ customer: true, artifacts: 3 });
+  });
+
+  it("deletes everything of the shop on shop/redact and keeps the record of it", async () => {
+    const { webhookId } = await deliver("shop/redact", { shop_id: 954889, shop_domain: SHOP });
+    for (let i = 0; i < 200 && (await db.shop.count({ where: { domain: SHOP } })); i++) await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(await db.shop.count({ where: { domain: SHOP } })).toBe(0);
+    expect(await db.product.count()).toBe(0);
+    expect(await db.webhookEvent.count({ where: { shopDomain: SHOP, webhookId: { not: webhookId } } })).toBe(0);
+    expect(await db.privacyRequest.findFirstOrThrow({ where: { kind: "SHOP_REDACT", shopDomain: SHOP } })).toMatchObject({ completedAt: expect.any(Date) });
+  });
+});

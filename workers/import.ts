@@ -81,7 +81,7 @@ console.log(`\nImported into ${shop.domain} from ${files.length - failures.lengt
 console.log(`  rows read        ${totals.rowsRead.toLocaleString("en-US")} (${Math.round(totals.rowsRead / seconds).toLocaleString("en-US")} rows/s)`);
 console.log(`  lines imported   ${totals.imported.toLocaleString("en-US")} (new this run; already imported lines are left as they are)`);
 console.log(`  new orders       ${totals.orders.toLocaleString("en-US")}`);
-console.log(`  returns          ${totals.returns.toLocaleString("en-US")}`);
+console.log(`  return lines     ${totals.returns.toLocaleString("en-US")}`);
 console.log(`  rows skipped     ${skipped.toLocaleString("en-US")}`);
 for (const [reason, count] of Object.entries(totals.skipped)) console.log(`    ${reason}: ${count!.toLocaleString("en-US")}`);
 for (const failure of failures) console.error(`  not imported: ${failure}`);

@@ -4,3 +4,4 @@ export { PopularityModel, type PopularityParams } from "./models/popularity";
 export { CooccurrenceModel, type CooccurrenceParams, type MinedPair } from "./models/cooccurrence";
 export { BuyAgainModel, type BuyAgainParams } from "./models/buy-again";
 export { fitModel, serializeModel, deserializeModel, MODEL_NAMES } from "./registry";
+export { forgetUser } from "./redact";

@@ -3,16 +3,36 @@ import type { z } from "zod";
 import { markWebhookProcessed } from "../webhooks.server";
 import { ensureShop } from "../shops.server";
 import { deleteShopifyProduct, upsertShopifyCustomer, upsertShopifyOrder, upsertShopifyProduct } from "./shopify.server";
-import { customerPayload, deletedPayload, orderPayload, parseShopifyJson, productPayload } from "./shopify-payloads";
+import { exportCustomerData, redactCustomer, redactShop } from "../privacy.server";
+import {
+  customerPayload,
+  customersDataRequestPayload,
+  customersRedactPayload,
+  deletedPayload,
+  orderPayload,
+  parseShopifyJson,
+  productPayload,
+  shopRedactPayload,
+} from "./shopify-payloads";
 
-type Handler = (db: PrismaClient, shopId: string, payload: unknown) => Promise<void>;
+type Handler = (db: PrismaClient, shop: { id: string | null; domain: string }, payload: unknown) => Promise<void>;
+interface Topic {
+  schema: z.ZodType;
+  apply: Handler;
+  /** Store data needs the shop's row (created on first sight); privacy requests must not create one. */
+  createsShop: boolean;
+}
 
-function handle<S extends z.ZodType>(schema: S, apply: (db: PrismaClient, shopId: string, data: z.infer<S>) => Promise<unknown>): { schema: S; apply: Handler } {
-  return { schema, apply: (db, shopId, payload) => apply(db, shopId, payload as z.infer<S>).then(() => undefined) };
+function handle<S extends z.ZodType>(schema: S, apply: (db: PrismaClient, shopId: string, data: z.infer<S>) => Promise<unknown>): Topic {
+  return { schema, createsShop: true, apply: (db, shop, payload) => apply(db, shop.id!, payload as z.infer<S>).then(() => undefined) };
+}
+
+function privacy<S extends z.ZodType>(schema: S, apply: (db: PrismaClient, shopDomain: string, data: z.infer<S>) => Promise<unknown>): Topic {
+  return { schema, createsShop: false, apply: (db, shop, payload) => apply(db, shop.domain, payload as z.infer<S>).then(() => undefined) };
 }
 
 /** What each topic does to the domain tables. Topics not listed are stored and marked processed. */
-const TOPICS: Record<string, { schema: z.ZodType; apply: Handler }> = {
+const TOPICS: Record<string, Topic> = {
   "orders/create": handle(orderPayload, upsertShopifyOrder),
   "orders/updated": handle(orderPayload, upsertShopifyOrder),
   "orders/cancelled": handle(orderPayload, upsertShopifyOrder),
@@ -21,6 +41,9 @@ const TOPICS: Record<string, { schema: z.ZodType; apply: Handler }> = {
   "products/delete": handle(deletedPayload, (db, shopId, data) => deleteShopifyProduct(db, shopId, data.id)),
   "customers/create": handle(customerPayload, upsertShopifyCustomer),
   "customers/update": handle(customerPayload, upsertShopifyCustomer),
+  "customers/data_request": privacy(customersDataRequestPayload, (db, domain, data) => exportCustomerData(db, domain, data.customer.id)),
+  "customers/redact": privacy(customersRedactPayload, (db, domain, data) => redactCustomer(db, domain, data.customer.id, data.orders_to_redact)),
+  "shop/redact": privacy(shopRedactPayload, (db, domain) => redactShop(db, domain)),
 };
 
 export const INGESTED_TOPICS = Object.keys(TOPICS);
@@ -51,10 +74,15 @@ export async function ingestWebhookEvent(db: PrismaClient, eventId: string): Pro
     await markWebhookProcessed(db, event.id, `unexpected ${event.topic} payload: ${problems.join("; ")}`);
     return { topic: event.topic, status: "rejected" };
   }
-  const shop = await ensureShop(db, event.shopDomain);
+  const shop = topic.createsShop ? await ensureShop(db, event.shopDomain) : await db.shop.findUnique({ where: { domain: event.shopDomain } });
   await db.$transaction(async (tx) => {
-    await topic.apply(tx as PrismaClient, shop.id, parsed.data);
-    await tx.webhookEvent.update({ where: { id: event.id }, data: { processedAt: new Date(), shopId: shop.id, error: null, attempts: { increment: 1 } } });
+    await topic.apply(tx as PrismaClient, { id: shop?.id ?? null, domain: event.shopDomain }, parsed.data);
+    // updateMany: shop/redact deletes the shop's stored deliveries, this one included.
+    const stillThere = await tx.shop.findUnique({ where: { domain: event.shopDomain }, select: { id: true } });
+    await tx.webhookEvent.updateMany({
+      where: { id: event.id },
+      data: { processedAt: new Date(), shopId: stillThere?.id ?? null, error: null, attempts: { increment: 1 } },
+    });
   });
   return { topic: event.topic, status: "ingested" };
 }

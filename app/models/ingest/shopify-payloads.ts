@@ -97,9 +97,48 @@ export function htmlToText(html: string | null | undefined): string {
 
 /**
  * JSON.parse for Shopify payloads, keeping ids exact: REST-format ids are 64-bit integers and
- * can exceed 2^53, where JSON.parse would silently round them. Integer values of `id` and
- * `…_id` keys of 16 digits or more are read as strings.
+ * can exceed 2^53, where JSON.parse would silently round them. Integer literals of 16 digits or
+ * more (outside strings) are read as strings; no quantity or price in a payload is that long.
  */
 export function parseShopifyJson(raw: string): unknown {
-  return JSON.parse(raw.replace(/("(?:id|\w+_id)"\s*:\s*)(-?\d{16,})(?=\s*[,}\]])/g, '$1"$2"'));
+  let out = "";
+  let start = 0;
+  let inString = false;
+  for (let i = 0; i < raw.length; i++) {
+    const char = raw[i];
+    if (inString) {
+      if (char === "\\") i++;
+      else if (char === '"') inString = false;
+      continue;
+    }
+    if (char === '"') {
+      inString = true;
+      continue;
+    }
+    if ((char === "-" || (char >= "0" && char <= "9")) && !/[\d.eE+-]/.test(raw[i - 1] ?? "")) {
+      let end = i + 1;
+      while (end < raw.length && raw[end] >= "0" && raw[end] <= "9") end++;
+      const isInteger = !/[.eE]/.test(raw[end] ?? "");
+      const digits = end - i - (char === "-" ? 1 : 0);
+      if (isInteger && digits >= 16) {
+        out += raw.slice(start, i) + '"' + raw.slice(i, end) + '"';
+        start = end;
+      }
+      i = end - 1;
+    }
+  }
+  return JSON.parse(out + raw.slice(start));
 }
+
+/** The mandatory compliance topics (https://shopify.dev/docs/apps/build/compliance/privacy-law-compliance). */
+export const customersDataRequestPayload = z.object({
+  shop_domain: z.string(),
+  customer: z.object({ id }),
+  orders_requested: z.array(id).default([]),
+});
+export const customersRedactPayload = z.object({
+  shop_domain: z.string(),
+  customer: z.object({ id }),
+  orders_to_redact: z.array(id).default([]),
+});
+export const shopRedactPayload = z.object({ shop_domain: z.string() });
