@@ -152,6 +152,26 @@ describe("Shopify webhooks through the running app", () => {
     expect(await db.interaction.count({ where: { kind: "REFUND", dedupeKey: { startsWith: "shopify:order:820982911946154500:cancel:" } } })).toBe(2);
   });
 
+  it("subtracts refunded lines and records the refund", async () => {
+    const { webhookId } = await deliver("refunds/create", {
+      id: 509562969, order_id: 555, created_at: "2026-11-04T12:00:00Z",
+      refund_line_items: [{ id: 104689539, line_item_id: 866550311766439000, quantity: 1, subtotal: 199.0, line_item: { product_id: 632910392 } }],
+    });
+    expect(await processed(webhookId)).toMatchObject({ error: null });
+    const refund = await db.refund.findFirstOrThrow({ where: { externalId: "509562969" }, include: { order: { include: { lines: true } } } });
+    expect(Number(refund.amount)).toBe(199);
+    expect(refund.order.lines.find((line) => line.externalId === "866550311766439000")).toMatchObject({ refundedQuantity: 1 });
+    expect(await db.interaction.count({ where: { kind: "REFUND", dedupeKey: "shopify:refund:509562969:line:104689539" } })).toBe(1);
+  });
+
+  it("marks a product unavailable when its stock runs out", async () => {
+    const { webhookId } = await deliver("inventory_levels/update", { inventory_item_id: 808950810, location_id: 905684977, available: 0, updated_at: "2026-11-05T00:00:00Z" });
+    await processed(webhookId);
+    const stored = await db.product.findFirstOrThrow({ where: { externalId: "632910392" }, include: { variants: true } });
+    expect(stored).toMatchObject({ available: false, totalInventory: 0 });
+    expect(stored.variants[0]).toMatchObject({ available: false, inventoryQuantity: 0 });
+  });
+
   it("keeps a malformed payload with its error instead of dropping it", async () => {
     const wrongShape = await deliver("orders/create", { id: 9, line_items: "none" });
     expect(wrongShape.status).toBe(200);

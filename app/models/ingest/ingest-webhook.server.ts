@@ -2,16 +2,25 @@ import type { PrismaClient } from "@prisma/client";
 import type { z } from "zod";
 import { markWebhookProcessed } from "../webhooks.server";
 import { ensureShop } from "../shops.server";
-import { deleteShopifyProduct, upsertShopifyCustomer, upsertShopifyOrder, upsertShopifyProduct } from "./shopify.server";
+import {
+  applyInventoryLevel,
+  deleteShopifyProduct,
+  upsertShopifyCustomer,
+  upsertShopifyOrder,
+  upsertShopifyProduct,
+  upsertShopifyRefund,
+} from "./shopify.server";
 import { exportCustomerData, redactCustomer, redactShop } from "../privacy.server";
 import {
   customerPayload,
   customersDataRequestPayload,
   customersRedactPayload,
   deletedPayload,
+  inventoryLevelPayload,
   orderPayload,
   parseShopifyJson,
   productPayload,
+  refundPayload,
   shopRedactPayload,
 } from "./shopify-payloads";
 
@@ -41,6 +50,8 @@ const TOPICS: Record<string, Topic> = {
   "products/delete": handle(deletedPayload, (db, shopId, data) => deleteShopifyProduct(db, shopId, data.id)),
   "customers/create": handle(customerPayload, upsertShopifyCustomer),
   "customers/update": handle(customerPayload, upsertShopifyCustomer),
+  "refunds/create": handle(refundPayload, upsertShopifyRefund),
+  "inventory_levels/update": handle(inventoryLevelPayload, applyInventoryLevel),
   "customers/data_request": privacy(customersDataRequestPayload, (db, domain, data) => exportCustomerData(db, domain, data.customer.id)),
   "customers/redact": privacy(customersRedactPayload, (db, domain, data) => redactCustomer(db, domain, data.customer.id, data.orders_to_redact)),
   "shop/redact": privacy(shopRedactPayload, (db, domain) => redactShop(db, domain)),

@@ -142,3 +142,30 @@ export const customersRedactPayload = z.object({
   orders_to_redact: z.array(id).default([]),
 });
 export const shopRedactPayload = z.object({ shop_domain: z.string() });
+
+export const refundPayload = z.object({
+  id,
+  order_id: id,
+  created_at: timestamp,
+  refund_line_items: z
+    .array(
+      z.object({
+        id,
+        line_item_id: id,
+        quantity: z.number().int(),
+        subtotal: money.nullish(),
+        line_item: z.object({ product_id: id.nullish() }).nullish(),
+      }),
+    )
+    .default([]),
+});
+
+export const inventoryLevelPayload = z.object({
+  inventory_item_id: id,
+  location_id: id.nullish(),
+  available: z.number().int().nullish(),
+  updated_at: timestamp.nullish(),
+});
+
+export type RefundPayload = z.infer<typeof refundPayload>;
+export type InventoryLevelPayload = z.infer<typeof inventoryLevelPayload>;

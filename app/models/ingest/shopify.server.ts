@@ -1,6 +1,14 @@
 import type { Prisma, PrismaClient } from "@prisma/client";
 import { appendInteractions } from "../interactions.server";
-import { htmlToText, splitTags, type CustomerPayload, type OrderPayload, type ProductPayload } from "./shopify-payloads";
+import {
+  htmlToText,
+  splitTags,
+  type CustomerPayload,
+  type InventoryLevelPayload,
+  type OrderPayload,
+  type ProductPayload,
+  type RefundPayload,
+} from "./shopify-payloads";
 
 type Db = PrismaClient | Prisma.TransactionClient;
 
@@ -147,4 +155,58 @@ export async function upsertShopifyOrder(db: Db, shopId: string, order: OrderPay
     }
   }
   await appendInteractions(db as PrismaClient, interactions);
+}
+
+export class NotYetStoredError extends Error {}
+
+/**
+ * A refund subtracts what was returned: refund interactions per returned line, and the
+ * line's refunded quantity. A refund that arrives before its order fails and is retried
+ * (by the job, then by the sweeper) until the order is there.
+ */
+export async function upsertShopifyRefund(db: Db, shopId: string, refund: RefundPayload): Promise<void> {
+  const order = await db.order.findUnique({ where: { shopId_externalId: { shopId, externalId: refund.order_id } }, include: { lines: true } });
+  if (!order) throw new NotYetStoredError(`order ${refund.order_id} of refund ${refund.id} is not stored yet; will retry`);
+  const lines = refund.refund_line_items.map((line) => ({ lineExternalId: line.line_item_id, quantity: line.quantity, subtotal: line.subtotal ?? 0 }));
+  const existing = await db.refund.findUnique({ where: { shopId_externalId: { shopId, externalId: refund.id } } });
+  if (existing) return;
+  await db.refund.create({
+    data: { shopId, orderId: order.id, externalId: refund.id, lines, amount: lines.reduce((sum, line) => sum + line.subtotal, 0), refundedAt: refund.created_at },
+  });
+  const interactions: Prisma.InteractionCreateManyInput[] = [];
+  for (const refunded of refund.refund_line_items) {
+    const line = order.lines.find((candidate) => candidate.externalId === refunded.line_item_id);
+    if (!line) continue;
+    await db.orderLine.update({ where: { id: line.id }, data: { refundedQuantity: { increment: refunded.quantity } } });
+    if (!line.productId || refunded.quantity <= 0) continue;
+    interactions.push({
+      shopId, kind: "REFUND", customerId: order.customerId, productId: line.productId, quantity: refunded.quantity,
+      orderId: order.id, occurredAt: refund.created_at, source: "SHOPIFY_WEBHOOK", dedupeKey: `shopify:refund:${refund.id}:line:${refunded.id}`,
+    });
+  }
+  await appendInteractions(db as PrismaClient, interactions);
+}
+
+/**
+ * Stock at a location changed. Quantities are kept per variant (the sum Shopify reports for a
+ * single-location store); a product is available while any of its variants is.
+ */
+export async function applyInventoryLevel(db: Db, shopId: string, level: InventoryLevelPayload): Promise<void> {
+  const variants = await db.variant.findMany({ where: { shopId, inventoryItemId: level.inventory_item_id } });
+  for (const variant of variants) {
+    if (isStale(variant.sourceUpdatedAt, level.updated_at)) continue;
+    const quantity = level.available ?? null;
+    await db.variant.update({
+      where: { id: variant.id },
+      data: { inventoryQuantity: quantity, available: quantity === null || quantity > 0, sourceUpdatedAt: level.updated_at ?? variant.sourceUpdatedAt },
+    });
+    const siblings = await db.variant.findMany({ where: { productId: variant.productId }, select: { available: true, inventoryQuantity: true } });
+    await db.product.update({
+      where: { id: variant.productId },
+      data: {
+        available: siblings.some((sibling) => sibling.available),
+        totalInventory: siblings.reduce((sum, sibling) => sum + (sibling.inventoryQuantity ?? 0), 0),
+      },
+    });
+  }
 }
