@@ -1,0 +1,120 @@
+import { createHmac, randomUUID } from "node:crypto";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { parseArgs } from "node:util";
+
+// npm run bench:webhooks [-- --deliveries 1000 --concurrency 50 --built]
+// A burst of signed orders/create deliveries against the running app on loopback: how fast
+// each is acknowledged (stored and queued), then how long ingestion of all of them takes.
+// Uses DATABASE_URL / REDIS_URL when set, otherwise a fresh embedded database.
+const { values } = parseArgs({
+  options: {
+    deliveries: { type: "string", default: "1000" },
+    concurrency: { type: "string", default: "50" },
+    // Serve the `npm run build` output, as `npm start` does, instead of Vite's dev middleware.
+    built: { type: "boolean", default: false },
+  },
+});
+const deliveries = Number(values.deliveries);
+const concurrency = Number(values.concurrency);
+const SECRET = "bench-secret";
+const SHOP = "bench.myshopify.com";
+
+const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "affinity-bench-"));
+Object.assign(process.env, {
+  NODE_ENV: "development",
+  SHOPIFY_API_KEY: "bench",
+  SHOPIFY_API_SECRET: SECRET,
+  SHOPIFY_APP_URL: "http://127.0.0.1",
+  SCOPES: "read_orders",
+});
+if (!process.env.DATABASE_URL) process.env.AFFINITY_DATA_DIR = dataDir;
+
+const { applyMigrations } = await import("../../app/db/migrate.server");
+await applyMigrations();
+// With Redis, ingestion runs where production runs it: in a separate `npm run worker` process.
+const { spawn } = await import("node:child_process");
+const worker = process.env.REDIS_URL
+  ? spawn(process.execPath, ["--import", "tsx", "workers/main.ts"], { stdio: "inherit", env: process.env })
+  : null;
+const { startWebProcess } = await import("../web");
+const server = await startWebProcess({ host: "127.0.0.1", port: 0, dev: !values.built });
+const { processDatabase } = await import("../../app/db.server");
+const { prisma } = processDatabase();
+
+function body(n: number) {
+  return JSON.stringify({
+    id: 7_000_000 + n,
+    name: `#${1000 + n}`,
+    currency: "USD",
+    total_price: "48.00",
+    created_at: new Date(Date.UTC(2026, 10, 1) + n * 60_000).toISOString(),
+    updated_at: new Date(Date.UTC(2026, 10, 1) + n * 60_000).toISOString(),
+    customer: { id: 100 + (n % 300), email: `c${n % 300}@example.com` },
+    line_items: [
+      { id: 9_000_000 + 2 * n, product_id: 500 + (n % 40), variant_id: 600 + (n % 40), title: "Mug", quantity: 1, price: "24.00" },
+      { id: 9_000_001 + 2 * n, product_id: 500 + ((n * 7) % 40), variant_id: 600 + ((n * 7) % 40), title: "Beans", quantity: 1, price: "24.00" },
+    ],
+  });
+}
+
+async function send(n: number): Promise<number> {
+  const raw = body(n);
+  const started = performance.now();
+  const response = await fetch(`${server.origin}/webhooks/orders/create`, {
+    method: "POST",
+    body: raw,
+    headers: {
+      "Content-Type": "application/json",
+      "X-Shopify-Topic": "orders/create",
+      "X-Shopify-Shop-Domain": SHOP,
+      "X-Shopify-Webhook-Id": randomUUID(),
+      "X-Shopify-API-Version": "2025-10",
+      "X-Shopify-Hmac-Sha256": createHmac("sha256", SECRET).update(raw, "utf8").digest("base64"),
+    },
+  });
+  await response.arrayBuffer();
+  if (response.status !== 200) throw new Error(`delivery ${n} answered ${response.status}`);
+  return performance.now() - started;
+}
+
+// Warm up: the first request compiles the routes.
+await send(-1);
+const latencies: number[] = [];
+let next = 0;
+const burstStarted = performance.now();
+await Promise.all(
+  Array.from({ length: concurrency }, async () => {
+    while (next < deliveries) latencies.push(await send(next++));
+  }),
+);
+const burstSeconds = (performance.now() - burstStarted) / 1000;
+latencies.sort((a, b) => a - b);
+const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))].toFixed(1);
+
+const ingestStarted = performance.now();
+for (;;) {
+  const waiting = await prisma.webhookEvent.count({ where: { processedAt: null } });
+  if (!waiting) break;
+  if (performance.now() - ingestStarted > 600_000) throw new Error(`${waiting} deliveries still unprocessed after 10 minutes`);
+  await new Promise((resolve) => setTimeout(resolve, 200));
+}
+const ingestSeconds = (performance.now() - burstStarted) / 1000;
+const failed = await prisma.webhookEvent.count({ where: { error: { not: null } } });
+const orders = await prisma.order.count();
+
+console.log(
+  `database: ${process.env.DATABASE_URL ? "PostgreSQL" : "embedded PGlite"}; jobs: ${process.env.REDIS_URL ? "BullMQ on Redis" : "in-process"}; ` +
+    `server: ${values.built ? "npm run build output" : "Vite dev middleware"}`,
+);
+console.log(`${deliveries} deliveries, ${concurrency} at a time: acknowledged in ${burstSeconds.toFixed(2)} s (${Math.round(deliveries / burstSeconds)}/s)`);
+console.log(`acknowledgement latency ms: p50 ${pct(50)}, p90 ${pct(90)}, p99 ${pct(99)}, max ${latencies[latencies.length - 1].toFixed(1)}`);
+console.log(`all ingested ${ingestSeconds.toFixed(2)} s after the burst began: ${orders} orders, ${failed} failed`);
+
+worker?.kill("SIGTERM");
+await server.close();
+const { shutdownProcess } = await import("../runtime");
+await shutdownProcess();
+fs.rmSync(dataDir, { recursive: true, force: true });
+process.exit(failed || orders < deliveries ? 1 : 0);
