@@ -6,6 +6,7 @@ import type { PrismaClient } from "@prisma/client";
 import { getHmac } from "@shopify/shopify-api/test-helpers";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { applyMigrations } from "../app/db/migrate.server";
+import { ensureInboundSecret, signInboundBody } from "../app/models/inbound.server";
 import type { RunningServer } from "../server";
 
 const SECRET = "webhook-test-secret";
@@ -194,6 +195,48 @@ describe("Shopify webhooks through the running app", () => {
     expect(await sweepUnprocessedWebhooks(db, processJobQueue())).toBeGreaterThanOrEqual(1);
     await processed(event.webhookId);
     expect(await db.customer.findFirst({ where: { externalId: "77" } })).toMatchObject({ email: "late@example.com" });
+  });
+});
+
+describe("inbound wishlist and review events", () => {
+  async function post(body: string, secret: string | null) {
+    const response = await fetch(`${server.origin}/inbound/${SHOP}/events`, {
+      method: "POST",
+      body,
+      headers: { "Content-Type": "application/json", ...(secret ? { "X-Affinity-Hmac-Sha256": signInboundBody(body, secret) } : {}) },
+    });
+    return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+  }
+
+  it("stores signed events once, with a low rating as a negative review, not a purchase", async () => {
+    const shop = await db.shop.findUniqueOrThrow({ where: { domain: SHOP } });
+    const secret = await ensureInboundSecret(db, shop.id);
+    const body = JSON.stringify({
+      events: [
+        { id: "w-1", kind: "wishlist_add", customer_id: "115310627314723950", product_id: "632910392", occurred_at: "2026-11-20T10:00:00Z" },
+        { id: "r-1", kind: "review", customer_id: "115310627314723950", product_id: "921728736", rating: 1, occurred_at: "2026-11-21T10:00:00+01:00" },
+      ],
+    });
+    expect(await post(body, secret)).toEqual({ status: 202, body: { accepted: 2, duplicates: 0 } });
+    expect(await post(body, secret)).toEqual({ status: 202, body: { accepted: 0, duplicates: 2 } });
+    const review = await db.interaction.findFirstOrThrow({ where: { dedupeKey: "inbound:review:r-1" } });
+    expect(review).toMatchObject({ kind: "REVIEW", rating: 1, source: "INBOUND", occurredAt: new Date("2026-11-21T09:00:00Z") });
+  });
+
+  it("refuses an unsigned body and explains invalid events field by field", async () => {
+    const shop = await db.shop.findUniqueOrThrow({ where: { domain: SHOP } });
+    const secret = await ensureInboundSecret(db, shop.id);
+    const body = JSON.stringify({ events: [{ kind: "review", customer_id: "1", product_id: "2", occurred_at: "yesterday" }] });
+    expect((await post(body, null)).status).toBe(401);
+    expect((await post(body, "wrong")).status).toBe(401);
+    const invalid = await post(body, secret);
+    expect(invalid.status).toBe(400);
+    expect(invalid.body.errors).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ field: "events.0.occurred_at" }),
+        expect.objectContaining({ field: "events.0.rating", message: "a review needs a rating from 1 to 5" }),
+      ]),
+    );
   });
 });
 
