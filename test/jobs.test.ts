@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { cancelShopJobRuns } from "../app/models/job-runs.server";
 import { ensureShop } from "../app/models/shops.server";
 import { importStoreSnapshot } from "../app/models/store-import.server";
 import { generateDemoStore } from "../workers/demo/generate";
@@ -73,6 +74,37 @@ describe("the train job in-process (embedded database)", () => {
     const failed = await waitForJobRun(database.prisma, (await queue.enqueue(flaky, { failures: 5 })).id);
     expect(failed).toMatchObject({ status: "FAILED", attempts: 2, error: "attempt 2 failed on purpose" });
     expect(failed.finishedAt).not.toBeNull();
+  });
+
+  it("skips a run cancelled while it waited, and stops a running one at its next report", async () => {
+    const shop = await ensureShop(database.prisma, "cancelled.myshopify.com");
+    let started = 0;
+    let reportsAfterCancel = 0;
+    const gate = { open: () => {} };
+    const long = defineJob({
+      name: "long",
+      schema: z.object({ shopId: z.string() }),
+      shopId: ({ shopId }) => shopId,
+      handler: async (_payload, { progress }) => {
+        started++;
+        await progress(0.1);
+        await new Promise<void>((resolve) => (gate.open = resolve));
+        reportsAfterCancel++;
+        await progress(0.5);
+        reportsAfterCancel++;
+      },
+    });
+    const running = await queue.enqueue(long, { shopId: shop.id });
+    const waiting = await queue.enqueue(long, { shopId: shop.id });
+    while (started === 0) await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(await cancelShopJobRuns(database.prisma, shop.id)).toBe(2);
+    gate.open();
+    await queue.idle();
+    expect(started).toBe(1);
+    expect(reportsAfterCancel).toBe(1);
+    for (const run of [running, waiting]) {
+      expect(await database.prisma.jobRun.findUniqueOrThrow({ where: { id: run.id } })).toMatchObject({ status: "CANCELLED" });
+    }
   });
 });
 

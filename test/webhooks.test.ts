@@ -4,9 +4,12 @@ import os from "node:os";
 import path from "node:path";
 import type { PrismaClient } from "@prisma/client";
 import { getHmac } from "@shopify/shopify-api/test-helpers";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { applyMigrations } from "../app/db/migrate.server";
 import { ensureInboundSecret, signInboundBody } from "../app/models/inbound.server";
+import { ensurePixelKey } from "../app/models/pixel.server";
+import { ensureShop } from "../app/models/shops.server";
+import { redactCustomer } from "../app/models/privacy.server";
 import type { RunningServer } from "../server";
 
 const SECRET = "webhook-test-secret";
@@ -28,7 +31,7 @@ async function deliver(topic: string, body: string | object, options: { webhookI
       "X-Shopify-Topic": topic,
       "X-Shopify-Shop-Domain": SHOP,
       "X-Shopify-Webhook-Id": webhookId,
-      "X-Shopify-API-Version": "2025-10",
+      "X-Shopify-API-Version": "2026-07",
       "X-Shopify-Event-Id": randomUUID(),
       "X-Shopify-Triggered-At": new Date().toISOString(),
       "X-Shopify-Hmac-Sha256": getHmac(raw, options.secret ?? SECRET),
@@ -309,5 +312,106 @@ describe("privacy webhooks", () => {
     expect(await db.product.count()).toBe(0);
     expect(await db.webhookEvent.count({ where: { shopDomain: SHOP, webhookId: { not: webhookId } } })).toBe(0);
     expect(await db.privacyRequest.findFirstOrThrow({ where: { kind: "SHOP_REDACT", shopDomain: SHOP } })).toMatchObject({ completedAt: expect.any(Date) });
+  });
+});
+
+describe("web pixel events", () => {
+  type Callback = (event: any) => void;
+  const subscriptions = new Map<string, Callback>();
+  let onConsent: Callback = () => {};
+  const beacons: Promise<Response>[] = [];
+  let clientEventSeq = 0;
+
+  const standardEvent = (name: string, data: object, clientId = "client-1") => ({
+    id: `sh-${++clientEventSeq}`, clientId, name, timestamp: new Date(Date.UTC(2026, 10, 20, 10, clientEventSeq)).toISOString(), data, seq: clientEventSeq, type: "standard",
+  });
+  const variant = (productId: string) => ({ id: "808950810", price: { amount: 199, currencyCode: "USD" }, product: { id: productId, title: "IPod Nano", vendor: "Apple" } });
+  const emit = async (name: string, event: object) => {
+    subscriptions.get(name)!(event);
+    await Promise.all(beacons.splice(0));
+  };
+
+  async function loadPixel(pixelKey: string) {
+    vi.doMock("@shopify/web-pixels-extension", () => ({
+      register: (extend: (api: unknown) => void) =>
+        extend({
+          settings: { endpoint: `${server.origin}/pixel/events`, pixelKey },
+          init: {
+            data: { shop: { myshopifyDomain: SHOP }, customer: null, cart: null },
+            customerPrivacy: { analyticsProcessingAllowed: false, marketingAllowed: false, preferencesProcessingAllowed: false, saleOfDataAllowed: false },
+          },
+          analytics: { subscribe: (name: string, callback: Callback) => subscriptions.set(name, callback) },
+          customerPrivacy: { subscribe: (_name: string, callback: Callback) => (onConsent = callback) },
+          browser: {
+            sendBeacon: (url: string, body: string) => {
+              beacons.push(fetch(url, { method: "POST", body, headers: { "Content-Type": "text/plain;charset=UTF-8" } }));
+              return Promise.resolve(true);
+            },
+          },
+        }),
+    }));
+    await import("../extensions/affinity-pixel/src/index");
+  }
+
+  it("sends nothing before consent, then views, add-to-carts, searches and wishlist adds, and links the visitor on purchase", async () => {
+    const shop = await ensureShop(db, SHOP);
+    await loadPixel(await ensurePixelKey(db, shop.id));
+    const count = () => db.interaction.count({ where: { shopId: shop.id, source: "PIXEL" } });
+
+    await emit("product_viewed", standardEvent("product_viewed", { productVariant: variant("632910392") }));
+    expect(await count()).toBe(0);
+
+    onConsent({ customerPrivacy: { analyticsProcessingAllowed: true, marketingAllowed: false, preferencesProcessingAllowed: false, saleOfDataAllowed: false } });
+    await emit("product_viewed", standardEvent("product_viewed", { productVariant: variant("632910392") }));
+    await emit("product_added_to_cart", standardEvent("product_added_to_cart", { cartLine: { quantity: 2, merchandise: variant("gid://shopify/Product/921728736"), cost: { totalAmount: { amount: 398 } } } }));
+    await emit("search_submitted", standardEvent("search_submitted", { searchResult: { query: "  ipod touch ", productVariants: [] } }));
+    await emit("affinity:wishlist", { ...standardEvent("affinity:wishlist", {}), customData: { action: "add", productId: 632910392 }, type: "custom" });
+    const stored = await db.interaction.findMany({ where: { shopId: shop.id, source: "PIXEL" }, orderBy: { occurredAt: "asc" }, include: { product: true } });
+    expect(stored.map((row) => [row.kind, row.product?.externalId ?? row.query, row.quantity, row.visitorKey, row.customerId])).toEqual([
+      ["VIEW", "632910392", 1, "client-1", null],
+      ["ADD_TO_CART", "921728736", 2, "client-1", null],
+      ["SEARCH", "ipod touch", 1, "client-1", null],
+      ["WISHLIST_ADD", "632910392", 1, "client-1", null],
+    ]);
+
+    await emit("checkout_completed", standardEvent("checkout_completed", {
+      checkout: { lineItems: [{ quantity: 1, variant: variant("632910392") }], order: { id: "820982911946154500", customer: { id: "115310627314723950", isFirstOrder: false } } },
+    }));
+    const customer = await db.customer.findUniqueOrThrow({ where: { shopId_externalId: { shopId: shop.id, externalId: "115310627314723950" } } });
+    expect(await db.visitor.findUniqueOrThrow({ where: { shopId_visitorKey: { shopId: shop.id, visitorKey: "client-1" } } })).toMatchObject({ customerId: customer.id });
+    expect(await db.interaction.count({ where: { shopId: shop.id, source: "PIXEL", customerId: customer.id } })).toBe(4);
+    expect(await db.interaction.count({ where: { shopId: shop.id, source: "PIXEL", kind: "PURCHASE" } })).toBe(0);
+
+    // Later events of the known shopper carry the customer; withdrawing consent stops sending.
+    await emit("product_viewed", standardEvent("product_viewed", { productVariant: variant("921728736") }));
+    expect(await db.interaction.count({ where: { shopId: shop.id, source: "PIXEL", customerId: customer.id } })).toBe(5);
+    onConsent({ customerPrivacy: { analyticsProcessingAllowed: false, marketingAllowed: false, preferencesProcessingAllowed: false, saleOfDataAllowed: false } });
+    await emit("product_viewed", standardEvent("product_viewed", { productVariant: variant("921728736") }));
+    expect(await count()).toBe(5);
+
+    // Redacting the customer removes the linked browser and everything it recorded.
+    await redactCustomer(db, SHOP, "115310627314723950");
+    expect(await db.visitor.count({ where: { visitorKey: "client-1" } })).toBe(0);
+    expect(await db.interaction.count({ where: { visitorKey: "client-1" } })).toBe(0);
+  });
+
+  it("refuses a wrong key, drops events without consent and explains invalid batches", async () => {
+    const shop = await ensureShop(db, SHOP);
+    const key = await ensurePixelKey(db, shop.id);
+    const post = async (body: object) => {
+      const response = await fetch(`${server.origin}/pixel/events`, { method: "POST", body: JSON.stringify(body), headers: { "Content-Type": "text/plain" } });
+      return { status: response.status, body: await response.json(), cors: response.headers.get("access-control-allow-origin") };
+    };
+    const event = { id: "sh-direct-1", kind: "view", at: "2026-11-21T10:00:00Z", productId: "632910392" };
+    const batch = { shop: SHOP, key, clientId: "client-2", consent: { analytics: true }, events: [event] };
+    expect(await post({ ...batch, key: "not-the-key" })).toMatchObject({ status: 403, cors: "*" });
+    expect(await post({ ...batch, shop: "other.myshopify.com" })).toMatchObject({ status: 403 });
+    expect(await post({ ...batch, consent: { analytics: false } })).toEqual({ status: 202, body: { accepted: 0, duplicates: 0, withoutConsent: 1 }, cors: "*" });
+    expect(await db.visitor.count({ where: { visitorKey: "client-2" } })).toBe(0);
+    const invalid = await post({ ...batch, events: [{ ...event, kind: "hover", at: "yesterday" }] });
+    expect(invalid.status).toBe(400);
+    expect(invalid.body.errors.map((error: { field: string }) => error.field)).toEqual(["events.0.kind", "events.0.at"]);
+    expect(await post(batch)).toMatchObject({ status: 202, body: { accepted: 1, duplicates: 0 } });
+    expect(await post(batch)).toMatchObject({ status: 202, body: { accepted: 0, duplicates: 1 } });
   });
 });

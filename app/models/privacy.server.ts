@@ -39,7 +39,13 @@ export async function redactCustomer(db: PrismaClient, shopDomain: string, custo
     const customer = await db.customer.findUnique({ where: { shopId_externalId: { shopId: shop.id, externalId: customerExternalId } } });
     if (customer) {
       summary.customer = true;
-      summary.interactions = (await db.interaction.deleteMany({ where: { shopId: shop.id, customerId: customer.id } })).count;
+      // The customer's browsers and what they did before logging in go too.
+      const visitors = await db.visitor.findMany({ where: { shopId: shop.id, customerId: customer.id }, select: { visitorKey: true } });
+      const visitorKeys = visitors.map((visitor) => visitor.visitorKey);
+      summary.interactions = (await db.interaction.deleteMany({
+        where: { shopId: shop.id, OR: [{ customerId: customer.id }, { visitorKey: { in: visitorKeys } }] },
+      })).count;
+      await db.visitor.deleteMany({ where: { shopId: shop.id, customerId: customer.id } });
       summary.lists = (await db.recommendationList.deleteMany({ where: { shopId: shop.id, subjectKey: customer.id } })).count;
       await db.recommendationEvent.updateMany({ where: { shopId: shop.id, customerId: customer.id }, data: { customerId: null } });
       const artifacts = await db.modelArtifact.findMany({ where: { modelVersion: { shopId: shop.id } } });

@@ -1,6 +1,8 @@
-import type { LoaderFunctionArgs } from "@remix-run/node";
-import { useLoaderData } from "@remix-run/react";
-import { Badge, BlockStack, Card, DataTable, EmptyState, InlineGrid, Layout, Link, Page, Text } from "@shopify/polaris";
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { Badge, Banner, BlockStack, Button, Card, DataTable, EmptyState, InlineGrid, InlineStack, Layout, Link, Page, Text } from "@shopify/polaris";
+import { backfillJob } from "../../workers/jobs/backfill";
+import { enqueueJob } from "../jobs.server";
 import { requireAdmin } from "../admin.server";
 import prisma from "../db.server";
 import { listJobRuns } from "../models/job-runs.server";
@@ -26,10 +28,22 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   };
 };
 
+// "Import history again": a new backfill of products, customers and orders from Shopify.
+export const action = async ({ request }: ActionFunctionArgs) => {
+  const { shopDomain, demo } = await requireAdmin(request);
+  if (demo) return { error: "The demo store is generated locally; it has no Shopify history to import." };
+  const shop = await getShopByDomain(prisma, shopDomain);
+  if (!shop) return { error: `${shopDomain} is not installed yet.` };
+  const run = await enqueueJob(backfillJob, { shopId: shop.id });
+  return { queued: run.id };
+};
+
 const STATUS_TONE = { SUCCEEDED: "success", FAILED: "critical", RUNNING: "info", QUEUED: undefined, CANCELLED: undefined } as const;
 
 export default function Index() {
   const { shopDomain, demo, overview, runs } = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>();
+  const importing = useNavigation().state === "submitting";
   if (!overview) {
     return (
       <Page title="Affinity">
@@ -97,9 +111,18 @@ export default function Index() {
         <Layout.Section>
           <Card>
             <BlockStack gap="200">
-              <Text as="h2" variant="headingMd">
-                Background jobs
-              </Text>
+              <InlineStack align="space-between" blockAlign="center">
+                <Text as="h2" variant="headingMd">
+                  Background jobs
+                </Text>
+                <Form method="post">
+                  <Button submit loading={importing} disabled={demo}>
+                    Import history from Shopify
+                  </Button>
+                </Form>
+              </InlineStack>
+              {actionData && "error" in actionData && <Banner tone="critical">{actionData.error}</Banner>}
+              {actionData && "queued" in actionData && <Banner tone="success">History import queued; its progress shows below.</Banner>}
               <DataTable
                 columnContentTypes={["text", "text", "numeric", "text", "text"]}
                 headings={["Job", "Status", "Progress", "Message", "Queued"]}

@@ -70,7 +70,7 @@ async function send(n: number): Promise<number> {
       "X-Shopify-Topic": "orders/create",
       "X-Shopify-Shop-Domain": SHOP,
       "X-Shopify-Webhook-Id": randomUUID(),
-      "X-Shopify-API-Version": "2025-10",
+      "X-Shopify-API-Version": "2026-07",
       "X-Shopify-Hmac-Sha256": createHmac("sha256", SECRET).update(raw, "utf8").digest("base64"),
     },
   });

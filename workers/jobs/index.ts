@@ -1,8 +1,9 @@
+import { backfillJob } from "./backfill";
 import type { JobDefinition } from "./define";
 import { ingestWebhookJob } from "./ingest-webhook";
 import { trainJob } from "./train";
 
-export { ingestWebhookJob, trainJob };
+export { backfillJob, ingestWebhookJob, trainJob };
 
 /** Every job this build knows; workers consume all of them. */
-export const allJobs = [trainJob, ingestWebhookJob] as unknown as JobDefinition[];
+export const allJobs = [trainJob, ingestWebhookJob, backfillJob] as unknown as JobDefinition[];

@@ -22,7 +22,7 @@ export class BullMqJobQueue implements JobQueue {
   constructor(
     private readonly db: PrismaClient,
     redisUrl: string,
-    private readonly options: { prefix?: string; attempts?: number; backoffMs?: number } = {},
+    private readonly options: { prefix?: string; attempts?: number; backoffMs?: number; lockDurationMs?: number } = {},
   ) {
     // BullMQ workers block on Redis, so ioredis must not give up on a slow command.
     this.connection = new Redis(redisUrl, { maxRetriesPerRequest: null });
@@ -68,7 +68,14 @@ export class BullMqJobQueue implements JobQueue {
           const willRetry = job.attemptsMade + 1 < attempts;
           return runJobAttempt(this.db, definition, job.data.runId, job.data.payload, willRetry);
         },
-        { connection: this.connection.duplicate(), prefix: this.prefix, concurrency: JOB_SETTINGS.concurrency },
+        {
+          connection: this.connection.duplicate(),
+          prefix: this.prefix,
+          concurrency: JOB_SETTINGS.concurrency,
+          // A job whose worker died is handed to another worker once its lock has expired.
+          lockDuration: this.options.lockDurationMs ?? JOB_SETTINGS.lockDurationMs,
+          stalledInterval: this.options.lockDurationMs ?? JOB_SETTINGS.lockDurationMs,
+        },
       );
       worker.on("failed", (job, error) =>
         console.error(`[jobs] ${definition.name} ${job?.id ?? "?"} failed:`, error.message),

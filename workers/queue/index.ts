@@ -13,7 +13,8 @@ export function createJobQueue(db: PrismaClient, env: NodeJS.ProcessEnv = proces
   if (!/^rediss?:\/\//.test(redisUrl)) {
     throw new Error(`REDIS_URL must start with redis:// or rediss:// (got "${redisUrl.slice(0, 24)}…").`);
   }
-  return new BullMqJobQueue(db, redisUrl);
+  const lockDurationMs = Number(env.AFFINITY_JOB_LOCK_MS) || undefined;
+  return new BullMqJobQueue(db, redisUrl, { prefix: env.AFFINITY_QUEUE_PREFIX?.trim() || undefined, lockDurationMs });
 }
 
 /** Polls a JobRun until it has finished; used by CLIs and tests that wait for a result. */

@@ -1,5 +1,5 @@
 import type { PrismaClient } from "@prisma/client";
-import { failJobRun, finishJobRun, reportJobProgress, saveJobCheckpoint, startJobRun } from "../../app/models/job-runs.server";
+import { failJobRun, finishJobRun, JobCancelledError, reportJobProgress, saveJobCheckpoint, startJobRun } from "../../app/models/job-runs.server";
 import type { JobDefinition } from "../jobs/define";
 
 export class InvalidPayloadError extends Error {}
@@ -26,6 +26,7 @@ export async function runJobAttempt(
   willRetryOnFailure: boolean,
 ): Promise<unknown> {
   const run = await startJobRun(db, runId);
+  if (!run) return { cancelled: true };
   try {
     const data = parsePayload(definition, payload);
     const result = await definition.handler(data, {
@@ -39,6 +40,7 @@ export async function runJobAttempt(
     await finishJobRun(db, runId, result ?? undefined);
     return result;
   } catch (error) {
+    if (error instanceof JobCancelledError) return { cancelled: true };
     const retry = willRetryOnFailure && !(error instanceof InvalidPayloadError);
     await failJobRun(db, runId, error, retry);
     throw error;

@@ -9,6 +9,8 @@ export const JOB_SETTINGS = {
   /** Finished jobs BullMQ keeps in Redis (the JobRun table keeps the history). */
   keepCompleted: 200,
   keepFailed: 1_000,
+  /** A job in hand is locked this long between renewals; a killed worker's job moves on after it. */
+  lockDurationMs: 30_000,
   /** Waiting for a job in hand before a worker exits anyway. */
   shutdownGraceMs: 60_000,
 } as const;

@@ -1,4 +1,4 @@
-import type { Prisma, PrismaClient } from "@prisma/client";
+import type { DataSource, Prisma, PrismaClient } from "@prisma/client";
 import { appendInteractions } from "../interactions.server";
 import {
   htmlToText,
@@ -38,6 +38,16 @@ export async function upsertShopifyCustomer(db: Db, shopId: string, customer: Cu
     update: data,
   });
   return saved.id;
+}
+
+async function linkCustomer(db: Db, shopId: string, externalId: string): Promise<string> {
+  const customer = await db.customer.upsert({
+    where: { shopId_externalId: { shopId, externalId } },
+    create: { shopId, externalId },
+    update: {},
+    select: { id: true },
+  });
+  return customer.id;
 }
 
 export async function upsertShopifyProduct(db: Db, shopId: string, product: ProductPayload): Promise<void> {
@@ -113,10 +123,21 @@ async function productIdFor(db: Db, shopId: string, externalId: string, title: s
  * order adds a refund interaction per line, so that the purchase no longer counts. Test
  * orders and gift cards are left out of the interactions.
  */
-export async function upsertShopifyOrder(db: Db, shopId: string, order: OrderPayload): Promise<void> {
+export async function upsertShopifyOrder(
+  db: Db,
+  shopId: string,
+  order: OrderPayload,
+  options: { source?: DataSource; customerIdOnly?: boolean } = {},
+): Promise<void> {
+  const source = options.source ?? "SHOPIFY_WEBHOOK";
   const existing = await db.order.findUnique({ where: { shopId_externalId: { shopId, externalId: order.id } } });
   if (existing && isStale(existing.sourceUpdatedAt, order.updated_at)) return;
-  const customerId = order.customer ? await upsertShopifyCustomer(db, shopId, order.customer) : null;
+  // A backfilled order names its customer by id only; the customer's own record fills the rest.
+  const customerId = !order.customer
+    ? null
+    : options.customerIdOnly
+      ? await linkCustomer(db, shopId, order.customer.id)
+      : await upsertShopifyCustomer(db, shopId, order.customer);
   const processedAt = order.processed_at ?? order.created_at;
   const data = {
     name: order.name ?? null,
@@ -132,7 +153,7 @@ export async function upsertShopifyOrder(db: Db, shopId: string, order: OrderPay
   };
   const saved = await db.order.upsert({
     where: { shopId_externalId: { shopId, externalId: order.id } },
-    create: { shopId, externalId: order.id, source: "SHOPIFY_WEBHOOK", ...data },
+    create: { shopId, externalId: order.id, source, ...data },
     update: data,
   });
 
@@ -148,7 +169,7 @@ export async function upsertShopifyOrder(db: Db, shopId: string, order: OrderPay
       update: { quantity: line.quantity, price: line.price, title: line.title ?? "" },
     });
     if (!productId || data.test || line.gift_card || line.quantity <= 0 || line.price <= 0) continue;
-    const base = { shopId, customerId, productId, quantity: line.quantity, orderId: saved.id, source: "SHOPIFY_WEBHOOK" as const };
+    const base = { shopId, customerId, productId, quantity: line.quantity, orderId: saved.id, source };
     interactions.push({ ...base, kind: "PURCHASE", occurredAt: processedAt, dedupeKey: `shopify:order:${order.id}:line:${line.id}` });
     if (order.cancelled_at) {
       interactions.push({ ...base, kind: "REFUND", occurredAt: order.cancelled_at, dedupeKey: `shopify:order:${order.id}:cancel:${line.id}` });
@@ -164,7 +185,7 @@ export class NotYetStoredError extends Error {}
  * line's refunded quantity. A refund that arrives before its order fails and is retried
  * (by the job, then by the sweeper) until the order is there.
  */
-export async function upsertShopifyRefund(db: Db, shopId: string, refund: RefundPayload): Promise<void> {
+export async function upsertShopifyRefund(db: Db, shopId: string, refund: RefundPayload, source: DataSource = "SHOPIFY_WEBHOOK"): Promise<void> {
   const order = await db.order.findUnique({ where: { shopId_externalId: { shopId, externalId: refund.order_id } }, include: { lines: true } });
   if (!order) throw new NotYetStoredError(`order ${refund.order_id} of refund ${refund.id} is not stored yet; will retry`);
   const lines = refund.refund_line_items.map((line) => ({ lineExternalId: line.line_item_id, quantity: line.quantity, subtotal: line.subtotal ?? 0 }));
@@ -181,7 +202,7 @@ export async function upsertShopifyRefund(db: Db, shopId: string, refund: Refund
     if (!line.productId || refunded.quantity <= 0) continue;
     interactions.push({
       shopId, kind: "REFUND", customerId: order.customerId, productId: line.productId, quantity: refunded.quantity,
-      orderId: order.id, occurredAt: refund.created_at, source: "SHOPIFY_WEBHOOK", dedupeKey: `shopify:refund:${refund.id}:line:${refunded.id}`,
+      orderId: order.id, occurredAt: refund.created_at, source, dedupeKey: `shopify:refund:${refund.id}:line:${refunded.id}`,
     });
   }
   await appendInteractions(db as PrismaClient, interactions);
