@@ -6,6 +6,7 @@ import type { PrismaClient } from "@prisma/client";
 import { getHmac } from "@shopify/shopify-api/test-helpers";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { applyMigrations } from "../app/db/migrate.server";
+import { adapterToken } from "../app/models/inbound-adapters.server";
 import { ensureInboundSecret, signInboundBody } from "../app/models/inbound.server";
 import { ensurePixelKey } from "../app/models/pixel.server";
 import { ensureShop } from "../app/models/shops.server";
@@ -240,6 +241,51 @@ describe("inbound wishlist and review events", () => {
         expect.objectContaining({ field: "events.0.rating", message: "a review needs a rating from 1 to 5" }),
       ]),
     );
+  });
+
+  it("takes Judge.me reviews and Swym wishlist events as those apps send them, with the app's token", async () => {
+    const shop = await ensureShop(db, SHOP);
+    const secret = await ensureInboundSecret(db, shop.id);
+    await db.customer.upsert({
+      where: { shopId_externalId: { shopId: shop.id, externalId: "7100000001" } },
+      create: { shopId: shop.id, externalId: "7100000001", email: "ana@example.com" },
+      update: { email: "ana@example.com" },
+    });
+    const send = async (app: string, body: object, token: string | null = adapterToken(secret, app as "judgeme")) => {
+      const response = await fetch(`${server.origin}/inbound/${SHOP}/${app}${token ? `?token=${token}` : ""}`, { method: "POST", body: JSON.stringify(body), headers: { "Content-Type": "application/json" } });
+      return { status: response.status, body: (await response.json()) as Record<string, any> };
+    };
+    const review = {
+      id: 88123, title: "Chipped", body: "Arrived chipped", rating: 2, product_external_id: "632910392",
+      reviewer: { id: 55, external_id: "7100000001", email: "ana@example.com", name: "Ana" },
+      source: "web", curated: "ok", published: true, hidden: false, verified: "buyer", created_at: "2026-11-22T08:00:00.000Z", updated_at: "2026-11-22T08:00:00.000Z", pictures: [],
+    };
+    expect(await send("judgeme", { review })).toEqual({ status: 202, body: { accepted: 1, duplicates: 0, skipped: [] } });
+    expect(await send("judgeme", review)).toEqual({ status: 202, body: { accepted: 0, duplicates: 1, skipped: [] } });
+    expect(await db.interaction.findFirstOrThrow({ where: { dedupeKey: "inbound:review:judgeme:88123" }, include: { customer: true } })).toMatchObject({
+      kind: "REVIEW", rating: 2, customer: { externalId: "7100000001" },
+    });
+    expect((await send("judgeme", { review: { ...review, id: 88124, product_external_id: null } })).body.skipped).toEqual(["a store review, not about a product"]);
+    expect(await send("judgeme", { review: { ...review, rating: 9 } })).toMatchObject({ status: 400, body: { errors: [expect.objectContaining({ field: "review.rating" })] } });
+    expect((await send("judgeme", { review }, "forged")).status).toBe(401);
+    expect((await send("judgeme", { review }, adapterToken(secret, "swym"))).status).toBe(401);
+
+    const flat = {
+      Event: "Swym-addToWishlist", EventTime: "2026-11-23T07:42:48Z", Medium: "email", MediumValue: "Ana@Example.com", ListId: "6dgey862",
+      ListName: "Favourites", ProductId: 921728736, ProductName: "IPod Touch", ProductPrice: 199, VariantId: 447654529,
+    };
+    expect(await send("swym", flat, adapterToken(secret, "swym"))).toEqual({ status: 202, body: { accepted: 1, duplicates: 0, skipped: [] } });
+    const nested = {
+      EventName: "Swym-removeWishlist", EventTime: "2026-11-24T07:42:48Z",
+      User: { UserId: "7shd3456", Medium: "email", MediumValue: "ana@example.com" },
+      Product: { ProductId: 921728736, ProductName: "IPod Touch", ProductVariantId: 447654529 }, List: { Id: "6dgey862", Name: "Favourites" },
+    };
+    expect(await send("swym", nested, adapterToken(secret, "swym"))).toEqual({ status: 202, body: { accepted: 1, duplicates: 0, skipped: [] } });
+    const stranger = await send("swym", { ...flat, MediumValue: "nobody@example.com" }, adapterToken(secret, "swym"));
+    expect(stranger.body).toMatchObject({ accepted: 0, skipped: [expect.stringContaining("not a customer of the store")] });
+    const wishlist = await db.interaction.findMany({ where: { shopId: shop.id, source: "INBOUND", customer: { externalId: "7100000001" }, kind: { in: ["WISHLIST_ADD", "WISHLIST_REMOVE"] } }, orderBy: { occurredAt: "asc" } });
+    expect(wishlist.map((row) => row.kind)).toEqual(["WISHLIST_ADD", "WISHLIST_REMOVE"]);
+    expect((await send("wishlisthero", flat)).status).toBe(404);
   });
 });
 
