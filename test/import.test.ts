@@ -2,6 +2,8 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { importCustomerFile, importProductFile } from "../app/models/import/catalog-import.server";
+import { importEventFile } from "../app/models/import/event-import.server";
 import { importOrderFile } from "../app/models/import/order-import.server";
 import { parseColumnMap } from "../app/models/import/order-rows";
 import { ensureShop } from "../app/models/shops.server";
@@ -82,5 +84,64 @@ describe("order import (embedded database)", () => {
     const customer = await database.prisma.customer.findFirstOrThrow({ where: { shopId: retail, externalId: "17850" } });
     expect(customer.country).toBe("United Kingdom");
     expect(await database.prisma.product.count({ where: { shopId: retail, externalId: "POST" } })).toBe(0);
+  });
+
+  it("imports products and customers from CSV: orders' placeholders get their details, reruns change nothing", async () => {
+    const products = write("products.csv", [
+      "product_id,title,description,product_type,vendor,tags,price,compare_at_price,inventory,image_url,status",
+      "tent,Two-person tent,Light and quick to pitch,Tents,Northwind,Camping|Summer,249.00,299.00,4,https://cdn.example.com/tent.jpg,active",
+      "lamp, Camp  lamp ,,Lighting,Acme,,19.90,,0,,active",
+      "stove,Stove,,Cooking,Acme,,49.00,,,,draft",
+    ]);
+    const first = await importProductFile(database.prisma, shopId, products);
+    expect(first).toMatchObject({ rowsRead: 3, stored: 3, duplicates: 0 });
+    const tent = await database.prisma.product.findUniqueOrThrow({ where: { shopId_externalId: { shopId, externalId: "TENT" } } });
+    expect(tent).toMatchObject({ title: "Two-person tent", productType: "Tents", tags: ["camping", "summer"], totalInventory: 4, available: true });
+    expect(Number(tent.compareAtPrice)).toBe(299);
+    expect(await database.prisma.product.findUniqueOrThrow({ where: { shopId_externalId: { shopId, externalId: "LAMP" } } })).toMatchObject({ title: "Camp lamp", available: false });
+    const again = await importProductFile(database.prisma, shopId, products);
+    expect(again.rowsRead).toBe(3);
+    expect(await database.prisma.product.count({ where: { shopId } })).toBe((await counts()).products);
+
+    const customers = write("customers.csv", [
+      "customer_id,email,first_name,country,tags,birth_year,accepts_marketing",
+      "c1,Ana@Example.com,Ana,es,vip,1984,yes",
+      "c3,,Bo,GB,,,",
+    ]);
+    expect(await importCustomerFile(database.prisma, shopId, customers)).toMatchObject({ rowsRead: 2, stored: 2 });
+    expect(await database.prisma.customer.findUniqueOrThrow({ where: { shopId_externalId: { shopId, externalId: "C1" } } })).toMatchObject({
+      email: "ana@example.com", country: "ES", birthYear: 1984, acceptsMarketing: true, tags: ["vip"],
+    });
+
+    const badProducts = write("bad-products.csv", ["product_id,title,price", "kettle,Kettle,12.00", "mug,Mug,cheap"]);
+    await expect(importProductFile(database.prisma, shopId, badProducts)).rejects.toThrow(/bad-products\.csv, line 3, column price: expected a price such as 12\.50, found "cheap"/);
+    expect(await database.prisma.product.count({ where: { shopId, externalId: "KETTLE" } })).toBe(0);
+    const badCustomers = write("bad-customers.csv", ["customer_id,email,birth_year", "c7,c7@example.com,1990", "c8,c8@example.com,3000"]);
+    await expect(importCustomerFile(database.prisma, shopId, badCustomers)).rejects.toThrow(/line 3, column birth_year: expected a year between 1900/);
+    expect(await database.prisma.customer.count({ where: { shopId, externalId: "C7" } })).toBe(0);
+    await expect(importProductFile(database.prisma, shopId, write("no-title.csv", ["product_id,name", "x,X"]))).rejects.toThrow(/line 1: the header lacks title/);
+  });
+
+  it("imports browsing, wishlist and review events from JSONL once, and names the line of a bad one", async () => {
+    const events = write("events.jsonl", [
+      JSON.stringify({ id: "e-1", kind: "view", customer_id: "c1", product_id: "tent", occurred_at: "2026-01-04T10:00:00Z" }),
+      JSON.stringify({ kind: "search", visitor_id: "b-9", query: "lantern", occurred_at: "2026-01-04T10:01:00Z" }),
+      "",
+      JSON.stringify({ id: "e-3", kind: "review", customer_id: "c1", product_id: "bag", rating: 2, occurred_at: "2026-01-09T08:00:00+01:00" }),
+      JSON.stringify({ id: "e-4", kind: "wishlist_add", visitor_id: "b-9", product_id: "rope", occurred_at: "2026-01-04T10:02:00" }),
+    ]);
+    expect(await importEventFile(database.prisma, shopId, events)).toEqual({ file: "events.jsonl", linesRead: 4, imported: 4, duplicates: 0 });
+    expect(await importEventFile(database.prisma, shopId, events)).toMatchObject({ imported: 0, duplicates: 4 });
+    const review = await database.prisma.interaction.findFirstOrThrow({ where: { shopId, dedupeKey: "import-event:e-3" }, include: { product: true, customer: true } });
+    expect(review).toMatchObject({ kind: "REVIEW", rating: 2, product: { externalId: "BAG" }, customer: { externalId: "C1" }, occurredAt: new Date("2026-01-09T07:00:00Z") });
+
+    const before = await counts();
+    const bad = write("bad-events.jsonl", [
+      JSON.stringify({ id: "e-9", kind: "view", customer_id: "c1", product_id: "tent", occurred_at: "2026-01-05T10:00:00Z" }),
+      JSON.stringify({ id: "e-10", kind: "review", customer_id: "c1", product_id: "tent", occurred_at: "2026-01-05T10:00:00Z" }),
+    ]);
+    await expect(importEventFile(database.prisma, shopId, bad)).rejects.toThrow("bad-events.jsonl, line 2, column rating: a review needs a rating from 1 to 5");
+    await expect(importEventFile(database.prisma, shopId, write("not-json.jsonl", ["{kind: view}"]))).rejects.toThrow(/not-json\.jsonl, line 1: expected one JSON object per line/);
+    expect(await counts()).toEqual(before);
   });
 });

@@ -5,8 +5,9 @@ import { parseArgs } from "node:util";
 import { parseColumnMap } from "../app/models/import/order-rows";
 import type { ImportSummary } from "../app/models/import/order-import.server";
 
-// npm run import -- --shop <domain> --orders <file or folder> [--map "Src=dst,..."]
-const usage = 'usage: npm run import -- --shop <domain> --orders <file.csv or folder> [--map "Source=target,..."]';
+// npm run import -- --shop <domain> [--orders <file or folder>] [--products <file>] [--customers <file>] [--events <file.jsonl>] [--map "Src=dst,..."]
+const usage =
+  'usage: npm run import -- --shop <domain> [--orders <file.csv or folder>] [--products <file.csv>] [--customers <file.csv>] [--events <file.jsonl>] [--map "Source=target,..."]';
 
 function fail(message: string): never {
   console.error(`import: ${message}`);
@@ -16,14 +17,25 @@ function fail(message: string): never {
 let args;
 try {
   args = parseArgs({
-    options: { shop: { type: "string" }, orders: { type: "string" }, map: { type: "string" } },
+    options: {
+      shop: { type: "string" },
+      orders: { type: "string" },
+      products: { type: "string" },
+      customers: { type: "string" },
+      events: { type: "string" },
+      map: { type: "string" },
+    },
     strict: true,
   }).values;
 } catch (error) {
   fail(`${(error as Error).message}\n${usage}`);
 }
 if (!args.shop || !/^[a-z0-9][a-z0-9.-]*\.[a-z]{2,}$/i.test(args.shop)) fail(`--shop must be the store's domain, e.g. shop.example.com\n${usage}`);
-if (!args.orders) fail(`--orders is required\n${usage}`);
+if (!args.orders && !args.products && !args.customers && !args.events) fail(`give at least one of --orders, --products, --customers, --events\n${usage}`);
+for (const option of ["products", "customers", "events"] as const) {
+  const file = args[option];
+  if (file && !(fs.existsSync(file) && fs.statSync(file).isFile())) fail(`--${option}: ${path.resolve(file)} is not a file`);
+}
 let map: Map<string, string>;
 try {
   map = parseColumnMap(args.map);
@@ -31,12 +43,15 @@ try {
   fail((error as Error).message);
 }
 
-const source = path.resolve(args.orders);
-if (!fs.existsSync(source)) fail(`--orders: ${source} does not exist`);
-const files = fs.statSync(source).isDirectory()
-  ? fs.readdirSync(source).filter((name) => name.toLowerCase().endsWith(".csv")).sort().map((name) => path.join(source, name))
-  : [source];
-if (!files.length) fail(`--orders: ${source} holds no .csv files`);
+let files: string[] = [];
+if (args.orders) {
+  const source = path.resolve(args.orders);
+  if (!fs.existsSync(source)) fail(`--orders: ${source} does not exist`);
+  files = fs.statSync(source).isDirectory()
+    ? fs.readdirSync(source).filter((name) => name.toLowerCase().endsWith(".csv")).sort().map((name) => path.join(source, name))
+    : [source];
+  if (!files.length) fail(`--orders: ${source} holds no .csv files`);
+}
 
 const { processDatabase } = await import("../app/db.server");
 const { ensureShop } = await import("../app/models/shops.server");
@@ -44,9 +59,22 @@ const { importOrderFile } = await import("../app/models/import/order-import.serv
 const { prisma, close } = processDatabase();
 const shop = await ensureShop(prisma, args.shop.toLowerCase(), { platform: "HEADLESS", name: args.shop });
 
-const started = Date.now();
-const totals: Omit<ImportSummary, "file"> = { rowsRead: 0, imported: 0, orders: 0, returns: 0, skipped: {} };
 const failures: string[] = [];
+// The catalogue first, so that orders and events find their products and customers.
+const { importCustomerFile, importProductFile } = await import("../app/models/import/catalog-import.server");
+for (const [option, importFile] of [["products", importProductFile], ["customers", importCustomerFile]] as const) {
+  if (!args[option]) continue;
+  try {
+    const summary = await importFile(prisma, shop.id, path.resolve(args[option]!));
+    console.log(`${option}: ${summary.rowsRead.toLocaleString("en-US")} rows read, ${summary.stored.toLocaleString("en-US")} stored or updated, ${summary.duplicates} repeated ids skipped`);
+  } catch (error) {
+    failures.push((error as Error).message);
+  }
+}
+
+const started = Date.now();
+let orderFailures = 0;
+const totals: Omit<ImportSummary, "file"> = { rowsRead: 0, imported: 0, orders: 0, returns: 0, skipped: {} };
 const showProgress = (fileIndex: number, rowsInFile: number) => {
   const rows = totals.rowsRead + rowsInFile;
   const seconds = (Date.now() - started) / 1000;
@@ -70,20 +98,33 @@ for (const [index, file] of files.entries()) {
     }
   } catch (error) {
     failures.push((error as Error).message);
+    orderFailures++;
   }
   showProgress(index + 1, 0);
 }
 if (process.stderr.isTTY) process.stderr.write("\n");
 
+if (args.events) {
+  const { importEventFile } = await import("../app/models/import/event-import.server");
+  try {
+    const summary = await importEventFile(prisma, shop.id, path.resolve(args.events));
+    console.log(`events: ${summary.linesRead.toLocaleString("en-US")} lines read, ${summary.imported.toLocaleString("en-US")} imported, ${summary.duplicates.toLocaleString("en-US")} already there`);
+  } catch (error) {
+    failures.push((error as Error).message);
+  }
+}
+
 const seconds = (Date.now() - started) / 1000;
 const skipped = Object.values(totals.skipped).reduce((sum, count) => sum + (count ?? 0), 0);
-console.log(`\nImported into ${shop.domain} from ${files.length - failures.length} of ${files.length} files in ${seconds.toFixed(1)} s:`);
-console.log(`  rows read        ${totals.rowsRead.toLocaleString("en-US")} (${Math.round(totals.rowsRead / seconds).toLocaleString("en-US")} rows/s)`);
-console.log(`  lines imported   ${totals.imported.toLocaleString("en-US")} (new this run; already imported lines are left as they are)`);
-console.log(`  new orders       ${totals.orders.toLocaleString("en-US")}`);
-console.log(`  return lines     ${totals.returns.toLocaleString("en-US")}`);
-console.log(`  rows skipped     ${skipped.toLocaleString("en-US")}`);
-for (const [reason, count] of Object.entries(totals.skipped)) console.log(`    ${reason}: ${count!.toLocaleString("en-US")}`);
+if (files.length) {
+  console.log(`\nImported into ${shop.domain} from ${files.length - orderFailures} of ${files.length} order files in ${seconds.toFixed(1)} s:`);
+  console.log(`  rows read        ${totals.rowsRead.toLocaleString("en-US")} (${Math.round(totals.rowsRead / seconds).toLocaleString("en-US")} rows/s)`);
+  console.log(`  lines imported   ${totals.imported.toLocaleString("en-US")} (new this run; already imported lines are left as they are)`);
+  console.log(`  new orders       ${totals.orders.toLocaleString("en-US")}`);
+  console.log(`  return lines     ${totals.returns.toLocaleString("en-US")}`);
+  console.log(`  rows skipped     ${skipped.toLocaleString("en-US")}`);
+  for (const [reason, count] of Object.entries(totals.skipped)) console.log(`    ${reason}: ${count!.toLocaleString("en-US")}`);
+}
 for (const failure of failures) console.error(`  not imported: ${failure}`);
 await close();
 process.exit(failures.length ? 1 : 0);
