@@ -61,6 +61,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     app.use("/assets", express.static(path.join(buildDir, "client/assets"), { immutable: true, maxAge: "1y" }));
     app.use(express.static(path.join(buildDir, "client"), { maxAge: "1h" }));
     build = (await import(pathToFileURL(path.join(buildDir, "server/index.js")).href)) as ServerBuild;
+    app.post("/webhooks/*", webhookActions(build));
   }
   app.all("*", createRequestHandler({ build }));
 
@@ -76,6 +77,38 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
+  };
+}
+
+/**
+ * Webhook deliveries go straight to their route's action (routes/webhooks.<topic>.tsx), skipping
+ * Remix's route matching, which costs more than the rest of an acknowledgement under a burst.
+ * The action is the same one Remix would call; anything else falls through to Remix.
+ */
+export function webhookActions(build: ServerBuild): express.RequestHandler {
+  return async (req, res, next) => {
+    const action = build.routes[`routes/${req.path.slice(1).replaceAll("/", ".")}`]?.module.action;
+    if (!action) return next();
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const headers = new Headers();
+    for (let i = 0; i < req.rawHeaders.length; i += 2) headers.append(req.rawHeaders[i], req.rawHeaders[i + 1]);
+    const request = new Request(new URL(req.originalUrl, `${req.protocol}://${req.get("host") ?? "localhost"}`), {
+      method: req.method,
+      headers,
+      body: Buffer.concat(chunks),
+    });
+    let response: unknown;
+    try {
+      response = await action({ request, params: {}, context: {} });
+    } catch (thrown) {
+      if (!(thrown instanceof Response)) return next(thrown);
+      response = thrown;
+    }
+    const answer = response instanceof Response ? response : Response.json(response);
+    res.status(answer.status);
+    answer.headers.forEach((value, name) => res.setHeader(name, value));
+    res.end(Buffer.from(await answer.arrayBuffer()));
   };
 }
 

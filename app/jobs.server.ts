@@ -6,3 +6,4 @@ import { processJobQueue } from "../workers/runtime";
 export async function enqueueJob<S extends z.ZodType>(definition: JobDefinition<S>, payload: z.input<S>) {
   return processJobQueue().enqueue(definition, payload);
 }
+

@@ -9,10 +9,12 @@ export const SWEEP_EVERY_MS = 5 * 60_000;
 
 /**
  * Queues stored webhook deliveries that were never processed (Redis or the worker was down
- * when they arrived). The ingest job's dedupe key keeps one pending run per delivery.
+ * when they arrived). Ingestion is idempotent: a delivery processed twice changes nothing.
  */
 export async function sweepUnprocessedWebhooks(db: PrismaClient, queue: JobQueue, now = Date.now()): Promise<number> {
   const waiting = await listUnprocessedWebhooks(db, new Date(now - SWEEP_AFTER_MS));
-  for (const event of waiting) await queue.enqueue(ingestWebhookJob, { eventId: event.id });
+  // A fresh job id: the first job of a delivery may still be kept in BullMQ's failed set.
+  const sweep = Date.now();
+  for (const event of waiting) await queue.push(ingestWebhookJob, { eventId: event.id }, { jobId: `ingest-webhook-${event.id}-${sweep}` });
   return waiting.length;
 }

@@ -1,5 +1,4 @@
-import type { PrismaClient, WebhookEvent } from "@prisma/client";
-import { Prisma } from "@prisma/client";
+import type { PrismaClient } from "@prisma/client";
 
 export interface Delivery {
   webhookId: string;
@@ -11,27 +10,55 @@ export interface Delivery {
   error?: string;
 }
 
+export interface StoredDelivery {
+  id: string;
+  processedAt: Date | null;
+  /** A retry of a delivery already stored: acknowledged and ignored. */
+  duplicate: boolean;
+}
+
 /**
- * Stores a delivery once: a retry carries the same webhook id and is reported as a duplicate.
- * The stored row is the truth; the ingest job is only a hint that it is waiting.
+ * Stores deliveries once each: a retry carries the same webhook id and is reported as a
+ * duplicate. The stored row is the truth; the ingest job is only a hint that it is waiting.
+ * One statement for the whole batch, as it sits on the acknowledgement path.
  */
-export async function storeWebhook(db: PrismaClient, delivery: Delivery): Promise<{ event: WebhookEvent; duplicate: boolean }> {
-  try {
-    const event = await db.webhookEvent.create({
-      data: {
-        ...delivery,
-        error: delivery.error ?? null,
-        processedAt: delivery.error ? new Date() : null,
-      },
-    });
-    return { event, duplicate: false };
-  } catch (error) {
-    if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") {
-      const event = await db.webhookEvent.findUniqueOrThrow({ where: { webhookId: delivery.webhookId } });
-      return { event, duplicate: true };
+export async function storeWebhooks(db: PrismaClient, deliveries: Delivery[]): Promise<StoredDelivery[]> {
+  const column = <T>(pick: (delivery: Delivery) => T) => deliveries.map(pick);
+  const received = new Date();
+  const inserted = await db.$queryRaw<{ id: string; webhookId: string }[]>`
+    INSERT INTO "WebhookEvent" ("id", "webhookId", "shopDomain", "topic", "apiVersion", "rawBody", "receivedAt", "processedAt", "error")
+    SELECT gen_random_uuid()::text, d.webhook_id, d.shop_domain, d.topic, d.api_version, d.raw_body, ${received}::timestamp(3),
+           CASE WHEN d.error IS NULL THEN NULL ELSE ${received}::timestamp(3) END, d.error
+    FROM unnest(${column((d) => d.webhookId)}::text[], ${column((d) => d.shopDomain)}::text[], ${column((d) => d.topic)}::text[],
+                ${column((d) => d.apiVersion)}::text[], ${column((d) => d.rawBody)}::text[], ${column((d) => d.error ?? null)}::text[])
+      AS d(webhook_id, shop_domain, topic, api_version, raw_body, error)
+    ON CONFLICT ("webhookId") DO NOTHING
+    RETURNING "id", "webhookId"`;
+  const fresh = new Map(inserted.map((row) => [row.webhookId, row.id]));
+  const repeated = deliveries.filter((delivery) => !fresh.has(delivery.webhookId)).map((delivery) => delivery.webhookId);
+  const earlier = repeated.length
+    ? new Map(
+        (await db.webhookEvent.findMany({ where: { webhookId: { in: repeated } }, select: { id: true, webhookId: true, processedAt: true } })).map((row) => [
+          row.webhookId,
+          row,
+        ]),
+      )
+    : new Map();
+  // The same id twice in one batch: the first is stored, the second is its duplicate.
+  const claimed = new Set<string>();
+  return deliveries.map((delivery) => {
+    const id = fresh.get(delivery.webhookId);
+    if (id && !claimed.has(delivery.webhookId)) {
+      claimed.add(delivery.webhookId);
+      return { id, processedAt: delivery.error ? received : null, duplicate: false };
     }
-    throw error;
-  }
+    const row = earlier.get(delivery.webhookId);
+    return { id: id ?? row!.id, processedAt: id ? null : row!.processedAt, duplicate: true };
+  });
+}
+
+export async function storeWebhook(db: PrismaClient, delivery: Delivery): Promise<StoredDelivery> {
+  return (await storeWebhooks(db, [delivery]))[0];
 }
 
 export async function markWebhookProcessed(db: PrismaClient, id: string, error: string | null = null) {

@@ -22,6 +22,12 @@ export interface JobDefinition<Schema extends z.ZodType = z.ZodType> {
   /** Runs with the same key never wait in the queue twice (e.g. one training per shop). */
   dedupeKey?: (payload: z.infer<Schema>) => string;
   shopId?: (payload: z.infer<Schema>) => string;
+  /**
+   * false for high-volume jobs whose subject records its own state (a webhook delivery has
+   * processedAt and error): they are queued with \`push\`, keyed by dedupeKey, and write no
+   * JobRun row, which keeps the webhook acknowledgement to one database write.
+   */
+  recorded?: boolean;
   handler: (payload: z.infer<Schema>, context: JobContext) => Promise<Prisma.InputJsonValue | void>;
 }
 

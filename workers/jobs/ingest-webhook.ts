@@ -7,5 +7,15 @@ export const ingestWebhookJob = defineJob({
   name: "ingest-webhook",
   schema: z.object({ eventId: z.string().min(1) }),
   dedupeKey: ({ eventId }) => `ingest-webhook:${eventId}`,
-  handler: async ({ eventId }, { db }) => ingestWebhookEvent(db, eventId),
+  // The WebhookEvent row records the outcome (processedAt, error, attempts).
+  recorded: false,
+  handler: async ({ eventId }, { db }) => {
+    try {
+      return await ingestWebhookEvent(db, eventId);
+    } catch (error) {
+      // Left unprocessed, with the reason, for the next attempt or the sweeper.
+      await db.webhookEvent.updateMany({ where: { id: eventId, processedAt: null }, data: { error: (error as Error).message, attempts: { increment: 1 } } });
+      throw error;
+    }
+  },
 });

@@ -3,12 +3,12 @@ import { Queue, Worker } from "bullmq";
 import { Redis } from "ioredis";
 import type { JobDefinition } from "../jobs/define";
 import { recordJobRun } from "./enqueue";
-import { runJobAttempt } from "./run-job";
+import { parsePayload, runJobAttempt } from "./run-job";
 import { JOB_SETTINGS, QUEUE_PREFIX } from "./settings";
 import type { JobQueue } from "./types";
 
 interface QueuedJob {
-  runId: string;
+  runId: string | null;
   payload: unknown;
 }
 
@@ -59,6 +59,32 @@ export class BullMqJobQueue implements JobQueue {
     return run;
   }
 
+  async push(definition: JobDefinition, payload: unknown, options: { jobId?: string } = {}) {
+    const job = this.unrecordedJob(definition, payload, options.jobId);
+    await this.queueFor(definition.name).add(job.name, job.data, job.opts);
+  }
+
+  async pushMany(definition: JobDefinition, payloads: unknown[]) {
+    if (payloads.length) await this.queueFor(definition.name).addBulk(payloads.map((payload) => this.unrecordedJob(definition, payload)));
+  }
+
+  private unrecordedJob(definition: JobDefinition, payload: unknown, jobId?: string) {
+    const data = parsePayload(definition, payload);
+    const key = jobId ?? definition.dedupeKey?.(data);
+    return {
+      name: definition.name,
+      data: { runId: null, payload: data } as QueuedJob,
+      opts: {
+        // BullMQ keys jobs by id; ":" separates its Redis key parts.
+        ...(key ? { jobId: key.replaceAll(":", "-") } : {}),
+        attempts: this.options.attempts ?? JOB_SETTINGS.attempts,
+        backoff: { type: "exponential", delay: this.options.backoffMs ?? JOB_SETTINGS.backoffMs },
+        removeOnComplete: JOB_SETTINGS.keepCompleted,
+        removeOnFail: JOB_SETTINGS.keepFailed,
+      },
+    };
+  }
+
   async startWorkers(definitions: JobDefinition[]) {
     for (const definition of definitions) {
       const worker = new Worker<QueuedJob>(
@@ -66,7 +92,7 @@ export class BullMqJobQueue implements JobQueue {
         async (job) => {
           const attempts = job.opts.attempts ?? 1;
           const willRetry = job.attemptsMade + 1 < attempts;
-          return runJobAttempt(this.db, definition, job.data.runId, job.data.payload, willRetry);
+          return runJobAttempt(this.db, definition, job.data.runId, job.data.payload, willRetry, job.attemptsMade + 1);
         },
         {
           connection: this.connection.duplicate(),

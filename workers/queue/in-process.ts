@@ -1,7 +1,7 @@
 import type { PrismaClient } from "@prisma/client";
 import type { JobDefinition } from "../jobs/define";
 import { recordJobRun } from "./enqueue";
-import { runJobAttempt } from "./run-job";
+import { parsePayload, runJobAttempt } from "./run-job";
 import { JOB_SETTINGS } from "./settings";
 import type { JobQueue } from "./types";
 
@@ -26,6 +26,16 @@ export class InProcessJobQueue implements JobQueue {
     return run;
   }
 
+  async push(definition: JobDefinition, payload: unknown) {
+    if (this.closed) throw new Error("The job queue is closed; cannot push " + definition.name);
+    const data = parsePayload(definition, payload);
+    this.chain = this.chain.then(() => this.runWithRetries(definition, null, data));
+  }
+
+  async pushMany(definition: JobDefinition, payloads: unknown[]) {
+    for (const payload of payloads) await this.push(definition, payload);
+  }
+
   async startWorkers() {
     // Jobs run as they are enqueued; there is nothing to subscribe to.
   }
@@ -44,14 +54,14 @@ export class InProcessJobQueue implements JobQueue {
     await this.idle();
   }
 
-  private async runWithRetries(definition: JobDefinition, runId: string, payload: unknown) {
+  private async runWithRetries(definition: JobDefinition, runId: string | null, payload: unknown) {
     for (let attempt = 1; attempt <= this.settings.attempts; attempt++) {
       const willRetry = attempt < this.settings.attempts;
       try {
-        await runJobAttempt(this.db, definition, runId, payload, willRetry);
+        await runJobAttempt(this.db, definition, runId, payload, willRetry, attempt);
         return;
       } catch (error) {
-        console.error(`[jobs] ${definition.name} ${runId} attempt ${attempt} failed:`, (error as Error).message);
+        console.error(`[jobs] ${definition.name} ${runId ?? ""} attempt ${attempt} failed:`, (error as Error).message);
         if (!willRetry) return;
         await new Promise((resolve) => setTimeout(resolve, this.settings.backoffMs * 2 ** (attempt - 1)));
       }

@@ -21,10 +21,12 @@ export function parsePayload<D extends JobDefinition>(definition: D, payload: un
 export async function runJobAttempt(
   db: PrismaClient,
   definition: JobDefinition,
-  runId: string,
+  runId: string | null,
   payload: unknown,
   willRetryOnFailure: boolean,
+  attempt = 1,
 ): Promise<unknown> {
+  if (runId === null) return runUnrecordedAttempt(db, definition, payload, attempt);
   const run = await startJobRun(db, runId);
   if (!run) return { cancelled: true };
   try {
@@ -45,4 +47,17 @@ export async function runJobAttempt(
     await failJobRun(db, runId, error, retry);
     throw error;
   }
+}
+
+/** A job that keeps its own record (see JobDefinition.recorded): no JobRun row is written. */
+async function runUnrecordedAttempt(db: PrismaClient, definition: JobDefinition, payload: unknown, attempt: number) {
+  const data = parsePayload(definition, payload);
+  return definition.handler(data, {
+    db,
+    runId: "",
+    attempt,
+    savedCheckpoint: null,
+    progress: async () => {},
+    checkpoint: async () => {},
+  });
 }
