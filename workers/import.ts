@@ -6,6 +6,8 @@ import { parseColumnMap } from "../app/models/import/order-rows";
 import type { ImportSummary } from "../app/models/import/order-import.server";
 
 // npm run import -- --shop <domain> [--orders <file or folder>] [--products <file>] [--customers <file>] [--events <file.jsonl>] [--map "Src=dst,..."]
+/** Order files imported side by side on PostgreSQL. */
+const IMPORT_FILES_AT_ONCE = 2;
 const usage =
   'usage: npm run import -- --shop <domain> [--orders <file.csv or folder>] [--products <file.csv>] [--customers <file.csv>] [--events <file.jsonl>] [--map "Source=target,..."]';
 
@@ -86,22 +88,41 @@ const showProgress = (fileIndex: number, rowsInFile: number) => {
   else if (rowsInFile === 0 && (fileIndex === files.length || fileIndex % 25 === 0)) console.error(line);
 };
 
-for (const [index, file] of files.entries()) {
-  try {
-    const summary = await importOrderFile(prisma, shop.id, file, { map, onProgress: (rows) => showProgress(index, rows) });
-    totals.rowsRead += summary.rowsRead;
-    totals.imported += summary.imported;
-    totals.orders += summary.orders;
-    totals.returns += summary.returns;
-    for (const [reason, count] of Object.entries(summary.skipped)) {
-      totals.skipped[reason as keyof ImportSummary["skipped"]] = (totals.skipped[reason as keyof ImportSummary["skipped"]] ?? 0) + count;
+// PostgreSQL imports two files at a time (one connection each); the embedded database has one connection.
+const { databaseTarget } = await import("../app/db/config.server");
+const parallelFiles = databaseTarget().kind === "postgres" ? IMPORT_FILES_AT_ONCE : 1;
+let nextFile = 0;
+let filesDone = 0;
+const rowsInFlight = new Map<number, number>();
+const inFlight = () => [...rowsInFlight.values()].reduce((sum, rows) => sum + rows, 0);
+await Promise.all(
+  Array.from({ length: Math.min(parallelFiles, files.length) }, async () => {
+    while (nextFile < files.length) {
+      const index = nextFile++;
+      try {
+        const summary = await importOrderFile(prisma, shop.id, files[index], {
+          map,
+          onProgress: (rows) => {
+            rowsInFlight.set(index, rows);
+            showProgress(filesDone, inFlight());
+          },
+        });
+        totals.rowsRead += summary.rowsRead;
+        totals.imported += summary.imported;
+        totals.orders += summary.orders;
+        totals.returns += summary.returns;
+        for (const [reason, count] of Object.entries(summary.skipped)) {
+          totals.skipped[reason as keyof ImportSummary["skipped"]] = (totals.skipped[reason as keyof ImportSummary["skipped"]] ?? 0) + count;
+        }
+      } catch (error) {
+        failures.push((error as Error).message || String(error));
+        orderFailures++;
+      }
+      rowsInFlight.delete(index);
+      showProgress(++filesDone, 0);
     }
-  } catch (error) {
-    failures.push((error as Error).message);
-    orderFailures++;
-  }
-  showProgress(index + 1, 0);
-}
+  }),
+);
 if (process.stderr.isTTY) process.stderr.write("\n");
 
 if (args.events) {

@@ -8,7 +8,7 @@ import { cleanRow, ImportFormatError, normaliseHeader, type CleanLine, type Skip
 type Tx = Prisma.TransactionClient;
 
 /** Lines written per round trip; a batch always ends at an order boundary. */
-const BATCH_LINES = 5_000;
+const BATCH_LINES = 2_000;
 /** A file is one transaction; a large one may take minutes on the embedded database. */
 const FILE_TIMEOUT_MS = 30 * 60_000;
 
@@ -33,6 +33,25 @@ export interface ImportOptions {
  * memory stays bounded by the batch and the catalogue, not the file.
  */
 export async function importOrderFile(db: PrismaClient, shopId: string, file: string, options: ImportOptions = {}): Promise<ImportSummary> {
+  // Files imported side by side may wait on each other's new products and customers; when
+  // PostgreSQL breaks such a deadlock, the file it chose is imported again from the start.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await importOrderFileOnce(db, shopId, file, options);
+    } catch (error) {
+      if (attempt >= DEADLOCK_RETRIES || !isDeadlock(error)) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 50 + Math.random() * 200 * attempt));
+    }
+  }
+}
+
+const DEADLOCK_RETRIES = 5;
+function isDeadlock(error: unknown): boolean {
+  const { code, message } = error as { code?: string; message?: string };
+  return code === "P2034" || /deadlock detected|40P01/.test(message ?? "");
+}
+
+async function importOrderFileOnce(db: PrismaClient, shopId: string, file: string, options: ImportOptions): Promise<ImportSummary> {
   const name = path.basename(file);
   const summary: ImportSummary = { file: name, rowsRead: 0, imported: 0, orders: 0, returns: 0, skipped: {} };
   const skip = (reason: SkipReason) => (summary.skipped[reason] = (summary.skipped[reason] ?? 0) + 1);
@@ -45,6 +64,7 @@ export async function importOrderFile(db: PrismaClient, shopId: string, file: st
       );
       let header: string[] | null = null;
       let batch: CleanLine[] = [];
+      let writing: Promise<void> = Promise.resolve();
       let currentOrder = "";
       const seenInOrder = new Set<string>();
       try {
@@ -65,7 +85,10 @@ export async function importOrderFile(db: PrismaClient, shopId: string, file: st
           }
           if (line.orderId !== currentOrder) {
             if (batch.length >= BATCH_LINES) {
-              await writeBatch(tx, shopId, ids, batch, summary);
+              // Parsing the next batch overlaps with the database writing this one.
+              await writing;
+              writing = writeBatch(tx, shopId, ids, batch, summary);
+              writing.catch(() => {});
               batch = [];
             }
             currentOrder = line.orderId;
@@ -81,12 +104,15 @@ export async function importOrderFile(db: PrismaClient, shopId: string, file: st
           if (summary.rowsRead % 10_000 === 0) options.onProgress?.(summary.rowsRead);
         }
       } catch (error) {
+        // The transaction is rolled back once the write in flight has stopped.
+        await writing.catch(() => {});
         const csvError = error as { code?: string; lines?: number; message: string };
         if (csvError.code?.startsWith("CSV_")) {
           throw new ImportFormatError(name, csvError.lines ?? 0, null, `not valid CSV: ${csvError.message}`);
         }
         throw error;
       }
+      await writing;
       if (!header) throw new ImportFormatError(name, 1, null, "the file is empty; expected a header row");
       if (batch.length) await writeBatch(tx, shopId, ids, batch, summary);
       options.onProgress?.(summary.rowsRead);
@@ -94,6 +120,16 @@ export async function importOrderFile(db: PrismaClient, shopId: string, file: st
     { timeout: FILE_TIMEOUT_MS, maxWait: 60_000 },
   );
   return summary;
+}
+
+/** Row ids by external id: one array parameter, where a Prisma `in` filter would send one per id. */
+async function idsOf(tx: Tx, table: "Product" | "Customer" | "Order", shopId: string, externalIds: string[]) {
+  if (!externalIds.length) return [];
+  return tx.$queryRawUnsafe<{ id: string; externalId: string }[]>(
+    `SELECT "id", "externalId" FROM "${table}" WHERE "shopId" = $1 AND "externalId" = ANY($2::text[])`,
+    shopId,
+    externalIds,
+  );
 }
 
 /** External ids to row ids for products and customers, created on first sight. */
@@ -120,11 +156,7 @@ class IdCache {
                   ${rows.map((r) => r.price)}::numeric[])
         AS p(external_id, title, description, product_type, vendor, tags, price)
       ON CONFLICT ("shopId", "externalId") DO NOTHING`;
-    const stored = await this.tx.product.findMany({
-      where: { shopId: this.shopId, externalId: { in: [...fresh.keys()] } },
-      select: { id: true, externalId: true },
-    });
-    for (const product of stored) this.products.set(product.externalId, product.id);
+    for (const product of await idsOf(this.tx, "Product", this.shopId, [...fresh.keys()])) this.products.set(product.externalId, product.id);
   }
 
   async ensureCustomers(lines: CleanLine[]) {
@@ -138,11 +170,7 @@ class IdCache {
       SELECT gen_random_uuid()::text, ${this.shopId}, c.external_id, c.country, now()
       FROM unnest(${[...fresh.keys()]}::text[], ${[...fresh.values()]}::text[]) AS c(external_id, country)
       ON CONFLICT ("shopId", "externalId") DO NOTHING`;
-    const stored = await this.tx.customer.findMany({
-      where: { shopId: this.shopId, externalId: { in: [...fresh.keys()] } },
-      select: { id: true, externalId: true },
-    });
-    for (const customer of stored) this.customers.set(customer.externalId, customer.id);
+    for (const customer of await idsOf(this.tx, "Customer", this.shopId, [...fresh.keys()])) this.customers.set(customer.externalId, customer.id);
   }
 }
 
@@ -179,14 +207,7 @@ async function writeBatch(tx: Tx, shopId: string, ids: IdCache, lines: CleanLine
         AS o(external_id, customer_id, currency, total, country, processed_at)
       ON CONFLICT ("shopId", "externalId") DO NOTHING`,
   );
-  const orderIds = new Map(
-    (
-      await tx.order.findMany({
-        where: { shopId, externalId: { in: [...orders.keys()] } },
-        select: { id: true, externalId: true },
-      })
-    ).map((order) => [order.externalId, order.id]),
-  );
+  const orderIds = new Map((await idsOf(tx, "Order", shopId, [...orders.keys()])).map((order) => [order.externalId, order.id]));
 
   await tx.$executeRaw`
     INSERT INTO "OrderLine" ("id", "shopId", "orderId", "externalId", "productId", "productExternalId", "title", "quantity", "price")

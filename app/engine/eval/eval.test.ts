@@ -1,0 +1,90 @@
+import { describe, expect, it } from "vitest";
+import { indexInteractions } from "./interactions";
+import { gram, invertSpd, userItems } from "./matrix";
+import { evaluate, rankTop, userMetrics } from "./metrics";
+import { EaseScorer, ItemKnnScorer, PopularityScorer } from "./scorers";
+import { randomSplit, stratifiedSplit, timeSplit } from "./split";
+
+describe("evaluation metrics", () => {
+  it("computes precision, recall, NDCG and AP at k by hand", () => {
+    // Ranked [a, b, c, d]; relevant {a, c, e}; k = 4.
+    const metrics = userMetrics([0, 1, 2, 3], new Set([0, 2, 4]), 4);
+    expect(metrics.precision).toBeCloseTo(2 / 4);
+    expect(metrics.recall).toBeCloseTo(2 / 3);
+    const dcg = 1 / Math.log2(2) + 1 / Math.log2(4);
+    const idcg = 1 / Math.log2(2) + 1 / Math.log2(3) + 1 / Math.log2(4);
+    expect(metrics.ndcg).toBeCloseTo(dcg / idcg);
+    expect(metrics.map).toBeCloseTo((1 / 1 + 2 / 3) / 3);
+    expect(metrics.mapAll).toBeCloseTo((1 / 1 + 2 / 3) / 3);
+    expect(userMetrics([1, 3], new Set([0]), 2)).toMatchObject({ precision: 0, ndcg: 0, hit: 0 });
+  });
+
+  it("ranks the best k, skipping excluded items, ties to the lower index, negatives included", () => {
+    const scores = Float32Array.from([0.5, -1, 2, 2, 0.1]);
+    expect([...rankTop(scores, 3, Uint8Array.from([0, 0, 0, 1, 0]))]).toEqual([2, 0, 4]);
+    expect([...rankTop(scores, 5, new Uint8Array(5))]).toEqual([2, 3, 0, 4, 1]);
+  });
+});
+
+describe("splits", () => {
+  const rows = Array.from({ length: 400 }, (_, i) => ({ user: `u${i % 10}`, item: `i${i % 37}`, time: i * 1000 }));
+  const data = indexInteractions(rows);
+
+  it("stratified: each user keeps round(75%) of their interactions in training, the same for the same seed", () => {
+    const split = stratifiedSplit(data, 0.75, 7);
+    const perUser = new Map<number, number>();
+    for (const position of split.train) perUser.set(data.user[position], (perUser.get(data.user[position]) ?? 0) + 1);
+    expect([...perUser.values()]).toEqual(Array(10).fill(30));
+    expect(split.test.length).toBe(100);
+    expect([...stratifiedSplit(data, 0.75, 7).test]).toEqual([...split.test]);
+    expect([...stratifiedSplit(data, 0.75, 8).test]).not.toEqual([...split.test]);
+  });
+
+  it("random and time splits partition the interactions", () => {
+    const random = randomSplit(data, 0.8, 1);
+    expect(random.train.length).toBe(320);
+    expect(new Set([...random.train, ...random.test]).size).toBe(400);
+    const time = timeSplit(data, 300_000, 350_000);
+    expect(time.train.length).toBe(300);
+    expect(time.test.length).toBe(50);
+  });
+});
+
+describe("matrix models", () => {
+  it("inverts a symmetric positive definite matrix", () => {
+    const a = Float64Array.from([4, 2, 0.6, 2, 5, 1, 0.6, 1, 3]);
+    const inverse = invertSpd(a, 3);
+    for (let i = 0; i < 3; i++) {
+      for (let j = 0; j < 3; j++) {
+        let sum = 0;
+        for (let k = 0; k < 3; k++) sum += a[i * 3 + k] * inverse[k * 3 + j];
+        expect(sum).toBeCloseTo(i === j ? 1 : 0, 10);
+      }
+    }
+    expect(() => invertSpd(Float64Array.from([1, 2, 2, 1]), 2)).toThrow(/not positive definite/);
+  });
+
+  it("EASE and item-kNN recommend the item that goes with what a user has; popularity does not", () => {
+    // Items 0 and 1 always go together; item 2 is the most popular on its own.
+    const rows: { user: string; item: string; time: number }[] = [];
+    for (let u = 0; u < 30; u++) {
+      if (u < 12) rows.push({ user: `u${u}`, item: "A", time: 0 }, { user: `u${u}`, item: "B", time: 1 });
+      rows.push({ user: `u${u}`, item: "C", time: 2 });
+    }
+    rows.push({ user: "new", item: "A", time: 3 }, { user: "new", item: "B", time: 4 });
+    const data = indexInteractions(rows);
+    const all = Int32Array.from(data.user.keys());
+    const newUser = data.users.indexOf("new");
+    const holdOut = all.filter((position) => !(data.user[position] === newUser && data.items[data.item[position]] === "B"));
+    const train = userItems(data.users.length, data.items.length, data.user, data.item, holdOut);
+    const test = userItems(data.users.length, data.items.length, data.user, data.item, all.filter((position) => !holdOut.includes(position)));
+    expect(gram(train)[0]).toBe(13);
+    const hit = (scorer: EaseScorer | ItemKnnScorer | PopularityScorer) => {
+      scorer.fit(train);
+      return evaluate(scorer, train, test, 1).hitRate;
+    };
+    expect(hit(new EaseScorer({ lambda: 1 }))).toBe(1);
+    expect(hit(new ItemKnnScorer({ neighbours: 2 }))).toBe(1);
+    expect(hit(new PopularityScorer())).toBe(0);
+  });
+});

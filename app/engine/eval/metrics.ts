@@ -1,0 +1,100 @@
+import { row, type UserItems } from "./matrix";
+import type { Scorer } from "./scorers";
+
+export interface RankingMetrics {
+  precision: number;
+  recall: number;
+  ndcg: number;
+  map: number;
+  /** AP divided by all of the user's held-out items (Microsoft Recommenders' "MAP" column). */
+  mapAll: number;
+  hitRate: number;
+  /** Share of the catalogue that appears in at least one user's top k. */
+  coverage: number;
+  /** Users with test items, over which the metrics are averaged. */
+  users: number;
+}
+
+/** The k best-scored items, skipping those marked in `skip`, best first (ties to the lower index). */
+export function rankTop(scores: Float32Array, k: number, skip: Uint8Array): Int32Array {
+  const chosen = new Int32Array(k).fill(-1);
+  let size = 0;
+  for (let index = 0; index < scores.length; index++) {
+    if (skip[index]) continue;
+    const score = scores[index];
+    if (size === k && score <= scores[chosen[k - 1]]) continue;
+    let position = size === k ? k - 1 : size++;
+    while (position > 0 && scores[chosen[position - 1]] < score) {
+      chosen[position] = chosen[position - 1];
+      position--;
+    }
+    chosen[position] = index;
+  }
+  return chosen.subarray(0, size);
+}
+
+/**
+ * Metrics at k for one user's ranked list against their held-out items (binary relevance):
+ * precision = hits / k; recall = hits / |test|; NDCG with a log2 discount over the ideal
+ * ranking of min(|test|, k) hits; AP = Σ precision@rank at each hit / min(|test|, k).
+ */
+export function userMetrics(ranked: ArrayLike<number>, relevant: Set<number>, k: number) {
+  let hits = 0;
+  let dcg = 0;
+  let ap = 0;
+  for (let rank = 0; rank < ranked.length && rank < k; rank++) {
+    if (!relevant.has(ranked[rank])) continue;
+    hits++;
+    dcg += 1 / Math.log2(rank + 2);
+    ap += hits / (rank + 1);
+  }
+  const ideal = Math.min(relevant.size, k);
+  let idcg = 0;
+  for (let rank = 0; rank < ideal; rank++) idcg += 1 / Math.log2(rank + 2);
+  return {
+    precision: hits / k,
+    recall: hits / relevant.size,
+    ndcg: idcg ? dcg / idcg : 0,
+    map: ideal ? ap / ideal : 0,
+    mapAll: relevant.size ? ap / relevant.size : 0,
+    hit: hits > 0 ? 1 : 0,
+  };
+}
+
+/** Full ranking over the catalogue for every user with test items, excluding their training items. */
+export function evaluate(scorer: Scorer, train: UserItems, test: UserItems, k: number): RankingMetrics {
+  const scores = new Float32Array(train.items);
+  const skip = new Uint8Array(train.items);
+  const shown = new Uint8Array(train.items);
+  const sums = { precision: 0, recall: 0, ndcg: 0, map: 0, mapAll: 0, hitRate: 0 };
+  let users = 0;
+  for (let user = 0; user < test.users; user++) {
+    const held = row(test, user);
+    if (held.length === 0) continue;
+    const history = row(train, user);
+    scorer.score(user, history, scores);
+    for (const item of history) skip[item] = 1;
+    const ranked = rankTop(scores, k, skip);
+    for (const item of history) skip[item] = 0;
+    for (const item of ranked) shown[item] = 1;
+    const metrics = userMetrics(ranked, new Set(held), k);
+    sums.precision += metrics.precision;
+    sums.recall += metrics.recall;
+    sums.ndcg += metrics.ndcg;
+    sums.map += metrics.map;
+    sums.mapAll += metrics.mapAll;
+    sums.hitRate += metrics.hit;
+    users++;
+  }
+  const mean = (value: number) => (users ? value / users : 0);
+  return {
+    precision: mean(sums.precision),
+    recall: mean(sums.recall),
+    ndcg: mean(sums.ndcg),
+    map: mean(sums.map),
+    mapAll: mean(sums.mapAll),
+    hitRate: mean(sums.hitRate),
+    coverage: shown.reduce((sum, value) => sum + value, 0) / train.items,
+    users,
+  };
+}

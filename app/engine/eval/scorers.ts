@@ -1,0 +1,97 @@
+import { gram, invertSpd, row, type UserItems } from "./matrix";
+
+/**
+ * A model as the evaluation harness sees it: fitted on binary user × item rows, it scores
+ * every item for a user (higher is better). Items the user already has are excluded by the
+ * harness, not the model.
+ */
+export interface Scorer {
+  readonly name: string;
+  /** The hyper-parameters used, for the report. */
+  readonly params: Record<string, number>;
+  fit(train: UserItems): void;
+  score(user: number, history: Int32Array, out: Float32Array): void;
+}
+
+/** How many users have each item. */
+export class PopularityScorer implements Scorer {
+  readonly name = "popularity";
+  readonly params = {};
+  private counts = new Float32Array(0);
+  fit(train: UserItems) {
+    this.counts = new Float32Array(train.items);
+    for (const item of train.cols) this.counts[item]++;
+  }
+  score(_user: number, _history: Int32Array, out: Float32Array) {
+    out.set(this.counts);
+  }
+}
+
+/** Item-based k nearest neighbours: cosine similarity of item columns, the k most similar kept per item. */
+export class ItemKnnScorer implements Scorer {
+  readonly name = "item-knn";
+  private similar: Float32Array = new Float32Array(0);
+  private n = 0;
+  constructor(readonly params: { neighbours: number } = { neighbours: 100 }) {}
+  fit(train: UserItems) {
+    const n = (this.n = train.items);
+    const g = gram(train);
+    const norms = new Float64Array(n);
+    for (let i = 0; i < n; i++) norms[i] = Math.sqrt(g[i * n + i]);
+    const sim = new Float32Array(n * n);
+    const rowValues = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      for (let j = 0; j < n; j++) rowValues[j] = i === j || !norms[i] || !norms[j] ? 0 : g[i * n + j] / (norms[i] * norms[j]);
+      // Keep the k largest of the row.
+      const threshold = kthLargest(rowValues, this.params.neighbours);
+      for (let j = 0; j < n; j++) if (rowValues[j] >= threshold && rowValues[j] > 0) sim[i * n + j] = rowValues[j];
+    }
+    this.similar = sim;
+  }
+  score(_user: number, history: Int32Array, out: Float32Array) {
+    out.fill(0);
+    const n = this.n;
+    for (const item of history) {
+      const base = item * n;
+      for (let j = 0; j < n; j++) out[j] += this.similar[base + j];
+    }
+  }
+}
+
+function kthLargest(values: Float64Array, k: number): number {
+  if (k >= values.length) return -Infinity;
+  const sorted = Float64Array.from(values).sort();
+  return sorted[values.length - k];
+}
+
+/**
+ * EASE (Steck, WWW 2019): a linear item-item model with a closed form. B = I − P·diag(1/diag(P))
+ * with P = (XᵀX + λI)⁻¹ and a zero diagonal; a user's scores are their row of X times B.
+ */
+export class EaseScorer implements Scorer {
+  readonly name = "ease";
+  private weights: Float32Array = new Float32Array(0);
+  private n = 0;
+  constructor(readonly params: { lambda: number } = { lambda: 500 }) {}
+  fit(train: UserItems) {
+    const n = (this.n = train.items);
+    const g = gram(train);
+    for (let i = 0; i < n; i++) g[i * n + i] += this.params.lambda;
+    const p = invertSpd(g, n);
+    const b = new Float32Array(n * n);
+    for (let i = 0; i < n; i++) {
+      for (let j = 0; j < n; j++) if (i !== j) b[i * n + j] = -p[i * n + j] / p[j * n + j];
+    }
+    this.weights = b;
+  }
+  score(_user: number, history: Int32Array, out: Float32Array) {
+    out.fill(0);
+    const n = this.n;
+    for (const item of history) {
+      const base = item * n;
+      for (let j = 0; j < n; j++) out[j] += this.weights[base + j];
+    }
+  }
+}
+
+export { row };
