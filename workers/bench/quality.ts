@@ -2,13 +2,15 @@ import fs from "node:fs";
 import { parseArgs } from "node:util";
 import { loadMovieLens100k, type IndexedInteractions } from "../../app/engine/eval/interactions";
 import { userItems, type UserItems } from "../../app/engine/eval/matrix";
-import { evaluate, type RankingMetrics } from "../../app/engine/eval/metrics";
-import { EaseScorer, ItemKnnScorer, PopularityScorer, type Scorer } from "../../app/engine/eval/scorers";
+import { evaluate, type RankingMetrics, type View } from "../../app/engine/eval/metrics";
+import { BuyAgainScorer, EaseScorer, ItemKnnScorer, PopularityScorer, type Scorer } from "../../app/engine/eval/scorers";
+import { parseColumnMap } from "../../app/models/import/order-rows";
+import { loadOrderHistory } from "./order-history";
 import { randomSplit, stratifiedSplit, timeSplit, type Split } from "../../app/engine/eval/split";
 
-// npm run bench:quality -- --dataset <ml-100k folder> --protocol stratified-75-25|random-80-20|time [--cutoff …] [--end …] [--k 10] [--seed 42] [--json]
+// npm run bench:quality -- --dataset <ml-100k folder> | --orders <file or folder> [--map …] --protocol stratified-75-25|random-80-20|time [--cutoff …] [--end …] [--k 10] [--seed 42] [--json]
 const usage =
-  "usage: npm run bench:quality -- --dataset <ml-100k folder> --protocol stratified-75-25|random-80-20|time [--cutoff 1998-03-01] [--end …] [--k 10] [--seed 42] [--json]";
+  "usage: npm run bench:quality -- (--dataset <ml-100k folder> | --orders <file.csv or folder> [--map \"Src=dst,…\"]) --protocol stratified-75-25|random-80-20|time [--cutoff 2011-08-01] [--end …] [--k 10] [--seed 42] [--json]";
 const fail = (message: string): never => {
   console.error(`bench:quality: ${message}\n${usage}`);
   process.exit(1);
@@ -32,14 +34,22 @@ try {
   fail((error as Error).message);
 }
 values = values!;
-if (values.orders) fail("--orders (the order import format) is not supported by the harness yet; use --dataset with MovieLens 100k");
-if (!values.dataset) fail("--dataset is required");
-if (!fs.existsSync(values.dataset!)) fail(`--dataset: ${values.dataset} does not exist`);
+if (!values.dataset === !values.orders) fail("give one of --dataset (MovieLens 100k) or --orders (order files in the import format)");
+const source = (values.dataset ?? values.orders)!;
+if (!fs.existsSync(source)) fail(`${values.dataset ? "--dataset" : "--orders"}: ${source} does not exist`);
+if (values.protocol === "time" && !values.cutoff) fail("--protocol time needs --cutoff, e.g. --cutoff 2011-08-01");
 const k = Number(values.k);
 const seed = Number(values.seed);
 if (!Number.isInteger(k) || k < 1) fail(`--k must be a positive whole number, got ${values.k}`);
 
-const data = loadMovieLens100k(values.dataset!);
+let columnMap = new Map<string, string>();
+try {
+  columnMap = parseColumnMap(values.map);
+} catch (error) {
+  fail((error as Error).message);
+}
+const datasetName = values.dataset ? "MovieLens 100k" : `orders from ${source}`;
+const data: IndexedInteractions = values.dataset ? loadMovieLens100k(source) : await loadOrderHistory(source, columnMap);
 const date = (text: string | undefined, option: string) => {
   const time = Date.parse(text ?? "");
   if (Number.isNaN(time)) fail(`--${option} must be a date such as 1998-03-01, got ${text}`);
@@ -57,15 +67,19 @@ const makeSplit = (among?: Int32Array, splitSeed = seed): Split => {
 };
 let split: Split;
 let validation: Split;
-if (values.protocol === "time") {
-  const cutoff = date(values.cutoff, "cutoff");
+const isTime = values.protocol === "time";
+const cutoff = isTime ? date(values.cutoff, "cutoff") : 0;
+if (isTime) {
   split = timeSplit(data, cutoff, values.end ? date(values.end, "end") : Infinity);
-  // Validation: the last stretch of training time, as long as the test period (at most 30 days).
-  const trainTimes = split.train.length ? Array.from(split.train, (p) => data.time[p]) : [cutoff];
-  const start = Math.min(...trainTimes);
-  const validationCutoff = Math.max(start, cutoff - Math.min(30 * 86_400_000, (cutoff - start) / 4));
-  const sub = timeSplit({ ...data, time: data.time }, validationCutoff, cutoff);
-  validation = { train: sub.train.filter((p) => split.train.includes(p)), test: sub.test };
+  // Validation: the same protocol inside the training data, cut at the last quarter of the
+  // training period or its last 60 days, whichever is shorter.
+  let start = Infinity;
+  for (const position of split.train) start = Math.min(start, data.time[position]);
+  const validationCutoff = cutoff - Math.min(60 * 86_400_000, (cutoff - start) / 4);
+  validation = {
+    train: split.train.filter((position) => data.time[position] < validationCutoff),
+    test: split.train.filter((position) => data.time[position] >= validationCutoff),
+  };
 } else {
   split = makeSplit();
   validation = makeSplit(split.train, seed + 1);
@@ -79,35 +93,58 @@ const [train, test] = matrices(split);
 const [validationTrain, validationTest] = matrices(validation);
 
 /** Hyper-parameters chosen on the validation split (carved from training data only), then refitted on all of training. */
-const candidates: { family: string; make: (value: number) => Scorer; grid: number[] }[] = [
+let validationCutoffTime = Infinity;
+for (const position of validation.test) validationCutoffTime = Math.min(validationCutoffTime, data.time[position]);
+const buyAgain = (positions: Int32Array, now: number) => (halfLifeDays: number) =>
+  new BuyAgainScorer({ user: data.user, item: data.item, time: data.time, positions, now }, { halfLifeDays });
+const candidates: { family: string; make: (value: number, forValidation: boolean) => Scorer; grid: number[] }[] = [
   { family: "popularity", make: () => new PopularityScorer(), grid: [0] },
+  ...(isTime
+    ? [{
+        family: "buy-again",
+        make: (days: number, forValidation: boolean) => buyAgain(forValidation ? validation.train : split.train, forValidation ? validationCutoffTime : cutoff)(days),
+        grid: [30, 90, 365],
+      }]
+    : []),
   { family: "item-knn", make: (neighbours) => new ItemKnnScorer({ neighbours }), grid: [50, 100, 200, 400, 800] },
-  { family: "ease", make: (lambda) => new EaseScorer({ lambda }), grid: [100, 250, 500, 1000, 2000] },
+  { family: "ease", make: (lambda) => new EaseScorer({ lambda }), grid: isTime ? [100, 500, 2000] : [100, 250, 500, 1000, 2000] },
 ];
+/** The time split counts both views; the others count new items only. */
+const views: View[] = isTime ? ["all", "new"] : ["new"];
+const evaluationOptions = (view: View) => ({ view, requireHistory: isTime });
 
 interface Row extends RankingMetrics {
   trainSeconds: number;
   params: Record<string, number>;
   validationNdcg: number;
 }
-const results: Record<string, Row> = {};
+const results: Record<string, Row & { view: View }> = {};
 for (const candidate of candidates) {
-  let best = { value: candidate.grid[0], ndcg: -1 };
+  // Each setting is fitted once on the validation split and scored for every view; the best
+  // setting per view is then refitted on all of training (once per distinct setting).
+  const best = new Map<View, { value: number; ndcg: number }>(views.map((view) => [view, { value: candidate.grid[0], ndcg: -1 }]));
   if (candidate.grid.length > 1) {
     for (const value of candidate.grid) {
-      const scorer = candidate.make(value);
+      const scorer = candidate.make(value, true);
       scorer.fit(validationTrain);
-      const { ndcg } = evaluate(scorer, validationTrain, validationTest, k);
-      if (ndcg > best.ndcg) best = { value, ndcg };
+      for (const view of views) {
+        const { ndcg } = evaluate(scorer, validationTrain, validationTest, k, evaluationOptions(view));
+        if (ndcg > best.get(view)!.ndcg) best.set(view, { value, ndcg });
+      }
     }
   }
-  const scorer = candidate.make(best.value);
-  const started = performance.now();
-  scorer.fit(train);
-  const trainSeconds = (performance.now() - started) / 1000;
-  const metrics = evaluate(scorer, train, test, k);
-  results[scorer.name] = { ...metrics, trainSeconds, params: scorer.params, validationNdcg: best.ndcg };
-  if (!values.json) console.error(`[quality] ${scorer.name} ${JSON.stringify(scorer.params)}: NDCG@${k} ${metrics.ndcg.toFixed(3)}`);
+  for (const value of new Set([...best.values()].map((choice) => choice.value))) {
+    const scorer = candidate.make(value, false);
+    const started = performance.now();
+    scorer.fit(train);
+    const trainSeconds = (performance.now() - started) / 1000;
+    for (const view of views.filter((v) => best.get(v)!.value === value)) {
+      const metrics = evaluate(scorer, train, test, k, evaluationOptions(view));
+      const name = isTime ? `${scorer.name}/${view}` : scorer.name;
+      results[name] = { ...metrics, trainSeconds, params: scorer.params, validationNdcg: best.get(view)!.ndcg, view };
+      if (!values.json) console.error(`[quality] ${name} ${JSON.stringify(scorer.params)}: NDCG@${k} ${metrics.ndcg.toFixed(3)}, recall ${metrics.recall.toFixed(3)}`);
+    }
+  }
 }
 const bestName = Object.entries(results).sort((a, b) => b[1].ndcg - a[1].ndcg)[0][0];
 
@@ -123,19 +160,19 @@ if (values.json) {
   const models = Object.fromEntries(
     Object.entries(results).map(([name, row]) => [
       name,
-      { ndcg: row.ndcg, precision: row.precision, recall: row.recall, map: row.map, mapAll: row.mapAll, hitRate: row.hitRate, coverage: row.coverage, trainSeconds: row.trainSeconds, params: row.params, view: "all" },
+      { ndcg: row.ndcg, precision: row.precision, recall: row.recall, map: row.map, mapAll: row.mapAll, hitRate: row.hitRate, coverage: row.coverage, trainSeconds: row.trainSeconds, params: row.params, view: row.view },
     ]),
   );
-  console.log(JSON.stringify({ protocol: values.protocol, k, dataset: "ml-100k", seed, models, best: bestName }));
+  console.log(JSON.stringify({ protocol: values.protocol, k, dataset: values.dataset ? "ml-100k" : source, seed, models, best: bestName }));
 } else {
   const f = (value: number) => value.toFixed(3);
-  console.log(`MovieLens 100k, protocol ${values.protocol}, seed ${seed}, k=${k}: ${data.users.length} users, ${data.items.length} items; ${split.train.length} training and ${split.test.length} test interactions`);
+  console.log(`${datasetName}, protocol ${values.protocol}${isTime ? ` (cutoff ${values.cutoff})` : `, seed ${seed}`}, k=${k}: ${data.users.length} users, ${data.items.length} items; ${split.train.length} training and ${split.test.length} test interactions`);
   console.log(`\n| model | NDCG@${k} | Precision@${k} | Recall@${k} | MAP@${k} | MAP | hit rate | coverage | train s | parameters (tuned on validation) |`);
   console.log("|---|---|---|---|---|---|---|---|---|---|");
   for (const [name, row] of Object.entries(results)) {
     console.log(`| ${name}${name === bestName ? " (best)" : ""} | ${f(row.ndcg)} | ${f(row.precision)} | ${f(row.recall)} | ${f(row.map)} | ${f(row.mapAll)} | ${f(row.hitRate)} | ${f(row.coverage)} | ${row.trainSeconds.toFixed(2)} | ${JSON.stringify(row.params)} |`);
   }
-  if (values.protocol === "stratified-75-25" && k === 10) {
+  if (values.dataset && values.protocol === "stratified-75-25" && k === 10) {
     for (const [name, ndcg, precision, recall, map] of PUBLISHED) console.log(`| ${name} | ${f(ndcg)} | ${f(precision)} | ${f(recall)} | | ${f(map)} | | | | |`);
   }
 }

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { indexInteractions } from "./interactions";
 import { gram, invertSpd, userItems } from "./matrix";
 import { evaluate, rankTop, userMetrics } from "./metrics";
-import { EaseScorer, ItemKnnScorer, PopularityScorer } from "./scorers";
+import { BuyAgainScorer, EaseScorer, ItemKnnScorer, PopularityScorer } from "./scorers";
 import { randomSplit, stratifiedSplit, timeSplit } from "./split";
 
 describe("evaluation metrics", () => {
@@ -86,5 +86,24 @@ describe("matrix models", () => {
     expect(hit(new EaseScorer({ lambda: 1 }))).toBe(1);
     expect(hit(new ItemKnnScorer({ neighbours: 2 }))).toBe(1);
     expect(hit(new PopularityScorer())).toBe(0);
+  });
+
+  it("counts repeat purchases in the time split's all view and only new items in its new view", () => {
+    // u1 bought A before the cut-off and A and B after; u2 has no training history.
+    const data = indexInteractions([
+      { user: "u1", item: "A", time: 1 },
+      { user: "u1", item: "A", time: 10 },
+      { user: "u1", item: "B", time: 11 },
+      { user: "u2", item: "B", time: 12 },
+    ]);
+    const split = timeSplit(data, 5);
+    const train = userItems(2, 2, data.user, data.item, split.train);
+    const test = userItems(2, 2, data.user, data.item, split.test);
+    const buyAgain = new BuyAgainScorer({ user: data.user, item: data.item, time: data.time, positions: split.train, now: 5 });
+    buyAgain.fit(train);
+    // All: A (bought again) is ranked first and counts; B is the only new item and is found once A is left out.
+    expect(evaluate(buyAgain, train, test, 1, { view: "all", requireHistory: true })).toMatchObject({ users: 1, precision: 1, recall: 0.5 });
+    expect(evaluate(buyAgain, train, test, 1, { view: "new", requireHistory: true })).toMatchObject({ users: 1, precision: 1, recall: 1 });
+    expect(evaluate(buyAgain, train, test, 1, { view: "all" }).users).toBe(2);
   });
 });

@@ -55,16 +55,22 @@ export function invertSpd(a: Float64Array, n: number): Float64Array {
       l[li + j] = sum / d;
     }
   }
-  // M = L⁻¹ (lower triangular), row by row by forward substitution.
+  // M = L⁻¹ (lower triangular), row by row: M[i][j] = −(Σ_{j≤k<i} L[i][k]·M[k][j]) / L[i][i],
+  // accumulated as whole rows of M so that memory is read in order.
   const m = new Float64Array(n * n);
+  const sum = new Float64Array(n);
   for (let i = 0; i < n; i++) {
     const li = i * n;
-    m[li + i] = 1 / l[li + i];
-    for (let j = 0; j < i; j++) {
-      let sum = 0;
-      for (let k = j; k < i; k++) sum += l[li + k] * m[k * n + j];
-      m[li + j] = -sum / l[li + i];
+    sum.fill(0, 0, i);
+    for (let k = 0; k < i; k++) {
+      const factor = l[li + k];
+      if (factor === 0) continue;
+      const mk = k * n;
+      for (let j = 0; j <= k; j++) sum[j] += factor * m[mk + j];
     }
+    const d = l[li + i];
+    for (let j = 0; j < i; j++) m[li + j] = -sum[j] / d;
+    m[li + i] = 1 / d;
   }
   // A⁻¹ = Mᵀ M: entry (i, j) = Σ_k≥max(i,j) M[k][i] M[k][j]; accumulate by rows of M.
   const inverse = new Float64Array(n * n);

@@ -61,23 +61,43 @@ export function userMetrics(ranked: ArrayLike<number>, relevant: Set<number>, k:
   };
 }
 
-/** Full ranking over the catalogue for every user with test items, excluding their training items. */
-export function evaluate(scorer: Scorer, train: UserItems, test: UserItems, k: number): RankingMetrics {
+/**
+ * How held-out items count. `new`: the user's training items are left out of the ranking and
+ * only items new to them count (the stratified and random protocols, and the time split's "new"
+ * view). `all`: nothing is left out and a repeat purchase counts as a hit (the time split's
+ * "all" view, where buying again is the norm).
+ */
+export type View = "all" | "new";
+
+/**
+ * Full ranking over the catalogue for every user with something to find in test (and, with
+ * `requireHistory`, with training data: the time split's customers who bought in both periods).
+ */
+export function evaluate(
+  scorer: Scorer,
+  train: UserItems,
+  test: UserItems,
+  k: number,
+  options: { view?: View; requireHistory?: boolean } = {},
+): RankingMetrics {
+  const view = options.view ?? "new";
   const scores = new Float32Array(train.items);
   const skip = new Uint8Array(train.items);
   const shown = new Uint8Array(train.items);
   const sums = { precision: 0, recall: 0, ndcg: 0, map: 0, mapAll: 0, hitRate: 0 };
   let users = 0;
   for (let user = 0; user < test.users; user++) {
-    const held = row(test, user);
-    if (held.length === 0) continue;
     const history = row(train, user);
+    if (options.requireHistory && history.length === 0) continue;
+    const relevant = new Set(row(test, user));
+    if (view === "new") for (const item of history) relevant.delete(item);
+    if (relevant.size === 0) continue;
     scorer.score(user, history, scores);
-    for (const item of history) skip[item] = 1;
+    if (view === "new") for (const item of history) skip[item] = 1;
     const ranked = rankTop(scores, k, skip);
-    for (const item of history) skip[item] = 0;
+    if (view === "new") for (const item of history) skip[item] = 0;
     for (const item of ranked) shown[item] = 1;
-    const metrics = userMetrics(ranked, new Set(held), k);
+    const metrics = userMetrics(ranked, relevant, k);
     sums.precision += metrics.precision;
     sums.recall += metrics.recall;
     sums.ndcg += metrics.ndcg;

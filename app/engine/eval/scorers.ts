@@ -94,4 +94,37 @@ export class EaseScorer implements Scorer {
   }
 }
 
+/**
+ * "Buy it again": the user's own purchases, weighted by how often and how recently (a half-life
+ * in days), then the most popular items to fill the list.
+ */
+export class BuyAgainScorer implements Scorer {
+  readonly name = "buy-again";
+  private perUser = new Map<number, Map<number, number>>();
+  private popularity = new Float32Array(0);
+  constructor(
+    private readonly history: { user: ArrayLike<number>; item: ArrayLike<number>; time: ArrayLike<number>; positions: ArrayLike<number>; now: number },
+    readonly params: { halfLifeDays: number } = { halfLifeDays: 90 },
+  ) {}
+  fit(train: UserItems) {
+    const { user, item, time, positions, now } = this.history;
+    const rate = Math.LN2 / (this.params.halfLifeDays * 86_400_000);
+    this.perUser = new Map();
+    for (let p = 0; p < positions.length; p++) {
+      const position = positions[p];
+      let items = this.perUser.get(user[position]);
+      if (!items) this.perUser.set(user[position], (items = new Map()));
+      items.set(item[position], (items.get(item[position]) ?? 0) + Math.exp(-rate * Math.max(0, now - time[position])));
+    }
+    const counts = new Float32Array(train.items);
+    for (const i of train.cols) counts[i]++;
+    const max = Math.max(1, ...counts);
+    this.popularity = counts.map((count) => count / (max + 1));
+  }
+  score(user: number, _history: Int32Array, out: Float32Array) {
+    out.set(this.popularity);
+    for (const [item, weight] of this.perUser.get(user) ?? []) out[item] += 1 + weight;
+  }
+}
+
 export { row };

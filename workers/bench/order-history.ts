@@ -1,0 +1,33 @@
+import fs from "node:fs";
+import path from "node:path";
+import { parse } from "csv-parse";
+import { indexInteractions, type IndexedInteractions } from "../../app/engine/eval/interactions";
+import { cleanRow, normaliseHeader } from "../../app/models/import/order-rows";
+
+/**
+ * Purchases from order files in the import format (a file or a folder of CSVs, with --map), cleaned
+ * exactly as `npm run import` cleans them: one interaction per customer, product and order line;
+ * guests (no customer id) and returns are left out, and so are the rows the import skips.
+ */
+export async function loadOrderHistory(source: string, map: Map<string, string>): Promise<IndexedInteractions> {
+  const files = fs.statSync(source).isDirectory()
+    ? fs.readdirSync(source).filter((name) => name.toLowerCase().endsWith(".csv")).sort().map((name) => path.join(source, name))
+    : [source];
+  const rows: { user: string; item: string; time: number; rating: number }[] = [];
+  for (const file of files) {
+    const name = path.basename(file);
+    let header: string[] | null = null;
+    const parser = fs.createReadStream(file).pipe(parse({ bom: true, skip_empty_lines: true, relax_column_count: true, info: true }));
+    for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
+      if (!header) {
+        header = normaliseHeader(name, record, map);
+        continue;
+      }
+      const line = cleanRow(name, info.lines, Object.fromEntries(header.map((column, index) => [column, record[index]])));
+      if ("skip" in line || !line.customerId || line.quantity <= 0) continue;
+      rows.push({ user: line.customerId, item: line.productId, time: line.createdAt.getTime(), rating: line.quantity });
+    }
+  }
+  rows.sort((a, b) => a.time - b.time);
+  return indexInteractions(rows);
+}
