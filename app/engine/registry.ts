@@ -1,6 +1,7 @@
 import type { Dataset } from "./dataset";
 import { BuyAgainModel } from "./models/buy-again";
 import { CooccurrenceModel } from "./models/cooccurrence";
+import { EaseModel } from "./models/ease";
 import { PopularityModel } from "./models/popularity";
 import type { FitOptions, Recommender } from "./types";
 
@@ -11,7 +12,7 @@ interface ModelClass {
   fromJSON(state: unknown): Recommender;
 }
 
-const MODELS: ModelClass[] = [PopularityModel, CooccurrenceModel, BuyAgainModel];
+const MODELS: ModelClass[] = [PopularityModel, CooccurrenceModel, BuyAgainModel, EaseModel];
 
 export const MODEL_NAMES = MODELS.map((model) => model.modelName);
 

@@ -4,6 +4,7 @@ import {
   buildDataset,
   BuyAgainModel,
   CooccurrenceModel,
+  EaseModel,
   PopularityModel,
   serializeModel,
   type EngineEvent,
@@ -50,7 +51,7 @@ export async function trainShop(
   const started = Date.now();
   const latest = await db.modelVersion.aggregate({ where: { shopId }, _max: { version: true } });
   const version = await db.modelVersion.create({
-    data: { shopId, version: (latest._max.version ?? 0) + 1, models: [PopularityModel.modelName, CooccurrenceModel.modelName, BuyAgainModel.modelName] },
+    data: { shopId, version: (latest._max.version ?? 0) + 1, models: [PopularityModel.modelName, CooccurrenceModel.modelName, BuyAgainModel.modelName, EaseModel.modelName] },
   });
   try {
     await onProgress(0.05, "loading interactions");
@@ -60,17 +61,18 @@ export async function trainShop(
     const popularity = PopularityModel.fit(dataset);
     const cooccurrence = CooccurrenceModel.fit(dataset);
     const buyAgain = BuyAgainModel.fit(dataset);
+    const ease = EaseModel.fit(dataset);
 
     await onProgress(0.5, "writing model artifacts");
     await db.modelArtifact.createMany({
-      data: [popularity, cooccurrence, buyAgain].map((model) => ({
+      data: [popularity, cooccurrence, buyAgain, ease].map((model) => ({
         modelVersionId: version.id,
         name: model.name,
         data: serializeModel(model),
       })),
     });
 
-    const lists = precomputeLists(dataset.items, dataset.userIds, { popularity, cooccurrence, buyAgain });
+    const lists = precomputeLists(dataset.items, dataset.userIds, { popularity, cooccurrence, buyAgain, ease });
     let written = 0;
     for (let start = 0; start < lists.length; start += WRITE_BATCH) {
       const batch = lists.slice(start, start + WRITE_BATCH);
@@ -162,6 +164,7 @@ interface Models {
   popularity: PopularityModel;
   cooccurrence: CooccurrenceModel;
   buyAgain: BuyAgainModel;
+  ease: EaseModel;
 }
 
 /** Every list serving reads: shop-wide, per product and per known customer. */
@@ -173,11 +176,12 @@ function precomputeLists(items: EngineItem[], userIds: string[], models: Models)
   add("TRENDING", "*", models.popularity.recommend({ k: LIST_LENGTH }));
   for (const item of items) {
     add("BOUGHT_TOGETHER", item.id, models.cooccurrence.similar(item.id, LIST_LENGTH));
-    add("RELATED", item.id, blend([models.cooccurrence.similar(item.id, LIST_LENGTH), models.popularity.similar(item.id, LIST_LENGTH)], LIST_LENGTH));
+    add("RELATED", item.id, blend([models.ease.similar(item.id, LIST_LENGTH), models.cooccurrence.similar(item.id, LIST_LENGTH), models.popularity.similar(item.id, LIST_LENGTH)], LIST_LENGTH));
   }
   for (const userId of userIds) {
     if (userId.startsWith("visitor:") || userId.startsWith("guest-order:")) continue;
-    add("FOR_YOU", userId, blend([models.cooccurrence.recommend({ userId, k: LIST_LENGTH }), models.popularity.recommend({ userId, k: LIST_LENGTH })], LIST_LENGTH));
+    // EASE first: the best personal model of the evaluation harness; co-occurrence and popularity fill.
+    add("FOR_YOU", userId, blend([models.ease.recommend({ userId, k: LIST_LENGTH }), models.cooccurrence.recommend({ userId, k: LIST_LENGTH }), models.popularity.recommend({ userId, k: LIST_LENGTH })], LIST_LENGTH));
     add("BUY_AGAIN", userId, models.buyAgain.recommend({ userId, k: LIST_LENGTH }));
   }
   return lists;

@@ -1,0 +1,41 @@
+import { describe, expect, it } from "vitest";
+import { buildDataset } from "../dataset";
+import { forgetUser } from "../redact";
+import { deserializeModel, serializeModel } from "../registry";
+import { items, order } from "../test-data";
+import type { EngineEvent } from "../types";
+import { EaseModel } from "./ease";
+
+describe("EaseModel", () => {
+  // Campers buy tents, bags and stoves; coffee people buy grinders and beans; everyone buys "x".
+  const events: EngineEvent[] = [];
+  for (let i = 0; i < 15; i++) events.push(...order(`c${i}`, `c${i}`, i, "tent", "bag", "stove", "x"));
+  for (let i = 0; i < 15; i++) events.push(...order(`k${i}`, `k${i}`, i, "grinder", "beans", "x"));
+  events.push(...order("new-camper", "n1", 1, "tent", "bag"));
+  const dataset = buildDataset(events, items("tent", "bag", "stove", "grinder", "beans", "x"));
+  const model = EaseModel.fit(dataset, { lambda: 5 });
+
+  it("recommends what goes with a shopper's items, with the item that weighs most as the reason", () => {
+    const [first] = model.recommend({ userId: "new-camper", k: 3 });
+    expect(first).toMatchObject({ itemId: "stove", reason: { kind: "because_you_bought" } });
+    expect(model.recommend({ userId: "new-camper", k: 5 }).map((r) => r.itemId)).not.toContain("tent");
+  });
+
+  it("finds similar items from the learned weights, and nothing for an unknown item", () => {
+    expect(model.similar("grinder", 1)).toEqual([expect.objectContaining({ itemId: "beans", reason: { kind: "similar", itemId: "grinder" } })]);
+    expect(model.similar("unknown", 3)).toEqual([]);
+  });
+
+  it("covers only the most popular items when asked to", () => {
+    const small = EaseModel.fit(dataset, { lambda: 5, maxItems: 2 });
+    expect(small.similar("grinder", 3)).toEqual([]);
+  });
+
+  it("round-trips through serialization and forgets a shopper on redaction", () => {
+    const bytes = serializeModel(model);
+    const copy = deserializeModel(bytes);
+    expect(copy.recommend({ userId: "new-camper", k: 2 })).toEqual(model.recommend({ userId: "new-camper", k: 2 }));
+    const forgotten = deserializeModel(forgetUser(bytes, "new-camper").bytes);
+    expect(forgotten.recommend({ userId: "new-camper", k: 2 })).toEqual([]);
+  });
+});
