@@ -3,7 +3,7 @@ import { parseArgs } from "node:util";
 import { loadMovieLens100k, type IndexedInteractions } from "../../app/engine/eval/interactions";
 import { userItems, type UserItems } from "../../app/engine/eval/matrix";
 import { evaluate, type RankingMetrics, type View } from "../../app/engine/eval/metrics";
-import { BuyAgainScorer, EaseScorer, ItemKnnScorer, PopularityScorer, type Scorer } from "../../app/engine/eval/scorers";
+import { BlendScorer, BuyAgainScorer, EaseScorer, FitOnce, ItemKnnScorer, PopularityScorer, type Scorer } from "../../app/engine/eval/scorers";
 import { parseColumnMap } from "../../app/models/import/order-rows";
 import { loadOrderHistory } from "./order-history";
 import { randomSplit, stratifiedSplit, timeSplit, type Split } from "../../app/engine/eval/split";
@@ -97,6 +97,8 @@ let validationCutoffTime = Infinity;
 for (const position of validation.test) validationCutoffTime = Math.min(validationCutoffTime, data.time[position]);
 const buyAgain = (positions: Int32Array, now: number) => (halfLifeDays: number) =>
   new BuyAgainScorer({ user: data.user, item: data.item, time: data.time, positions, now }, { halfLifeDays });
+const easeForBlend = { validation: new FitOnce(new EaseScorer({ lambda: 250 })), training: new FitOnce(new EaseScorer({ lambda: 250 })) };
+const sharedEase = (forValidation: boolean) => (forValidation ? easeForBlend.validation : easeForBlend.training);
 const candidates: { family: string; make: (value: number, forValidation: boolean) => Scorer; grid: number[] }[] = [
   { family: "popularity", make: () => new PopularityScorer(), grid: [0] },
   ...(isTime
@@ -108,6 +110,16 @@ const candidates: { family: string; make: (value: number, forValidation: boolean
     : []),
   { family: "item-knn", make: (neighbours) => new ItemKnnScorer({ neighbours }), grid: [50, 100, 200, 400, 800] },
   { family: "ease", make: (lambda) => new EaseScorer({ lambda }), grid: isTime ? [100, 500, 2000] : [100, 250, 500, 1000, 2000] },
+  // The time split's blend: the shopper's own purchases and EASE, weighted on validation. The EASE
+  // part is fitted once per training matrix and shared by every weight tried.
+  ...(isTime
+    ? [{
+        family: "blend",
+        make: (weight: number, forValidation: boolean) =>
+          new BlendScorer([buyAgain(forValidation ? validation.train : split.train, forValidation ? validationCutoffTime : cutoff)(90), sharedEase(forValidation)], weight),
+        grid: [0.2, 0.4, 0.6, 0.8],
+      }]
+    : []),
 ];
 /** The time split counts both views; the others count new items only. */
 const views: View[] = isTime ? ["all", "new"] : ["new"];

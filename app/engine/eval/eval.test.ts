@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { indexInteractions } from "./interactions";
 import { gram, invertSpd, userItems } from "./matrix";
 import { evaluate, rankTop, userMetrics } from "./metrics";
-import { BuyAgainScorer, EaseScorer, ItemKnnScorer, PopularityScorer } from "./scorers";
+import { BlendScorer, BuyAgainScorer, EaseScorer, FitOnce, ItemKnnScorer, PopularityScorer } from "./scorers";
 import { randomSplit, stratifiedSplit, timeSplit } from "./split";
 
 describe("evaluation metrics", () => {
@@ -105,5 +105,29 @@ describe("matrix models", () => {
     expect(evaluate(buyAgain, train, test, 1, { view: "all", requireHistory: true })).toMatchObject({ users: 1, precision: 1, recall: 0.5 });
     expect(evaluate(buyAgain, train, test, 1, { view: "new", requireHistory: true })).toMatchObject({ users: 1, precision: 1, recall: 1 });
     expect(evaluate(buyAgain, train, test, 1, { view: "all" }).users).toBe(2);
+  });
+
+  it("blends two scorers by weight after scaling each to 1, and fits a shared part once", () => {
+    const data = indexInteractions([
+      { user: "u", item: "A", time: 1 },
+      { user: "v", item: "B", time: 1 },
+      { user: "w", item: "B", time: 1 },
+    ]);
+    const train = userItems(3, 2, data.user, data.item, Int32Array.from([0, 1, 2]));
+    let fits = 0;
+    const counting = new PopularityScorer();
+    const fit = counting.fit.bind(counting);
+    counting.fit = (matrix) => (fits++, fit(matrix));
+    const shared = new FitOnce(counting);
+    const buyAgain = new BuyAgainScorer({ user: data.user, item: data.item, time: data.time, positions: Int32Array.from([0, 1, 2]), now: 1 });
+    const out = new Float32Array(2);
+    for (const weight of [0, 1]) {
+      const blend = new BlendScorer([buyAgain, shared], weight);
+      blend.fit(train);
+      blend.score(0, Int32Array.from([0]), out);
+      // Weight 1: u's own item A first; weight 0: popularity, where B leads.
+      expect(out[0] > out[1]).toBe(weight === 1);
+    }
+    expect(fits).toBe(1);
   });
 });

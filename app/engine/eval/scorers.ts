@@ -127,4 +127,59 @@ export class BuyAgainScorer implements Scorer {
   }
 }
 
+/** A scorer fitted once per training matrix, however many times it is asked (shared by blends). */
+export class FitOnce implements Scorer {
+  private fittedOn: UserItems | null = null;
+  constructor(readonly inner: Scorer) {}
+  get name() {
+    return this.inner.name;
+  }
+  get params() {
+    return this.inner.params;
+  }
+  fit(train: UserItems) {
+    if (this.fittedOn === train) return;
+    this.inner.fit(train);
+    this.fittedOn = train;
+  }
+  score(user: number, history: Int32Array, out: Float32Array) {
+    this.inner.score(user, history, out);
+  }
+}
+
+/**
+ * A weighted sum of two scorers, each scaled to a maximum of 1 per user first:
+ * weight · first + (1 − weight) · second. The weight is tuned on validation.
+ */
+export class BlendScorer implements Scorer {
+  readonly name: string;
+  private buffers: [Float32Array, Float32Array] = [new Float32Array(0), new Float32Array(0)];
+  constructor(
+    private readonly parts: [Scorer, Scorer],
+    private readonly weight: number,
+  ) {
+    this.name = `blend(${parts[0].name}+${parts[1].name})`;
+  }
+  get params() {
+    return { weight: this.weight, ...Object.fromEntries(this.parts.flatMap((part) => Object.entries(part.params).map(([key, value]) => [`${part.name}.${key}`, value]))) };
+  }
+  fit(train: UserItems) {
+    for (const part of this.parts) part.fit(train);
+    this.buffers = [new Float32Array(train.items), new Float32Array(train.items)];
+  }
+  score(user: number, history: Int32Array, out: Float32Array) {
+    const [first, second] = this.buffers;
+    this.parts[0].score(user, history, first);
+    this.parts[1].score(user, history, second);
+    const scale = (values: Float32Array) => {
+      let max = 0;
+      for (const value of values) max = Math.max(max, Math.abs(value));
+      return max > 0 ? 1 / max : 0;
+    };
+    const a = this.weight * scale(first);
+    const b = (1 - this.weight) * scale(second);
+    for (let i = 0; i < out.length; i++) out[i] = a * first[i] + b * second[i];
+  }
+}
+
 export { row };
