@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { indexInteractions } from "./interactions";
 import { gram, invertSpd, userItems } from "./matrix";
-import { evaluate, rankTop, userMetrics } from "./metrics";
+import { evaluate, rankTop, userAuc, userMetrics } from "./metrics";
 import { BlendScorer, BuyAgainScorer, EaseScorer, FitOnce, ItemKnnScorer, PopularityScorer } from "./scorers";
 import { randomSplit, stratifiedSplit, timeSplit } from "./split";
 
@@ -17,6 +17,15 @@ describe("evaluation metrics", () => {
     expect(metrics.map).toBeCloseTo((1 / 1 + 2 / 3) / 3);
     expect(metrics.mapAll).toBeCloseTo((1 / 1 + 2 / 3) / 3);
     expect(userMetrics([1, 3], new Set([0]), 2)).toMatchObject({ precision: 0, ndcg: 0, hit: 0 });
+  });
+
+  it("computes AUC from ranks, with ties counted half and skipped items left out", () => {
+    const scores = Float32Array.from([0.9, 0.1, 0.5, 0.5, 0.0]);
+    const order = new Int32Array(5);
+    // Relevant {0, 3}; others {1, 2, 4}: pairs won: 0 beats all 3; 3 beats 1 and 4, ties with 2 → 5.5 of 6.
+    expect(userAuc(scores, new Set([0, 3]), new Uint8Array(5), order)).toBeCloseTo(5.5 / 6);
+    // Skipping item 2 leaves 0 and 3 above both others.
+    expect(userAuc(scores, new Set([0, 3]), Uint8Array.from([0, 0, 1, 0, 0]), order)).toBe(1);
   });
 
   it("ranks the best k, skipping excluded items, ties to the lower index, negatives included", () => {

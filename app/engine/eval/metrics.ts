@@ -9,6 +9,8 @@ export interface RankingMetrics {
   /** AP divided by all of the user's held-out items (Microsoft Recommenders' "MAP" column). */
   mapAll: number;
   hitRate: number;
+  /** Chance that a held-out item is scored above an item the user did not take (over the whole ranked catalogue). */
+  auc: number;
   /** Share of the catalogue that appears in at least one user's top k. */
   coverage: number;
   /** Users with test items, over which the metrics are averaged. */
@@ -62,6 +64,27 @@ export function userMetrics(ranked: ArrayLike<number>, relevant: Set<number>, k:
 }
 
 /**
+ * AUC of one user's scores: the share of (held-out, other) pairs where the held-out item scores
+ * higher (ties count half), over the items that are ranked (not skipped). Mann–Whitney U by ranks.
+ */
+export function userAuc(scores: Float32Array, relevant: Set<number>, skip: Uint8Array, order: Int32Array): number {
+  let count = 0;
+  for (let item = 0; item < scores.length; item++) if (!skip[item]) order[count++] = item;
+  const ranked = order.subarray(0, count).sort((a, b) => scores[a] - scores[b]);
+  let positives = 0;
+  let rankSum = 0;
+  for (let start = 0; start < count; ) {
+    let end = start;
+    while (end + 1 < count && scores[ranked[end + 1]] === scores[ranked[start]]) end++;
+    const averageRank = (start + end) / 2 + 1;
+    for (let i = start; i <= end; i++) if (relevant.has(ranked[i])) (positives++, (rankSum += averageRank));
+    start = end + 1;
+  }
+  const negatives = count - positives;
+  return positives && negatives ? (rankSum - (positives * (positives + 1)) / 2) / (positives * negatives) : 0;
+}
+
+/**
  * How held-out items count. `new`: the user's training items are left out of the ranking and
  * only items new to them count (the stratified and random protocols, and the time split's "new"
  * view). `all`: nothing is left out and a repeat purchase counts as a hit (the time split's
@@ -84,7 +107,8 @@ export function evaluate(
   const scores = new Float32Array(train.items);
   const skip = new Uint8Array(train.items);
   const shown = new Uint8Array(train.items);
-  const sums = { precision: 0, recall: 0, ndcg: 0, map: 0, mapAll: 0, hitRate: 0 };
+  const sums = { precision: 0, recall: 0, ndcg: 0, map: 0, mapAll: 0, hitRate: 0, auc: 0 };
+  const order = new Int32Array(train.items);
   let users = 0;
   for (let user = 0; user < test.users; user++) {
     const history = row(train, user);
@@ -95,6 +119,7 @@ export function evaluate(
     scorer.score(user, history, scores);
     if (view === "new") for (const item of history) skip[item] = 1;
     const ranked = rankTop(scores, k, skip);
+    sums.auc += userAuc(scores, relevant, skip, order);
     if (view === "new") for (const item of history) skip[item] = 0;
     for (const item of ranked) shown[item] = 1;
     const metrics = userMetrics(ranked, relevant, k);
@@ -114,6 +139,7 @@ export function evaluate(
     map: mean(sums.map),
     mapAll: mean(sums.mapAll),
     hitRate: mean(sums.hitRate),
+    auc: mean(sums.auc),
     coverage: shown.reduce((sum, value) => sum + value, 0) / train.items,
     users,
   };
