@@ -2,6 +2,7 @@ import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 import type { Prisma, PrismaClient } from "@prisma/client";
 import { z } from "zod";
 import { appendInteractions } from "./interactions.server";
+import { customerRowIds, productRowIds } from "./placeholders.server";
 
 /**
  * Wishlist and review events from other apps, posted to /inbound/<shop domain>/events:
@@ -55,28 +56,8 @@ const KINDS = { wishlist_add: "WISHLIST_ADD", wishlist_remove: "WISHLIST_REMOVE"
 
 /** Stores events as interactions; customers and products not synced yet are created as placeholders. */
 export async function recordInboundEvents(db: PrismaClient, shopId: string, events: InboundEvent[]) {
-  const customers = new Map<string, string>();
-  const products = new Map<string, string>();
-  for (const event of events) {
-    if (!customers.has(event.customer_id)) {
-      const customer = await db.customer.upsert({
-        where: { shopId_externalId: { shopId, externalId: event.customer_id } },
-        create: { shopId, externalId: event.customer_id },
-        update: {},
-        select: { id: true },
-      });
-      customers.set(event.customer_id, customer.id);
-    }
-    if (!products.has(event.product_id)) {
-      const product = await db.product.upsert({
-        where: { shopId_externalId: { shopId, externalId: event.product_id } },
-        create: { shopId, externalId: event.product_id, title: `Product ${event.product_id}` },
-        update: {},
-        select: { id: true },
-      });
-      products.set(event.product_id, product.id);
-    }
-  }
+  const customers = await customerRowIds(db, shopId, events.map((event) => event.customer_id));
+  const products = await productRowIds(db, shopId, events.map((event) => event.product_id));
   const rows: Prisma.InteractionCreateManyInput[] = events.map((event) => ({
     shopId,
     kind: KINDS[event.kind],

@@ -2,6 +2,7 @@ import { randomBytes, timingSafeEqual } from "node:crypto";
 import type { Prisma, PrismaClient } from "@prisma/client";
 import { z } from "zod";
 import { appendInteractions } from "./interactions.server";
+import { customerRowIds, productRowIds } from "./placeholders.server";
 
 /**
  * Storefront events from Affinity's web pixel (extensions/affinity-pixel), posted to
@@ -74,14 +75,7 @@ export async function recordPixelEvents(db: PrismaClient, shopId: string, batch:
   if (!batch.consent.analytics) return { accepted: 0, duplicates: 0, withoutConsent: batch.events.length };
   const visitorKey = batch.clientId;
   const customerExternalId = batch.events.map((event) => event.customerId).find(Boolean);
-  const customerId = customerExternalId
-    ? (await db.customer.upsert({
-        where: { shopId_externalId: { shopId, externalId: customerExternalId } },
-        create: { shopId, externalId: customerExternalId },
-        update: {},
-        select: { id: true },
-      })).id
-    : null;
+  const customerId = customerExternalId ? (await customerRowIds(db, shopId, [customerExternalId])).get(customerExternalId)! : null;
   const lastSeen = new Date(Math.max(...batch.events.map((event) => event.at.getTime())));
   await db.visitor.upsert({
     where: { shopId_visitorKey: { shopId, visitorKey } },
@@ -93,17 +87,11 @@ export async function recordPixelEvents(db: PrismaClient, shopId: string, batch:
     await db.interaction.updateMany({ where: { shopId, visitorKey, customerId: null }, data: { customerId } });
   }
 
-  const products = new Map<string, string>();
-  for (const event of batch.events) {
-    if (!event.productId || event.kind === "purchase" || products.has(event.productId)) continue;
-    const product = await db.product.upsert({
-      where: { shopId_externalId: { shopId, externalId: event.productId } },
-      create: { shopId, externalId: event.productId, title: `Product ${event.productId}` },
-      update: {},
-      select: { id: true },
-    });
-    products.set(event.productId, product.id);
-  }
+  const products = await productRowIds(
+    db,
+    shopId,
+    batch.events.filter((event) => event.kind !== "purchase" && event.productId).map((event) => event.productId!),
+  );
 
   const rows: Prisma.InteractionCreateManyInput[] = [];
   for (const event of batch.events) {

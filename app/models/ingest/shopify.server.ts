@@ -1,5 +1,6 @@
 import type { DataSource, Prisma, PrismaClient } from "@prisma/client";
 import { appendInteractions } from "../interactions.server";
+import { customerRowIds } from "../placeholders.server";
 import {
   htmlToText,
   splitTags,
@@ -41,13 +42,7 @@ export async function upsertShopifyCustomer(db: Db, shopId: string, customer: Cu
 }
 
 async function linkCustomer(db: Db, shopId: string, externalId: string): Promise<string> {
-  const customer = await db.customer.upsert({
-    where: { shopId_externalId: { shopId, externalId } },
-    create: { shopId, externalId },
-    update: {},
-    select: { id: true },
-  });
-  return customer.id;
+  return (await customerRowIds(db, shopId, [externalId])).get(externalId)!;
 }
 
 export async function upsertShopifyProduct(db: Db, shopId: string, product: ProductPayload): Promise<void> {
