@@ -49,3 +49,18 @@ export function invertSpd(a: Float64Array, n: number): Float64Array {
   for (let i = 0; i < n; i++) for (let j = 0; j < i; j++) inverse[j * n + i] = inverse[i * n + j];
   return inverse;
 }
+
+/**
+ * EASE's item-item weights (Steck, WWW 2019) from the Gram matrix XᵀX (n × n, row-major):
+ * B = I − P·diag(1/diag(P)) with P = (XᵀX + λI)⁻¹, and a zero diagonal. B[i][j] is how much
+ * having item i counts for item j. The Gram matrix is used as scratch space and changed.
+ */
+export function easeWeights(gram: Float64Array, n: number, lambda: number): Float32Array {
+  for (let i = 0; i < n; i++) gram[i * n + i] += lambda;
+  const p = n ? invertSpd(gram, n) : new Float64Array(0);
+  const weights = new Float32Array(n * n);
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < n; j++) if (i !== j) weights[i * n + j] = -p[i * n + j] / p[j * n + j];
+  }
+  return weights;
+}

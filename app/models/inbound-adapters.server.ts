@@ -1,6 +1,7 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
 import type { PrismaClient } from "@prisma/client";
 import { z } from "zod";
+import { fieldErrors, type FieldError } from "../json-body.server";
 import { recordInboundEvents, type InboundEvent } from "./inbound.server";
 
 /**
@@ -81,14 +82,14 @@ interface AdapterEvent {
 }
 
 export class AdapterPayloadError extends Error {
-  constructor(readonly errors: { field: string; message: string }[]) {
+  constructor(readonly errors: FieldError[]) {
     super("the payload is not in the app's documented shape");
   }
 }
 
 function parseWith<T>(schema: z.ZodType<T>, body: unknown): T {
   const parsed = schema.safeParse(body);
-  if (!parsed.success) throw new AdapterPayloadError(parsed.error.issues.map((issue) => ({ field: issue.path.join("."), message: issue.message })));
+  if (!parsed.success) throw new AdapterPayloadError(fieldErrors(parsed.error));
   return parsed.data;
 }
 

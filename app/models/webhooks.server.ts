@@ -57,10 +57,6 @@ export async function storeWebhooks(db: PrismaClient, deliveries: Delivery[]): P
   });
 }
 
-export async function storeWebhook(db: PrismaClient, delivery: Delivery): Promise<StoredDelivery> {
-  return (await storeWebhooks(db, [delivery]))[0];
-}
-
 export async function markWebhookProcessed(db: PrismaClient, id: string, error: string | null = null) {
   await db.webhookEvent.update({ where: { id }, data: { processedAt: new Date(), error, attempts: { increment: 1 } } });
 }

@@ -1,5 +1,6 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import prisma from "../db.server";
+import { parseJsonBody } from "../json-body.server";
 import { inboundBody, INBOUND_SIGNATURE_HEADER, recordInboundEvents, verifyInboundSignature } from "../models/inbound.server";
 import { getShopByDomain } from "../models/shops.server";
 
@@ -16,16 +17,7 @@ export const action = async ({ request, params }: ActionFunctionArgs) => {
   if (!verifyInboundSignature(rawBody, secret, request.headers.get(INBOUND_SIGNATURE_HEADER))) {
     return json({ error: `missing or wrong ${INBOUND_SIGNATURE_HEADER}: it must be the base64 HMAC-SHA256 of the body with the shop's inbound secret` }, 401);
   }
-  let body: unknown;
-  try {
-    body = JSON.parse(rawBody);
-  } catch {
-    return json({ error: "the body is not JSON" }, 400);
-  }
-  const parsed = inboundBody.safeParse(body);
-  if (!parsed.success) {
-    const errors = parsed.error.issues.map((issue) => ({ field: issue.path.join("."), message: issue.message }));
-    return json({ error: "some events are not valid; nothing was stored", errors }, 400);
-  }
+  const parsed = parseJsonBody(rawBody, inboundBody, "some events are not valid; nothing was stored");
+  if (!("data" in parsed)) return json(parsed.body, parsed.status);
   return json(await recordInboundEvents(prisma, shop.id, parsed.data.events), 202);
 };

@@ -1,5 +1,6 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import prisma from "../db.server";
+import { parseJsonBody } from "../json-body.server";
 import { MAX_PIXEL_BODY_BYTES, pixelBatch, pixelKeyMatches, recordPixelEvents } from "../models/pixel.server";
 import { getShopByDomain } from "../models/shops.server";
 
@@ -16,17 +17,8 @@ export const action = async ({ request }: ActionFunctionArgs) => {
   if (request.method !== "POST") return json({ error: "use POST" }, 405);
   const raw = await request.text();
   if (Buffer.byteLength(raw) > MAX_PIXEL_BODY_BYTES) return json({ error: `the body is larger than ${MAX_PIXEL_BODY_BYTES} bytes` }, 413);
-  let body: unknown;
-  try {
-    body = JSON.parse(raw);
-  } catch {
-    return json({ error: "the body is not JSON" }, 400);
-  }
-  const parsed = pixelBatch.safeParse(body);
-  if (!parsed.success) {
-    const errors = parsed.error.issues.map((issue) => ({ field: issue.path.join("."), message: issue.message }));
-    return json({ error: "the batch is not valid; nothing was stored", errors }, 400);
-  }
+  const parsed = parseJsonBody(raw, pixelBatch, "the batch is not valid; nothing was stored");
+  if (!("data" in parsed)) return json(parsed.body, parsed.status);
   const shop = await getShopByDomain(prisma, parsed.data.shop);
   if (!shop || shop.uninstalledAt || !pixelKeyMatches(shop.settings?.pixelKey, parsed.data.key)) {
     return json({ error: "unknown shop or wrong pixel key" }, 403);

@@ -47,13 +47,7 @@ export class BullMqJobQueue implements JobQueue {
       await this.queueFor(definition.name).add(
         definition.name,
         { runId: run.id, payload: run.payload },
-        {
-          jobId: run.id,
-          attempts: this.options.attempts ?? JOB_SETTINGS.attempts,
-          backoff: { type: "exponential", delay: this.options.backoffMs ?? JOB_SETTINGS.backoffMs },
-          removeOnComplete: JOB_SETTINGS.keepCompleted,
-          removeOnFail: JOB_SETTINGS.keepFailed,
-        },
+        this.jobOptions(run.id),
       );
     }
     return run;
@@ -74,14 +68,19 @@ export class BullMqJobQueue implements JobQueue {
     return {
       name: definition.name,
       data: { runId: null, payload: data } as QueuedJob,
-      opts: {
-        // BullMQ keys jobs by id; ":" separates its Redis key parts.
-        ...(key ? { jobId: key.replaceAll(":", "-") } : {}),
-        attempts: this.options.attempts ?? JOB_SETTINGS.attempts,
-        backoff: { type: "exponential", delay: this.options.backoffMs ?? JOB_SETTINGS.backoffMs },
-        removeOnComplete: JOB_SETTINGS.keepCompleted,
-        removeOnFail: JOB_SETTINGS.keepFailed,
-      },
+      // BullMQ keys jobs by id; ":" separates its Redis key parts.
+      opts: this.jobOptions(key?.replaceAll(":", "-")),
+    };
+  }
+
+  /** Retries with exponential backoff, and how many finished jobs Redis keeps. */
+  private jobOptions(jobId: string | undefined) {
+    return {
+      ...(jobId ? { jobId } : {}),
+      attempts: this.options.attempts ?? JOB_SETTINGS.attempts,
+      backoff: { type: "exponential", delay: this.options.backoffMs ?? JOB_SETTINGS.backoffMs },
+      removeOnComplete: JOB_SETTINGS.keepCompleted,
+      removeOnFail: JOB_SETTINGS.keepFailed,
     };
   }
 

@@ -1,4 +1,5 @@
-import { gram, invertSpd, row, type UserItems } from "./matrix";
+import { easeWeights } from "../linalg";
+import { gram, type UserItems } from "./matrix";
 
 /**
  * A model as the evaluation harness sees it: fitted on binary user × item rows, it scores
@@ -49,12 +50,16 @@ export class ItemKnnScorer implements Scorer {
     this.similar = sim;
   }
   score(_user: number, history: Int32Array, out: Float32Array) {
-    out.fill(0);
-    const n = this.n;
-    for (const item of history) {
-      const base = item * n;
-      for (let j = 0; j < n; j++) out[j] += this.similar[base + j];
-    }
+    sumRows(this.similar, this.n, history, out);
+  }
+}
+
+/** out = the sum of the rows of a dense n × n item matrix for the user's items. */
+function sumRows(matrix: Float32Array, n: number, history: Int32Array, out: Float32Array) {
+  out.fill(0);
+  for (const item of history) {
+    const base = item * n;
+    for (let j = 0; j < n; j++) out[j] += matrix[base + j];
   }
 }
 
@@ -74,23 +79,11 @@ export class EaseScorer implements Scorer {
   private n = 0;
   constructor(readonly params: { lambda: number } = { lambda: 500 }) {}
   fit(train: UserItems) {
-    const n = (this.n = train.items);
-    const g = gram(train);
-    for (let i = 0; i < n; i++) g[i * n + i] += this.params.lambda;
-    const p = invertSpd(g, n);
-    const b = new Float32Array(n * n);
-    for (let i = 0; i < n; i++) {
-      for (let j = 0; j < n; j++) if (i !== j) b[i * n + j] = -p[i * n + j] / p[j * n + j];
-    }
-    this.weights = b;
+    this.n = train.items;
+    this.weights = easeWeights(gram(train), this.n, this.params.lambda);
   }
   score(_user: number, history: Int32Array, out: Float32Array) {
-    out.fill(0);
-    const n = this.n;
-    for (const item of history) {
-      const base = item * n;
-      for (let j = 0; j < n; j++) out[j] += this.weights[base + j];
-    }
+    sumRows(this.weights, this.n, history, out);
   }
 }
 
@@ -182,4 +175,3 @@ export class BlendScorer implements Scorer {
   }
 }
 
-export { row };

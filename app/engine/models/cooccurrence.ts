@@ -1,7 +1,7 @@
 import type { Dataset } from "../dataset";
-import { topK } from "../topk";
 import type { FitOptions, Reason, Recommendation, RecommendRequest, Recommender } from "../types";
 import { HistoryIndex, historyFromDataset, type UserHistory } from "./history";
+import { recommendFromSeeds, type NeighbourLists } from "./seeds";
 
 /**
  * Item-item co-occurrence over baskets (orders), for "Frequently bought together" and cart
@@ -57,10 +57,18 @@ export class CooccurrenceModel implements Recommender {
   readonly version = CooccurrenceModel.modelVersion;
   private readonly itemIndex: Map<string, number>;
   private readonly users: HistoryIndex;
+  private readonly lists: NeighbourLists;
 
   private constructor(private readonly state: CooccurrenceState) {
     this.itemIndex = new Map(state.itemIds.map((id, index) => [id, index]));
     this.users = new HistoryIndex(state.history);
+    this.lists = {
+      itemIds: state.itemIds,
+      itemIndex: this.itemIndex,
+      forEachNeighbour: (item, visit) => {
+        for (const [other, , score] of this.state.neighbours[item]) visit(other, score);
+      },
+    };
   }
 
   static fit(dataset: Dataset, params: CooccurrenceParams = {}, options: FitOptions = {}): CooccurrenceModel {
@@ -159,37 +167,7 @@ export class CooccurrenceModel implements Recommender {
     );
   }
 
-  private fromSeeds(
-    seeds: [string, number][],
-    k: number,
-    exclude: Iterable<string> | undefined,
-    reasonFor: (seedId: string) => Reason,
-  ): Recommendation[] {
-    const scores = new Float64Array(this.state.itemIds.length);
-    const strongestSeed = new Int32Array(this.state.itemIds.length).fill(-1);
-    const strongestContribution = new Float64Array(this.state.itemIds.length);
-    const skip = new Set<number>();
-    for (const id of exclude ?? []) {
-      const index = this.itemIndex.get(id);
-      if (index !== undefined) skip.add(index);
-    }
-    for (const [seedId, weight] of seeds) {
-      const seed = this.itemIndex.get(seedId);
-      if (seed === undefined) continue;
-      skip.add(seed);
-      for (const [other, , score] of this.state.neighbours[seed]) {
-        const contribution = weight * score;
-        scores[other] += contribution;
-        if (contribution > strongestContribution[other]) {
-          strongestContribution[other] = contribution;
-          strongestSeed[other] = seed;
-        }
-      }
-    }
-    return topK(scores, k, (index) => skip.has(index)).map((index) => ({
-      itemId: this.state.itemIds[index],
-      score: Math.round(scores[index] * 1e6) / 1e6,
-      reason: reasonFor(this.state.itemIds[strongestSeed[index]]),
-    }));
+  private fromSeeds(seeds: [string, number][], k: number, exclude: Iterable<string> | undefined, reasonFor: (seedId: string) => Reason): Recommendation[] {
+    return recommendFromSeeds(this.lists, seeds, k, exclude, reasonFor);
   }
 }

@@ -1,8 +1,9 @@
 import type { Dataset } from "../dataset";
-import { invertSpd } from "../linalg";
+import { easeWeights } from "../linalg";
 import { topK } from "../topk";
 import type { FitOptions, Reason, Recommendation, RecommendRequest, Recommender } from "../types";
 import { HistoryIndex, historyFromDataset, type UserHistory } from "./history";
+import { recommendFromSeeds, type NeighbourLists } from "./seeds";
 
 /**
  * EASE (Steck, "Embarrassingly Shallow Autoencoders for Sparse Data", WWW 2019): a linear
@@ -42,10 +43,18 @@ export class EaseModel implements Recommender {
   readonly version = EaseModel.modelVersion;
   private readonly itemIndex: Map<string, number>;
   private readonly users: HistoryIndex;
+  private readonly lists: NeighbourLists;
 
   private constructor(private readonly state: EaseState) {
     this.itemIndex = new Map(state.itemIds.map((id, index) => [id, index]));
     this.users = new HistoryIndex(state.history);
+    this.lists = {
+      itemIds: state.itemIds,
+      itemIndex: this.itemIndex,
+      forEachNeighbour: (item, visit) => {
+        for (const [other, weight] of this.state.neighbours[item]) visit(other, weight);
+      },
+    };
   }
 
   static fit(dataset: Dataset, params: EaseParams = {}, options: FitOptions = {}): EaseModel {
@@ -75,17 +84,14 @@ export class EaseModel implements Recommender {
       const cols = items.map((item) => column[item]).filter((c) => c >= 0);
       for (const a of cols) for (const b of cols) gram[a * n + b] += 1;
     }
-    for (let i = 0; i < n; i++) gram[i * n + i] += full.lambda;
     options.onProgress?.(0.2, `inverting ${n} × ${n}`);
-    const p = n ? invertSpd(gram, n) : new Float64Array(0);
+    const weights = easeWeights(gram, n, full.lambda);
     options.onProgress?.(0.9, "keeping the strongest weights");
 
     const neighbours: [number, number][][] = Array.from({ length: dataset.items.length }, () => []);
-    const weights = new Float64Array(n);
     for (let i = 0; i < n; i++) {
-      for (let j = 0; j < n; j++) weights[j] = i === j ? 0 : -p[i * n + j] / p[j * n + j];
-      const best = topK(weights, full.neighbours);
-      neighbours[modelled[i]] = best.map((j) => [modelled[j], Math.round(weights[j] * 1e6) / 1e6] as [number, number]);
+      const row = weights.subarray(i * n, (i + 1) * n);
+      neighbours[modelled[i]] = topK(row, full.neighbours).map((j) => [modelled[j], Math.round(row[j] * 1e6) / 1e6] as [number, number]);
     }
     options.onProgress?.(1, "ease");
     return new EaseModel({ params: full, itemIds: dataset.items.map((item) => item.id), neighbours, history: historyFromDataset(dataset) });
@@ -101,44 +107,19 @@ export class EaseModel implements Recommender {
 
   /** Items whose weight from this one is largest: what shoppers who like it also like. */
   similar(itemId: string, k: number, exclude?: Iterable<string>): Recommendation[] {
-    return this.fromSeeds([itemId], k, exclude, (seed) => ({ kind: "similar", itemId: seed }));
+    return this.fromSeeds([[itemId, 1]], k, exclude, (seed) => ({ kind: "similar", itemId: seed }));
   }
 
   /** For a known shopper: the sum of the weights of the items they showed interest in. */
   recommend(request: RecommendRequest): Recommendation[] {
-    if (request.context?.length) return this.fromSeeds(request.context, request.k, request.exclude, (seed) => ({ kind: "similar", itemId: seed }));
+    if (request.context?.length) return this.fromSeeds(request.context.map((id) => [id, 1]), request.k, request.exclude, (seed) => ({ kind: "similar", itemId: seed }));
     const exclude = new Set(request.exclude ?? []);
     if (this.state.params.excludePurchased) for (const item of this.users.bought(request.userId)) exclude.add(this.state.itemIds[item]);
-    const seeds = this.users.interest(request.userId).map(([item]) => this.state.itemIds[item]);
+    const seeds = this.users.interest(request.userId).map(([item]): [string, number] => [this.state.itemIds[item], 1]);
     return this.fromSeeds(seeds, request.k, exclude, (seed) => ({ kind: "because_you_bought", itemId: seed }));
   }
 
-  private fromSeeds(seeds: string[], k: number, exclude: Iterable<string> | undefined, reasonFor: (seedId: string) => Reason): Recommendation[] {
-    const count = this.state.itemIds.length;
-    const scores = new Float64Array(count);
-    const strongestSeed = new Int32Array(count).fill(-1);
-    const strongest = new Float64Array(count);
-    const skip = new Set<number>();
-    for (const id of exclude ?? []) {
-      const index = this.itemIndex.get(id);
-      if (index !== undefined) skip.add(index);
-    }
-    for (const seedId of seeds) {
-      const seed = this.itemIndex.get(seedId);
-      if (seed === undefined) continue;
-      skip.add(seed);
-      for (const [other, weight] of this.state.neighbours[seed]) {
-        scores[other] += weight;
-        if (weight > strongest[other]) {
-          strongest[other] = weight;
-          strongestSeed[other] = seed;
-        }
-      }
-    }
-    return topK(scores, k, (index) => skip.has(index)).map((index) => ({
-      itemId: this.state.itemIds[index],
-      score: Math.round(scores[index] * 1e6) / 1e6,
-      reason: reasonFor(this.state.itemIds[strongestSeed[index]]),
-    }));
+  private fromSeeds(seeds: [string, number][], k: number, exclude: Iterable<string> | undefined, reasonFor: (seedId: string) => Reason): Recommendation[] {
+    return recommendFromSeeds(this.lists, seeds, k, exclude, reasonFor);
   }
 }

@@ -64,8 +64,8 @@ export async function runBackfill(db: PrismaClient, shopId: string, admin: Admin
     if (state.done.includes(stage)) continue;
     const [from, to] = STAGE_WEIGHT[stage];
     const resuming = state.stage === stage && state.operationId !== null;
+    const query = stage === "products" ? PRODUCTS_QUERY : stage === "customers" ? CUSTOMERS_QUERY : ordersQuery(since);
     if (!resuming) {
-      const query = stage === "products" ? PRODUCTS_QUERY : stage === "customers" ? CUSTOMERS_QUERY : ordersQuery(since);
       Object.assign(state, { stage, operationId: await startBulkOperation(admin, query), recordsDone: 0 });
       await options.checkpoint(state);
     }
@@ -73,7 +73,7 @@ export async function runBackfill(db: PrismaClient, shopId: string, admin: Admin
     let operation = await waitForBulkOperation(admin, state.operationId!, options.pollIntervalMs);
     if (operation.status === "EXPIRED") {
       // Results are kept for seven days; a resume after that asks for them again.
-      Object.assign(state, { operationId: await startBulkOperation(admin, stage === "products" ? PRODUCTS_QUERY : stage === "customers" ? CUSTOMERS_QUERY : ordersQuery(since)), recordsDone: 0 });
+      Object.assign(state, { operationId: await startBulkOperation(admin, query), recordsDone: 0 });
       await options.checkpoint(state);
       operation = await waitForBulkOperation(admin, state.operationId!, options.pollIntervalMs);
     }

@@ -1,6 +1,6 @@
 import fs from "node:fs";
 import path from "node:path";
-import type { PrismaClient } from "@prisma/client";
+import type { Prisma, PrismaClient } from "@prisma/client";
 import { parse } from "csv-parse";
 import { ImportFormatError, normaliseId } from "./order-rows";
 
@@ -81,20 +81,80 @@ function cells(file: string, line: number, row: Row) {
   };
 }
 
+type Cells = ReturnType<typeof cells>;
+type Tx = Prisma.TransactionClient;
+
+/**
+ * The shared half of the product and customer imports: one transaction per file, rows read and
+ * checked by `read`, an id seen twice counted once, and rows written in batches by `write`.
+ */
+async function upsertCsvFile<Row extends { externalId: string }>(
+  db: PrismaClient,
+  file: string,
+  spec: {
+    columns: readonly string[];
+    required: readonly string[];
+    read: (cell: Cells, line: number, row: Record<string, string>) => Row;
+    write: (tx: Tx, rows: Row[]) => Promise<number>;
+    after?: (tx: Tx) => Promise<unknown>;
+  },
+): Promise<CatalogSummary> {
+  const summary: CatalogSummary = { file: path.basename(file), rowsRead: 0, stored: 0, duplicates: 0 };
+  await db.$transaction(
+    async (tx) => {
+      const seen = new Set<string>();
+      let batch: Row[] = [];
+      for await (const { line, row } of csvRows(file, spec.columns, spec.required)) {
+        summary.rowsRead++;
+        const read = spec.read(cells(file, line, row), line, row);
+        if (seen.has(read.externalId)) {
+          summary.duplicates++;
+          continue;
+        }
+        seen.add(read.externalId);
+        batch.push(read);
+        if (batch.length >= ROWS_PER_STATEMENT) {
+          summary.stored += await spec.write(tx, batch);
+          batch = [];
+        }
+      }
+      if (batch.length) summary.stored += await spec.write(tx, batch);
+      await spec.after?.(tx);
+    },
+    { timeout: FILE_TIMEOUT_MS, maxWait: 60_000 },
+  );
+  return summary;
+}
+
 interface ProductRow {
   externalId: string; title: string; handle: string | null; description: string; productType: string; vendor: string; tags: string[];
   price: number | null; compareAt: number | null; available: boolean; inventory: number | null; imageUrl: string | null; status: string;
 }
 
 export async function importProductFile(db: PrismaClient, shopId: string, file: string): Promise<CatalogSummary> {
-  const summary: CatalogSummary = { file: path.basename(file), rowsRead: 0, stored: 0, duplicates: 0 };
-  await db.$transaction(async (tx) => {
-    const seen = new Set<string>();
-    let batch: ProductRow[] = [];
-    const flush = async () => {
-      if (!batch.length) return;
+  const name = path.basename(file);
+  return upsertCsvFile<ProductRow>(db, file, {
+    columns: PRODUCT_COLUMNS,
+    required: ["product_id", "title"],
+    read: (cell, line, row) => {
+      const externalId = cell.id("product_id", "a product id");
+      const title = cell.text("title");
+      if (!title) throw new ImportFormatError(name, line, "title", "expected the product's title, found nothing");
+      const status = (cell.text("status") ?? "active").toLowerCase();
+      if (!["active", "draft", "archived"].includes(status)) throw new ImportFormatError(name, line, "status", `expected active, draft or archived, found "${row.status}"`);
+      const inventory = cell.number("inventory", "a whole number of items in stock");
+      if (inventory !== null && !Number.isInteger(inventory)) throw new ImportFormatError(name, line, "inventory", `expected a whole number, found "${row.inventory}"`);
+      return {
+        externalId, title, handle: cell.text("handle"), description: cell.text("description") ?? "", productType: cell.text("product_type") ?? "",
+        vendor: cell.text("vendor") ?? "", tags: cell.tags("tags"), price: cell.number("price", "a price such as 12.50"),
+        compareAt: cell.number("compare_at_price", "a price such as 15.00"),
+        available: cell.flag("available") ?? (inventory === null ? true : inventory > 0), inventory,
+        imageUrl: cell.text("image_url"), status: status.toUpperCase(),
+      };
+    },
+    write: (tx, batch) => {
       const column = <T,>(pick: (row: ProductRow) => T) => batch.map(pick);
-      summary.stored += await tx.$executeRaw`
+      return tx.$executeRaw`
         INSERT INTO "Product" ("id", "shopId", "externalId", "title", "handle", "description", "productType", "vendor", "tags",
                                "priceMin", "priceMax", "compareAtPrice", "available", "totalInventory", "imageUrl", "status", "updatedAt")
         SELECT gen_random_uuid()::text, ${shopId}, p.external_id, p.title, p.handle, p.description, p.product_type, p.vendor,
@@ -113,39 +173,12 @@ export async function importProductFile(db: PrismaClient, shopId: string, file: 
           "priceMax" = CASE WHEN excluded."priceMax" > 0 THEN excluded."priceMax" ELSE "Product"."priceMax" END,
           "compareAtPrice" = excluded."compareAtPrice", "available" = excluded."available", "totalInventory" = excluded."totalInventory",
           "imageUrl" = excluded."imageUrl", "status" = excluded."status", "deletedAt" = NULL, "updatedAt" = now()`;
-      batch = [];
-    };
-    for await (const { line, row } of csvRows(file, PRODUCT_COLUMNS, ["product_id", "title"])) {
-      summary.rowsRead++;
-      const cell = cells(file, line, row);
-      const externalId = cell.id("product_id", "a product id");
-      const title = cell.text("title");
-      if (!title) throw new ImportFormatError(summary.file, line, "title", "expected the product's title, found nothing");
-      const status = (cell.text("status") ?? "active").toLowerCase();
-      if (!["active", "draft", "archived"].includes(status)) throw new ImportFormatError(summary.file, line, "status", `expected active, draft or archived, found "${row.status}"`);
-      const inventory = cell.number("inventory", "a whole number of items in stock");
-      if (inventory !== null && !Number.isInteger(inventory)) throw new ImportFormatError(summary.file, line, "inventory", `expected a whole number, found "${row.inventory}"`);
-      if (seen.has(externalId)) {
-        summary.duplicates++;
-        continue;
-      }
-      seen.add(externalId);
-      batch.push({
-        externalId, title, handle: cell.text("handle"), description: cell.text("description") ?? "", productType: cell.text("product_type") ?? "",
-        vendor: cell.text("vendor") ?? "", tags: cell.tags("tags"), price: cell.number("price", "a price such as 12.50"),
-        compareAt: cell.number("compare_at_price", "a price such as 15.00"),
-        available: cell.flag("available") ?? (inventory === null ? true : inventory > 0), inventory,
-        imageUrl: cell.text("image_url"), status: status.toUpperCase(),
-      });
-      if (batch.length >= ROWS_PER_STATEMENT) await flush();
-    }
-    await flush();
+    },
     // Order lines imported before their product now point to it.
-    await tx.$executeRaw`
+    after: (tx) => tx.$executeRaw`
       UPDATE "OrderLine" l SET "productId" = p."id" FROM "Product" p
-      WHERE l."shopId" = ${shopId} AND l."productId" IS NULL AND p."shopId" = ${shopId} AND p."externalId" = l."productExternalId"`;
-  }, { timeout: FILE_TIMEOUT_MS, maxWait: 60_000 });
-  return summary;
+      WHERE l."shopId" = ${shopId} AND l."productId" IS NULL AND p."shopId" = ${shopId} AND p."externalId" = l."productExternalId"`,
+  });
 }
 
 interface CustomerRow {
@@ -154,15 +187,28 @@ interface CustomerRow {
 }
 
 export async function importCustomerFile(db: PrismaClient, shopId: string, file: string): Promise<CatalogSummary> {
-  const summary: CatalogSummary = { file: path.basename(file), rowsRead: 0, stored: 0, duplicates: 0 };
+  const name = path.basename(file);
   const thisYear = new Date().getUTCFullYear();
-  await db.$transaction(async (tx) => {
-    const seen = new Set<string>();
-    let batch: CustomerRow[] = [];
-    const flush = async () => {
-      if (!batch.length) return;
+  return upsertCsvFile<CustomerRow>(db, file, {
+    columns: CUSTOMER_COLUMNS,
+    required: ["customer_id"],
+    read: (cell, line, row) => {
+      const externalId = cell.id("customer_id", "a customer id");
+      const email = cell.text("email")?.toLowerCase() ?? null;
+      if (email && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email)) throw new ImportFormatError(name, line, "email", `expected an email address, found "${row.email}"`);
+      const birthYear = cell.number("birth_year", "a year such as 1984");
+      if (birthYear !== null && (!Number.isInteger(birthYear) || birthYear < 1900 || birthYear > thisYear)) {
+        throw new ImportFormatError(name, line, "birth_year", `expected a year between 1900 and ${thisYear}, found "${row.birth_year}"`);
+      }
+      return {
+        externalId, email, firstName: cell.text("first_name"), lastName: cell.text("last_name"), country: cell.text("country")?.toUpperCase() ?? null,
+        province: cell.text("province"), city: cell.text("city"), tags: cell.tags("tags"), birthYear, gender: cell.text("gender")?.toLowerCase() ?? null,
+        acceptsMarketing: cell.flag("accepts_marketing") ?? false,
+      };
+    },
+    write: (tx, batch) => {
       const column = <T,>(pick: (row: CustomerRow) => T) => batch.map(pick);
-      summary.stored += await tx.$executeRaw`
+      return tx.$executeRaw`
         INSERT INTO "Customer" ("id", "shopId", "externalId", "email", "firstName", "lastName", "country", "province", "city", "tags",
                                 "birthYear", "gender", "acceptsMarketing", "updatedAt")
         SELECT gen_random_uuid()::text, ${shopId}, c.external_id, c.email, c.first_name, c.last_name, c.country, c.province, c.city,
@@ -177,31 +223,6 @@ export async function importCustomerFile(db: PrismaClient, shopId: string, file:
           "country" = coalesce(excluded."country", "Customer"."country"), "province" = excluded."province", "city" = excluded."city",
           "tags" = excluded."tags", "birthYear" = excluded."birthYear", "gender" = excluded."gender",
           "acceptsMarketing" = excluded."acceptsMarketing", "updatedAt" = now()`;
-      batch = [];
-    };
-    for await (const { line, row } of csvRows(file, CUSTOMER_COLUMNS, ["customer_id"])) {
-      summary.rowsRead++;
-      const cell = cells(file, line, row);
-      const externalId = cell.id("customer_id", "a customer id");
-      const email = cell.text("email")?.toLowerCase() ?? null;
-      if (email && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email)) throw new ImportFormatError(summary.file, line, "email", `expected an email address, found "${row.email}"`);
-      const birthYear = cell.number("birth_year", "a year such as 1984");
-      if (birthYear !== null && (!Number.isInteger(birthYear) || birthYear < 1900 || birthYear > thisYear)) {
-        throw new ImportFormatError(summary.file, line, "birth_year", `expected a year between 1900 and ${thisYear}, found "${row.birth_year}"`);
-      }
-      if (seen.has(externalId)) {
-        summary.duplicates++;
-        continue;
-      }
-      seen.add(externalId);
-      batch.push({
-        externalId, email, firstName: cell.text("first_name"), lastName: cell.text("last_name"), country: cell.text("country")?.toUpperCase() ?? null,
-        province: cell.text("province"), city: cell.text("city"), tags: cell.tags("tags"), birthYear, gender: cell.text("gender")?.toLowerCase() ?? null,
-        acceptsMarketing: cell.flag("accepts_marketing") ?? false,
-      });
-      if (batch.length >= ROWS_PER_STATEMENT) await flush();
-    }
-    await flush();
-  }, { timeout: FILE_TIMEOUT_MS, maxWait: 60_000 });
-  return summary;
+    },
+  });
 }
