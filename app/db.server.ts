@@ -1,9 +1,12 @@
 import { PrismaClient } from "@prisma/client";
 import { openAdapter } from "./db/adapter.server";
 import type { DatabaseTarget } from "./db/config.server";
+import type { RawDatabase } from "./db/raw.server";
 
 export interface Database {
   prisma: PrismaClient;
+  /** The same database through its driver, for bulk writes. */
+  raw: RawDatabase;
   close: () => Promise<void>;
 }
 
@@ -13,6 +16,7 @@ export function connectDatabase(purpose: string, target?: DatabaseTarget): Datab
   const prisma = new PrismaClient({ adapter: adapter.factory });
   return {
     prisma,
+    raw: adapter.raw,
     close: async () => {
       await prisma.$disconnect();
       await adapter.close();

@@ -12,6 +12,7 @@ import { ensurePixelKey } from "../app/models/pixel.server";
 import { ensureShop } from "../app/models/shops.server";
 import { redactCustomer } from "../app/models/privacy.server";
 import type { RunningServer } from "../server";
+import { withStoreIds } from "./helpers/interactions";
 
 const SECRET = "webhook-test-secret";
 const SHOP = "webhooks-test.myshopify.com";
@@ -262,7 +263,7 @@ describe("inbound wishlist and review events", () => {
     };
     expect(await send("judgeme", { review })).toEqual({ status: 202, body: { accepted: 1, duplicates: 0, skipped: [] } });
     expect(await send("judgeme", review)).toEqual({ status: 202, body: { accepted: 0, duplicates: 1, skipped: [] } });
-    expect(await db.interaction.findFirstOrThrow({ where: { dedupeKey: "inbound:review:judgeme:88123" }, include: { customer: true } })).toMatchObject({
+    expect((await withStoreIds(db, [await db.interaction.findFirstOrThrow({ where: { dedupeKey: "inbound:review:judgeme:88123" } })]))[0]).toMatchObject({
       kind: "REVIEW", rating: 2, customer: { externalId: "7100000001" },
     });
     expect((await send("judgeme", { review: { ...review, id: 88124, product_external_id: null } })).body.skipped).toEqual(["a store review, not about a product"]);
@@ -283,7 +284,8 @@ describe("inbound wishlist and review events", () => {
     expect(await send("swym", nested, adapterToken(secret, "swym"))).toEqual({ status: 202, body: { accepted: 1, duplicates: 0, skipped: [] } });
     const stranger = await send("swym", { ...flat, MediumValue: "nobody@example.com" }, adapterToken(secret, "swym"));
     expect(stranger.body).toMatchObject({ accepted: 0, skipped: [expect.stringContaining("not a customer of the store")] });
-    const wishlist = await db.interaction.findMany({ where: { shopId: shop.id, source: "INBOUND", customer: { externalId: "7100000001" }, kind: { in: ["WISHLIST_ADD", "WISHLIST_REMOVE"] } }, orderBy: { occurredAt: "asc" } });
+    const ana = await db.customer.findUniqueOrThrow({ where: { shopId_externalId: { shopId: shop.id, externalId: "7100000001" } } });
+    const wishlist = await db.interaction.findMany({ where: { shopId: shop.id, source: "INBOUND", customerId: ana.id, kind: { in: ["WISHLIST_ADD", "WISHLIST_REMOVE"] } }, orderBy: { occurredAt: "asc" } });
     expect(wishlist.map((row) => row.kind)).toEqual(["WISHLIST_ADD", "WISHLIST_REMOVE"]);
     expect((await send("wishlisthero", flat)).status).toBe(404);
   });
@@ -412,7 +414,7 @@ describe("web pixel events", () => {
     await emit("product_added_to_cart", standardEvent("product_added_to_cart", { cartLine: { quantity: 2, merchandise: variant("gid://shopify/Product/921728736"), cost: { totalAmount: { amount: 398 } } } }));
     await emit("search_submitted", standardEvent("search_submitted", { searchResult: { query: "  ipod touch ", productVariants: [] } }));
     await emit("affinity:wishlist", { ...standardEvent("affinity:wishlist", {}), customData: { action: "add", productId: 632910392 }, type: "custom" });
-    const stored = await db.interaction.findMany({ where: { shopId: shop.id, source: "PIXEL" }, orderBy: { occurredAt: "asc" }, include: { product: true } });
+    const stored = await withStoreIds(db, await db.interaction.findMany({ where: { shopId: shop.id, source: "PIXEL" }, orderBy: { occurredAt: "asc" } }));
     expect(stored.map((row) => [row.kind, row.product?.externalId ?? row.query, row.quantity, row.visitorKey, row.customerId])).toEqual([
       ["VIEW", "632910392", 1, "client-1", null],
       ["ADD_TO_CART", "921728736", 2, "client-1", null],

@@ -58,7 +58,7 @@ if (args.orders) {
 const { processDatabase } = await import("../app/db.server");
 const { ensureShop } = await import("../app/models/shops.server");
 const { importOrderFile } = await import("../app/models/import/order-import.server");
-const { prisma, close } = processDatabase();
+const { prisma, raw, close } = processDatabase();
 const shop = await ensureShop(prisma, args.shop.toLowerCase(), { platform: "HEADLESS", name: args.shop });
 
 const failures: string[] = [];
@@ -100,7 +100,7 @@ await Promise.all(
     while (nextFile < files.length) {
       const index = nextFile++;
       try {
-        const summary = await importOrderFile(prisma, shop.id, files[index], {
+        const summary = await importOrderFile(raw, shop.id, files[index], {
           map,
           onProgress: (rows) => {
             rowsInFlight.set(index, rows);
@@ -128,7 +128,7 @@ if (process.stderr.isTTY) process.stderr.write("\n");
 if (args.events) {
   const { importEventFile } = await import("../app/models/import/event-import.server");
   try {
-    const summary = await importEventFile(prisma, shop.id, path.resolve(args.events));
+    const summary = await importEventFile(raw, shop.id, path.resolve(args.events));
     console.log(`events: ${summary.linesRead.toLocaleString("en-US")} lines read, ${summary.imported.toLocaleString("en-US")} imported, ${summary.duplicates.toLocaleString("en-US")} already there`);
   } catch (error) {
     failures.push((error as Error).message);

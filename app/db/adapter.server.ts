@@ -1,22 +1,30 @@
 import { PGlite } from "@electric-sql/pglite";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { DriverAdapterError, type SqlMigrationAwareDriverAdapterFactory } from "@prisma/driver-adapter-utils";
+import pg from "pg";
 import { PrismaPGlite } from "pglite-prisma-adapter";
 import { databaseTarget, type DatabaseTarget } from "./config.server";
 import { lockDataDir } from "./lock.server";
+import { rawPglite, rawPostgres, type RawDatabase } from "./raw.server";
 
 export interface OpenedAdapter {
   factory: SqlMigrationAwareDriverAdapterFactory;
   /** Closes the embedded database and releases its lock; a no-op for PostgreSQL. */
   close: () => Promise<void>;
   target: DatabaseTarget;
+  /** The same database through its driver, for bulk writes (one pool or PGlite instance with Prisma's). */
+  raw: RawDatabase;
 }
 
 /** The one place that turns configuration into a Prisma driver adapter (app, CLI and prisma.config.ts). */
 export function openAdapter(purpose: string, target: DatabaseTarget = databaseTarget()): OpenedAdapter {
   if (target.kind === "postgres") {
-    const factory = patchQueries(new PrismaPg({ connectionString: target.url }), reportNameColumnsAsText);
-    return { factory, close: async () => {}, target };
+    const pool = new pg.Pool({ connectionString: target.url });
+    const factory = patchQueries(new PrismaPg(pool, { disposeExternalPool: true }), reportNameColumnsAsText);
+    const close = async () => {
+      if (!pool.ended) await pool.end();
+    };
+    return { factory, close, target, raw: rawPostgres(pool) };
   }
   const release = lockDataDir(target.dataDir, purpose);
   const pglite = new PGlite(target.dataDir);
@@ -40,7 +48,7 @@ export function openAdapter(purpose: string, target: DatabaseTarget = databaseTa
     };
     return adapter;
   };
-  return { factory, close, target };
+  return { factory, close, target, raw: rawPglite(pglite) };
 }
 
 interface Query {

@@ -12,16 +12,19 @@ export async function exportCustomerData(db: Db, shopDomain: string, customerExt
   const customer = shop
     ? await db.customer.findUnique({
         where: { shopId_externalId: { shopId: shop.id, externalId: customerExternalId } },
-        include: {
-          orders: { include: { lines: true }, orderBy: { processedAt: "asc" } },
-          interactions: { orderBy: { occurredAt: "asc" }, include: { product: { select: { externalId: true, title: true } } } },
-          visitors: true,
-        },
+        include: { orders: { include: { lines: true }, orderBy: { processedAt: "asc" } }, visitors: true },
       })
     : null;
-  const result = customer
-    ? JSON.parse(JSON.stringify(customer, (_, value) => (typeof value === "bigint" ? value.toString() : value)))
-    : { note: "No data is stored for this customer." };
+  let result: Prisma.InputJsonValue = { note: "No data is stored for this customer." };
+  if (shop && customer) {
+    const interactions = await db.interaction.findMany({ where: { shopId: shop.id, customerId: customer.id }, orderBy: { occurredAt: "asc" } });
+    const productIds = [...new Set(interactions.flatMap((interaction) => (interaction.productId ? [interaction.productId] : [])))];
+    const products = new Map(
+      (await db.product.findMany({ where: { id: { in: productIds } }, select: { id: true, externalId: true, title: true } })).map((product) => [product.id, product]),
+    );
+    const record = { ...customer, interactions: interactions.map((interaction) => ({ ...interaction, product: products.get(interaction.productId ?? "") ?? null })) };
+    result = JSON.parse(JSON.stringify(record, (_, value) => (typeof value === "bigint" ? value.toString() : value)));
+  }
   return db.privacyRequest.create({
     data: { shopDomain, shopId: shop?.id ?? null, kind: "CUSTOMERS_DATA_REQUEST", customerExternalId, result, completedAt: new Date() },
   });

@@ -1,9 +1,11 @@
 import fs from "node:fs";
 import path from "node:path";
 import { createInterface } from "node:readline";
-import type { Prisma, PrismaClient } from "@prisma/client";
+import type { Prisma } from "@prisma/client";
 import { z } from "zod";
+import type { RawDatabase } from "../../db/raw.server";
 import { appendInteractions } from "../interactions.server";
+import { ExternalIds } from "./external-ids.server";
 import { ImportFormatError, normaliseId } from "./order-rows";
 
 /**
@@ -42,7 +44,6 @@ const eventLine = z
   .refine((event) => event.kind !== "review" || event.rating !== undefined, { message: "a review needs a rating from 1 to 5", path: ["rating"] });
 
 const LINES_PER_BATCH = 5_000;
-const FILE_TIMEOUT_MS = 30 * 60_000;
 
 export interface EventSummary {
   file: string;
@@ -51,38 +52,23 @@ export interface EventSummary {
   duplicates: number;
 }
 
-export async function importEventFile(db: PrismaClient, shopId: string, file: string): Promise<EventSummary> {
+export async function importEventFile(db: RawDatabase, shopId: string, file: string): Promise<EventSummary> {
   const name = path.basename(file);
   const summary: EventSummary = { file: name, linesRead: 0, imported: 0, duplicates: 0 };
-  await db.$transaction(async (tx) => {
-    const products = new Map<string, string>();
-    const customers = new Map<string, string>();
+  await db.transaction(async (sql) => {
+    const ids = new ExternalIds(sql, shopId);
     let batch: (z.infer<typeof eventLine> & { line: number })[] = [];
 
     const flush = async () => {
       if (!batch.length) return;
-      const freshProducts = [...new Set(batch.map((event) => event.product_id).filter((id): id is string => !!id && !products.has(id)))];
-      if (freshProducts.length) {
-        await tx.$executeRaw`
-          INSERT INTO "Product" ("id", "shopId", "externalId", "title", "updatedAt")
-          SELECT gen_random_uuid()::text, ${shopId}, p.id, 'Product ' || p.id, now() FROM unnest(${freshProducts}::text[]) AS p(id)
-          ON CONFLICT ("shopId", "externalId") DO NOTHING`;
-        for (const row of await tx.product.findMany({ where: { shopId, externalId: { in: freshProducts } }, select: { id: true, externalId: true } })) products.set(row.externalId, row.id);
-      }
-      const freshCustomers = [...new Set(batch.map((event) => event.customer_id).filter((id): id is string => !!id && !customers.has(id)))];
-      if (freshCustomers.length) {
-        await tx.$executeRaw`
-          INSERT INTO "Customer" ("id", "shopId", "externalId", "updatedAt")
-          SELECT gen_random_uuid()::text, ${shopId}, c.id, now() FROM unnest(${freshCustomers}::text[]) AS c(id)
-          ON CONFLICT ("shopId", "externalId") DO NOTHING`;
-        for (const row of await tx.customer.findMany({ where: { shopId, externalId: { in: freshCustomers } }, select: { id: true, externalId: true } })) customers.set(row.externalId, row.id);
-      }
+      await ids.ensureProducts(batch.flatMap((event) => (event.product_id ? [{ externalId: event.product_id, title: `Product ${event.product_id}` }] : [])));
+      await ids.ensureCustomers(batch.flatMap((event) => (event.customer_id ? [{ externalId: event.customer_id }] : [])));
       const rows: Prisma.InteractionCreateManyInput[] = batch.map((event) => ({
         shopId,
         kind: KINDS[event.kind],
-        customerId: event.customer_id ? customers.get(event.customer_id)! : null,
+        customerId: event.customer_id ? ids.customers.get(event.customer_id)! : null,
         visitorKey: event.visitor_id ?? null,
-        productId: event.product_id ? products.get(event.product_id)! : null,
+        productId: event.product_id ? ids.products.get(event.product_id)! : null,
         quantity: event.quantity ?? 1,
         rating: event.kind === "review" ? event.rating! : null,
         query: event.kind === "search" ? event.query! : null,
@@ -92,7 +78,7 @@ export async function importEventFile(db: PrismaClient, shopId: string, file: st
           ? `import-event:${event.id}`
           : `import-event:${event.kind}:${event.customer_id ?? ""}:${event.visitor_id ?? ""}:${event.product_id ?? event.query}:${event.occurred_at}`,
       }));
-      const inserted = await appendInteractions(tx as PrismaClient, rows);
+      const inserted = await appendInteractions(sql, rows);
       summary.imported += inserted;
       summary.duplicates += rows.length - inserted;
       batch = [];
@@ -125,6 +111,6 @@ export async function importEventFile(db: PrismaClient, shopId: string, file: st
       if (batch.length >= LINES_PER_BATCH) await flush();
     }
     await flush();
-  }, { timeout: FILE_TIMEOUT_MS, maxWait: 60_000 });
+  });
   return summary;
 }

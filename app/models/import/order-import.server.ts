@@ -1,16 +1,15 @@
 import fs from "node:fs";
 import path from "node:path";
-import type { Prisma, PrismaClient } from "@prisma/client";
+import { v7 as orderedUuid } from "uuid";
+import type { Prisma } from "@prisma/client";
 import { parse } from "csv-parse";
+import type { RawDatabase, SqlRunner } from "../../db/raw.server";
 import { appendInteractions } from "../interactions.server";
+import { ExternalIds, rowIdsOf } from "./external-ids.server";
 import { cleanRow, ImportFormatError, normaliseHeader, type CleanLine, type SkipReason } from "./order-rows";
-
-type Tx = Prisma.TransactionClient;
 
 /** Lines written per round trip; a batch always ends at an order boundary. */
 const BATCH_LINES = 2_000;
-/** A file is one transaction; a large one may take minutes on the embedded database. */
-const FILE_TIMEOUT_MS = 30 * 60_000;
 
 export interface ImportSummary {
   file: string;
@@ -32,7 +31,7 @@ export interface ImportOptions {
  * nothing, and the error names the file, line and column. Rows stream through in batches, so
  * memory stays bounded by the batch and the catalogue, not the file.
  */
-export async function importOrderFile(db: PrismaClient, shopId: string, file: string, options: ImportOptions = {}): Promise<ImportSummary> {
+export async function importOrderFile(db: RawDatabase, shopId: string, file: string, options: ImportOptions = {}): Promise<ImportSummary> {
   // Files imported side by side may wait on each other's new products and customers; when
   // PostgreSQL breaks such a deadlock, the file it chose is imported again from the start.
   for (let attempt = 1; ; attempt++) {
@@ -48,135 +47,109 @@ export async function importOrderFile(db: PrismaClient, shopId: string, file: st
 const DEADLOCK_RETRIES = 5;
 function isDeadlock(error: unknown): boolean {
   const { code, message } = error as { code?: string; message?: string };
-  return code === "P2034" || /deadlock detected|40P01/.test(message ?? "");
+  return code === "40P01" || /deadlock detected/.test(message ?? "");
 }
 
-async function importOrderFileOnce(db: PrismaClient, shopId: string, file: string, options: ImportOptions): Promise<ImportSummary> {
+async function importOrderFileOnce(db: RawDatabase, shopId: string, file: string, options: ImportOptions): Promise<ImportSummary> {
   const name = path.basename(file);
-  const summary: ImportSummary = { file: name, rowsRead: 0, imported: 0, orders: 0, returns: 0, skipped: {} };
+  const summary: ImportSummary = {
+    file: name,
+    rowsRead: 0,
+    imported: 0,
+    orders: 0,
+    returns: 0,
+    skipped: {},
+  };
   const skip = (reason: SkipReason) => (summary.skipped[reason] = (summary.skipped[reason] ?? 0) + 1);
 
-  await db.$transaction(
-    async (tx) => {
-      const ids = new IdCache(tx, shopId);
-      const parser = fs.createReadStream(file).pipe(
-        parse({ bom: true, skip_empty_lines: true, relax_column_count: true, info: true }),
-      );
-      let header: string[] | null = null;
-      let batch: CleanLine[] = [];
-      let writing: Promise<void> = Promise.resolve();
-      let currentOrder = "";
-      const seenInOrder = new Set<string>();
-      try {
-        for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
-          if (!header) {
-            header = normaliseHeader(name, record, options.map ?? new Map());
-            continue;
-          }
-          summary.rowsRead++;
-          if (record.length !== header.length) {
-            throw new ImportFormatError(name, info.lines, null, `expected ${header.length} columns, found ${record.length}`);
-          }
-          const row = Object.fromEntries(header.map((column, index) => [column, record[index]]));
-          const line = cleanRow(name, info.lines, row);
-          if ("skip" in line) {
-            skip(line.skip);
-            continue;
-          }
-          if (line.orderId !== currentOrder) {
-            if (batch.length >= BATCH_LINES) {
-              // Parsing the next batch overlaps with the database writing this one.
-              await writing;
-              writing = writeBatch(tx, shopId, ids, batch, summary);
-              writing.catch(() => {});
-              batch = [];
-            }
-            currentOrder = line.orderId;
-            seenInOrder.clear();
-          }
-          const key = record.join("\u0001");
-          if (seenInOrder.has(key)) {
-            skip("duplicate row");
-            continue;
-          }
-          seenInOrder.add(key);
-          batch.push(line);
-          if (summary.rowsRead % 10_000 === 0) options.onProgress?.(summary.rowsRead);
+  await db.transaction(async (sql) => {
+    const ids = new ExternalIds(sql, shopId);
+    const parser = fs.createReadStream(file).pipe(
+      parse({
+        bom: true,
+        skip_empty_lines: true,
+        relax_column_count: true,
+        info: true,
+      }),
+    );
+    let header: string[] | null = null;
+    let batch: CleanLine[] = [];
+    let writing: Promise<void> = Promise.resolve();
+    let currentOrder = "";
+    const seenInOrder = new Set<string>();
+    try {
+      for await (const { record, info } of parser as AsyncIterable<{
+        record: string[];
+        info: { lines: number };
+      }>) {
+        if (!header) {
+          header = normaliseHeader(name, record, options.map ?? new Map());
+          continue;
         }
-      } catch (error) {
-        // The transaction is rolled back once the write in flight has stopped.
-        await writing.catch(() => {});
-        const csvError = error as { code?: string; lines?: number; message: string };
-        if (csvError.code?.startsWith("CSV_")) {
-          throw new ImportFormatError(name, csvError.lines ?? 0, null, `not valid CSV: ${csvError.message}`);
+        summary.rowsRead++;
+        if (record.length !== header.length) {
+          throw new ImportFormatError(name, info.lines, null, `expected ${header.length} columns, found ${record.length}`);
         }
-        throw error;
+        const row = Object.fromEntries(header.map((column, index) => [column, record[index]]));
+        const line = cleanRow(name, info.lines, row);
+        if ("skip" in line) {
+          skip(line.skip);
+          continue;
+        }
+        if (line.orderId !== currentOrder) {
+          if (batch.length >= BATCH_LINES) {
+            // Parsing the next batch overlaps with the database writing this one.
+            await writing;
+            writing = writeBatch(sql, shopId, ids, batch, summary);
+            writing.catch(() => {});
+            batch = [];
+          }
+          currentOrder = line.orderId;
+          seenInOrder.clear();
+        }
+        const key = record.join("\u0001");
+        if (seenInOrder.has(key)) {
+          skip("duplicate row");
+          continue;
+        }
+        seenInOrder.add(key);
+        batch.push(line);
+        if (summary.rowsRead % 10_000 === 0) options.onProgress?.(summary.rowsRead);
       }
-      await writing;
-      if (!header) throw new ImportFormatError(name, 1, null, "the file is empty; expected a header row");
-      if (batch.length) await writeBatch(tx, shopId, ids, batch, summary);
-      options.onProgress?.(summary.rowsRead);
-    },
-    { timeout: FILE_TIMEOUT_MS, maxWait: 60_000 },
-  );
+    } catch (error) {
+      // The transaction is rolled back once the write in flight has stopped.
+      await writing.catch(() => {});
+      const csvError = error as {
+        code?: string;
+        lines?: number;
+        message: string;
+      };
+      if (csvError.code?.startsWith("CSV_")) {
+        throw new ImportFormatError(name, csvError.lines ?? 0, null, `not valid CSV: ${csvError.message}`);
+      }
+      throw error;
+    }
+    await writing;
+    if (!header) throw new ImportFormatError(name, 1, null, "the file is empty; expected a header row");
+    if (batch.length) await writeBatch(sql, shopId, ids, batch, summary);
+    options.onProgress?.(summary.rowsRead);
+  });
   return summary;
 }
 
-/** Row ids by external id: one array parameter, where a Prisma `in` filter would send one per id. */
-async function idsOf(tx: Tx, table: "Product" | "Customer" | "Order", shopId: string, externalIds: string[]) {
-  if (!externalIds.length) return [];
-  return tx.$queryRawUnsafe<{ id: string; externalId: string }[]>(
-    `SELECT "id", "externalId" FROM "${table}" WHERE "shopId" = $1 AND "externalId" = ANY($2::text[])`,
-    shopId,
-    externalIds,
+async function writeBatch(sql: SqlRunner, shopId: string, ids: ExternalIds, lines: CleanLine[], summary: ImportSummary) {
+  await ids.ensureProducts(
+    lines.map((line) => ({
+      externalId: line.productId,
+      title: line.title ?? line.productId,
+      description: line.description ?? "",
+      productType: line.productType ?? "",
+      vendor: line.vendor ?? "",
+      tags: line.tags,
+      price: line.price,
+    })),
   );
-}
-
-/** External ids to row ids for products and customers, created on first sight. */
-class IdCache {
-  readonly products = new Map<string, string>();
-  readonly customers = new Map<string, string>();
-  constructor(
-    private readonly tx: Tx,
-    private readonly shopId: string,
-  ) {}
-
-  async ensureProducts(lines: CleanLine[]) {
-    const fresh = new Map<string, CleanLine>();
-    for (const line of lines) if (!this.products.has(line.productId) && !fresh.has(line.productId)) fresh.set(line.productId, line);
-    if (!fresh.size) return;
-    const rows = [...fresh.values()];
-    await this.tx.$executeRaw`
-      INSERT INTO "Product" ("id", "shopId", "externalId", "title", "description", "productType", "vendor", "tags", "priceMin", "priceMax", "updatedAt")
-      SELECT gen_random_uuid()::text, ${this.shopId}, p.external_id, p.title, p.description, p.product_type, p.vendor,
-             string_to_array(p.tags, '|'), p.price, p.price, now()
-      FROM unnest(${rows.map((r) => r.productId)}::text[], ${rows.map((r) => r.title ?? r.productId)}::text[],
-                  ${rows.map((r) => r.description ?? "")}::text[], ${rows.map((r) => r.productType ?? "")}::text[],
-                  ${rows.map((r) => r.vendor ?? "")}::text[], ${rows.map((r) => r.tags.join("|"))}::text[],
-                  ${rows.map((r) => r.price)}::numeric[])
-        AS p(external_id, title, description, product_type, vendor, tags, price)
-      ON CONFLICT ("shopId", "externalId") DO NOTHING`;
-    for (const product of await idsOf(this.tx, "Product", this.shopId, [...fresh.keys()])) this.products.set(product.externalId, product.id);
-  }
-
-  async ensureCustomers(lines: CleanLine[]) {
-    const fresh = new Map<string, string | null>();
-    for (const line of lines) {
-      if (line.customerId && !this.customers.has(line.customerId)) fresh.set(line.customerId, line.country);
-    }
-    if (!fresh.size) return;
-    await this.tx.$executeRaw`
-      INSERT INTO "Customer" ("id", "shopId", "externalId", "country", "updatedAt")
-      SELECT gen_random_uuid()::text, ${this.shopId}, c.external_id, c.country, now()
-      FROM unnest(${[...fresh.keys()]}::text[], ${[...fresh.values()]}::text[]) AS c(external_id, country)
-      ON CONFLICT ("shopId", "externalId") DO NOTHING`;
-    for (const customer of await idsOf(this.tx, "Customer", this.shopId, [...fresh.keys()])) this.customers.set(customer.externalId, customer.id);
-  }
-}
-
-async function writeBatch(tx: Tx, shopId: string, ids: IdCache, lines: CleanLine[], summary: ImportSummary) {
-  await ids.ensureProducts(lines);
-  await ids.ensureCustomers(lines);
+  await ids.ensureCustomers(lines.flatMap((line) => (line.customerId ? [{ externalId: line.customerId, country: line.country }] : [])));
 
   // A line's id within its order: the product, numbered when the order has it more than once.
   const occurrences = new Map<string, number>();
@@ -184,7 +157,10 @@ async function writeBatch(tx: Tx, shopId: string, ids: IdCache, lines: CleanLine
     const base = `${line.orderId}:${line.productId}:${line.quantity < 0 ? "return" : "sale"}`;
     const n = (occurrences.get(base) ?? 0) + 1;
     occurrences.set(base, n);
-    return { line, lineKey: n === 1 ? line.productId : `${line.productId}#${n}` };
+    return {
+      line,
+      lineKey: n === 1 ? line.productId : `${line.productId}#${n}`,
+    };
   });
   const sales = keyed.filter(({ line }) => line.quantity > 0);
   const returns = keyed.filter(({ line }) => line.quantity < 0);
@@ -196,28 +172,48 @@ async function writeBatch(tx: Tx, shopId: string, ids: IdCache, lines: CleanLine
     else orders.set(line.orderId, { line, total: line.price * line.quantity });
   }
   const orderRows = [...orders.values()];
-  summary.orders += Number(
-    await tx.$executeRaw`
-      INSERT INTO "Order" ("id", "shopId", "externalId", "name", "customerId", "currency", "totalPrice", "country", "processedAt", "source", "updatedAt")
-      SELECT gen_random_uuid()::text, ${shopId}, o.external_id, o.external_id, o.customer_id, o.currency, o.total, o.country, o.processed_at, 'IMPORT', now()
-      FROM unnest(${orderRows.map((o) => o.line.orderId)}::text[],
-                  ${orderRows.map((o) => (o.line.customerId ? ids.customers.get(o.line.customerId)! : null))}::text[],
-                  ${orderRows.map((o) => o.line.currency ?? "USD")}::text[], ${orderRows.map((o) => Math.round(o.total * 100) / 100)}::numeric[],
-                  ${orderRows.map((o) => o.line.country)}::text[], ${orderRows.map((o) => o.line.createdAt)}::timestamp(3)[])
-        AS o(external_id, customer_id, currency, total, country, processed_at)
-      ON CONFLICT ("shopId", "externalId") DO NOTHING`,
+  const created = await sql.query<{ id: string; externalId: string }>(
+    `INSERT INTO "Order" ("id", "shopId", "externalId", "name", "customerId", "currency", "totalPrice", "country", "processedAt", "source", "updatedAt")
+     SELECT o.id, $1, o.external_id, o.external_id, o.customer_id, o.currency, o.total, o.country, o.processed_at AT TIME ZONE 'UTC', 'IMPORT', now()
+     FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::numeric[], $7::text[], $8::timestamptz[])
+       AS o(id, external_id, customer_id, currency, total, country, processed_at)
+     ON CONFLICT ("shopId", "externalId") DO NOTHING
+     RETURNING "id", "externalId"`,
+    [
+      shopId,
+      orderRows.map(() => orderedUuid()),
+      orderRows.map((o) => o.line.orderId),
+      orderRows.map((o) => (o.line.customerId ? ids.customers.get(o.line.customerId)! : null)),
+      orderRows.map((o) => o.line.currency ?? "USD"),
+      orderRows.map((o) => Math.round(o.total * 100) / 100),
+      orderRows.map((o) => o.line.country),
+      orderRows.map((o) => o.line.createdAt.toISOString()),
+    ],
   );
-  const orderIds = new Map((await idsOf(tx, "Order", shopId, [...orders.keys()])).map((order) => [order.externalId, order.id]));
+  summary.orders += created.rowCount;
+  const orderIds = new Map(created.rows.map((order) => [order.externalId, order.id]));
+  // Orders imported before (their lines are then skipped below, as already there).
+  const known = [...orders.keys()].filter((externalId) => !orderIds.has(externalId));
+  for (const order of await rowIdsOf(sql, "Order", shopId, known)) orderIds.set(order.externalId, order.id);
 
-  await tx.$executeRaw`
-    INSERT INTO "OrderLine" ("id", "shopId", "orderId", "externalId", "productId", "productExternalId", "title", "quantity", "price")
-    SELECT gen_random_uuid()::text, ${shopId}, l.order_id, l.external_id, l.product_id, l.product_external_id, l.title, l.quantity, l.price
-    FROM unnest(${sales.map(({ line }) => orderIds.get(line.orderId)!)}::text[], ${sales.map(({ lineKey }) => lineKey)}::text[],
-                ${sales.map(({ line }) => ids.products.get(line.productId)!)}::text[], ${sales.map(({ line }) => line.productId)}::text[],
-                ${sales.map(({ line }) => line.title ?? "")}::text[], ${sales.map(({ line }) => line.quantity)}::int[],
-                ${sales.map(({ line }) => line.price)}::numeric[])
-      AS l(order_id, external_id, product_id, product_external_id, title, quantity, price)
-    ON CONFLICT ("orderId", "externalId") DO NOTHING`;
+  await sql.query(
+    `INSERT INTO "OrderLine" ("id", "shopId", "orderId", "externalId", "productId", "productExternalId", "title", "quantity", "price")
+     SELECT l.id, $1, l.order_id, l.external_id, l.product_id, l.product_external_id, l.title, l.quantity, l.price
+     FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::int[], $9::numeric[])
+       AS l(id, order_id, external_id, product_id, product_external_id, title, quantity, price)
+     ON CONFLICT ("orderId", "externalId") DO NOTHING`,
+    [
+      shopId,
+      sales.map(() => orderedUuid()),
+      sales.map(({ line }) => orderIds.get(line.orderId)!),
+      sales.map(({ lineKey }) => lineKey),
+      sales.map(({ line }) => ids.products.get(line.productId)!),
+      sales.map(({ line }) => line.productId),
+      sales.map(({ line }) => line.title ?? ""),
+      sales.map(({ line }) => line.quantity),
+      sales.map(({ line }) => line.price),
+    ],
+  );
 
   const interactions: Prisma.InteractionCreateManyInput[] = keyed.map(({ line, lineKey }) => ({
     shopId,
@@ -230,6 +226,6 @@ async function writeBatch(tx: Tx, shopId: string, ids: IdCache, lines: CleanLine
     source: "IMPORT",
     dedupeKey: `import:${line.orderId}:${line.quantity > 0 ? "" : "return:"}${lineKey}`,
   }));
-  summary.imported += await appendInteractions(tx as PrismaClient, interactions);
+  summary.imported += await appendInteractions(sql, interactions);
   summary.returns += returns.length;
 }
