@@ -247,7 +247,7 @@ function pin(
     if (rule.kind !== "PIN" || rule.targetType !== "PRODUCT" || !rule.position || rule.position < 1) continue;
     const product = catalogue(rule.targetValue);
     if (!eligible(product) || pins.some((pinned) => pinned.item.itemId === product.id)) continue;
-    const item: Ranked = { itemId: product.id, score: Number.POSITIVE_INFINITY, reason: { kind: "popular" }, tier: "pinned", signals: { base: 0, seasonality: 1, promotion: 1, boost: 1 } };
+    const item: Ranked = { itemId: product.id, score: Number.POSITIVE_INFINITY, reason: { kind: "featured" }, tier: "pinned", signals: { base: 0, seasonality: 1, promotion: 1, boost: 1 } };
     pins.push({ slot: rule.position, item });
   }
   pins.sort((a, b) => a.slot - b.slot);

@@ -33,7 +33,9 @@ export type Reason =
   | { kind: "similar"; itemId: string }
   | { kind: "bought_with"; itemId: string }
   | { kind: "because_you_bought"; itemId: string }
-  | { kind: "buy_again"; itemId: string };
+  | { kind: "buy_again"; itemId: string }
+  | { kind: "viewed" }
+  | { kind: "featured" };
 
 export interface Recommendation {
   itemId: string;

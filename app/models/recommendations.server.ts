@@ -1,18 +1,25 @@
+import { createHash, createHmac, timingSafeEqual } from "node:crypto";
 import type { Placement, PrismaClient } from "@prisma/client";
+import { LRUCache } from "lru-cache";
+import { applyRules, type CandidateTier, type Ranked } from "../engine/rules";
+import type { Reason, Recommendation } from "../engine/types";
+import { SnapshotCache, type CatalogueProduct, type ListItem, type ShopSnapshot } from "./storefront/snapshot.server";
 
-/** One entry of a precomputed list, as training writes it. */
-export interface ListItem {
-  productId: string;
-  score: number;
-  reason: { kind: string; itemId?: string; collection?: string };
-}
+export type { ListItem };
 
+/** One storefront request, as the app proxy or the headless API received it. */
 export interface RecommendationRequest {
   shopId: string;
   placement: Placement;
+  /** The shopper: a customer by row id or store id (logged_in_customer_id), and/or an anonymous browser id. */
   customerId?: string | null;
+  visitorKey?: string | null;
+  /** The product on the page, by row id or store id. */
   productId?: string | null;
+  /** Products in the cart, by row id or store id. */
+  cart?: string[];
   limit?: number;
+  now?: Date;
 }
 
 /** What a block needs to render a product card without another request. */
@@ -25,16 +32,33 @@ export interface RecommendedProduct {
   price: number;
   compareAtPrice: number | null;
   image: string | null;
+  imageAlt: string | null;
+  variantId: string | null;
   available: boolean;
   score: number;
   reason: string;
+  tier: Ranked["tier"];
+  signals: Ranked["signals"];
+}
+
+export interface RecommendationAnswer {
+  placement: string;
+  /** Sent back with impressions, clicks and add-to-carts; orders that follow are attributed to it. */
+  token: string;
+  /** The shopper is in the holdout group: shop-wide lists only, never personal ones. */
+  holdout: boolean;
+  modelVersionId: string | null;
+  products: RecommendedProduct[];
 }
 
 export const DEFAULT_LIMIT = 8;
 export const MAX_LIMIT = 50;
-
-const PERSONAL: Placement[] = ["FOR_YOU", "BUY_AGAIN"];
+export const PLACEMENTS: Placement[] = ["FOR_YOU", "BOUGHT_TOGETHER", "RELATED", "TRENDING", "BUY_AGAIN", "RECENTLY_VIEWED", "CART"];
+/** Per-product placements need the product shown. */
 const PER_PRODUCT: Placement[] = ["BOUGHT_TOGETHER", "RELATED"];
+/** A shopper's history (row id, purchases, recent views) is cached this long. */
+const SHOPPER_TTL_MS = 60_000;
+const RECENT_VIEWS = 20;
 
 export class RecommendationError extends Error {
   constructor(
@@ -45,89 +69,223 @@ export class RecommendationError extends Error {
   }
 }
 
-function subjectKey(request: RecommendationRequest): string {
-  if (PERSONAL.includes(request.placement)) {
-    if (!request.customerId) return "*";
-    return request.customerId;
-  }
-  if (PER_PRODUCT.includes(request.placement)) {
-    if (!request.productId) throw new RecommendationError(`placement ${request.placement} needs a product id`, 400);
-    return request.productId;
-  }
-  return "*";
+/** Parses a placement as the storefront writes it (for_you, bought_together, …). */
+export function parsePlacement(value: string | null): Placement | null {
+  const upper = (value ?? "").trim().toUpperCase();
+  return (PLACEMENTS as string[]).includes(upper) ? (upper as Placement) : null;
+}
+
+export interface RecommendationQuery {
+  placement: Placement;
+  productId: string | null;
+  cart: string[];
+  limit: number;
+  visitorKey: string | null;
 }
 
 /**
- * Reads the active model version's precomputed list for the request and hydrates it with the
- * live catalogue (unavailable and deleted products drop out). A personal list for a shopper
- * without one falls back to the shop's trending list, so a block is never empty while the
- * shop has products.
+ * Reads `placement`, `product_id`, `cart` (comma-separated product ids), `limit` and `visitor`
+ * from a storefront query string, naming each bad field.
  */
-export async function getRecommendations(db: PrismaClient, request: RecommendationRequest): Promise<RecommendedProduct[]> {
-  const limit = Math.min(Math.max(1, request.limit ?? DEFAULT_LIMIT), MAX_LIMIT);
-  const shop = await db.shop.findUnique({ where: { id: request.shopId }, select: { activeModelVersionId: true } });
-  if (!shop) throw new RecommendationError(`unknown shop ${request.shopId}`, 404);
-  if (!shop.activeModelVersionId) {
-    throw new RecommendationError("no model has been trained for this shop yet; run a training first", 503);
+export function readRecommendationQuery(params: URLSearchParams): { query: RecommendationQuery } | { errors: { field: string; message: string }[] } {
+  const errors: { field: string; message: string }[] = [];
+  const placement = parsePlacement(params.get("placement") ?? "for_you");
+  if (!placement) errors.push({ field: "placement", message: `must be one of ${PLACEMENTS.map((known) => known.toLowerCase()).join(", ")}` });
+  const limitText = params.get("limit");
+  const limit = limitText === null || limitText === "" ? DEFAULT_LIMIT : Number(limitText);
+  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT) errors.push({ field: "limit", message: `must be a whole number from 1 to ${MAX_LIMIT}` });
+  const productId = params.get("product_id")?.trim() || null;
+  if (placement && PER_PRODUCT.includes(placement) && !productId) errors.push({ field: "product_id", message: `is required for ${placement.toLowerCase()}: the product shown` });
+  const cart = (params.get("cart") ?? "").split(",").map((id) => id.trim()).filter(Boolean);
+  if (cart.length > MAX_LIMIT) errors.push({ field: "cart", message: `may name at most ${MAX_LIMIT} products` });
+  const visitorKey = params.get("visitor")?.trim().slice(0, 128) || null;
+  if (errors.length || !placement) return { errors };
+  return { query: { placement, productId, cart, limit, visitorKey } };
+}
+
+interface Shopper {
+  customerId: string | null;
+  purchased: Set<string>;
+  recentlyViewed: string[];
+}
+
+/**
+ * The storefront's recommendation service for one process: cached shop snapshots, cached
+ * shopper histories, the rules, and the answer with its reasons and tracking token.
+ */
+export class RecommendationService {
+  private readonly snapshots: SnapshotCache;
+  private readonly shoppers = new LRUCache<string, Shopper>({ max: 50_000, ttl: SHOPPER_TTL_MS });
+  private readonly shopIds = new LRUCache<string, string>({ max: 10_000, ttl: SHOPPER_TTL_MS });
+
+  constructor(
+    private readonly db: PrismaClient,
+    private readonly tokenSecret: string,
+  ) {
+    this.snapshots = new SnapshotCache(db);
   }
-  const modelVersionId = shop.activeModelVersionId;
-  const key = subjectKey(request);
 
-  const lists: Array<{ placement: Placement; subjectKey: string }> = [{ placement: request.placement, subjectKey: key }];
-  if (request.placement !== "TRENDING" && request.placement !== "BUY_AGAIN") lists.push({ placement: "TRENDING", subjectKey: "*" });
+  async start(): Promise<this> {
+    await this.snapshots.start();
+    return this;
+  }
 
-  const exclude = new Set<string>(request.productId ? [request.productId] : []);
-  const chosen: ListItem[] = [];
-  for (const list of lists) {
-    const row = await db.recommendationList.findUnique({
-      where: { modelVersionId_placement_subjectKey: { modelVersionId, ...list } },
-      select: { items: true },
-    });
-    for (const item of (row?.items as ListItem[] | undefined) ?? []) {
-      if (exclude.has(item.productId)) continue;
-      exclude.add(item.productId);
-      chosen.push(item);
+  stop() {
+    this.snapshots.stop();
+  }
+
+  /** The installed shop's row id for a storefront domain, or null. */
+  async shopIdFor(domain: string): Promise<string | null> {
+    const cached = this.shopIds.get(domain);
+    if (cached) return cached;
+    const shop = await this.db.shop.findUnique({ where: { domain }, select: { id: true, uninstalledAt: true } });
+    if (!shop || shop.uninstalledAt) return null;
+    this.shopIds.set(domain, shop.id);
+    return shop.id;
+  }
+
+  async recommend(request: RecommendationRequest): Promise<RecommendationAnswer> {
+    const limit = Math.min(Math.max(1, Math.floor(request.limit ?? DEFAULT_LIMIT)), MAX_LIMIT);
+    const snapshot = await this.snapshots.get(request.shopId);
+    if (!snapshot) throw new RecommendationError(`unknown shop ${request.shopId}`, 404);
+    const shown = request.productId ? snapshot.product(request.productId) : undefined;
+    if (PER_PRODUCT.includes(request.placement) && !request.productId) {
+      throw new RecommendationError(`placement ${request.placement.toLowerCase()} needs product_id, the product shown`, 400);
     }
-    // Hydration can drop unavailable products, so keep a margin before stopping.
-    if (chosen.length >= limit * 2) break;
-  }
-  return hydrate(db, request.shopId, chosen, limit);
-}
+    const cart = (request.cart ?? []).map((id) => snapshot.product(id)?.id).filter((id): id is string => !!id);
+    const shopper = await this.shopper(snapshot, request);
+    const holdout = inHoldout(request.shopId, request.customerId ?? request.visitorKey, snapshot.holdoutShare);
+    const now = request.now ?? new Date();
 
-async function hydrate(db: PrismaClient, shopId: string, items: ListItem[], limit: number): Promise<RecommendedProduct[]> {
-  const referenced = new Set(items.flatMap((item) => [item.productId, item.reason.itemId ?? []].flat()));
-  const products = await db.product.findMany({
-    where: { shopId, id: { in: [...referenced] } },
-    select: {
-      id: true, externalId: true, handle: true, title: true, priceMin: true, compareAtPrice: true,
-      imageUrl: true, available: true, status: true, deletedAt: true,
-    },
-  });
-  const byId = new Map(products.map((product) => [product.id, product]));
-  const result: RecommendedProduct[] = [];
-  for (const item of items) {
-    const product = byId.get(item.productId);
-    if (!product || !product.available || product.status !== "ACTIVE" || product.deletedAt) continue;
-    result.push({
-      productId: product.id,
-      externalId: product.externalId,
-      handle: product.handle,
-      title: product.title,
-      url: product.handle ? `/products/${product.handle}` : `/products/${product.externalId}`,
-      price: Number(product.priceMin),
-      compareAtPrice: product.compareAtPrice === null ? null : Number(product.compareAtPrice),
-      image: product.imageUrl,
-      available: product.available,
-      score: item.score,
-      reason: describeReason(item.reason, (id) => byId.get(id)?.title),
+    const tiers = holdout ? await this.shopWide(snapshot) : await this.tiers(snapshot, request.placement, shopper, shown, cart);
+    const ranked = applyRules(tiers, (id) => snapshot.product(id), snapshot.ruleSet, {
+      placement: request.placement,
+      now,
+      limit,
+      shownProductId: shown?.id,
+      cart: new Set(cart),
+      purchased: shopper.purchased,
     });
-    if (result.length === limit) break;
+    const token = signToken(this.tokenSecret, {
+      s: request.shopId, p: request.placement, v: snapshot.activeModelVersionId, h: holdout ? 1 : 0, t: Math.floor(now.getTime() / 1000),
+    });
+    return {
+      placement: request.placement.toLowerCase(),
+      token,
+      holdout,
+      modelVersionId: snapshot.activeModelVersionId,
+      products: ranked.map((item) => card(snapshot, item)),
+    };
   }
-  return result;
+
+  /** Candidates by placement, best tier first; personal → similar → trending → best sellers. */
+  private async tiers(snapshot: ShopSnapshot, placement: Placement, shopper: Shopper, shown: CatalogueProduct | undefined, cart: string[]): Promise<CandidateTier[]> {
+    const list = (listPlacement: Placement, subject: string | null | undefined) => (subject ? snapshot.list(this.db, listPlacement, subject) : Promise.resolve([]));
+    const merged = async (listPlacement: Placement, subjects: string[]) => mergeLists(await Promise.all(subjects.map((subject) => list(listPlacement, subject))));
+    const context = shown ? [shown.id] : cart.length ? cart : shopper.recentlyViewed.slice(0, 3);
+    const fallbacks = await this.shopWide(snapshot);
+    switch (placement) {
+      case "FOR_YOU":
+        return [tier("personal", await list("FOR_YOU", shopper.customerId)), tier("similar", await merged("RELATED", context)), ...fallbacks];
+      case "BOUGHT_TOGETHER":
+        return [tier("similar", await list("BOUGHT_TOGETHER", shown?.id)), tier("similar", await list("RELATED", shown?.id)), ...fallbacks];
+      case "RELATED":
+        return [tier("similar", await list("RELATED", shown?.id)), tier("similar", await list("BOUGHT_TOGETHER", shown?.id)), ...fallbacks];
+      case "CART":
+        return [tier("similar", await merged("BOUGHT_TOGETHER", cart)), tier("similar", await merged("RELATED", cart)), tier("personal", await list("FOR_YOU", shopper.customerId)), ...fallbacks];
+      case "TRENDING":
+        return fallbacks;
+      // These two name what the shopper did: nothing else may stand in for them.
+      case "BUY_AGAIN":
+        return [tier("personal", await list("BUY_AGAIN", shopper.customerId))];
+      case "RECENTLY_VIEWED":
+        return [{ tier: "personal", candidates: shopper.recentlyViewed.map((itemId, index) => ({ itemId, score: RECENT_VIEWS - index, reason: { kind: "viewed" } })) }];
+    }
+  }
+
+  private async shopWide(snapshot: ShopSnapshot): Promise<CandidateTier[]> {
+    return [tier("trending", await snapshot.list(this.db, "TRENDING", "*")), tier("best_sellers", snapshot.bestSellers)];
+  }
+
+  private async shopper(snapshot: ShopSnapshot, request: RecommendationRequest): Promise<Shopper> {
+    const key = `${snapshot.shopId}:${request.customerId ?? ""}:${request.visitorKey ?? ""}`;
+    const cached = this.shoppers.get(key);
+    if (cached) return cached;
+    const customer = request.customerId
+      ? await this.db.customer.findFirst({
+          where: { shopId: snapshot.shopId, OR: [{ id: request.customerId }, { externalId: request.customerId }] },
+          select: { id: true },
+        })
+      : null;
+    const who = [
+      ...(customer ? [{ customerId: customer.id }] : []),
+      ...(request.visitorKey ? [{ visitorKey: request.visitorKey }] : []),
+    ];
+    const [purchases, views] = who.length
+      ? await Promise.all([
+          this.db.interaction.findMany({ where: { shopId: snapshot.shopId, kind: "PURCHASE", OR: who }, select: { productId: true }, distinct: ["productId"] }),
+          this.db.interaction.findMany({
+            where: { shopId: snapshot.shopId, kind: "VIEW", OR: who },
+            select: { productId: true },
+            orderBy: { occurredAt: "desc" },
+            take: RECENT_VIEWS * 3,
+          }),
+        ])
+      : [[], []];
+    const shopper: Shopper = {
+      customerId: customer?.id ?? null,
+      purchased: new Set(purchases.flatMap((row) => (row.productId ? [row.productId] : []))),
+      recentlyViewed: [...new Set(views.flatMap((row) => (row.productId ? [row.productId] : [])))].slice(0, RECENT_VIEWS),
+    };
+    this.shoppers.set(key, shopper);
+    return shopper;
+  }
 }
 
-export function describeReason(reason: ListItem["reason"], titleOf: (productId: string) => string | undefined): string {
-  const other = reason.itemId ? titleOf(reason.itemId) : undefined;
+function tier(name: CandidateTier["tier"], items: ListItem[] | Recommendation[]): CandidateTier {
+  return { tier: name, candidates: items.map((item) => ("itemId" in item ? item : { itemId: item.productId, score: item.score, reason: item.reason })) };
+}
+
+
+/** Several products' lists as one: scores add up, and the strongest source gives the reason. */
+function mergeLists(lists: ListItem[][]): ListItem[] {
+  const merged = new Map<string, ListItem & { best: number }>();
+  for (const list of lists) {
+    for (const item of list) {
+      const entry = merged.get(item.productId);
+      if (!entry) merged.set(item.productId, { ...item, best: item.score });
+      else {
+        entry.score += item.score;
+        if (item.score > entry.best) Object.assign(entry, { reason: item.reason, best: item.score });
+      }
+    }
+  }
+  return [...merged.values()].sort((a, b) => b.score - a.score);
+}
+
+function card(snapshot: ShopSnapshot, item: Ranked): RecommendedProduct {
+  const product = snapshot.product(item.itemId)!;
+  return {
+    productId: product.id,
+    externalId: product.externalId,
+    handle: product.handle,
+    title: product.title,
+    url: product.handle ? `/products/${product.handle}` : `/products/${product.externalId}`,
+    price: product.price,
+    compareAtPrice: product.compareAtPrice,
+    image: product.imageUrl,
+    imageAlt: product.imageAlt ?? product.title,
+    variantId: product.variantId,
+    available: product.inStock,
+    score: Number.isFinite(item.score) ? item.score : 0,
+    reason: describeReason(item.reason, (id) => snapshot.product(id)?.title),
+    tier: item.tier,
+    signals: item.signals,
+  };
+}
+
+export function describeReason(reason: Reason, titleOf: (productId: string) => string | undefined): string {
+  const other = "itemId" in reason ? titleOf(reason.itemId) : undefined;
   switch (reason.kind) {
     case "bought_with":
       return other ? `Often bought with ${other}` : "Often bought together";
@@ -139,15 +297,68 @@ export function describeReason(reason: ListItem["reason"], titleOf: (productId: 
       return reason.collection ? `Trending in ${reason.collection}` : "Trending now";
     case "similar":
       return other ? `Similar to ${other}` : "You may also like";
+    case "viewed":
+      return "You viewed this";
+    case "featured":
+      return "Featured";
     default:
       return "Popular in this store";
   }
 }
 
-export const PLACEMENTS: Placement[] = ["FOR_YOU", "BOUGHT_TOGETHER", "RELATED", "TRENDING", "BUY_AGAIN", "RECENTLY_VIEWED", "CART"];
+/** A stable share of shoppers, by a hash of shop and shopper, sees no personal recommendations. */
+export function inHoldout(shopId: string, shopperKey: string | null | undefined, share: number): boolean {
+  if (!shopperKey || share <= 0) return false;
+  const bucket = createHash("sha256").update(`${shopId}:${shopperKey}`).digest().readUInt32BE(0) / 2 ** 32;
+  return bucket < share;
+}
 
-/** Parses a placement as the storefront writes it (for_you, bought_together, …). */
-export function parsePlacement(value: string | null): Placement | null {
-  const upper = (value ?? "").trim().toUpperCase();
-  return (PLACEMENTS as string[]).includes(upper) ? (upper as Placement) : null;
+export interface TokenClaims {
+  /** Shop, placement, model version, holdout (1/0), issued at (seconds). */
+  s: string;
+  p: Placement;
+  v: string | null;
+  h: 0 | 1;
+  t: number;
+}
+
+export function signToken(secret: string, claims: TokenClaims): string {
+  const body = Buffer.from(JSON.stringify(claims)).toString("base64url");
+  return `${body}.${createHmac("sha256", secret).update(body).digest("base64url").slice(0, 22)}`;
+}
+
+/** The claims of a token this app signed, or null for anything else. */
+export function verifyToken(secret: string, token: string): TokenClaims | null {
+  const [body, signature] = token.split(".");
+  if (!body || !signature) return null;
+  const expected = Buffer.from(createHmac("sha256", secret).update(body).digest("base64url").slice(0, 22));
+  const given = Buffer.from(signature);
+  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return null;
+  try {
+    return JSON.parse(Buffer.from(body, "base64url").toString("utf8")) as TokenClaims;
+  } catch {
+    return null;
+  }
+}
+
+declare global {
+  var affinityRecommendations: Promise<RecommendationService> | undefined;
+}
+
+/** The process's service: one snapshot cache shared by the app proxy, the headless API and the preview. */
+export function recommendationService(db: PrismaClient): Promise<RecommendationService> {
+  globalThis.affinityRecommendations ??= new RecommendationService(db, tokenSecret()).start();
+  return globalThis.affinityRecommendations;
+}
+
+function tokenSecret(): string {
+  const secret = process.env.AFFINITY_TOKEN_SECRET || process.env.SHOPIFY_API_SECRET;
+  if (secret) return secret;
+  if (process.env.NODE_ENV === "production") throw new Error("Set SHOPIFY_API_SECRET (or AFFINITY_TOKEN_SECRET) to sign tracking tokens.");
+  return "affinity-development-token-secret";
+}
+
+/** The preview's and older callers' shape: the products only. */
+export async function getRecommendations(db: PrismaClient, request: RecommendationRequest): Promise<RecommendedProduct[]> {
+  return (await (await recommendationService(db)).recommend(request)).products;
 }

@@ -13,6 +13,7 @@ import {
   type Recommendation,
 } from "../engine";
 import type { ListItem } from "./recommendations.server";
+import { publishInvalidation } from "./storefront/invalidation.server";
 
 /** How many products each precomputed list keeps; serving trims to the block's size. */
 export const LIST_LENGTH = 24;
@@ -104,6 +105,7 @@ export async function trainShop(
       }),
       db.shop.update({ where: { id: shopId }, data: { activeModelVersionId: version.id } }),
     ]);
+    await publishInvalidation({ shopId, scope: "model" });
     return {
       modelVersionId: version.id,
       version: version.version,

@@ -2,6 +2,7 @@ import type { PrismaClient } from "@prisma/client";
 import type { z } from "zod";
 import { markWebhookProcessed } from "../webhooks.server";
 import { ensureShop } from "../shops.server";
+import { publishInvalidation } from "../storefront/invalidation.server";
 import {
   applyInventoryLevel,
   deleteShopifyProduct,
@@ -95,5 +96,12 @@ export async function ingestWebhookEvent(db: PrismaClient, eventId: string): Pro
       data: { processedAt: new Date(), shopId: stillThere?.id ?? null, error: null, attempts: { increment: 1 } },
     });
   });
+  if (shop?.id && CATALOGUE_TOPICS.has(event.topic)) {
+    // Storefront answers show prices and stock: the web processes re-read what changed.
+    const productId = event.topic.startsWith("products/") ? String((parsed.data as { id: string | number }).id) : undefined;
+    await publishInvalidation({ shopId: shop.id, scope: "products", productIds: productId ? [productId] : undefined });
+  }
   return { topic: event.topic, status: "ingested" };
 }
+
+const CATALOGUE_TOPICS = new Set(["products/create", "products/update", "products/delete", "inventory_levels/update"]);

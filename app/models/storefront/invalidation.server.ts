@@ -1,0 +1,74 @@
+import { EventEmitter } from "node:events";
+import { Redis } from "ioredis";
+
+/**
+ * What changed for a shop, so that every web process drops what it cached: a new active model
+ * version (its lists), the merchant's rules, or products (price, stock, deletion; no ids: all).
+ */
+export type Invalidation =
+  | { shopId: string; scope: "model" | "rules" }
+  | { shopId: string; scope: "products"; productIds?: string[] };
+
+type Listener = (message: Invalidation) => void;
+
+const CHANNEL = "affinity:storefront-invalidation";
+
+/**
+ * One bus per process. With REDIS_URL, Redis pub/sub carries the message to the web processes
+ * of every machine (a worker trains or ingests, the web serves); without it, web and worker
+ * share a process and an EventEmitter is enough.
+ */
+class InvalidationBus {
+  private readonly local = new EventEmitter();
+  private publisher?: Redis;
+  private subscriber?: Redis;
+
+  constructor(private readonly redisUrl: string | undefined) {
+    this.local.setMaxListeners(0);
+  }
+
+  async publish(message: Invalidation): Promise<void> {
+    if (!this.redisUrl) {
+      this.local.emit(CHANNEL, message);
+      return;
+    }
+    this.publisher ??= new Redis(this.redisUrl, { lazyConnect: false, maxRetriesPerRequest: 3 });
+    await this.publisher.publish(CHANNEL, JSON.stringify(message));
+  }
+
+  /** Calls `listener` for every message, from this process and (with Redis) from others. */
+  async subscribe(listener: Listener): Promise<() => void> {
+    this.local.on(CHANNEL, listener);
+    if (this.redisUrl && !this.subscriber) {
+      this.subscriber = new Redis(this.redisUrl);
+      this.subscriber.on("message", (_channel: string, raw: string) => {
+        try {
+          this.local.emit(CHANNEL, JSON.parse(raw) as Invalidation);
+        } catch {
+          // Not ours: the channel name is namespaced, so this is someone else's malformed message.
+        }
+      });
+      await this.subscriber.subscribe(CHANNEL);
+    }
+    return () => this.local.off(CHANNEL, listener);
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([this.publisher?.quit(), this.subscriber?.quit()]);
+    this.publisher = this.subscriber = undefined;
+  }
+}
+
+declare global {
+  var affinityInvalidationBus: InvalidationBus | undefined;
+}
+
+export function invalidationBus(): InvalidationBus {
+  globalThis.affinityInvalidationBus ??= new InvalidationBus(process.env.REDIS_URL?.trim() || undefined);
+  return globalThis.affinityInvalidationBus;
+}
+
+/** Tells every web process that something a storefront answer depends on has changed. */
+export async function publishInvalidation(message: Invalidation): Promise<void> {
+  await invalidationBus().publish(message);
+}
