@@ -4,12 +4,12 @@ import type { AddressInfo } from "node:net";
 import type { ServerBuild } from "@remix-run/node";
 import express from "express";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { webhookActions } from "../server";
+import { directRoutes } from "../server";
 
-// In production, POST /webhooks/<topic> calls the route module's action without Remix's
+// In production, POST /webhooks/<topic> and GET /apps/affinity/<name> call the route module without Remix's
 // routing. The routes here are plain actions; the delivery path itself is tested in
 // webhooks.test.ts through the whole app.
-describe("the production fast path for webhook deliveries", () => {
+describe("the production fast path for webhook deliveries and storefront requests", () => {
   const seen: { url: string; topic: string | null; body: string }[] = [];
   let origin = "";
   let server: http.Server;
@@ -25,6 +25,9 @@ describe("the production fast path for webhook deliveries", () => {
             },
           },
         },
+        "routes/apps.affinity.recommendations": {
+          module: { loader: async ({ request }: { request: Request }) => Response.json({ query: new URL(request.url).search }) },
+        },
         "routes/webhooks.app.uninstalled": {
           module: {
             action: async () => {
@@ -35,7 +38,8 @@ describe("the production fast path for webhook deliveries", () => {
       },
     } as unknown as ServerBuild;
     const app = express();
-    app.post("/webhooks/*", webhookActions(build));
+    app.post("/webhooks/*", directRoutes(build));
+    app.get("/apps/affinity/*", directRoutes(build));
     app.all("*", (_req, res) => void res.status(404).send("fell through to Remix"));
     server = http.createServer(app).listen(0, "127.0.0.1");
     await once(server, "listening");
@@ -48,6 +52,12 @@ describe("the production fast path for webhook deliveries", () => {
     expect(response.status).toBe(200);
     expect(response.headers.get("x-handled-by")).toBe("orders/create");
     expect(seen).toEqual([{ url: expect.stringMatching(/\/webhooks\/orders\/create\?x=1$/), topic: "orders/create", body: '{"id":1}' }]);
+  });
+
+  it("hands a storefront GET to the route's loader", async () => {
+    const response = await fetch(`${origin}/apps/affinity/recommendations?placement=for_you&signature=abc`);
+    expect(await response.json()).toEqual({ query: "?placement=for_you&signature=abc" });
+    expect((await fetch(`${origin}/apps/affinity/nothing`)).status).toBe(404);
   });
 
   it("answers a thrown Response as Remix does, and leaves unknown paths to Remix", async () => {

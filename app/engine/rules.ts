@@ -102,7 +102,8 @@ export interface ServeContext {
 
 export interface CandidateTier {
   tier: Exclude<Tier, "pinned">;
-  candidates: Recommendation[];
+  /** A function when building the list costs something: it runs only if earlier tiers leave room. */
+  candidates: Recommendation[] | (() => Recommendation[]);
 }
 
 /** Why the final score is what it is, for the admin's preview. */
@@ -124,19 +125,39 @@ export interface Ranked {
 const SPECIFICITY: TargetType[] = ["PRODUCT", "COLLECTION", "TAG", "PRODUCT_TYPE", "VENDOR"];
 const DEFAULT_RULE_WEIGHT = 2;
 
+// Case-insensitive matching without lower-casing on every comparison: each target's and each
+// product's lower-case forms are computed once (requests compare thousands per second).
+const lowerTargets = new WeakMap<Target, string>();
+const lowerProducts = new WeakMap<ProductFacts, { externalId: string; collections: string[]; productType: string; vendor: string }>();
+
+function lowerOf(product: ProductFacts) {
+  let lower = lowerProducts.get(product);
+  if (!lower) {
+    lower = {
+      externalId: product.externalId.toLowerCase(),
+      collections: product.collections.map((handle) => handle.toLowerCase()),
+      productType: product.productType.toLowerCase(),
+      vendor: product.vendor.toLowerCase(),
+    };
+    lowerProducts.set(product, lower);
+  }
+  return lower;
+}
+
 export function matchesTarget(product: ProductFacts, target: Target): boolean {
-  const value = target.targetValue.trim().toLowerCase();
+  let value = lowerTargets.get(target);
+  if (value === undefined) lowerTargets.set(target, (value = target.targetValue.trim().toLowerCase()));
   switch (target.targetType) {
     case "PRODUCT":
-      return product.id === target.targetValue || product.externalId.toLowerCase() === value;
+      return product.id === target.targetValue || lowerOf(product).externalId === value;
     case "COLLECTION":
-      return product.collections.some((handle) => handle.toLowerCase() === value);
+      return lowerOf(product).collections.includes(value);
     case "TAG":
       return product.tags.includes(value);
     case "PRODUCT_TYPE":
-      return product.productType.toLowerCase() === value;
+      return lowerOf(product).productType === value;
     case "VENDOR":
-      return product.vendor.toLowerCase() === value;
+      return lowerOf(product).vendor === value;
   }
 }
 
@@ -185,11 +206,15 @@ export function applyRules(
     !excludes.some((rule) => matchesTarget(product, rule)) &&
     withinPriceBand(product, shown, ruleSet.priceBand);
 
+  const pins = rules.filter((rule) => rule.kind === "PIN").length;
   const seen = new Set<string>();
   const ranked: Ranked[] = [];
   for (const { tier, candidates } of tiers) {
+    // Tiers never overtake each other: once the earlier ones fill the block (after diversity,
+    // and with room for every pin to displace one), later tiers cannot change the answer.
+    if (limitPerProductType(ranked, catalogue, ruleSet.maxPerProductType).length >= context.limit + pins) break;
     const adjusted: Ranked[] = [];
-    for (const candidate of candidates) {
+    for (const candidate of typeof candidates === "function" ? candidates() : candidates) {
       if (seen.has(candidate.itemId)) continue;
       seen.add(candidate.itemId);
       const product = catalogue(candidate.itemId);
@@ -222,7 +247,8 @@ function limitPerProductType(ranked: Ranked[], catalogue: (productId: string) =>
   if (!max || max < 1) return ranked;
   const perType = new Map<string, number>();
   return ranked.filter((item) => {
-    const type = catalogue(item.itemId)?.productType.toLowerCase() ?? "";
+    const product = catalogue(item.itemId);
+    const type = product ? lowerOf(product).productType : "";
     // Products without a type are not grouped together.
     if (!type) return true;
     const count = (perType.get(type) ?? 0) + 1;

@@ -20,6 +20,8 @@ export interface RecommendationRequest {
   cart?: string[];
   limit?: number;
   now?: Date;
+  /** Include each product's score and the signals behind it (the admin's preview; storefronts need neither). */
+  detail?: boolean;
 }
 
 /** What a block needs to render a product card without another request. */
@@ -35,10 +37,10 @@ export interface RecommendedProduct {
   imageAlt: string | null;
   variantId: string | null;
   available: boolean;
-  score: number;
   reason: string;
   tier: Ranked["tier"];
-  signals: Ranked["signals"];
+  score?: number;
+  signals?: Ranked["signals"];
 }
 
 export interface RecommendationAnswer {
@@ -166,22 +168,33 @@ export class RecommendationService {
       cart: new Set(cart),
       purchased: shopper.purchased,
     });
-    const token = signToken(this.tokenSecret, {
-      s: request.shopId, p: request.placement, v: snapshot.activeModelVersionId, h: holdout ? 1 : 0, t: Math.floor(now.getTime() / 1000),
-    });
+    const token = this.token({ s: request.shopId, p: request.placement, v: snapshot.activeModelVersionId, h: holdout ? 1 : 0, t: issuedAt(now) });
     return {
       placement: request.placement.toLowerCase(),
       token,
       holdout,
       modelVersionId: snapshot.activeModelVersionId,
-      products: ranked.map((item) => card(snapshot, item)),
+      products: ranked.map((item) => card(snapshot, item, request.detail ?? false)),
     };
+  }
+
+  /** Tokens are the same for a minute (their time is to the minute), so each is signed once. */
+  private readonly tokens = new LRUCache<string, string>({ max: 10_000 });
+  private token(claims: TokenClaims): string {
+    const key = `${claims.s}:${claims.p}:${claims.v}:${claims.h}:${claims.t}`;
+    let token = this.tokens.get(key);
+    if (!token) this.tokens.set(key, (token = signToken(this.tokenSecret, claims)));
+    return token;
   }
 
   /** Candidates by placement, best tier first; personal → similar → trending → best sellers. */
   private async tiers(snapshot: ShopSnapshot, placement: Placement, shopper: Shopper, shown: CatalogueProduct | undefined, cart: string[]): Promise<CandidateTier[]> {
     const list = (listPlacement: Placement, subject: string | null | undefined) => (subject ? snapshot.list(this.db, listPlacement, subject) : Promise.resolve([]));
-    const merged = async (listPlacement: Placement, subjects: string[]) => mergeLists(await Promise.all(subjects.map((subject) => list(listPlacement, subject))));
+    // Lists are fetched now (from the cache, or the database once); merging waits until needed.
+    const merged = async (listPlacement: Placement, subjects: string[]) => {
+      const lists = await Promise.all(subjects.map((subject) => list(listPlacement, subject)));
+      return () => mergeLists(lists);
+    };
     const context = shown ? [shown.id] : cart.length ? cart : shopper.recentlyViewed.slice(0, 3);
     const fallbacks = await this.shopWide(snapshot);
     switch (placement) {
@@ -242,13 +255,17 @@ export class RecommendationService {
   }
 }
 
-function tier(name: CandidateTier["tier"], items: ListItem[] | Recommendation[]): CandidateTier {
-  return { tier: name, candidates: items.map((item) => ("itemId" in item ? item : { itemId: item.productId, score: item.score, reason: item.reason })) };
+function tier(name: CandidateTier["tier"], items: ListItem[] | Recommendation[] | (() => ListItem[])): CandidateTier {
+  const asCandidates = (list: ListItem[] | Recommendation[]) =>
+    list.map((item) => ("itemId" in item ? item : { itemId: item.productId, score: item.score, reason: item.reason }));
+  return { tier: name, candidates: () => asCandidates(typeof items === "function" ? items() : items) };
 }
 
 
 /** Several products' lists as one: scores add up, and the strongest source gives the reason. */
 function mergeLists(lists: ListItem[][]): ListItem[] {
+  const nonEmpty = lists.filter((list) => list.length);
+  if (nonEmpty.length <= 1) return nonEmpty[0] ?? [];
   const merged = new Map<string, ListItem & { best: number }>();
   for (const list of lists) {
     for (const item of list) {
@@ -263,9 +280,9 @@ function mergeLists(lists: ListItem[][]): ListItem[] {
   return [...merged.values()].sort((a, b) => b.score - a.score);
 }
 
-function card(snapshot: ShopSnapshot, item: Ranked): RecommendedProduct {
+function card(snapshot: ShopSnapshot, item: Ranked, detail: boolean): RecommendedProduct {
   const product = snapshot.product(item.itemId)!;
-  return {
+  const card: RecommendedProduct = {
     productId: product.id,
     externalId: product.externalId,
     handle: product.handle,
@@ -277,11 +294,11 @@ function card(snapshot: ShopSnapshot, item: Ranked): RecommendedProduct {
     imageAlt: product.imageAlt ?? product.title,
     variantId: product.variantId,
     available: product.inStock,
-    score: Number.isFinite(item.score) ? item.score : 0,
     reason: describeReason(item.reason, (id) => snapshot.product(id)?.title),
     tier: item.tier,
-    signals: item.signals,
   };
+  if (detail) Object.assign(card, { score: Number.isFinite(item.score) ? item.score : 0, signals: item.signals });
+  return card;
 }
 
 export function describeReason(reason: Reason, titleOf: (productId: string) => string | undefined): string {
@@ -313,8 +330,11 @@ export function inHoldout(shopId: string, shopperKey: string | null | undefined,
   return bucket < share;
 }
 
+/** A token's time: seconds since the epoch, to the minute. */
+const issuedAt = (now: Date) => Math.floor(now.getTime() / 60_000) * 60;
+
 export interface TokenClaims {
-  /** Shop, placement, model version, holdout (1/0), issued at (seconds). */
+  /** Shop, placement, model version, holdout (1/0), issued at (seconds, to the minute). */
   s: string;
   p: Placement;
   v: string | null;
@@ -360,5 +380,5 @@ function tokenSecret(): string {
 
 /** The preview's and older callers' shape: the products only. */
 export async function getRecommendations(db: PrismaClient, request: RecommendationRequest): Promise<RecommendedProduct[]> {
-  return (await (await recommendationService(db)).recommend(request)).products;
+  return (await (await recommendationService(db)).recommend({ detail: true, ...request })).products;
 }

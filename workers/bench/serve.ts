@@ -1,0 +1,220 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import { spawn } from "node:child_process";
+
+// npm run bench:serve [-- --rate 1000 --seconds 10 --connections 10 --json --profile <file.cpuprofile>]
+// Starts the built app against the configured database (DATABASE_URL, or a fresh embedded one;
+// Redis when REDIS_URL is set), loads a generated store, trains it, saves merchant rules, then
+// drives GET /apps/affinity/recommendations with signed app-proxy requests from a load
+// generator on loopback (autocannon in a child process), bounded in time:
+//   1. at a fixed rate, for latency (p50, p99);
+//   2. as fast as it answers, for throughput;
+//   3. the same server answering a static JSON body of the same size, as fast as it can: the floor.
+const { values } = parseArgs({
+  options: {
+    rate: { type: "string", default: "1000" },
+    seconds: { type: "string", default: "10" },
+    // Ten: with more, autocannon's rate limiter sends in bursts and even the static body's p99 passes 10 ms.
+    connections: { type: "string", default: "10" },
+    json: { type: "boolean", default: false },
+    // Write a CPU profile of the server during the throughput run to this file (.cpuprofile).
+    profile: { type: "string" },
+  },
+});
+const rate = Number(values.rate);
+const seconds = Number(values.seconds);
+const connections = Number(values.connections);
+if (!(rate > 0 && seconds > 0 && seconds <= 120 && connections > 0 && connections <= 500)) {
+  console.error("bench:serve: --rate must be positive, --seconds from 1 to 120, --connections from 1 to 500");
+  process.exit(1);
+}
+const log = (message: string) => (values.json ? process.stderr : process.stdout).write(`[bench:serve] ${message}\n`);
+
+const SECRET = "bench-serve-secret";
+const SHOP = "bench-serve.myshopify.com";
+const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "affinity-bench-serve-"));
+Object.assign(process.env, {
+  NODE_ENV: "production",
+  SHOPIFY_API_KEY: "bench",
+  SHOPIFY_API_SECRET: SECRET,
+  SHOPIFY_APP_URL: "http://127.0.0.1",
+  SCOPES: "read_products,read_orders",
+});
+if (!process.env.DATABASE_URL) process.env.AFFINITY_DATA_DIR = dataDir;
+if (!fs.existsSync("build/server/index.js")) {
+  console.error("bench:serve: no build found; run it as `npm run bench:serve`, which builds first");
+  process.exit(1);
+}
+
+const { applyMigrations } = await import("../../app/db/migrate.server");
+await applyMigrations();
+const { processDatabase } = await import("../../app/db.server");
+const { prisma } = processDatabase();
+const { ensureShop } = await import("../../app/models/shops.server");
+const { importStoreSnapshot } = await import("../../app/models/store-import.server");
+const { trainShop } = await import("../../app/models/training.server");
+const { generateDemoStore } = await import("../demo/generate");
+
+// A fresh shop each run (PostgreSQL keeps earlier runs' shops; their data does not interfere).
+const shop = await ensureShop(prisma, SHOP);
+await prisma.shop.delete({ where: { id: shop.id } });
+const shopId = (await ensureShop(prisma, SHOP)).id;
+const store = generateDemoStore({ seed: 11 });
+let started = performance.now();
+await importStoreSnapshot(prisma, shopId, store, "DEMO");
+log(`loaded ${store.products.length} products, ${store.customers.length} customers, ${store.orders.length} orders in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+started = performance.now();
+await trainShop(prisma, shopId);
+log(`trained in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+
+// Rules a merchant would have: every kind, so that each request pays for them.
+const products = await prisma.product.findMany({ where: { shopId }, select: { id: true, externalId: true, productType: true, tags: true }, orderBy: { externalId: "asc" } });
+const now = Date.now();
+await prisma.shopSettings.update({ where: { shopId }, data: { inStockOnly: true, hidePurchased: true, maxPerProductType: 3, priceBandMin: 0.3, priceBandMax: 3, holdoutShare: 0.05 } });
+await prisma.promotion.create({
+  data: { shopId, name: "Bench sale", targetType: "PRODUCT_TYPE", targetValue: products[0].productType, weight: 1.5, startsAt: new Date(now - 86_400_000), endsAt: new Date(now + 86_400_000) },
+});
+await prisma.seasonalityCurve.create({
+  data: { shopId, targetType: "PRODUCT_TYPE", targetValue: products[1].productType, source: "MERCHANT", months: [1.4, 1.2, 1, 0.8, 0.7, 0.6, 0.6, 0.7, 0.9, 1.1, 1.3, 1.5] },
+});
+await prisma.merchandisingRule.createMany({
+  data: [
+    { shopId, kind: "PIN", placement: "FOR_YOU", targetType: "PRODUCT", targetValue: products[2].externalId, position: 3 },
+    { shopId, kind: "EXCLUDE", placement: null, targetType: "PRODUCT", targetValue: products[3].externalId },
+    { shopId, kind: "BOOST", placement: null, targetType: "TAG", targetValue: products[4].tags[0] ?? "new", weight: 1.3 },
+    { shopId, kind: "BURY", placement: null, targetType: "PRODUCT", targetValue: products[5].externalId, weight: 2 },
+  ],
+});
+
+const { startWebProcess } = await import("../web");
+const { createHmac } = await import("node:crypto");
+let staticBody = "{}";
+const server = await startWebProcess({
+  host: "127.0.0.1",
+  port: 0,
+  dev: false,
+  before: (app) => app.get("/bench/static", (_req, res) => void res.type("application/json").send(staticBody)),
+});
+
+// Signed storefront requests, as Shopify's app proxy forwards them: a mix of placements and shoppers.
+const customers = await prisma.customer.findMany({ where: { shopId }, select: { externalId: true }, orderBy: { externalId: "asc" } });
+const signed = (query: Record<string, string>) => {
+  const params = { shop: SHOP, path_prefix: "/apps/affinity", timestamp: String(Math.floor(Date.now() / 1000)), ...query };
+  const message = Object.keys(params).sort().map((key) => `${key}=${params[key as keyof typeof params]}`).join("");
+  const search = new URLSearchParams({ ...params, signature: createHmac("sha256", SECRET).update(message).digest("hex") });
+  return `/apps/affinity/recommendations?${search}`;
+};
+const paths: string[] = [];
+for (let i = 0; i < 2_000; i++) {
+  const customer = customers[(i * 7) % customers.length].externalId;
+  const product = products[(i * 13) % products.length].externalId;
+  const cart = products[(i * 17) % products.length].externalId;
+  const kind = i % 10;
+  if (kind < 4) paths.push(signed({ placement: "for_you", logged_in_customer_id: customer, limit: "8" }));
+  else if (kind < 6) paths.push(signed({ placement: "bought_together", product_id: product, limit: "4" }));
+  else if (kind < 8) paths.push(signed({ placement: "related", product_id: product, logged_in_customer_id: customer, limit: "8" }));
+  else if (kind < 9) paths.push(signed({ placement: "cart", cart, limit: "4" }));
+  else paths.push(signed({ placement: "trending", limit: "8" }));
+}
+const sample = await fetch(server.origin + paths[0]);
+if (sample.status !== 200) throw new Error(`the storefront endpoint answered ${sample.status}: ${await sample.text()}`);
+staticBody = await sample.text();
+
+// autocannon runs in a child process, so that generating load does not take the server's thread
+// (autocannon treats a worker thread as one of its own workers, so not a thread).
+const LOAD = `
+const fs = require("node:fs");
+const autocannon = require("autocannon");
+const { origin, paths, seconds, connections, rate } = JSON.parse(fs.readFileSync(0, "utf8"));
+let next = 0;
+autocannon({
+  url: origin,
+  connections,
+  duration: seconds,
+  ...(rate ? { overallRate: rate } : {}),
+  requests: [{ setupRequest: (request) => ({ ...request, path: paths[next++ % paths.length] }) }],
+}, (error, result) => {
+  if (error) { console.error(String(error)); process.exit(1); }
+  process.stdout.write(JSON.stringify(result));
+});
+`;
+interface LoadResult {
+  latency: { p50: number; p99: number; mean: number };
+  requests: { average: number; total: number };
+  non2xx: number;
+  errors: number;
+}
+const load = (options: { paths: string[]; seconds: number; rate?: number }) =>
+  new Promise<LoadResult>((resolve, reject) => {
+    const child = spawn(process.execPath, ["-e", LOAD], { stdio: ["pipe", "pipe", "inherit"] });
+    let output = "";
+    child.stdout.on("data", (chunk: Buffer) => (output += chunk));
+    child.once("error", reject);
+    child.once("exit", (code) => (code === 0 ? resolve(JSON.parse(output) as LoadResult) : reject(new Error(`the load generator exited with ${code}`))));
+    child.stdin.end(JSON.stringify({ origin: server.origin, connections, ...options }));
+  });
+
+// One pass over every request first: lists and shoppers are then in the caches, as for a shop
+// that has been serving for a while.
+log(`warming up: ${paths.length} requests`);
+for (let i = 0; i < paths.length; i += 20) await Promise.all(paths.slice(i, i + 20).map((path) => fetch(server.origin + path).then((response) => response.arrayBuffer())));
+log(`${rate} requests/s for ${seconds} s`);
+const { monitorEventLoopDelay } = await import("node:perf_hooks");
+const loopDelay = monitorEventLoopDelay({ resolution: 5 });
+loopDelay.enable();
+const fixed = await load({ paths, seconds, rate });
+loopDelay.disable();
+log(`as fast as it answers for ${seconds} s`);
+const { Session } = await import("node:inspector/promises");
+const inspector = values.profile ? new Session() : null;
+if (inspector) {
+  inspector.connect();
+  await inspector.post("Profiler.enable");
+  await inspector.post("Profiler.start");
+}
+const open = await load({ paths, seconds });
+if (inspector) {
+  const { profile } = await inspector.post("Profiler.stop");
+  fs.writeFileSync(values.profile!, JSON.stringify(profile));
+  inspector.disconnect();
+}
+log(`the static floor (${Buffer.byteLength(staticBody)} bytes, as the first answer) for ${seconds} s`);
+const floor = await load({ paths: ["/bench/static"], seconds });
+log(`the static floor at ${rate}/s for ${seconds} s`);
+const floorAtRate = await load({ paths: ["/bench/static"], seconds, rate });
+await server.close();
+const { shutdownProcess } = await import("../runtime");
+await shutdownProcess();
+fs.rmSync(dataDir, { recursive: true, force: true });
+
+const failures = fixed.non2xx + fixed.errors + open.non2xx + open.errors;
+if (failures) throw new Error(`${failures} requests failed or were not answered with 2xx`);
+const result = {
+  p50Ms: fixed.latency.p50,
+  p99Ms: fixed.latency.p99,
+  rps: Math.round(open.requests.average),
+  staticRps: Math.round(floor.requests.average),
+  ratio: Math.round((open.requests.average / floor.requests.average) * 100) / 100,
+  atRate: {
+    rate,
+    achievedRps: Math.round(fixed.requests.average),
+    requests: fixed.requests.total,
+    // How long the server's event loop was held up (ms): what a request may wait behind.
+    loopDelayP99Ms: Math.round(loopDelay.percentile(99) / 1e5) / 10,
+    loopDelayMaxMs: Math.round(loopDelay.max / 1e5) / 10,
+    // The static body at the same rate: the load generator's and the HTTP stack's own latency.
+    staticP50Ms: floorAtRate.latency.p50,
+    staticP99Ms: floorAtRate.latency.p99,
+  },
+  database: process.env.DATABASE_URL ? "postgres" : "pglite",
+};
+if (values.json) console.log(JSON.stringify(result));
+else {
+  console.log(`storefront recommendations, ${result.database}, ${connections} connections:`);
+  console.log(`  at ${rate}/s (achieved ${result.atRate.achievedRps}/s): p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms; event loop delay p99 ${result.atRate.loopDelayP99Ms} ms, max ${result.atRate.loopDelayMaxMs} ms`);
+  console.log(`  the static body at ${rate}/s: p50 ${result.atRate.staticP50Ms} ms, p99 ${result.atRate.staticP99Ms} ms`);
+  console.log(`  throughput ${result.rps}/s; static floor ${result.staticRps}/s; ratio ${result.ratio}`);
+}
+process.exit(0);
