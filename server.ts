@@ -57,7 +57,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   let closeVite = async () => {};
   if (options.dev) {
     const vite = await import("vite");
-    const viteServer = await vite.createServer({ server: { middlewareMode: true, hmr: { server } }, appType: "custom" });
+    // cors: false: routes answer CORS themselves (the pixel, the headless API), as in production.
+    const viteServer = await vite.createServer({ server: { middlewareMode: true, hmr: { server }, cors: false }, appType: "custom" });
     app.use(viteServer.middlewares);
     build = () => viteServer.ssrLoadModule("virtual:remix/server-build") as Promise<ServerBuild>;
     closeVite = () => viteServer.close();
@@ -68,6 +69,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     const direct = directRoutes(serverBuild);
     app.post("/webhooks/*", direct);
     app.get("/apps/affinity/recommendations", storefrontRecommendations());
+    app.all("/api/v1/recommendations", headlessRecommendations());
     app.get("/apps/affinity/*", direct);
     app.use("/assets", express.static(path.join(buildDir, "client/assets"), { immutable: true, maxAge: "1y" }));
     app.use(express.static(path.join(buildDir, "client"), { maxAge: "1h" }));
@@ -125,20 +127,22 @@ export function directRoutes(build: ServerBuild): express.RequestHandler {
   };
 }
 
+type PlainAnswerer = (req: express.Request) => Promise<import("./app/plain-answer.server").PlainAnswer>;
+
 /**
- * The storefront's busiest request, answered without building Fetch API Request and Response
- * objects (a tenth of its CPU under load); the same function answers it through Remix.
+ * The storefront's busiest requests (app proxy and headless recommendations), answered without
+ * building Fetch API Request and Response objects (a tenth of their CPU under load); the same
+ * functions answer them through Remix in development.
  */
-function storefrontRecommendations(): express.RequestHandler {
-  const modules = Promise.all([import("./app/db.server"), import("./app/models/storefront/proxy-answer.server")]);
+function plainRoute(answerer: () => Promise<PlainAnswerer>): express.RequestHandler {
+  const answer = answerer();
   return async (req, res, next) => {
     try {
-      const [{ processDatabase }, { answerStorefrontRecommendations }] = await modules;
-      const answer = await answerStorefrontRecommendations(processDatabase().prisma, new URL(req.originalUrl, "http://localhost"));
+      const plain = await (await answer)(req);
       // Written directly: Express's res.json would also hash the body for an ETag nobody sends back.
-      const json = answer.body === undefined ? "" : JSON.stringify(answer.body);
-      res.writeHead(answer.status, {
-        ...answer.headers,
+      const json = plain.body === undefined ? "" : JSON.stringify(plain.body);
+      res.writeHead(plain.status, {
+        ...plain.headers,
         ...(json ? { "Content-Type": "application/json; charset=utf-8" } : {}),
         "Content-Length": Buffer.byteLength(json),
       });
@@ -148,6 +152,31 @@ function storefrontRecommendations(): express.RequestHandler {
     }
   };
 }
+
+const storefrontRecommendations = () =>
+  plainRoute(async () => {
+    const [{ processDatabase }, { answerStorefrontRecommendations }] = await Promise.all([
+      import("./app/db.server"),
+      import("./app/models/storefront/proxy-answer.server"),
+    ]);
+    return (req) => answerStorefrontRecommendations(processDatabase().prisma, new URL(req.originalUrl, "http://localhost"));
+  });
+
+const headlessRecommendations = () =>
+  plainRoute(async () => {
+    const [{ processDatabase }, { answerHeadlessRecommendations }] = await Promise.all([
+      import("./app/db.server"),
+      import("./app/models/storefront/headless-answer.server"),
+    ]);
+    return (req) =>
+      answerHeadlessRecommendations(processDatabase().prisma, {
+        method: req.method,
+        url: new URL(req.originalUrl, "http://localhost"),
+        origin: req.get("origin") ?? null,
+        authorization: req.get("authorization") ?? null,
+        keyHeader: req.get("x-affinity-key") ?? null,
+      });
+  });
 
 const isMain = process.argv[1] && pathToFileURL(path.resolve(process.argv[1])).href === import.meta.url;
 if (isMain) {

@@ -4,7 +4,10 @@ import path from "node:path";
 import type { PrismaClient } from "@prisma/client";
 import { RequestType, setUpValidRequest } from "@shopify/shopify-api/test-helpers";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createAffinityClient } from "../client/affinity-client";
 import { applyMigrations } from "../app/db/migrate.server";
+import { createApiKey, listApiKeys, revokeApiKey } from "../app/models/api-keys.server";
+import { API_REQUESTS_PER_SECOND } from "../app/models/storefront/headless-answer.server";
 import { verifyToken, type RecommendationAnswer } from "../app/models/recommendations.server";
 import { ensureShop } from "../app/models/shops.server";
 import { importStoreSnapshot } from "../app/models/store-import.server";
@@ -161,5 +164,79 @@ describe("storefront recommendations through the app proxy", () => {
     await db.shopSettings.update({ where: { shopId }, data: { holdoutShare: 0 } });
     await publishInvalidation({ shopId, scope: "rules" });
     expect((await proxied({ placement: "for_you", logged_in_customer_id: customer.externalId })).body.holdout).toBe(false);
+  });
+});
+
+describe("the headless API", () => {
+  const ORIGIN = "https://shop.example.com";
+  const get = (query: string, headers: Record<string, string> = {}) => fetch(`${server.origin}/api/v1/recommendations?${query}`, { headers });
+
+  it("creates keys with checked names and origins, answers the typed client, and refuses missing, wrong and revoked keys", async () => {
+    expect(await createApiKey(db, shopId, { name: " ", allowedOrigins: ["shop.example.com", "https://shop.example.com/cart"] })).toEqual({
+      errors: [
+        { field: "name", message: expect.stringContaining("give the key a name") },
+        { field: "allowedOrigins.0", message: expect.stringContaining("is not an origin") },
+        { field: "allowedOrigins.1", message: expect.stringContaining("is not an origin") },
+      ],
+    });
+    const created = await createApiKey(db, shopId, { name: "Hydrogen", allowedOrigins: [ORIGIN] });
+    if (!("key" in created)) throw new Error("no key");
+    expect(created.key).toMatch(/^afk_/);
+    expect(await db.apiKey.count({ where: { hash: created.key } })).toBe(0);
+
+    const client = createAffinityClient({ baseUrl: server.origin, apiKey: created.key });
+    const answer = await client.recommendations({ placement: "bought_together", productId: store.products[0].externalId, limit: 4 });
+    expect(answer.products).toHaveLength(4);
+    expect(answer.products[0]).toMatchObject({ title: expect.any(String), url: expect.any(String), reason: expect.any(String) });
+    const customer = await customerWithOrders();
+    expect((await client.recommendations({ customerId: customer.externalId })).products[0].tier).toBe("personal");
+    await expect(client.recommendations({ placement: "related" })).rejects.toMatchObject({ status: 400, fieldErrors: [{ field: "product_id" }] });
+
+    expect((await get("placement=trending")).status).toBe(401);
+    expect((await get("placement=trending", { Authorization: "Bearer afk_not-a-real-key" })).status).toBe(401);
+    expect((await get("placement=trending", { "X-Affinity-Key": created.key })).status).toBe(200);
+    expect((await listApiKeys(db, shopId)).map((key) => [key.name, key.prefix])).toEqual([["Hydrogen", created.key.slice(0, 12)]]);
+    expect(await revokeApiKey(db, shopId, created.id)).toBe(true);
+    await expect(client.recommendations()).rejects.toMatchObject({ status: 401 });
+  });
+
+  it("allows browsers from the key's origins only, and one shop's key never reads another shop", async () => {
+    const created = await createApiKey(db, shopId, { name: "Browser", allowedOrigins: [ORIGIN] });
+    if (!("key" in created)) throw new Error("no key");
+    const auth = { Authorization: `Bearer ${created.key}` };
+    const preflight = await fetch(`${server.origin}/api/v1/recommendations`, { method: "OPTIONS", headers: { Origin: ORIGIN, "Access-Control-Request-Method": "GET" } });
+    expect([preflight.status, [...preflight.headers.keys()].join(",")]).toEqual([204, expect.stringContaining("access-control-allow-headers")]);
+    expect(preflight.headers.get("access-control-allow-headers")).toContain("Authorization");
+    const allowed = await get("placement=trending", { ...auth, Origin: ORIGIN });
+    expect([allowed.status, allowed.headers.get("access-control-allow-origin")]).toEqual([200, ORIGIN]);
+    const foreign = await get("placement=trending", { ...auth, Origin: "https://evil.example" });
+    expect([foreign.status, foreign.headers.get("access-control-allow-origin")]).toEqual([403, null]);
+
+    // A second shop with its own catalogue and key.
+    const other = (await ensureShop(db, "other-shop.myshopify.com")).id;
+    await importStoreSnapshot(db, other, generateDemoStore({ seed: 9, products: 30, customers: 40, orders: 200 }), "DEMO");
+    const otherKey = await createApiKey(db, other, { name: "Other" });
+    if (!("key" in otherKey)) throw new Error("no key");
+    const asked = await get(`placement=trending&shop=${SHOP}`, { Authorization: `Bearer ${otherKey.key}` });
+    expect(asked.status).toBe(403);
+    expect((await asked.json()).error).toContain("belongs to another shop");
+    const own = (await (await get("placement=trending&limit=20", { Authorization: `Bearer ${otherKey.key}` })).json()) as RecommendationAnswer;
+    const otherProducts = new Set((await db.product.findMany({ where: { shopId: other }, select: { id: true } })).map((product) => product.id));
+    expect(own.products.length).toBeGreaterThan(0);
+    expect(own.products.every((product) => otherProducts.has(product.productId))).toBe(true);
+  });
+
+  it("limits each key's request rate, and publishes an OpenAPI document", async () => {
+    const created = await createApiKey(db, shopId, { name: "Busy" });
+    if (!("key" in created)) throw new Error("no key");
+    const statuses = await Promise.all(Array.from({ length: API_REQUESTS_PER_SECOND + 20 }, () => get("placement=trending&limit=1", { Authorization: `Bearer ${created.key}` })));
+    const limited = statuses.filter((response) => response.status === 429);
+    expect(limited.length).toBeGreaterThan(0);
+    expect(Number(limited[0].headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
+    expect(statuses.filter((response) => response.status === 200).length).toBeLessThanOrEqual(API_REQUESTS_PER_SECOND);
+
+    const document = await (await fetch(`${server.origin}/api/v1/openapi.json`)).json();
+    expect(document.openapi).toBe("3.1.0");
+    expect(Object.keys(document.paths)).toEqual(["/api/v1/recommendations"]);
   });
 });

@@ -1,6 +1,7 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import prisma from "../db.server";
-import { answerStorefrontRecommendations, toResponse } from "../models/storefront/proxy-answer.server";
+import { answerStorefrontRecommendations } from "../models/storefront/proxy-answer.server";
+import { toResponse } from "../plain-answer.server";
 
 // GET /apps/affinity/recommendations: the storefront blocks' recommendations through Shopify's
 // app proxy (see answerStorefrontRecommendations). In production server.ts answers this path

@@ -121,6 +121,12 @@ for (let i = 0; i < 2_000; i++) {
 const sample = await fetch(server.origin + paths[0]);
 if (sample.status !== 200) throw new Error(`the storefront endpoint answered ${sample.status}: ${await sample.text()}`);
 staticBody = await sample.text();
+// The headless API answers the same question through its own production path.
+const { createApiKey } = await import("../../app/models/api-keys.server");
+const apiKey = await createApiKey(prisma, shopId, { name: "bench" });
+if (!("key" in apiKey)) throw new Error("could not create an API key");
+const headless = await fetch(`${server.origin}/api/v1/recommendations?placement=for_you&customer_id=${customers[0].externalId}`, { headers: { Authorization: `Bearer ${apiKey.key}` } });
+if (headless.status !== 200) throw new Error(`the headless API answered ${headless.status}: ${await headless.text()}`);
 
 // autocannon runs in a child process, so that generating load does not take the server's thread
 // (autocannon treats a worker thread as one of its own workers, so not a thread).

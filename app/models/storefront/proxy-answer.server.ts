@@ -1,14 +1,7 @@
 import type { PrismaClient } from "@prisma/client";
+import type { PlainAnswer } from "../../plain-answer.server";
 import { validAppProxySignature } from "../../shopify/app-proxy.server";
 import { readRecommendationQuery, recommendationService, RecommendationError } from "../recommendations.server";
-
-/** An HTTP answer as plain data, so that both Remix and the production fast path can send it. */
-export interface PlainAnswer {
-  status: number;
-  headers: Record<string, string>;
-  /** Undefined: no body. */
-  body?: unknown;
-}
 
 /**
  * GET /apps/affinity/recommendations?placement=…&product_id=…&cart=…&limit=…&visitor=…, as
@@ -30,10 +23,4 @@ export async function answerStorefrontRecommendations(db: PrismaClient, url: URL
     if (error instanceof RecommendationError) return { status: error.status, headers: {}, body: { error: error.message } };
     throw error;
   }
-}
-
-/** The same answer as a Fetch API Response, for Remix. */
-export function toResponse(answer: PlainAnswer): Response {
-  if (answer.body === undefined) return new Response(undefined, { status: answer.status, headers: answer.headers });
-  return Response.json(answer.body, { status: answer.status, headers: answer.headers });
 }

@@ -1,0 +1,84 @@
+import { API_REQUESTS_PER_SECOND } from "./headless-answer.server";
+
+const product = {
+  type: "object",
+  required: ["productId", "externalId", "handle", "title", "url", "price", "compareAtPrice", "image", "imageAlt", "variantId", "available", "reason", "tier"],
+  properties: {
+    productId: { type: "string", description: "Affinity's id of the product." },
+    externalId: { type: "string", description: "The store's id of the product (Shopify's numeric id, or the headless store's own)." },
+    handle: { type: ["string", "null"] },
+    title: { type: "string" },
+    url: { type: "string", description: "Path of the product page, e.g. /products/alpine-tent." },
+    price: { type: "number" },
+    compareAtPrice: { type: ["number", "null"] },
+    image: { type: ["string", "null"], format: "uri" },
+    imageAlt: { type: ["string", "null"] },
+    variantId: { type: ["string", "null"], description: "The variant to add to the cart: the cheapest in stock." },
+    available: { type: "boolean" },
+    reason: { type: "string", description: "A short reason to show, e.g. \"Often bought with Alpine Tent\"." },
+    tier: { type: "string", enum: ["personal", "similar", "trending", "best_sellers", "pinned"], description: "Which source the product came from." },
+  },
+} as const;
+
+const error = {
+  type: "object",
+  required: ["error"],
+  properties: {
+    error: { type: "string" },
+    errors: { type: "array", items: { type: "object", required: ["field", "message"], properties: { field: { type: "string" }, message: { type: "string" } } } },
+  },
+} as const;
+
+/** The headless API, served at /api/v1/openapi.json. */
+export const openApiDocument = {
+  openapi: "3.1.0",
+  info: {
+    title: "Affinity headless recommendations API",
+    version: "1.0.0",
+    description: `Product recommendations for headless storefronts. Authenticate with a key created in the app's Settings. Browsers may call from the key's allowed origins; servers from anywhere. At most ${API_REQUESTS_PER_SECOND} requests per second per key.`,
+  },
+  servers: [{ url: "/" }],
+  security: [{ bearer: [] }],
+  components: {
+    securitySchemes: { bearer: { type: "http", scheme: "bearer", description: "An API key (afk_…). X-Affinity-Key: <key> works too." } },
+    schemas: {
+      Product: product,
+      Error: error,
+      Recommendations: {
+        type: "object",
+        required: ["placement", "token", "holdout", "modelVersionId", "products"],
+        properties: {
+          placement: { type: "string" },
+          token: { type: "string", description: "Send it back with impressions and clicks; orders that follow are attributed to it." },
+          holdout: { type: "boolean", description: "The shopper is in the holdout group and sees shop-wide lists only." },
+          modelVersionId: { type: ["string", "null"] },
+          products: { type: "array", items: { $ref: "#/components/schemas/Product" } },
+        },
+      },
+    },
+  },
+  paths: {
+    "/api/v1/recommendations": {
+      get: {
+        operationId: "getRecommendations",
+        summary: "Recommended products for a placement, a shopper and a page",
+        parameters: [
+          { name: "placement", in: "query", schema: { type: "string", enum: ["for_you", "bought_together", "related", "trending", "buy_again", "recently_viewed", "cart"], default: "for_you" } },
+          { name: "product_id", in: "query", description: "The product shown (the store's id); required for bought_together and related.", schema: { type: "string" } },
+          { name: "cart", in: "query", description: "Products in the cart, comma-separated store ids.", schema: { type: "string" } },
+          { name: "customer_id", in: "query", description: "The logged-in customer (the store's id).", schema: { type: "string" } },
+          { name: "visitor", in: "query", description: "An anonymous browser id, stable per shopper (recently viewed, holdout).", schema: { type: "string", maxLength: 128 } },
+          { name: "limit", in: "query", schema: { type: "integer", minimum: 1, maximum: 50, default: 8 } },
+          { name: "shop", in: "query", description: "Optional: the shop's domain, checked against the key's.", schema: { type: "string" } },
+        ],
+        responses: {
+          "200": { description: "The recommendations", content: { "application/json": { schema: { $ref: "#/components/schemas/Recommendations" } } } },
+          "400": { description: "A parameter is not valid; errors names each", content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } } },
+          "401": { description: "No key, or an unknown or revoked one", content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } } },
+          "403": { description: "The origin is not allowed for the key, or the key belongs to another shop", content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } } },
+          "429": { description: "Too many requests with this key; see Retry-After", content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } } },
+        },
+      },
+    },
+  },
+} as const;
