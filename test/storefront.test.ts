@@ -9,6 +9,9 @@ import { applyMigrations } from "../app/db/migrate.server";
 import { createApiKey, listApiKeys, revokeApiKey } from "../app/models/api-keys.server";
 import { API_REQUESTS_PER_SECOND } from "../app/models/storefront/headless-answer.server";
 import { verifyToken, type RecommendationAnswer } from "../app/models/recommendations.server";
+import { upsertShopifyOrder } from "../app/models/ingest/shopify.server";
+import { orderPayload } from "../app/models/ingest/shopify-payloads";
+import { measureLift } from "../app/models/measurement.server";
 import { ensureShop } from "../app/models/shops.server";
 import { importStoreSnapshot } from "../app/models/store-import.server";
 import { publishInvalidation } from "../app/models/storefront/invalidation.server";
@@ -238,5 +241,71 @@ describe("the headless API", () => {
     const document = await (await fetch(`${server.origin}/api/v1/openapi.json`)).json();
     expect(document.openapi).toBe("3.1.0");
     expect(Object.keys(document.paths)).toEqual(["/api/v1/recommendations"]);
+  });
+});
+
+describe("measurement: events, attribution and the holdout's lift", () => {
+  async function post(path: string, body: unknown, query: Record<string, string> = {}) {
+    const url = new URL(`${server.origin}${path}`);
+    for (const [key, value] of Object.entries({ path_prefix: "/apps/affinity", ...query })) url.searchParams.set(key, value);
+    const signed = await setUpValidRequest({ type: RequestType.Public, store: STORE, apiSecretKey: SECRET }, new Request(url));
+    const response = await fetch(signed.url, { method: "POST", body: JSON.stringify(body), headers: { "Content-Type": "application/json" } });
+    return { status: response.status, body: await response.json().catch(() => null) };
+  }
+  const orderFor = (id: number, customerExternalId: string, lines: { productExternalId: string; price: number }[], processedAt: Date) =>
+    orderPayload.parse({
+      id, name: `#${id}`, currency: "USD", total_price: String(lines.reduce((sum, line) => sum + line.price, 0)), test: false,
+      created_at: processedAt.toISOString(), processed_at: processedAt.toISOString(), updated_at: processedAt.toISOString(), cancelled_at: null,
+      customer: { id: Number(customerExternalId) || customerExternalId },
+      line_items: lines.map((line, index) => ({ id: id * 10 + index, product_id: line.productExternalId, title: "x", quantity: 1, price: String(line.price) })),
+    });
+
+  it("records a block's impressions and clicks with its token, and credits the order that follows within the window", async () => {
+    const started = new Date();
+    const customer = await customerWithOrders();
+    const shopper = { logged_in_customer_id: customer.externalId };
+    const answer = (await proxied({ placement: "for_you", ...shopper, limit: "4" })).body;
+    const shown = answer.products.map((product) => product.externalId);
+    expect(await post("/apps/affinity/events", { token: answer.token, kind: "impression", productIds: shown }, shopper)).toEqual({ status: 202, body: { recorded: 4 } });
+    expect(await post("/apps/affinity/events", { token: answer.token, kind: "click", productIds: [shown[1]] }, shopper)).toEqual({ status: 202, body: { recorded: 1 } });
+    expect((await post("/apps/affinity/events", { token: `${answer.token.split(".")[0]}.forged-signature-xx`, kind: "click", productIds: [shown[1]] }, shopper)).status).toBe(403);
+    const bad = await post("/apps/affinity/events", { token: answer.token, kind: "purchase", productIds: [] }, shopper);
+    expect(bad.status).toBe(400);
+    expect(bad.body.errors.map((error: { field: string }) => error.field).sort()).toEqual(["kind", "productIds"]);
+
+    const clicked = answer.products[1];
+    const other = store.products.find((product) => !shown.includes(product.externalId))!;
+    await upsertShopifyOrder(db, shopId, orderFor(990001, customer.externalId, [{ productExternalId: clicked.externalId, price: 30 }, { productExternalId: other.externalId, price: 12 }], new Date()));
+    const order = await db.order.findUniqueOrThrow({ where: { shopId_externalId: { shopId, externalId: "990001" } }, include: { attributions: true } });
+    expect(order.attributions.map((row) => [row.token, row.placement, Number(row.revenue)])).toEqual([[answer.token, "FOR_YOU", 30]]);
+    // Ingesting the order again adds nothing; an order beyond the window gets no credit.
+    const lines = [{ productExternalId: clicked.externalId, price: 30 }, { productExternalId: other.externalId, price: 12 }];
+    await upsertShopifyOrder(db, shopId, { ...orderFor(990001, customer.externalId, lines, new Date()), updated_at: new Date(Date.now() + 1000) });
+    expect(await db.attribution.count({ where: { shopId } })).toBe(1);
+    await upsertShopifyOrder(db, shopId, orderFor(990002, customer.externalId, [{ productExternalId: clicked.externalId, price: 30 }], new Date(Date.now() + 8 * 86_400_000)));
+    expect(await db.attribution.count({ where: { shopId } })).toBe(1);
+
+    // The holdout: another shopper sees shop-wide lists, and their order counts against the lift.
+    await db.shopSettings.update({ where: { shopId }, data: { holdoutShare: 1 } });
+    await publishInvalidation({ shopId, scope: "rules" });
+    const held = await db.customer.findFirstOrThrow({ where: { shopId, id: { not: customer.id } }, orderBy: { externalId: "asc" } });
+    const heldAnswer = (await proxied({ placement: "for_you", logged_in_customer_id: held.externalId, limit: "4" })).body;
+    expect(heldAnswer.holdout).toBe(true);
+    await post("/apps/affinity/events", { token: heldAnswer.token, kind: "impression", productIds: heldAnswer.products.map((product) => product.externalId) }, { logged_in_customer_id: held.externalId });
+    await upsertShopifyOrder(db, shopId, orderFor(990003, held.externalId, [{ productExternalId: other.externalId, price: 12 }], new Date()));
+    await db.shopSettings.update({ where: { shopId }, data: { holdoutShare: 0 } });
+    await publishInvalidation({ shopId, scope: "rules" });
+
+    const lift = await measureLift(db, shopId, started, new Date(Date.now() + 60_000));
+    expect(lift).toMatchObject({
+      treatment: { shoppers: 1, orders: 1, revenue: 42 },
+      holdout: { shoppers: 1, orders: 1, revenue: 12 },
+      impressions: 4,
+      clicks: 1,
+      clickThrough: 0.25,
+      attributedOrders: 1,
+      attributedRevenue: 30,
+    });
+    expect(lift.revenueLift).toBeCloseTo(42 / 12 - 1);
   });
 });

@@ -371,7 +371,7 @@ export function recommendationService(db: PrismaClient): Promise<RecommendationS
   return globalThis.affinityRecommendations;
 }
 
-function tokenSecret(): string {
+export function tokenSecret(): string {
   const secret = process.env.AFFINITY_TOKEN_SECRET || process.env.SHOPIFY_API_SECRET;
   if (secret) return secret;
   if (process.env.NODE_ENV === "production") throw new Error("Set SHOPIFY_API_SECRET (or AFFINITY_TOKEN_SECRET) to sign tracking tokens.");

@@ -1,5 +1,6 @@
 import type { DataSource, Prisma, PrismaClient } from "@prisma/client";
 import { appendInteractions } from "../interactions.server";
+import { attributeOrder } from "../measurement.server";
 import { customerRowIds } from "../placeholders.server";
 import {
   htmlToText,
@@ -171,6 +172,8 @@ export async function upsertShopifyOrder(
     }
   }
   await appendInteractions(db as PrismaClient, interactions);
+  // A live order may follow a recommendation its shopper clicked; history cannot.
+  if (source === "SHOPIFY_WEBHOOK") await attributeOrder(db, shopId, saved.id);
 }
 
 export class NotYetStoredError extends Error {}
