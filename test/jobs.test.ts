@@ -1,8 +1,13 @@
+import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
+import { once } from "node:events";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cancelShopJobRuns } from "../app/models/job-runs.server";
+import { RecommendationService } from "../app/models/recommendations.server";
+import { InvalidationBus } from "../app/models/storefront/invalidation.server";
 import { ensureShop } from "../app/models/shops.server";
 import { importStoreSnapshot } from "../app/models/store-import.server";
+import { trainShop } from "../app/models/training.server";
 import { generateDemoStore } from "../workers/demo/generate";
 import { z } from "zod";
 import { defineJob } from "../workers/jobs/define";
@@ -141,4 +146,97 @@ describe.skipIf(!postgresUp || !redisUp)("the train job through BullMQ on Redis 
     expect(finished.status).toBe("SUCCEEDED");
     expect(await database.prisma.modelVersion.count({ where: { shopId: shop.id } })).toBe(2);
   });
+});
+
+describe.skipIf(!postgresUp || !redisUp)("training on worker processes (PostgreSQL, Redis)", () => {
+  let database: TestDatabase;
+  let producer: BullMqJobQueue;
+  const workers: ChildProcess[] = [];
+  const prefix = `affinity-test-${randomBytes(4).toString("hex")}`;
+
+  /** A `npm run worker` process, once it consumes jobs. */
+  async function startWorker(): Promise<ChildProcess> {
+    const child = spawn(process.execPath, ["--import", "tsx", "workers/main.ts"], {
+      env: { ...process.env, DATABASE_URL: (database.target as { url: string }).url, REDIS_URL, AFFINITY_QUEUE_PREFIX: prefix, AFFINITY_JOB_LOCK_MS: "2000" },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    child.stderr!.resume();
+    workers.push(child);
+    let log = "";
+    await new Promise<void>((resolve, reject) => {
+      child.stdout!.on("data", (chunk) => {
+        log += chunk;
+        if (log.includes("worker consuming")) resolve();
+      });
+      child.once("exit", () => reject(new Error(`the worker exited before it started:\n${log}`)));
+    });
+    return child;
+  }
+
+  async function waitForProgress(runId: string, atLeast: number) {
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      const run = await database.prisma.jobRun.findUniqueOrThrow({ where: { id: runId } });
+      if (run.status === "RUNNING" && run.progress >= atLeast) return run;
+      if (run.status === "SUCCEEDED" || run.status === "FAILED" || Date.now() > deadline) throw new Error(`the run was not caught mid-way (${run.status}, ${run.progress})`);
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  }
+
+  beforeAll(async () => {
+    database = await createTestDatabase("postgres");
+    producer = new BullMqJobQueue(database.prisma, REDIS_URL, { prefix });
+  });
+  afterAll(async () => {
+    for (const worker of workers) if (worker.exitCode === null) worker.kill("SIGKILL");
+    await producer?.close();
+    await database?.destroy();
+  });
+
+  it("keeps the previous version serving when the worker is killed mid-training, and a second worker finishes the run", async () => {
+    const db = database.prisma;
+    const shop = await seedShop(database, "killed.myshopify.com");
+    const first = await trainShop(db, shop.id);
+    // The service listens on Redis, as a web process does, for the worker's "new version" message.
+    const bus = new InvalidationBus(REDIS_URL);
+    const service = new RecommendationService(db, "kill-test-secret", bus);
+    await service.start();
+
+    const doomed = await startWorker();
+    const run = await producer.enqueue(trainJob, { shopId: shop.id });
+    await waitForProgress(run.id, 0.3);
+    doomed.kill("SIGKILL");
+    await new Promise((resolve) => doomed.once("exit", resolve));
+
+    const during = await db.shop.findUniqueOrThrow({ where: { id: shop.id } });
+    expect(during.activeModelVersionId).toBe(first.modelVersionId);
+    expect(await db.modelVersion.findFirst({ where: { shopId: shop.id, status: "TRAINING" } })).not.toBeNull();
+    const answer = await service.recommend({ shopId: shop.id, placement: "TRENDING", limit: 5 });
+    expect([answer.modelVersionId, answer.products.length]).toEqual([first.modelVersionId, 5]);
+
+    await startWorker();
+    const finished = await waitForJobRun(db, run.id, 120_000);
+    expect(finished.status).toBe("SUCCEEDED");
+    const versions = await db.modelVersion.findMany({ where: { shopId: shop.id }, orderBy: { version: "asc" } });
+    expect(versions.map((version) => version.status)).toEqual(["READY", "FAILED", "READY"]);
+    expect(versions[1].error).toContain("abandoned");
+    const after = await db.shop.findUniqueOrThrow({ where: { id: shop.id } });
+    expect(after.activeModelVersionId).toBe(versions[2].id);
+    expect((await service.recommend({ shopId: shop.id, placement: "TRENDING", limit: 5 })).modelVersionId).toBe(versions[2].id);
+    service.stop();
+    await bus.close();
+    for (const worker of workers) worker.kill("SIGKILL");
+  }, 180_000);
+
+  it("finishes the job in hand on SIGTERM before the worker exits", async () => {
+    const db = database.prisma;
+    const shop = await db.shop.findFirstOrThrow({ where: { domain: "killed.myshopify.com" } });
+    const worker = await startWorker();
+    const run = await producer.enqueue(trainJob, { shopId: shop.id });
+    await waitForProgress(run.id, 0.05);
+    worker.kill("SIGTERM");
+    const [code] = (await once(worker, "exit")) as [number | null];
+    expect(code).toBe(0);
+    expect(await db.jobRun.findUniqueOrThrow({ where: { id: run.id } })).toMatchObject({ status: "SUCCEEDED", progress: 1 });
+  }, 180_000);
 });

@@ -3,6 +3,7 @@ import type { Placement, PrismaClient } from "@prisma/client";
 import { LRUCache } from "lru-cache";
 import { applyRules, type CandidateTier, type Ranked } from "../engine/rules";
 import type { Reason, Recommendation } from "../engine/types";
+import { invalidationBus, type InvalidationBus } from "./storefront/invalidation.server";
 import { SnapshotCache, type CatalogueProduct, type ListItem, type ShopSnapshot } from "./storefront/snapshot.server";
 
 export type { ListItem };
@@ -123,8 +124,9 @@ export class RecommendationService {
   constructor(
     private readonly db: PrismaClient,
     private readonly tokenSecret: string,
+    bus: InvalidationBus = invalidationBus(),
   ) {
-    this.snapshots = new SnapshotCache(db);
+    this.snapshots = new SnapshotCache(db, bus);
   }
 
   async start(): Promise<this> {

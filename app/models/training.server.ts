@@ -50,6 +50,12 @@ export async function trainShop(
   onProgress: (fraction: number, message: string) => Promise<void> | void = () => {},
 ): Promise<TrainingResult> {
   const started = Date.now();
+  // One training runs per shop at a time, so a version still training was left by a worker that
+  // died mid-run; it never became active, and is marked so.
+  await db.modelVersion.updateMany({
+    where: { shopId, status: "TRAINING" },
+    data: { status: "FAILED", error: "abandoned: the worker training it stopped before it finished" },
+  });
   const latest = await db.modelVersion.aggregate({ where: { shopId }, _max: { version: true } });
   const version = await db.modelVersion.create({
     data: { shopId, version: (latest._max.version ?? 0) + 1, models: [PopularityModel.modelName, CooccurrenceModel.modelName, BuyAgainModel.modelName, EaseModel.modelName] },

@@ -18,7 +18,7 @@ const CHANNEL = "affinity:storefront-invalidation";
  * of every machine (a worker trains or ingests, the web serves); without it, web and worker
  * share a process and an EventEmitter is enough.
  */
-class InvalidationBus {
+export class InvalidationBus {
   private readonly local = new EventEmitter();
   private publisher?: Redis;
   private subscriber?: Redis;

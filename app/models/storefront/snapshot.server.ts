@@ -2,7 +2,7 @@ import type { Placement, Prisma, PrismaClient } from "@prisma/client";
 import { LRUCache } from "lru-cache";
 import type { ProductFacts, RuleSet } from "../../engine/rules";
 import type { Reason, Recommendation } from "../../engine/types";
-import { invalidationBus, type Invalidation } from "./invalidation.server";
+import { invalidationBus, type Invalidation, type InvalidationBus } from "./invalidation.server";
 
 /** A product as a block renders it, with what the rules need to know. */
 export interface CatalogueProduct extends ProductFacts {
@@ -186,10 +186,13 @@ export class SnapshotCache {
   private readonly snapshots = new Map<string, Promise<ShopSnapshot | null>>();
   private unsubscribe?: () => void;
 
-  constructor(private readonly db: PrismaClient) {}
+  constructor(
+    private readonly db: PrismaClient,
+    private readonly bus: InvalidationBus = invalidationBus(),
+  ) {}
 
   async start(): Promise<this> {
-    this.unsubscribe ??= await invalidationBus().subscribe((message) => void this.apply(message));
+    this.unsubscribe ??= await this.bus.subscribe((message) => void this.apply(message));
     return this;
   }
 
