@@ -11,6 +11,7 @@ import { trainShop } from "../app/models/training.server";
 import { generateDemoStore } from "../workers/demo/generate";
 import { z } from "zod";
 import { defineJob } from "../workers/jobs/define";
+import { scheduleTrainingJob } from "../workers/jobs/schedule-training";
 import { trainJob } from "../workers/jobs/train";
 import { BullMqJobQueue, InProcessJobQueue, waitForJobRun, type JobQueue } from "../workers/queue";
 import { createTestDatabase, type TestDatabase } from "./helpers/databases";
@@ -145,6 +146,22 @@ describe.skipIf(!postgresUp || !redisUp)("the train job through BullMQ on Redis 
     const finished = await waitForJobRun(database.prisma, first.id);
     expect(finished.status).toBe("SUCCEEDED");
     expect(await database.prisma.modelVersion.count({ where: { shopId: shop.id } })).toBe(2);
+  });
+
+  it("checks on a repeating schedule and queues the training a shop is due", async () => {
+    const db = database.prisma;
+    const shop = await db.shop.findFirstOrThrow();
+    await db.shopSettings.update({ where: { shopId: shop.id }, data: { retrainAfterOrders: 1, trainingSchedule: "0 3 1 1 *" } });
+    await db.order.create({ data: { shopId: shop.id, externalId: "after-training", processedAt: new Date(), totalPrice: 20, source: "IMPORT" } });
+    await worker.startWorkers([scheduleTrainingJob as never]);
+    await producer.repeat(scheduleTrainingJob as never, 300);
+    const deadline = Date.now() + 30_000;
+    while ((await db.modelVersion.count({ where: { shopId: shop.id, status: "READY" } })) < 3) {
+      if (Date.now() > deadline) throw new Error("the scheduled check did not queue the training");
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    const runs = await db.jobRun.findMany({ where: { shopId: shop.id, name: "train" }, orderBy: { createdAt: "asc" } });
+    expect(runs.at(-1)).toMatchObject({ status: "SUCCEEDED" });
   });
 });
 

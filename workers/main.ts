@@ -1,6 +1,6 @@
 import "dotenv/config";
 import { databaseTarget } from "../app/db/config.server";
-import { allJobs, onTerminate, processJobQueue, shutdownProcess } from "./runtime";
+import { allJobs, onTerminate, processJobQueue, repeatingJobs, shutdownProcess } from "./runtime";
 
 // `npm run worker`: consumes jobs from Redis. Run as many as the load needs.
 if (!process.env.REDIS_URL) {
@@ -20,5 +20,6 @@ if (databaseTarget().kind === "pglite") {
 
 const queue = processJobQueue();
 await queue.startWorkers(allJobs);
+for (const { definition, everyMs } of repeatingJobs) await queue.repeat(definition, everyMs);
 console.log(`[affinity] worker consuming ${allJobs.map((job) => job.name).join(", ")} from Redis`);
 onTerminate(shutdownProcess);

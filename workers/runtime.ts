@@ -1,5 +1,5 @@
 import { processDatabase } from "../app/db.server";
-import { allJobs } from "./jobs";
+import { allJobs, repeatingJobs } from "./jobs";
 import { createJobQueue, type JobQueue } from "./queue";
 
 declare global {
@@ -40,4 +40,4 @@ export function onTerminate(stop: () => Promise<void>) {
   }
 }
 
-export { allJobs };
+export { allJobs, repeatingJobs };

@@ -1,7 +1,7 @@
 import "dotenv/config";
 import { startServer, type RunningServer, type ServerOptions } from "../server";
 import { processDatabase } from "../app/db.server";
-import { allJobs, onTerminate, processJobQueue, shutdownProcess } from "./runtime";
+import { allJobs, onTerminate, processJobQueue, repeatingJobs, shutdownProcess } from "./runtime";
 import { SWEEP_EVERY_MS, sweepUnprocessedWebhooks } from "./sweeper";
 
 /**
@@ -10,7 +10,10 @@ import { SWEEP_EVERY_MS, sweepUnprocessedWebhooks } from "./sweeper";
  */
 export async function startWebProcess(options: ServerOptions): Promise<RunningServer> {
   const queue = processJobQueue();
-  if (queue.kind === "in-process") await queue.startWorkers(allJobs);
+  if (queue.kind === "in-process") {
+    await queue.startWorkers(allJobs);
+    for (const { definition, everyMs } of repeatingJobs) await queue.repeat(definition, everyMs);
+  }
   const server = await startServer(options);
   const { prisma } = processDatabase();
   const sweep = () =>

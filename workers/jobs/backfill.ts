@@ -1,7 +1,6 @@
 import { z } from "zod";
 import { runBackfill, type BackfillCheckpoint } from "../../app/models/backfill/backfill.server";
 import { adminApiForShop } from "../../app/shopify/admin-api.server";
-import { processJobQueue } from "../runtime";
 import { defineJob } from "./define";
 import { trainJob } from "./train";
 
@@ -18,7 +17,7 @@ export const backfillJob = defineJob({
   schema: z.object({ shopId: z.string().min(1) }),
   dedupeKey: ({ shopId }) => `backfill:${shopId}`,
   shopId: ({ shopId }) => shopId,
-  handler: async ({ shopId }, { db, savedCheckpoint, checkpoint, progress }) => {
+  handler: async ({ shopId }, { db, enqueue, savedCheckpoint, checkpoint, progress }) => {
     const shop = await db.shop.findUniqueOrThrow({ where: { id: shopId }, include: { settings: true } });
     const admin = await adminApiForShop(db, shop.domain);
     const state: BackfillCheckpoint = await runBackfill(db, shopId, admin, {
@@ -28,7 +27,7 @@ export const backfillJob = defineJob({
       checkpoint: (value) => checkpoint({ ...value }),
       progress,
     });
-    await processJobQueue().enqueue(trainJob, { shopId });
+    await enqueue(trainJob, { shopId });
     return { ...state.counts, resumedRecords: state.resumedRecords };
   },
 });

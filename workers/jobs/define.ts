@@ -3,6 +3,8 @@ import type { z } from "zod";
 
 export interface JobContext {
   db: PrismaClient;
+  /** Queues another job on the queue running this one. */
+  enqueue<S extends z.ZodType>(definition: JobDefinition<S>, payload: z.input<S>): Promise<unknown>;
   runId: string;
   /** 1 on the first try. */
   attempt: number;

@@ -62,6 +62,13 @@ export class BullMqJobQueue implements JobQueue {
     if (payloads.length) await this.queueFor(definition.name).addBulk(payloads.map((payload) => this.unrecordedJob(definition, payload)));
   }
 
+  async repeat(definition: JobDefinition, everyMs: number, payload: unknown = {}) {
+    const job = this.unrecordedJob(definition, payload);
+    const { jobId: _jobId, ...opts } = job.opts as typeof job.opts & { jobId?: string };
+    // A job scheduler is keyed by name: every worker upserting it leaves one schedule in Redis.
+    await this.queueFor(definition.name).upsertJobScheduler(definition.name, { every: everyMs }, { name: job.name, data: job.data, opts });
+  }
+
   private unrecordedJob(definition: JobDefinition, payload: unknown, jobId?: string) {
     const data = parsePayload(definition, payload);
     const key = jobId ?? definition.dedupeKey?.(data);
@@ -91,7 +98,7 @@ export class BullMqJobQueue implements JobQueue {
         async (job) => {
           const attempts = job.opts.attempts ?? 1;
           const willRetry = job.attemptsMade + 1 < attempts;
-          return runJobAttempt(this.db, definition, job.data.runId, job.data.payload, willRetry, job.attemptsMade + 1);
+          return runJobAttempt(this.db, this, definition, job.data.runId, job.data.payload, willRetry, job.attemptsMade + 1);
         },
         {
           connection: this.connection.duplicate(),

@@ -13,6 +13,7 @@ export class InProcessJobQueue implements JobQueue {
   readonly kind = "in-process" as const;
   private chain: Promise<void> = Promise.resolve();
   private closed = false;
+  private readonly timers: NodeJS.Timeout[] = [];
 
   constructor(
     private readonly db: PrismaClient,
@@ -36,6 +37,12 @@ export class InProcessJobQueue implements JobQueue {
     for (const payload of payloads) await this.push(definition, payload);
   }
 
+  async repeat(definition: JobDefinition, everyMs: number, payload: unknown = {}) {
+    const timer = setInterval(() => void this.push(definition, payload).catch(() => {}), everyMs);
+    timer.unref();
+    this.timers.push(timer);
+  }
+
   async startWorkers() {
     // Jobs run as they are enqueued; there is nothing to subscribe to.
   }
@@ -51,6 +58,7 @@ export class InProcessJobQueue implements JobQueue {
 
   async close() {
     this.closed = true;
+    for (const timer of this.timers.splice(0)) clearInterval(timer);
     await this.idle();
   }
 
@@ -58,7 +66,7 @@ export class InProcessJobQueue implements JobQueue {
     for (let attempt = 1; attempt <= this.settings.attempts; attempt++) {
       const willRetry = attempt < this.settings.attempts;
       try {
-        await runJobAttempt(this.db, definition, runId, payload, willRetry, attempt);
+        await runJobAttempt(this.db, this, definition, runId, payload, willRetry, attempt);
         return;
       } catch (error) {
         console.error(`[jobs] ${definition.name} ${runId ?? ""} attempt ${attempt} failed:`, (error as Error).message);

@@ -1,3 +1,4 @@
+import type { JobQueue } from "./types";
 import type { PrismaClient } from "@prisma/client";
 import { failJobRun, finishJobRun, JobCancelledError, reportJobProgress, saveJobCheckpoint, startJobRun } from "../../app/models/job-runs.server";
 import type { JobDefinition } from "../jobs/define";
@@ -14,25 +15,30 @@ export function parsePayload<D extends JobDefinition>(definition: D, payload: un
   return parsed.data;
 }
 
+/** The queue that runs a job, for the jobs it queues in turn. */
+type Enqueuer = Pick<JobQueue, "enqueue">;
+
 /**
  * Runs one attempt of a recorded job and keeps its JobRun row true. Throws when the attempt
  * failed, so that the queue can retry; `willRetry` says whether another attempt follows.
  */
 export async function runJobAttempt(
   db: PrismaClient,
+  queue: Enqueuer,
   definition: JobDefinition,
   runId: string | null,
   payload: unknown,
   willRetryOnFailure: boolean,
   attempt = 1,
 ): Promise<unknown> {
-  if (runId === null) return runUnrecordedAttempt(db, definition, payload, attempt);
+  if (runId === null) return runUnrecordedAttempt(db, queue, definition, payload, attempt);
   const run = await startJobRun(db, runId);
   if (!run) return { cancelled: true };
   try {
     const data = parsePayload(definition, payload);
     const result = await definition.handler(data, {
       db,
+      enqueue: (next, nextPayload) => queue.enqueue(next, nextPayload),
       runId,
       attempt: run.attempts,
       savedCheckpoint: run.checkpoint,
@@ -50,10 +56,11 @@ export async function runJobAttempt(
 }
 
 /** A job that keeps its own record (see JobDefinition.recorded): no JobRun row is written. */
-async function runUnrecordedAttempt(db: PrismaClient, definition: JobDefinition, payload: unknown, attempt: number) {
+async function runUnrecordedAttempt(db: PrismaClient, queue: Enqueuer, definition: JobDefinition, payload: unknown, attempt: number) {
   const data = parsePayload(definition, payload);
   return definition.handler(data, {
     db,
+    enqueue: (next, nextPayload) => queue.enqueue(next, nextPayload),
     runId: "",
     attempt,
     savedCheckpoint: null,

@@ -13,6 +13,8 @@ export interface JobQueue {
   push<S extends z.ZodType>(definition: JobDefinition<S>, payload: z.input<S>, options?: { jobId?: string }): Promise<void>;
   /** push for many payloads at once (one round trip to Redis). */
   pushMany<S extends z.ZodType>(definition: JobDefinition<S>, payloads: z.input<S>[]): Promise<void>;
+  /** Runs an unrecorded job every `everyMs` (once across all workers), starting one interval from now. */
+  repeat(definition: JobDefinition, everyMs: number, payload?: unknown): Promise<void>;
   /** Starts consuming jobs of these kinds in this process. */
   startWorkers(definitions: JobDefinition[]): Promise<void>;
   /** Stops taking jobs, lets the ones in hand finish, and disconnects. */

@@ -1,0 +1,23 @@
+import { z } from "zod";
+import { shopsDueForTraining } from "../../app/models/training-schedule.server";
+import { defineJob } from "./define";
+import { trainJob } from "./train";
+
+/** How often every shop's schedule and order count are checked. */
+export const TRAINING_CHECK_EVERY_MS = 10 * 60_000;
+
+/**
+ * Repeats every TRAINING_CHECK_EVERY_MS (one at a time across workers): queues a training for
+ * each shop that is due, nightly by its schedule or early by its new orders.
+ */
+export const scheduleTrainingJob = defineJob({
+  name: "schedule-training",
+  schema: z.object({}),
+  dedupeKey: () => "schedule-training",
+  recorded: false,
+  handler: async (_payload, { db, enqueue }) => {
+    const due = await shopsDueForTraining(db);
+    for (const shop of due) await enqueue(trainJob, { shopId: shop.shopId });
+    return { queued: due.length };
+  },
+});
