@@ -148,6 +148,32 @@ describe.skipIf(!postgresUp || !redisUp)("the train job through BullMQ on Redis 
     expect(await database.prisma.modelVersion.count({ where: { shopId: shop.id } })).toBe(2);
   });
 
+  it("retries a failed attempt on Redis with backoff, and fails an attempt that runs past its timeout", async () => {
+    let calls = 0;
+    const flaky = defineJob({
+      name: "flaky-on-redis",
+      schema: z.object({ failures: z.number(), sleepMs: z.number().default(0) }),
+      timeoutMs: 300,
+      handler: async ({ failures, sleepMs }) => {
+        calls++;
+        await new Promise((resolve) => setTimeout(resolve, sleepMs));
+        if (calls <= failures) throw new Error(`attempt ${calls} failed on purpose`);
+        return { calls };
+      },
+    });
+    const retrying = new BullMqJobQueue(database.prisma, REDIS_URL, { prefix: `affinity-test-${randomBytes(4).toString("hex")}`, attempts: 2, backoffMs: 50 });
+    await retrying.startWorkers([flaky as never]);
+    try {
+      const recovered = await waitForJobRun(database.prisma, (await retrying.enqueue(flaky, { failures: 1 })).id, 30_000);
+      expect(recovered).toMatchObject({ status: "SUCCEEDED", attempts: 2, result: { calls: 2 } });
+      calls = 10;
+      const slow = await waitForJobRun(database.prisma, (await retrying.enqueue(flaky, { failures: 0, sleepMs: 2_000 })).id, 30_000);
+      expect(slow).toMatchObject({ status: "FAILED", attempts: 2, error: "flaky-on-redis did not finish within 300 ms" });
+    } finally {
+      await retrying.close();
+    }
+  });
+
   it("checks on a repeating schedule and queues the training a shop is due", async () => {
     const db = database.prisma;
     const shop = await db.shop.findFirstOrThrow();

@@ -17,6 +17,8 @@ export const backfillJob = defineJob({
   schema: z.object({ shopId: z.string().min(1) }),
   dedupeKey: ({ shopId }) => `backfill:${shopId}`,
   shopId: ({ shopId }) => shopId,
+  // Bulk exports of years of orders take a while; the checkpoint makes a retry resume.
+  timeoutMs: 6 * 60 * 60_000,
   handler: async ({ shopId }, { db, enqueue, savedCheckpoint, checkpoint, progress }) => {
     const shop = await db.shop.findUniqueOrThrow({ where: { id: shopId }, include: { settings: true } });
     const admin = await adminApiForShop(db, shop.domain);

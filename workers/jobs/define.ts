@@ -30,6 +30,8 @@ export interface JobDefinition<Schema extends z.ZodType = z.ZodType> {
    * JobRun row, which keeps the webhook acknowledgement to one database write.
    */
   recorded?: boolean;
+  /** An attempt still running after this long fails (and is retried); JOB_SETTINGS.timeoutMs by default. */
+  timeoutMs?: number;
   handler: (payload: z.infer<Schema>, context: JobContext) => Promise<Prisma.InputJsonValue | void>;
 }
 

@@ -9,6 +9,7 @@ export const ingestWebhookJob = defineJob({
   dedupeKey: ({ eventId }) => `ingest-webhook:${eventId}`,
   // The WebhookEvent row records the outcome (processedAt, error, attempts).
   recorded: false,
+  timeoutMs: 60_000,
   handler: async ({ eventId }, { db }) => {
     try {
       return await ingestWebhookEvent(db, eventId);

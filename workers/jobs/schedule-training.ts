@@ -15,6 +15,7 @@ export const scheduleTrainingJob = defineJob({
   schema: z.object({}),
   dedupeKey: () => "schedule-training",
   recorded: false,
+  timeoutMs: 2 * 60_000,
   handler: async (_payload, { db, enqueue }) => {
     const due = await shopsDueForTraining(db);
     for (const shop of due) await enqueue(trainJob, { shopId: shop.shopId });

@@ -1,7 +1,8 @@
-import type { JobQueue } from "./types";
 import type { PrismaClient } from "@prisma/client";
 import { failJobRun, finishJobRun, JobCancelledError, reportJobProgress, saveJobCheckpoint, startJobRun } from "../../app/models/job-runs.server";
 import type { JobDefinition } from "../jobs/define";
+import { JOB_SETTINGS } from "./settings";
+import type { JobQueue } from "./types";
 
 export class InvalidPayloadError extends Error {}
 
@@ -36,7 +37,7 @@ export async function runJobAttempt(
   if (!run) return { cancelled: true };
   try {
     const data = parsePayload(definition, payload);
-    const result = await definition.handler(data, {
+    const result = await withTimeout(definition, definition.handler(data, {
       db,
       enqueue: (next, nextPayload) => queue.enqueue(next, nextPayload),
       runId,
@@ -44,7 +45,7 @@ export async function runJobAttempt(
       savedCheckpoint: run.checkpoint,
       progress: (fraction, message) => reportJobProgress(db, runId, fraction, message),
       checkpoint: (value) => saveJobCheckpoint(db, runId, value),
-    });
+    }));
     await finishJobRun(db, runId, result ?? undefined);
     return result;
   } catch (error) {
@@ -58,7 +59,7 @@ export async function runJobAttempt(
 /** A job that keeps its own record (see JobDefinition.recorded): no JobRun row is written. */
 async function runUnrecordedAttempt(db: PrismaClient, queue: Enqueuer, definition: JobDefinition, payload: unknown, attempt: number) {
   const data = parsePayload(definition, payload);
-  return definition.handler(data, {
+  return withTimeout(definition, definition.handler(data, {
     db,
     enqueue: (next, nextPayload) => queue.enqueue(next, nextPayload),
     runId: "",
@@ -66,5 +67,19 @@ async function runUnrecordedAttempt(db: PrismaClient, queue: Enqueuer, definitio
     savedCheckpoint: null,
     progress: async () => {},
     checkpoint: async () => {},
+  }));
+}
+
+/**
+ * An attempt that runs past its job's timeout fails, so that the queue retries it (or records
+ * the failure) instead of holding a worker slot forever. The work itself cannot be interrupted;
+ * it is abandoned, and its late writes are those of a failed attempt.
+ */
+function withTimeout<T>(definition: JobDefinition, work: Promise<T>): Promise<T> {
+  const timeoutMs = definition.timeoutMs ?? JOB_SETTINGS.timeoutMs;
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${definition.name} did not finish within ${timeoutMs < 1000 ? `${timeoutMs} ms` : `${Math.round(timeoutMs / 1000)} s`}`)), timeoutMs);
   });
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }

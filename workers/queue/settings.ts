@@ -11,6 +11,8 @@ export const JOB_SETTINGS = {
   keepFailed: 1_000,
   /** A job in hand is locked this long between renewals; a killed worker's job moves on after it. */
   lockDurationMs: 30_000,
+  /** An attempt of a job without its own timeoutMs fails after this long. */
+  timeoutMs: 30 * 60_000,
   /** Waiting for a job in hand before a worker exits anyway. */
   shutdownGraceMs: 60_000,
 } as const;
