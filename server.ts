@@ -70,6 +70,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     app.post("/webhooks/*", direct);
     app.get("/apps/affinity/recommendations", storefrontRecommendations());
     app.all("/api/v1/recommendations", headlessRecommendations());
+    app.all("/api/v1/*", direct);
     app.all("/apps/affinity/*", direct);
     app.use("/assets", express.static(path.join(buildDir, "client/assets"), { immutable: true, maxAge: "1y" }));
     app.use(express.static(path.join(buildDir, "client"), { maxAge: "1h" }));

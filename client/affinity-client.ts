@@ -87,5 +87,19 @@ export function createAffinityClient({ baseUrl, apiKey, fetch: fetchImpl = fetch
       }
       return body as Recommendations;
     },
+
+    /** Reports what a shopper saw (impression), clicked or added to the cart, with the answer's token. */
+    async event(event: { token: string; kind: "impression" | "click" | "add_to_cart"; productIds: string[]; customerId?: string; visitor?: string }): Promise<{ recorded: number }> {
+      const url = new URL("/api/v1/events", baseUrl);
+      if (event.customerId) url.searchParams.set("customer_id", event.customerId);
+      const response = await fetchImpl(url, {
+        method: "POST",
+        headers: { Authorization: `Bearer ${apiKey}`, "Content-Type": "application/json" },
+        body: JSON.stringify({ token: event.token, kind: event.kind, productIds: event.productIds, visitor: event.visitor }),
+      });
+      const body = (await response.json().catch(() => ({}))) as { recorded?: number; error?: string; errors?: { field: string; message: string }[] };
+      if (!response.ok) throw new AffinityApiError(response.status, body.error ?? `HTTP ${response.status}`, body.errors);
+      return { recorded: body.recorded ?? 0 };
+    },
   };
 }

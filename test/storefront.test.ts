@@ -194,6 +194,8 @@ describe("the headless API", () => {
     const customer = await customerWithOrders();
     expect((await client.recommendations({ customerId: customer.externalId })).products[0].tier).toBe("personal");
     await expect(client.recommendations({ placement: "related" })).rejects.toMatchObject({ status: 400, fieldErrors: [{ field: "product_id" }] });
+    expect(await client.event({ token: answer.token, kind: "impression", productIds: answer.products.map((product) => product.externalId) })).toEqual({ recorded: 4 });
+    await expect(client.event({ token: "not.a-token-of-ours", kind: "click", productIds: ["1"] })).rejects.toMatchObject({ status: 403 });
 
     expect((await get("placement=trending")).status).toBe(401);
     expect((await get("placement=trending", { Authorization: "Bearer afk_not-a-real-key" })).status).toBe(401);
@@ -240,7 +242,7 @@ describe("the headless API", () => {
 
     const document = await (await fetch(`${server.origin}/api/v1/openapi.json`)).json();
     expect(document.openapi).toBe("3.1.0");
-    expect(Object.keys(document.paths)).toEqual(["/api/v1/recommendations"]);
+    expect(Object.keys(document.paths)).toEqual(["/api/v1/recommendations", "/api/v1/events"]);
   });
 });
 

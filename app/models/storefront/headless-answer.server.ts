@@ -2,15 +2,18 @@ import type { PrismaClient } from "@prisma/client";
 import { Redis } from "ioredis";
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from "rate-limiter-flexible";
 import type { PlainAnswer } from "../../plain-answer.server";
-import { authenticateApiKey } from "../api-keys.server";
-import { readRecommendationQuery, recommendationService, RecommendationError } from "../recommendations.server";
+import { parseJsonBody } from "../../json-body.server";
+import { authenticateApiKey, type ApiKeyGrant } from "../api-keys.server";
+import { recordRecommendationEvents, recommendationEventBody } from "../measurement.server";
+import { readRecommendationQuery, recommendationService, RecommendationError, tokenSecret } from "../recommendations.server";
 
 /** Requests per second one key may make (all web processes together when Redis is configured). */
 export const API_REQUESTS_PER_SECOND = 50;
 
+const MAX_EVENT_BODY_BYTES = 16_384;
+
 const CORS_PREFLIGHT = {
-  "Access-Control-Allow-Methods": "GET, OPTIONS",
-  "Access-Control-Allow-Headers": "Authorization, X-Affinity-Key",
+  "Access-Control-Allow-Headers": "Authorization, X-Affinity-Key, Content-Type",
   "Access-Control-Max-Age": "600",
 };
 
@@ -55,52 +58,80 @@ export function headlessRequestOf(request: Request): HeadlessRequest {
 }
 
 /**
+ * What every headless request passes first: the key (which names the shop), the browser's
+ * origin against the key's, and the key's request rate. Either the grant and the headers to
+ * answer with, or the refusal.
+ */
+async function admit(db: PrismaClient, request: HeadlessRequest): Promise<{ grant: ApiKeyGrant; headers: Record<string, string> } | { refusal: PlainAnswer }> {
+  const key = request.keyHeader?.trim() || request.authorization?.match(/^Bearer\s+(\S+)$/i)?.[1] || "";
+  if (!key) return { refusal: error(401, "send your API key as `Authorization: Bearer <key>` (create one in the app's Settings)") };
+  const grant = await authenticateApiKey(db, key);
+  if (!grant) return { refusal: error(401, "this API key is not valid or has been revoked") };
+  const headers: Record<string, string> = { Vary: "Origin" };
+  if (request.origin) {
+    if (!grant.allowedOrigins.includes(request.origin)) {
+      return { refusal: error(403, `${request.origin} may not call with this key; add it to the key's allowed origins in the app's Settings`, headers) };
+    }
+    headers["Access-Control-Allow-Origin"] = request.origin;
+  }
+  try {
+    const used = await rateLimiter().consume(grant.keyId);
+    headers["X-RateLimit-Limit"] = String(API_REQUESTS_PER_SECOND);
+    headers["X-RateLimit-Remaining"] = String(used.remainingPoints);
+  } catch (limited) {
+    if (!(limited instanceof RateLimiterRes)) throw limited;
+    const retryAfter = String(Math.max(1, Math.ceil(limited.msBeforeNext / 1000)));
+    return { refusal: error(429, `more than ${API_REQUESTS_PER_SECOND} requests per second with this key; retry after the Retry-After header`, { ...headers, "Retry-After": retryAfter }) };
+  }
+  const shop = request.url.searchParams.get("shop");
+  if (shop && shop.toLowerCase() !== grant.shopDomain) return { refusal: error(403, `this key belongs to another shop than ${shop}`, headers) };
+  return { grant, headers };
+}
+
+/** A preflight carries no key, so it cannot be checked against one; the real request's answer only allows the origin if the key does. */
+function preflight(request: HeadlessRequest, methods: string): PlainAnswer {
+  return { status: 204, headers: request.origin ? { ...CORS_PREFLIGHT, "Access-Control-Allow-Methods": methods, "Access-Control-Allow-Origin": request.origin, Vary: "Origin" } : {} };
+}
+
+/**
  * GET /api/v1/recommendations for headless storefronts: the storefront answer, with the shop
  * named by the API key. A browser may call from the key's allowed origins (CORS); a server may
  * call from anywhere. See the OpenAPI document at /api/v1/openapi.json.
  */
 export async function answerHeadlessRecommendations(db: PrismaClient, request: HeadlessRequest): Promise<PlainAnswer> {
-  // A preflight carries no key, so it cannot be checked against one; the answer to the real
-  // request only allows the origin if the key does.
-  if (request.method === "OPTIONS") {
-    return { status: 204, headers: request.origin ? { ...CORS_PREFLIGHT, "Access-Control-Allow-Origin": request.origin, Vary: "Origin" } : {} };
-  }
-  const key = request.keyHeader?.trim() || request.authorization?.match(/^Bearer\s+(\S+)$/i)?.[1] || "";
-  if (!key) return error(401, "send your API key as `Authorization: Bearer <key>` (create one in the app's Settings)");
-  const grant = await authenticateApiKey(db, key);
-  if (!grant) return error(401, "this API key is not valid or has been revoked");
-  const cors: Record<string, string> = { Vary: "Origin" };
-  if (request.origin) {
-    if (!grant.allowedOrigins.includes(request.origin)) {
-      return error(403, `${request.origin} may not call with this key; add it to the key's allowed origins in the app's Settings`, cors);
-    }
-    cors["Access-Control-Allow-Origin"] = request.origin;
-  }
-  try {
-    const used = await rateLimiter().consume(grant.keyId);
-    cors["X-RateLimit-Limit"] = String(API_REQUESTS_PER_SECOND);
-    cors["X-RateLimit-Remaining"] = String(used.remainingPoints);
-  } catch (limited) {
-    if (!(limited instanceof RateLimiterRes)) throw limited;
-    return error(429, `more than ${API_REQUESTS_PER_SECOND} requests per second with this key; retry after the Retry-After header`, {
-      ...cors,
-      "Retry-After": String(Math.max(1, Math.ceil(limited.msBeforeNext / 1000))),
-    });
-  }
-
+  if (request.method === "OPTIONS") return preflight(request, "GET, OPTIONS");
+  const admitted = await admit(db, request);
+  if ("refusal" in admitted) return admitted.refusal;
+  const { grant, headers } = admitted;
   const params = request.url.searchParams;
-  const shop = params.get("shop");
-  if (shop && shop.toLowerCase() !== grant.shopDomain) return error(403, `this key belongs to another shop than ${shop}`, cors);
   const read = readRecommendationQuery(params);
-  if ("errors" in read) return { status: 400, headers: cors, body: { error: "the request is not valid", errors: read.errors } };
+  if ("errors" in read) return { status: 400, headers, body: { error: "the request is not valid", errors: read.errors } };
   try {
     const service = await recommendationService(db);
     const answer = await service.recommend({ shopId: grant.shopId, customerId: params.get("customer_id")?.trim() || null, ...read.query });
-    return { status: 200, headers: { ...cors, "Cache-Control": "private, no-store" }, body: answer };
+    return { status: 200, headers: { ...headers, "Cache-Control": "private, no-store" }, body: answer };
   } catch (failure) {
-    if (failure instanceof RecommendationError) return error(failure.status, failure.message, cors);
+    if (failure instanceof RecommendationError) return error(failure.status, failure.message, headers);
     throw failure;
   }
+}
+
+/**
+ * POST /api/v1/events: impressions, clicks and add-to-carts from a headless storefront, with
+ * the token of the answer shown; `customer_id` in the query names a logged-in shopper.
+ */
+export async function answerHeadlessEvents(db: PrismaClient, request: HeadlessRequest, rawBody: string): Promise<PlainAnswer> {
+  if (request.method === "OPTIONS") return preflight(request, "POST, OPTIONS");
+  const admitted = await admit(db, request);
+  if ("refusal" in admitted) return admitted.refusal;
+  const { grant, headers } = admitted;
+  if (Buffer.byteLength(rawBody) > MAX_EVENT_BODY_BYTES) return error(413, `the body is larger than ${MAX_EVENT_BODY_BYTES} bytes`, headers);
+  const parsed = parseJsonBody(rawBody, recommendationEventBody, "the event is not valid; nothing was recorded");
+  if (!("data" in parsed)) return { status: parsed.status, headers, body: parsed.body };
+  const customerExternalId = request.url.searchParams.get("customer_id")?.trim() || null;
+  const recorded = await recordRecommendationEvents(db, tokenSecret(), grant.shopId, { customerExternalId }, parsed.data);
+  if (!recorded) return error(403, "the token is not one of this shop's answers", headers);
+  return { status: 202, headers, body: recorded };
 }
 
 function error(status: number, message: string, headers: Record<string, string> = {}): PlainAnswer {

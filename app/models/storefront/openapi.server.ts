@@ -80,5 +80,36 @@ export const openApiDocument = {
         },
       },
     },
+    "/api/v1/events": {
+      post: {
+        operationId: "recordEvents",
+        summary: "Impressions, clicks and add-to-carts of recommended products",
+        parameters: [{ name: "customer_id", in: "query", description: "The logged-in customer (the store's id).", schema: { type: "string" } }],
+        requestBody: {
+          required: true,
+          content: {
+            "application/json": {
+              schema: {
+                type: "object",
+                required: ["token", "kind", "productIds"],
+                properties: {
+                  token: { type: "string", description: "The token of the answer the products came from." },
+                  kind: { type: "string", enum: ["impression", "click", "add_to_cart"] },
+                  productIds: { type: "array", items: { type: "string" }, minItems: 1, maxItems: 50, description: "The store's ids: all shown, or the one clicked." },
+                  visitor: { type: "string", maxLength: 128 },
+                },
+              },
+            },
+          },
+        },
+        responses: {
+          "202": { description: "Recorded", content: { "application/json": { schema: { type: "object", properties: { recorded: { type: "integer" } } } } } },
+          "400": { description: "The event is not valid; errors names each field", content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } } },
+          "401": { description: "No key, or an unknown or revoked one", content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } } },
+          "403": { description: "The token is not one of this shop's answers, or the origin is not allowed", content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } } },
+          "429": { description: "Too many requests with this key; see Retry-After", content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } } },
+        },
+      },
+    },
   },
 } as const;
