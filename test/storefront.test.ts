@@ -8,7 +8,7 @@ import { createAffinityClient } from "../client/affinity-client";
 import { applyMigrations } from "../app/db/migrate.server";
 import { createApiKey, listApiKeys, revokeApiKey } from "../app/models/api-keys.server";
 import { API_REQUESTS_PER_SECOND } from "../app/models/storefront/headless-answer.server";
-import { verifyToken, type RecommendationAnswer } from "../app/models/recommendations.server";
+import { recommendationService, verifyToken, type RecommendationAnswer } from "../app/models/recommendations.server";
 import { upsertShopifyOrder } from "../app/models/ingest/shopify.server";
 import { orderPayload } from "../app/models/ingest/shopify-payloads";
 import { measureLift } from "../app/models/measurement.server";
@@ -146,6 +146,25 @@ describe("storefront recommendations through the app proxy", () => {
     await db.product.update({ where: { id: second.productId }, data: { available: true } });
     await publishInvalidation({ shopId, scope: "rules" });
     await publishInvalidation({ shopId, scope: "products" });
+  });
+
+  it("learns each collection's and type's monthly curve from the orders, and the merchant's own curve replaces it", async () => {
+    // The demo store's camping goods peak in July and sell least in January.
+    const camping = await db.seasonalityCurve.findFirstOrThrow({ where: { shopId, source: "LEARNED", targetType: "COLLECTION", targetValue: "camping" } });
+    expect(camping.months[6]).toBeGreaterThan(1.2);
+    expect(camping.months[0]).toBeLessThan(0.8);
+    const july = new Date("2026-07-15T12:00:00Z");
+    const service = await recommendationService(db);
+    const inCamping = async () =>
+      (await service.recommend({ shopId, placement: "TRENDING", limit: 50, detail: true, now: july })).products.filter((product) =>
+        store.products.find((candidate) => candidate.externalId === product.externalId)?.collectionHandles.includes("camping"),
+      );
+    expect((await inCamping())[0].signals!.seasonality).toBeCloseTo(camping.months[6]);
+    await db.seasonalityCurve.create({ data: { shopId, targetType: "COLLECTION", targetValue: "camping", source: "MERCHANT", months: new Array(12).fill(0.5) } });
+    await publishInvalidation({ shopId, scope: "rules" });
+    expect((await inCamping())[0].signals!.seasonality).toBe(0.5);
+    await db.seasonalityCurve.deleteMany({ where: { shopId, source: "MERCHANT" } });
+    await publishInvalidation({ shopId, scope: "rules" });
   });
 
   it("serves the new model version once training switches to it", async () => {

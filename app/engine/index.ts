@@ -6,3 +6,5 @@ export { BuyAgainModel, type BuyAgainParams } from "./models/buy-again";
 export { EaseModel, type EaseParams } from "./models/ease";
 export { fitModel, serializeModel, deserializeModel, MODEL_NAMES } from "./registry";
 export { forgetUser } from "./redact";
+export { learnSeasonality, type LearnedCurve, type SeasonalityParams } from "./seasonality";
+export { applyRules, matchesTarget, seasonalWeight, NO_RULES, type RuleSet, type ProductFacts, type ServeContext, type CandidateTier, type Ranked } from "./rules";

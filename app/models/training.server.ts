@@ -5,6 +5,7 @@ import {
   BuyAgainModel,
   CooccurrenceModel,
   EaseModel,
+  learnSeasonality,
   PopularityModel,
   serializeModel,
   type EngineEvent,
@@ -36,6 +37,8 @@ export interface TrainingResult {
   interactions: number;
   lists: number;
   pairs: number;
+  /** Monthly seasonality curves learned (per product type and collection). */
+  seasonalCurves: number;
   seconds: number;
 }
 
@@ -91,7 +94,13 @@ export async function trainShop(
     }
 
     const pairs = cooccurrence.pairs();
+    const curves = learnSeasonality(events, await withCollectionHandles(db, shopId, items));
     await db.$transaction([
+      // Learned curves are replaced; the merchant's own curves (source MERCHANT) stay and win.
+      db.seasonalityCurve.deleteMany({ where: { shopId, source: "LEARNED" } }),
+      db.seasonalityCurve.createMany({
+        data: curves.map((curve) => ({ shopId, targetType: curve.targetType, targetValue: curve.targetValue, source: "LEARNED", months: curve.months })),
+      }),
       // Merchant decisions (approved, rejected, added by hand) survive retraining.
       db.boughtTogetherPair.deleteMany({ where: { shopId, status: "SUGGESTED" } }),
       db.boughtTogetherPair.createMany({
@@ -112,12 +121,14 @@ export async function trainShop(
       db.shop.update({ where: { id: shopId }, data: { activeModelVersionId: version.id } }),
     ]);
     await publishInvalidation({ shopId, scope: "model" });
+    await publishInvalidation({ shopId, scope: "rules" });
     return {
       modelVersionId: version.id,
       version: version.version,
       interactions: events.length,
       lists: lists.length,
       pairs: pairs.length,
+      seasonalCurves: curves.length,
       seconds: Math.round((Date.now() - started) / 100) / 10,
     };
   } catch (error) {
@@ -166,6 +177,14 @@ async function loadTrainingData(db: PrismaClient, shopId: string): Promise<{ ite
       basketId: interaction.orderId ?? undefined,
     })),
   };
+}
+
+/** The items with their collections' handles, which serving's rules match on (training's content features use titles). */
+async function withCollectionHandles(db: PrismaClient, shopId: string, items: EngineItem[]): Promise<EngineItem[]> {
+  const links = await db.productCollection.findMany({ where: { product: { shopId } }, select: { productId: true, collection: { select: { handle: true } } } });
+  const handles = new Map<string, string[]>();
+  for (const link of links) if (link.collection.handle) handles.set(link.productId, [...(handles.get(link.productId) ?? []), link.collection.handle]);
+  return items.map((item) => ({ ...item, collections: handles.get(item.id) ?? [] }));
 }
 
 interface Models {

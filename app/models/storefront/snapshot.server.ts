@@ -184,6 +184,7 @@ async function loadSnapshot(db: PrismaClient, shopId: string): Promise<ShopSnaps
  */
 export class SnapshotCache {
   private readonly snapshots = new Map<string, Promise<ShopSnapshot | null>>();
+  private readonly applying = new Map<string, Promise<void>>();
   private unsubscribe?: () => void;
 
   constructor(
@@ -192,7 +193,11 @@ export class SnapshotCache {
   ) {}
 
   async start(): Promise<this> {
-    this.unsubscribe ??= await this.bus.subscribe((message) => void this.apply(message));
+    this.unsubscribe ??= await this.bus.subscribe((message) => {
+      // Answers for the shop wait until the change is applied, so none is served stale after it.
+      const applied = (this.applying.get(message.shopId) ?? Promise.resolve()).then(() => this.apply(message)).catch(() => {});
+      this.applying.set(message.shopId, applied);
+    });
     return this;
   }
 
@@ -202,6 +207,8 @@ export class SnapshotCache {
   }
 
   async get(shopId: string): Promise<ShopSnapshot | null> {
+    const applying = this.applying.get(shopId);
+    if (applying) await applying;
     let entry = this.snapshots.get(shopId);
     if (!entry) {
       entry = loadSnapshot(this.db, shopId);
