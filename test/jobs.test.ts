@@ -181,13 +181,15 @@ describe.skipIf(!postgresUp || !redisUp)("the train job through BullMQ on Redis 
     await db.order.create({ data: { shopId: shop.id, externalId: "after-training", processedAt: new Date(), totalPrice: 20, source: "IMPORT" } });
     await worker.startWorkers([scheduleTrainingJob as never]);
     await producer.repeat(scheduleTrainingJob as never, 300);
+    const trainingsBefore = await db.jobRun.count({ where: { shopId: shop.id, name: "train" } });
     const deadline = Date.now() + 30_000;
-    while ((await db.modelVersion.count({ where: { shopId: shop.id, status: "READY" } })) < 3) {
+    while ((await db.jobRun.count({ where: { shopId: shop.id, name: "train" } })) === trainingsBefore) {
       if (Date.now() > deadline) throw new Error("the scheduled check did not queue the training");
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
-    const runs = await db.jobRun.findMany({ where: { shopId: shop.id, name: "train" }, orderBy: { createdAt: "asc" } });
-    expect(runs.at(-1)).toMatchObject({ status: "SUCCEEDED" });
+    const queued = await db.jobRun.findFirstOrThrow({ where: { shopId: shop.id, name: "train" }, orderBy: { createdAt: "desc" } });
+    expect(await waitForJobRun(db, queued.id, 60_000)).toMatchObject({ status: "SUCCEEDED" });
+    expect(await db.modelVersion.count({ where: { shopId: shop.id, status: "READY" } })).toBe(3);
   });
 });
 
