@@ -1,11 +1,7 @@
-import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import type { PrismaClient } from "@prisma/client";
 import { RequestType, setUpValidRequest } from "@shopify/shopify-api/test-helpers";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createAffinityClient } from "../client/affinity-client";
-import { applyMigrations } from "../app/db/migrate.server";
 import { createApiKey, listApiKeys, revokeApiKey } from "../app/models/api-keys.server";
 import { API_REQUESTS_PER_SECOND } from "../app/models/storefront/headless-answer.server";
 import { recommendationService, verifyToken, type RecommendationAnswer } from "../app/models/recommendations.server";
@@ -17,13 +13,12 @@ import { importStoreSnapshot } from "../app/models/store-import.server";
 import { publishInvalidation } from "../app/models/storefront/invalidation.server";
 import { trainShop } from "../app/models/training.server";
 import type { RunningServer } from "../server";
+import { startTestApp, type TestApp } from "./helpers/app";
 import { generateDemoStore } from "../workers/demo/generate";
 
 const SECRET = "storefront-test-secret";
 const STORE = "storefront-test";
 const SHOP = `${STORE}.myshopify.com`;
-const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "affinity-storefront-"));
-const saved = { ...process.env };
 const store = generateDemoStore({ seed: 5, products: 80, customers: 150, orders: 1_200 });
 
 let server: RunningServer;
@@ -45,24 +40,11 @@ const customerWithOrders = async () => {
   return db.customer.findUniqueOrThrow({ where: { id: buyer[0].customerId! } });
 };
 
+let app: TestApp;
+
 beforeAll(async () => {
-  const target = { kind: "pglite" as const, dataDir: path.join(dataDir, "pglite") };
-  await applyMigrations(target);
-  Object.assign(process.env, {
-    AFFINITY_DATA_DIR: dataDir,
-    NODE_ENV: "test",
-    SHOPIFY_API_KEY: "storefront-test-key",
-    SHOPIFY_API_SECRET: SECRET,
-    SHOPIFY_APP_URL: "http://127.0.0.1",
-    SCOPES: "read_products,read_orders,read_customers",
-  });
-  delete process.env.DATABASE_URL;
-  delete process.env.REDIS_URL;
-  delete process.env.AFFINITY_DEMO;
-  const { startServer } = await import("../server");
-  server = await startServer({ host: "127.0.0.1", port: 0, dev: true });
-  const { processDatabase } = await import("../app/db.server");
-  db = processDatabase().prisma;
+  app = await startTestApp({ name: "storefront-test", secret: SECRET });
+  ({ server, db } = app);
   shopId = (await ensureShop(db, SHOP)).id;
   await importStoreSnapshot(db, shopId, store, "DEMO");
   await db.shopSettings.update({ where: { shopId }, data: { holdoutShare: 0 } });
@@ -70,11 +52,7 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  await server?.close();
-  const { shutdownProcess } = await import("../workers/runtime");
-  await shutdownProcess();
-  process.env = saved;
-  fs.rmSync(dataDir, { recursive: true, force: true });
+  await app?.stop();
 });
 
 describe("storefront recommendations through the app proxy", () => {

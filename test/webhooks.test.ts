@@ -1,23 +1,18 @@
 import { randomUUID } from "node:crypto";
-import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import type { PrismaClient } from "@prisma/client";
 import { getHmac } from "@shopify/shopify-api/test-helpers";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { applyMigrations } from "../app/db/migrate.server";
 import { adapterToken } from "../app/models/inbound-adapters.server";
 import { ensureInboundSecret, signInboundBody } from "../app/models/inbound.server";
 import { ensurePixelKey } from "../app/models/pixel.server";
 import { ensureShop } from "../app/models/shops.server";
 import { redactCustomer } from "../app/models/privacy.server";
 import type { RunningServer } from "../server";
+import { startTestApp, type TestApp } from "./helpers/app";
 import { withStoreIds } from "./helpers/interactions";
 
 const SECRET = "webhook-test-secret";
 const SHOP = "webhooks-test.myshopify.com";
-const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "affinity-webhooks-"));
-const saved = { ...process.env };
 
 let server: RunningServer;
 let db: PrismaClient;
@@ -85,32 +80,15 @@ const product = (title: string, updatedAt: string) => ({
   variants: [{ id: 808950810, title: "Pink", sku: "IPOD2008PINK", price: "199.00", compare_at_price: null, inventory_quantity: 10, inventory_item_id: 808950810 }],
 });
 
+let app: TestApp;
+
 beforeAll(async () => {
-  const target = { kind: "pglite" as const, dataDir: path.join(dataDir, "pglite") };
-  await applyMigrations(target);
-  Object.assign(process.env, {
-    AFFINITY_DATA_DIR: dataDir,
-    NODE_ENV: "test",
-    SHOPIFY_API_KEY: "webhook-test-key",
-    SHOPIFY_API_SECRET: SECRET,
-    SHOPIFY_APP_URL: "http://127.0.0.1",
-    SCOPES: "read_products,read_orders,read_customers",
-  });
-  delete process.env.DATABASE_URL;
-  delete process.env.REDIS_URL;
-  delete process.env.AFFINITY_DEMO;
-  const { startServer } = await import("../server");
-  server = await startServer({ host: "127.0.0.1", port: 0, dev: true });
-  const { processDatabase } = await import("../app/db.server");
-  db = processDatabase().prisma;
+  app = await startTestApp({ name: "webhook-test", secret: SECRET });
+  ({ server, db } = app);
 });
 
 afterAll(async () => {
-  await server?.close();
-  const { shutdownProcess } = await import("../workers/runtime");
-  await shutdownProcess();
-  process.env = saved;
-  fs.rmSync(dataDir, { recursive: true, force: true });
+  await app?.stop();
 });
 
 describe("Shopify webhooks through the running app", () => {

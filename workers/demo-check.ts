@@ -8,10 +8,10 @@ interface ApiItem {
 
 /**
  * The headless half of `npm run demo -- --check`: asks the running server over HTTP for the
- * admin, the storefront preview and every placement, prints what came back, and throws with
+ * admin, every placement and the storefront's pages and app proxy, prints what came back, and throws with
  * the failing request on any problem.
  */
-export async function runDemoCheck(db: PrismaClient, shopId: string, origin: string, log: (line: string) => void) {
+export async function runDemoCheck(db: PrismaClient, shopId: string, origin: string, storefront: string, log: (line: string) => void) {
   const customer = await customerWithRepeatPurchases(db, shopId);
   const product = await db.orderLine.groupBy({
     by: ["productId"],
@@ -43,11 +43,19 @@ export async function runDemoCheck(db: PrismaClient, shopId: string, origin: str
     for (const item of items) log(`    ${item.title} ($${item.price.toFixed(2)}): ${item.reason}`);
   }
 
-  const page = await get(origin, `/preview?customer=${customer.id}&product=${productId}`);
-  for (const heading of ["Recommended for you", "Frequently bought together", "You may also like"]) {
-    if (!page.text.includes(heading)) throw new Error(`the storefront preview has no "${heading}" block`);
+  const handle = (await db.product.findUniqueOrThrow({ where: { id: productId } })).handle;
+  const pages = [
+    ["/", ["Recommended for you", "Trending now"]],
+    [`/products/${handle}`, ["Frequently bought together", "You may also like"]],
+  ] as const;
+  for (const [path, headings] of pages) {
+    const page = await get(storefront, path);
+    for (const heading of headings) if (!page.text.includes(heading)) throw new Error(`the storefront page ${path} has no "${heading}" block`);
+    log(`storefront GET ${path}: ${page.status}, blocks ${headings.join(", ")}`);
   }
-  log(`GET /preview: ${page.status}, every block rendered`);
+  const proxied = JSON.parse((await get(storefront, "/apps/affinity/recommendations?placement=trending&limit=4")).text) as { products: ApiItem[] };
+  if (!proxied.products.length) throw new Error("the storefront's app proxy answered no trending products");
+  log(`storefront GET /apps/affinity/recommendations (signed by the app proxy): ${proxied.products.length} products`);
 }
 
 async function get(origin: string, pathAndQuery: string) {

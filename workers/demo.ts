@@ -5,6 +5,7 @@ import { importStoreSnapshot } from "../app/models/store-import.server";
 import { serverOptionsFromEnv } from "../server";
 import { generateDemoStore, summarizeDemoStore } from "./demo/generate";
 import { runDemoCheck } from "./demo-check";
+import { startStorefrontHarness } from "./storefront-harness/harness";
 import { trainJob } from "./jobs/train";
 import { waitForJobRun } from "./queue";
 
@@ -66,19 +67,30 @@ if (!(await prisma.shop.findUniqueOrThrow({ where: { id: shop.id } })).activeMod
   log(`trained: ${JSON.stringify(finished.result)}`);
 }
 
+const storefrontPort = Number(process.env.STOREFRONT_PORT ?? options.port + 1);
+process.env.AFFINITY_STOREFRONT_URL = `http://localhost:${storefrontPort}`;
 const server = await startWebProcess(options);
+const storefront = await startStorefrontHarness({
+  db: prisma,
+  shopId: shop.id,
+  appOrigin: server.origin,
+  secret: process.env.SHOPIFY_API_SECRET,
+  host: options.host,
+  port: storefrontPort,
+});
 log(`admin:      ${server.url}/app`);
-log(`storefront: ${server.url}/preview`);
+log(`storefront: ${storefront.url} (the theme blocks on a local storefront; /login signs in as a customer)`);
 log(`JSON:       ${server.url}/preview/recommendations?placement=trending`);
 
 if (args.has("--check")) {
   try {
-    await runDemoCheck(prisma, shop.id, server.origin, log);
+    await runDemoCheck(prisma, shop.id, server.origin, storefront.url, log);
     log("check passed");
   } catch (error) {
     console.error(`[demo] check failed: ${(error as Error).message}`);
     process.exitCode = 1;
   }
+  await storefront.close();
   await server.close();
   await shutdownProcess();
   process.exit();

@@ -15,8 +15,29 @@ export function validAppProxySignature(url: URL, secret: string, nowSeconds = Da
   const signature = url.searchParams.get("signature");
   const timestamp = Number(url.searchParams.get("timestamp"));
   if (!signature || !secret || !Number.isFinite(timestamp) || Math.abs(nowSeconds - timestamp) > TOLERANCE_SECONDS) return false;
+  const expected = Buffer.from(appProxyHmac(url.searchParams, secret));
+  const given = Buffer.from(signature);
+  return given.length === expected.length && timingSafeEqual(given, expected);
+}
+
+/**
+ * Signs a storefront request as Shopify's app proxy does before forwarding it: adds `shop`,
+ * `path_prefix`, `timestamp` and the signature (the storefront harness plays the proxy).
+ */
+export function signAppProxyRequest(url: URL, shop: string, pathPrefix: string, secret: string, nowSeconds = Math.floor(Date.now() / 1000)): URL {
+  const signed = new URL(url);
+  signed.searchParams.delete("signature");
+  signed.searchParams.set("shop", shop);
+  signed.searchParams.set("path_prefix", pathPrefix);
+  signed.searchParams.set("timestamp", String(nowSeconds));
+  signed.searchParams.set("signature", appProxyHmac(signed.searchParams, secret));
+  return signed;
+}
+
+/** HMAC-SHA256 (hex) of the query without `signature`: sorted `key=value` pairs, repeated values joined by commas. */
+function appProxyHmac(params: URLSearchParams, secret: string): string {
   const values = new Map<string, string[]>();
-  for (const [key, value] of url.searchParams) {
+  for (const [key, value] of params) {
     if (key === "signature") continue;
     values.set(key, [...(values.get(key) ?? []), value]);
   }
@@ -24,9 +45,7 @@ export function validAppProxySignature(url: URL, secret: string, nowSeconds = Da
     .sort((a, b) => a.localeCompare(b))
     .map((key) => `${key}=${values.get(key)!.join(",")}`)
     .join("");
-  const expected = Buffer.from(createHmac("sha256", secret).update(message).digest("hex"));
-  const given = Buffer.from(signature);
-  return given.length === expected.length && timingSafeEqual(given, expected);
+  return createHmac("sha256", secret).update(message).digest("hex");
 }
 
 /** Throws the 400 answer `authenticate.public.appProxy` gives a request Shopify did not sign. */

@@ -1,0 +1,48 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import type { PrismaClient } from "@prisma/client";
+import { applyMigrations } from "../../app/db/migrate.server";
+import type { RunningServer } from "../../server";
+
+export interface TestApp {
+  server: RunningServer;
+  db: PrismaClient;
+  /** Stops the server and the process's queue and database, restores the environment and deletes the data folder. */
+  stop(): Promise<void>;
+}
+
+/**
+ * The app as a test talks to it: the Remix server on a free loopback port over a fresh embedded
+ * database in a temporary folder, configured with the given client secret (no Redis, no demo mode).
+ */
+export async function startTestApp(options: { name: string; secret: string }): Promise<TestApp> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `affinity-${options.name}-`));
+  const saved = { ...process.env };
+  await applyMigrations({ kind: "pglite", dataDir: path.join(dataDir, "pglite") });
+  Object.assign(process.env, {
+    AFFINITY_DATA_DIR: dataDir,
+    NODE_ENV: "test",
+    SHOPIFY_API_KEY: `${options.name}-key`,
+    SHOPIFY_API_SECRET: options.secret,
+    SHOPIFY_APP_URL: "http://127.0.0.1",
+    SCOPES: "read_products,read_orders,read_customers",
+  });
+  delete process.env.DATABASE_URL;
+  delete process.env.REDIS_URL;
+  delete process.env.AFFINITY_DEMO;
+  const { startServer } = await import("../../server");
+  const server = await startServer({ host: "127.0.0.1", port: 0, dev: true });
+  const { processDatabase } = await import("../../app/db.server");
+  return {
+    server,
+    db: processDatabase().prisma,
+    async stop() {
+      await server.close();
+      const { shutdownProcess } = await import("../../workers/runtime");
+      await shutdownProcess();
+      process.env = saved;
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
