@@ -5,7 +5,7 @@ import type { PrismaClient } from "@prisma/client";
 import express, { type Request, type Response } from "express";
 import { ensurePixelKey } from "../../app/models/pixel.server";
 import { signAppProxyRequest } from "../../app/shopify/app-proxy.server";
-import { Carts, type CartLine } from "./cart";
+import { Carts, type Cart, type CartLine } from "./cart";
 import { Catalogue, type StoreProduct } from "./catalogue";
 import { EXTENSION_DIR, StorefrontLiquid } from "./liquid";
 
@@ -52,13 +52,14 @@ export async function startStorefrontHarness(options: HarnessOptions): Promise<R
   app.disable("x-powered-by");
 
   /** The visitor (Shopify's _shopify_y cookie), the signed-in customer and the cart, from cookies. */
-  const session = (request: Request, response: Response) => {
+  const session = (request: Request, response: Response): { visitor: string; customerId: string | null; cart: Cart } => {
+    if (response.locals.session) return response.locals.session;
     const cookies = Object.fromEntries((request.headers.cookie ?? "").split(/;\s*/).filter(Boolean).map((pair) => pair.split("=").map(decodeURIComponent) as [string, string]));
     let visitor = cookies._shopify_y;
     if (!visitor) response.cookie("_shopify_y", (visitor = randomUUID()), { path: "/", sameSite: "lax" });
     let cartToken = cookies.cart;
     if (!cartToken) response.cookie("cart", (cartToken = randomUUID()), { path: "/", sameSite: "lax" });
-    return { visitor, customerId: cookies.customer || null, cart: carts.get(cartToken) };
+    return (response.locals.session = { visitor, customerId: cookies.customer || null, cart: carts.get(cartToken) });
   };
 
   const renderPage = async (request: Request, response: Response, template: keyof typeof PAGES | "login", scope: Record<string, unknown>) => {
@@ -77,17 +78,16 @@ export async function startStorefrontHarness(options: HarnessOptions): Promise<R
     const layout = request.query.layout === "grid" || request.query.layout === "carousel" ? { layout: request.query.layout } : {};
     const appBlocks = await Promise.all(
       blockFiles.map((file, index) =>
-        liquid.render(file, { ...globals, block: { id: `${file}-${index + 1}`, settings: liquid.settings(schemas[index], layout), shopify_attributes: "" } }),
+        liquid.render(file, { block: { id: `${file}-${index + 1}`, settings: liquid.settings(schemas[index], layout), shopify_attributes: "" } }, globals),
       ),
     );
-    const content = await liquid.render(template, { ...globals, app_blocks: appBlocks });
+    const content = await liquid.render(template, { app_blocks: appBlocks }, globals);
     const html = await liquid.render("layout", {
-      ...globals,
       page_title: String(scope.page_title ?? "Home"),
       content_for_layout: content,
       stylesheets: [...new Set(schemas.flatMap((schema) => (schema.stylesheet ? [schema.stylesheet] : [])))],
       scripts: [...new Set(schemas.flatMap((schema) => (schema.javascript ? [schema.javascript] : [])))],
-    });
+    }, globals);
     response.type("html").send(html);
   };
 

@@ -57,8 +57,12 @@ export class StorefrontLiquid {
     return { ...Object.fromEntries(schema.settings.map((setting) => [setting.id, setting.default ?? null])), ...overrides };
   }
 
-  async render(template: string, scope: Record<string, unknown>): Promise<string> {
-    return this.engine.renderFile(template, scope);
+  /**
+   * Renders a template. `globals` are Shopify's global objects (shop, customer, cart, request,
+   * product on a product page): visible in snippets too, which otherwise see only what they are passed.
+   */
+  async render(template: string, scope: Record<string, unknown>, globals: Record<string, unknown>): Promise<string> {
+    return this.engine.renderFile(template, scope, { globals });
   }
 
   /** The storefront strings of one locale (locales/<code>.json, or en.default.json). */

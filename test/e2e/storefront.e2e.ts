@@ -1,0 +1,299 @@
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { recommendationService } from "../../app/models/recommendations.server";
+import { ensureShop } from "../../app/models/shops.server";
+import { importStoreSnapshot } from "../../app/models/store-import.server";
+import { trainShop } from "../../app/models/training.server";
+import { generateDemoStore } from "../../workers/demo/generate";
+import { startStorefrontHarness, type RunningHarness } from "../../workers/storefront-harness/harness";
+import { startTestApp, type TestApp } from "../helpers/app";
+import { launchBrowser, saveScreenshot, VIEWPORTS, watchErrors } from "../helpers/browser";
+
+const SECRET = "storefront-e2e-secret";
+const SHOP = "storefront-e2e.myshopify.com";
+
+let app: TestApp;
+let harness: RunningHarness;
+let browser: Browser;
+let shopId: string;
+/** A customer with repeat purchases (so "Buy it again" has something to show), by store id. */
+let customer: string;
+/** A best-selling product's handle (so "Frequently bought together" has pairs). */
+let productHandle: string;
+
+interface BlockState {
+  placement: string;
+  hidden: boolean;
+  ready: boolean;
+  titles: string[];
+}
+
+beforeAll(async () => {
+  app = await startTestApp({ name: "storefront-e2e", secret: SECRET });
+  const { db } = app;
+  shopId = (await ensureShop(db, SHOP, { name: "Harness Outfitters", currency: "USD" })).id;
+  await importStoreSnapshot(db, shopId, generateDemoStore({ seed: 11, products: 80, customers: 150, orders: 1_500 }), "DEMO");
+  await db.shopSettings.update({ where: { shopId }, data: { holdoutShare: 0 } });
+  // Product images on the storefront's CDN path, as Shopify serves them (the harness answers them).
+  await db.$executeRaw`UPDATE "Product" SET "imageUrl" = '/cdn/shop/files/' || handle || '.svg' WHERE "shopId" = ${shopId}`;
+  await trainShop(db, shopId);
+
+  const service = await recommendationService(db);
+  const buyers = await db.order.groupBy({ by: ["customerId"], where: { shopId, customerId: { not: null } }, _count: { _all: true }, orderBy: { _count: { customerId: "desc" } }, take: 20 });
+  for (const buyer of buyers) {
+    const answer = await service.recommend({ shopId, placement: "BUY_AGAIN", customerId: buyer.customerId, limit: 4 });
+    if (answer.products.length >= 2) {
+      customer = (await db.customer.findUniqueOrThrow({ where: { id: buyer.customerId! } })).externalId;
+      break;
+    }
+  }
+  const best = await db.orderLine.groupBy({ by: ["productId"], where: { shopId, productId: { not: null } }, _count: { _all: true }, orderBy: { _count: { productId: "desc" } }, take: 1 });
+  productHandle = (await db.product.findUniqueOrThrow({ where: { id: best[0].productId! } })).handle!;
+  expect(customer).toBeTruthy();
+
+  harness = await startStorefrontHarness({ db, shopId, appOrigin: app.server.origin, secret: SECRET });
+  browser = await launchBrowser();
+}, 240_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await harness?.close();
+  await app?.stop();
+});
+
+/** A fresh browser session (its own cookies and cart), signed in as `as` when given. */
+async function session(options: { as?: string; viewport?: keyof typeof VIEWPORTS } = {}) {
+  const context = await browser.newContext({ viewport: VIEWPORTS[options.viewport ?? "desktop"] });
+  if (options.as) await context.addCookies([{ name: "customer", value: options.as, url: harness.url }]);
+  // Cumulative layout shift, as the browser measures it, from the first paint on.
+  await context.addInitScript(() => {
+    const state = window as unknown as { __cls: number; __shifts: string[] };
+    state.__cls = 0;
+    state.__shifts = [];
+    type Shift = PerformanceEntry & { value: number; hadRecentInput: boolean; sources: { node?: Node; previousRect: DOMRectReadOnly; currentRect: DOMRectReadOnly }[] };
+    new PerformanceObserver((list) => {
+      for (const entry of list.getEntries() as Shift[]) {
+        if (entry.hadRecentInput) continue;
+        state.__cls += entry.value;
+        for (const source of entry.sources) {
+          const node = source.node as Element | undefined;
+          const name = node ? `${node.nodeName.toLowerCase()}.${node.className ?? ""}` : "?";
+          state.__shifts.push(`${name} ${JSON.stringify(source.previousRect)} → ${JSON.stringify(source.currentRect)}`);
+        }
+      }
+    }).observe({ type: "layout-shift", buffered: true });
+  });
+  return context;
+}
+
+async function open(context: BrowserContext, path: string) {
+  const page = await context.newPage();
+  const errors = watchErrors(page);
+  const response = await page.goto(harness.url + path);
+  expect(response?.status(), path).toBe(200);
+  await settle(page);
+  return { page, errors };
+}
+
+/** Scrolls through the page so that every block nears the viewport, then waits until each has rendered or hidden itself. */
+async function settle(page: Page) {
+  const height = await page.evaluate(() => document.body.scrollHeight);
+  for (let y = 0; y <= height; y += 400) {
+    await page.evaluate((top) => window.scrollTo(0, top), y);
+    await page.waitForTimeout(30);
+  }
+  await page.waitForFunction(() => [...document.querySelectorAll("affinity-recommendations")].every((block) => (block as HTMLElement).hidden || block.classList.contains("afr--ready")), null, { timeout: 20_000 });
+}
+
+async function blocks(page: Page): Promise<BlockState[]> {
+  return page.$$eval("affinity-recommendations", (elements) =>
+    elements.map((element) => ({
+      placement: (element as HTMLElement).dataset.placement!,
+      hidden: (element as HTMLElement).hidden,
+      ready: element.classList.contains("afr--ready"),
+      titles: [...element.querySelectorAll(".afr-card:not([data-afr-main]):not(.afr-card--skeleton) .afr-card__title")].map((title) => title.textContent!.trim()),
+    })),
+  );
+}
+
+/** What the app answers this page's shopper for a block, asked through the same app proxy, in the page. */
+async function expectedTitles(page: Page, placement: string): Promise<string[]> {
+  return page.evaluate(async (options) => {
+    const element = document.querySelector(`affinity-recommendations[data-placement="${options.placement}"]`)!;
+    const settings = JSON.parse(element.querySelector("script[data-afr-options]")!.textContent!);
+    const query = new URLSearchParams({ placement: settings.placement, limit: String(settings.limit) });
+    if (settings.productId) query.set("product_id", settings.productId);
+    if (settings.placement === "cart") query.set("cart", "");
+    const visitor = (document.cookie.match(/(?:^|; )_shopify_y=([^;]+)/) || [])[1];
+    if (visitor) query.set("visitor", visitor);
+    const answer = await (await fetch(`/apps/affinity/recommendations?${query}`)).json();
+    return (answer.products as { title: string; available: boolean; variantId: string | null }[]).filter((p) => p.available && p.variantId).map((p) => p.title);
+  }, { placement });
+}
+
+async function cartCount(page: Page) {
+  return page.evaluate(async () => (await (await fetch("/cart.js")).json()).item_count as number);
+}
+
+describe("the storefront blocks in Chromium", () => {
+  it("render what the app recommends, for a signed-in customer and for a guest, on every page", async () => {
+    const eventsBefore = await app.db.recommendationEvent.count({ where: { shopId, kind: "IMPRESSION" } });
+    const visits = [
+      { who: "customer", as: customer, paths: [`/products/${productHandle}`, "/", "/cart", "/account"] },
+      // The guest looks at a product first, so "Recently viewed" has it (the pixel reports the view).
+      { who: "guest", as: undefined, paths: [`/products/${productHandle}`, "/", "/cart"] },
+    ];
+    const seen = new Map<string, number>();
+    for (const visit of visits) {
+      const context = await session({ as: visit.as });
+      for (const path of visit.paths) {
+        const { page, errors } = await open(context, path);
+        for (const block of await blocks(page)) {
+          const expected = await expectedTitles(page, block.placement);
+          const where = `${visit.who} ${path} ${block.placement}`;
+          if (expected.length === 0) expect(block.hidden, where).toBe(true);
+          else {
+            expect(block.hidden, where).toBe(false);
+            expect(block.titles, where).toEqual(expected);
+            seen.set(`${visit.who}:${block.placement}`, expected.length);
+          }
+        }
+        expect(errors, path).toEqual([]);
+        await page.close();
+      }
+      await context.close();
+    }
+    for (const placement of ["for_you", "bought_together", "related", "trending", "buy_again", "recently_viewed"]) expect(seen.get(`customer:${placement}`) ?? 0, `customer ${placement} in ${[...seen.keys()]}`).toBeGreaterThan(0);
+    for (const placement of ["for_you", "bought_together", "related", "trending", "recently_viewed"]) expect(seen.get(`guest:${placement}`) ?? 0, `guest ${placement} in ${[...seen.keys()]}`).toBeGreaterThan(0);
+    // "Buy it again" is for signed-in customers only: a guest's page has no such block.
+    const guest = await session();
+    const { page } = await open(guest, "/");
+    expect((await blocks(page)).map((block) => block.placement)).not.toContain("buy_again");
+    await guest.close();
+    // Each rendered block reported its impressions with the answer's token.
+    await expect.poll(() => app.db.recommendationEvent.count({ where: { shopId, kind: "IMPRESSION" } })).toBeGreaterThan(eventsBefore);
+  });
+
+  it("puts the product and the chosen complementary items in the cart with one button", async () => {
+    const context = await session();
+    const { page, errors } = await open(context, `/products/${productHandle}`);
+    const block = page.locator('affinity-recommendations[data-placement="bought_together"]');
+    const boxes = block.locator("input[data-afr-pick]");
+    const count = await boxes.count();
+    expect(count).toBeGreaterThanOrEqual(2);
+    // Leave the last item out; the total follows.
+    await boxes.nth(count - 1).uncheck();
+    const chosen = await block.locator("input[data-afr-pick]:checked").evaluateAll((inputs) => inputs.map((input) => ({ variant: (input as HTMLInputElement).dataset.afrPick!, price: Number((input as HTMLInputElement).dataset.afrPrice) })));
+    const main = await block.locator(".afr-bundle").evaluate((bundle) => ({ variant: (bundle as HTMLElement).dataset.variantId!, price: Number((bundle as HTMLElement).dataset.price) }));
+    const total = main.price + chosen.reduce((sum, item) => sum + item.price, 0);
+    await expect.poll(() => block.locator(".afr-bundle__total-value").textContent()).toBe(new Intl.NumberFormat("en", { style: "currency", currency: "USD" }).format(total));
+    await block.getByRole("button", { name: "Add all to cart" }).click();
+    await expect.poll(() => page.locator("[data-cart-count]").textContent()).toBe(String(chosen.length + 1));
+    const cart = await page.evaluate(async () => (await (await fetch("/cart.js")).json()) as { items: { variant_id: number | string }[] });
+    expect(cart.items.map((item) => String(item.variant_id)).sort()).toEqual([main.variant, ...chosen.map((item) => item.variant)].sort());
+    await expect.poll(() => app.db.recommendationEvent.count({ where: { shopId, kind: "ADD_TO_CART" } })).toBeGreaterThanOrEqual(chosen.length + 1);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it("hides every block when the app cannot answer, without errors of its own", async () => {
+    const context = await session({ as: customer });
+    await context.route("**/apps/affinity/recommendations**", (route) => route.fulfill({ status: 500, contentType: "application/json", body: '{"error":"unavailable"}' }));
+    for (const path of ["/", `/products/${productHandle}`]) {
+      const { page, errors } = await open(context, path);
+      const states = await blocks(page);
+      expect(states.length).toBeGreaterThan(1);
+      expect(states.every((block) => block.hidden), path).toBe(true);
+      await expect(page.locator("h1").first().isVisible()).resolves.toBe(true);
+      // The browser itself logs the failed request; nothing else may appear.
+      expect(errors.filter((error) => !/Failed to load resource: the server responded with a status of 500/.test(error)), path).toEqual([]);
+      await page.close();
+    }
+    await context.close();
+  });
+
+  it("never shifts the page: cumulative layout shift is 0 on desktop and mobile", async () => {
+    for (const viewport of ["desktop", "mobile"] as const) {
+      const context = await session({ as: customer, viewport });
+      for (const path of ["/", `/products/${productHandle}`]) {
+        const { page } = await open(context, path);
+        await page.waitForTimeout(300);
+        const { cls, shifts } = await page.evaluate(() => ({ cls: (window as unknown as { __cls: number }).__cls, shifts: (window as unknown as { __shifts: string[] }).__shifts }));
+        expect(cls, `${viewport} ${path}: ${shifts.join("; ")}`).toBe(0);
+        await page.close();
+      }
+      await context.close();
+    }
+  });
+
+  it("works with the keyboard alone, in document order, with names for screen readers", async () => {
+    const context = await session();
+    const { page, errors } = await open(context, `/products/${productHandle}`);
+    await page.evaluate(() => window.scrollTo(0, 0));
+    const order: number[] = [];
+    /** Tabs until the focused element matches, recording each stop's position in the document. */
+    const tabTo = async (selector: string) => {
+      for (let presses = 0; presses < 150; presses++) {
+        await page.keyboard.press("Tab");
+        const position = await page.evaluate(() => [...document.querySelectorAll("*")].indexOf(document.activeElement!));
+        order.push(position);
+        if (await page.evaluate((target) => document.activeElement?.matches(target) ?? false, selector)) return;
+      }
+      throw new Error(`Tab never reached ${selector}`);
+    };
+    const bundle = page.locator('affinity-recommendations[data-placement="bought_together"]');
+    await tabTo("input[data-afr-pick]");
+    await page.keyboard.press("Space");
+    expect(await page.evaluate(() => (document.activeElement as HTMLInputElement).checked)).toBe(false);
+    await tabTo(".afr-bundle__add");
+    await page.keyboard.press("Enter");
+    await expect.poll(() => cartCount(page)).toBeGreaterThan(0);
+    const afterBundle = await cartCount(page);
+
+    const carousel = page.locator("affinity-recommendations.afr--carousel").first();
+    const list = carousel.locator(".afr__list");
+    await tabTo("affinity-recommendations.afr--carousel [data-afr-step='1']");
+    await page.keyboard.press("Enter");
+    await expect.poll(() => list.evaluate((node) => node.scrollLeft)).toBeGreaterThan(0);
+    await tabTo("affinity-recommendations.afr--carousel .afr-card__add");
+    await page.keyboard.press("Enter");
+    await expect.poll(() => cartCount(page)).toBe(afterBundle + 1);
+    // Focus moved forward through the document, never back.
+    expect(order).toEqual([...order].sort((a, b) => a - b));
+
+    // What a screen reader announces: named lists, buttons and controls.
+    await expect(bundle.getByRole("list", { name: "Frequently bought together" }).count()).resolves.toBe(1);
+    expect(await carousel.getByRole("button", { name: "Next products" }).getAttribute("aria-controls")).toBe(await list.getAttribute("id"));
+    const addButtons = carousel.getByRole("button", { name: /^Add .+ to cart$/ });
+    expect(await addButtons.count()).toBeGreaterThan(0);
+    const image = carousel.locator(".afr-card img").first();
+    expect(await image.getAttribute("loading")).toBe("lazy");
+    expect(await image.getAttribute("srcset")).toMatch(/width=360 360w/);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it("speaks the shopper's language", async () => {
+    const context = await session({ as: customer });
+    const { page } = await open(context, "/?locale=es");
+    await expect(page.getByRole("button", { name: /^Añadir .+ al carrito$/ }).first().isVisible()).resolves.toBe(true);
+    await context.close();
+  });
+
+  it("saves a screenshot of every block at desktop and mobile widths", async () => {
+    for (const viewport of ["desktop", "mobile"] as const) {
+      const context = await session({ as: customer, viewport });
+      for (const path of ["/", `/products/${productHandle}`]) {
+        const { page } = await open(context, path);
+        for (const block of await blocks(page)) {
+          if (block.hidden) continue;
+          const element = page.locator(`affinity-recommendations[data-placement="${block.placement}"]`);
+          await element.scrollIntoViewIfNeeded();
+          await saveScreenshot("storefront", `${block.placement}-${viewport}`, (file) => element.screenshot({ path: file }));
+        }
+        await page.close();
+      }
+      await context.close();
+    }
+  });
+});
