@@ -196,6 +196,19 @@ describe("the storefront blocks in Chromium", () => {
     await context.close();
   });
 
+  it("reports a click on a recommended product with the answer's token", async () => {
+    const before = await app.db.recommendationEvent.count({ where: { shopId, kind: "CLICK" } });
+    const context = await session({ as: customer });
+    const { page, errors } = await open(context, "/");
+    const link = page.locator('affinity-recommendations[data-placement="for_you"] .afr-card__title a').first();
+    const title = (await link.textContent())!.trim();
+    await Promise.all([page.waitForURL(/\/products\//), link.click()]);
+    expect((await page.locator("h1").textContent())?.trim()).toBe(title);
+    await expect.poll(() => app.db.recommendationEvent.count({ where: { shopId, kind: "CLICK" } })).toBe(before + 1);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
   it("hides every block when the app cannot answer, without errors of its own", async () => {
     const context = await session({ as: customer });
     await context.route("**/apps/affinity/recommendations**", (route) => route.fulfill({ status: 500, contentType: "application/json", body: '{"error":"unavailable"}' }));
