@@ -8,3 +8,5 @@ export { fitModel, serializeModel, deserializeModel, MODEL_NAMES } from "./regis
 export { forgetUser } from "./redact";
 export { learnSeasonality, type LearnedCurve, type SeasonalityParams } from "./seasonality";
 export { applyRules, matchesTarget, seasonalWeight, NO_RULES, type RuleSet, type ProductFacts, type ServeContext, type CandidateTier, type Ranked } from "./rules";
+export { computeInsights, type Insights, type InsightsParams } from "./insights";
+export { evaluateOnHistory, type StoreQuality } from "./eval/store-quality";

@@ -138,6 +138,11 @@ export class RecommendationService {
     this.snapshots.stop();
   }
 
+  /** Applies a rule change in this process now, not when its message arrives (the admin's preview right after a save). */
+  async reloadRules(shopId: string): Promise<void> {
+    await this.snapshots.apply({ shopId, scope: "rules" });
+  }
+
   /** The installed shop's row id for a storefront domain, or null. */
   async shopIdFor(domain: string): Promise<string | null> {
     const cached = this.shopIds.get(domain);
@@ -202,8 +207,19 @@ export class RecommendationService {
     switch (placement) {
       case "FOR_YOU":
         return [tier("personal", await list("FOR_YOU", shopper.customerId)), tier("similar", await merged("RELATED", context)), ...fallbacks];
-      case "BOUGHT_TOGETHER":
-        return [tier("similar", await list("BOUGHT_TOGETHER", shown?.id)), tier("similar", await list("RELATED", shown?.id)), ...fallbacks];
+      case "BOUGHT_TOGETHER": {
+        // The merchant's approved and hand-added pairs come first; rejected ones never show.
+        const chosen = (shown && snapshot.pairs.chosen.get(shown.id)) || [];
+        const rejected = (shown && snapshot.pairs.rejected.get(shown.id)) || new Set<string>();
+        const notRejected = (items: ListItem[]) => items.filter((item) => !rejected.has(item.productId));
+        const approved = chosen.map((productId, index) => ({ productId, score: chosen.length - index, reason: { kind: "bought_with" as const, itemId: shown!.id } }));
+        return [
+          tier("similar", approved),
+          tier("similar", notRejected(await list("BOUGHT_TOGETHER", shown?.id))),
+          tier("similar", notRejected(await list("RELATED", shown?.id))),
+          ...fallbacks,
+        ];
+      }
       case "RELATED":
         return [tier("similar", await list("RELATED", shown?.id)), tier("similar", await list("BOUGHT_TOGETHER", shown?.id)), ...fallbacks];
       case "CART":

@@ -3,6 +3,8 @@ import type { InteractionKind, Placement, Prisma, PrismaClient } from "@prisma/c
 import {
   buildDataset,
   BuyAgainModel,
+  computeInsights,
+  evaluateOnHistory,
   CooccurrenceModel,
   EaseModel,
   learnSeasonality,
@@ -72,6 +74,9 @@ export async function trainShop(
     const cooccurrence = CooccurrenceModel.fit(dataset);
     const buyAgain = BuyAgainModel.fit(dataset);
     const ease = EaseModel.fit(dataset);
+    await onProgress(0.4, "measuring quality on the last 30 days and mapping the catalogue");
+    const quality = evaluateOnHistory(dataset);
+    const insights = computeInsights(dataset);
 
     await onProgress(0.5, "writing model artifacts");
     await db.modelArtifact.createMany({
@@ -116,7 +121,13 @@ export async function trainShop(
       }),
       db.modelVersion.update({
         where: { id: version.id },
-        data: { status: "READY", trainedAt: new Date(), interactionCount: events.length },
+        data: {
+          status: "READY",
+          trainedAt: new Date(),
+          interactionCount: events.length,
+          metrics: (quality ?? undefined) as Prisma.InputJsonValue | undefined,
+          insights: insights as unknown as Prisma.InputJsonValue,
+        },
       }),
       db.shop.update({ where: { id: shopId }, data: { activeModelVersionId: version.id } }),
     ]);

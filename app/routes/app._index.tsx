@@ -1,22 +1,29 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { Badge, Banner, BlockStack, Button, Card, DataTable, EmptyState, InlineGrid, InlineStack, Layout, Link, Page, Text } from "@shopify/polaris";
+import { Badge, Banner, BlockStack, Box, Button, Card, DataTable, EmptyState, Icon, InlineGrid, InlineStack, Layout, Link, Page, Text } from "@shopify/polaris";
+import { AlertCircleIcon, CheckCircleIcon } from "@shopify/polaris-icons";
 import { backfillJob } from "../../workers/jobs/backfill";
+import { Chart, PeriodPicker } from "../components/admin";
 import { enqueueJob } from "../jobs.server";
 import { requireAdmin } from "../admin.server";
 import prisma from "../db.server";
+import { useFormat, useT } from "../i18n/use-t";
+import { PERIODS } from "../models/admin/constants";
+import { getDashboard, periodOf } from "../models/admin/dashboard.server";
 import { listJobRuns } from "../models/job-runs.server";
-import { getShopByDomain, getShopOverview } from "../models/shops.server";
+import { getShopByDomain } from "../models/shops.server";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { shopDomain, demo } = await requireAdmin(request);
   const shop = await getShopByDomain(prisma, shopDomain);
-  if (!shop) return { shopDomain, demo, overview: null, runs: [] };
-  const [overview, runs] = await Promise.all([getShopOverview(prisma, shop.id), listJobRuns(prisma, shop.id, 8)]);
+  if (!shop) return { shopDomain, demo, dashboard: null, runs: [], currency: "USD", apiKey: "" };
+  const [dashboard, runs] = await Promise.all([getDashboard(prisma, shop.id, periodOf(new URL(request.url))), listJobRuns(prisma, shop.id, 8)]);
   return {
     shopDomain,
     demo,
-    overview,
+    dashboard,
+    currency: shop.currency ?? "USD",
+    apiKey: process.env.SHOPIFY_API_KEY ?? "",
     runs: runs.map((run) => ({
       id: run.id,
       name: run.name,
@@ -31,52 +38,60 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
 // "Import history again": a new backfill of products, customers and orders from Shopify.
 export const action = async ({ request }: ActionFunctionArgs) => {
   const { shopDomain, demo } = await requireAdmin(request);
-  if (demo) return { error: "The demo store is generated locally; it has no Shopify history to import." };
+  if (demo) return { error: "home.import_demo" as const };
   const shop = await getShopByDomain(prisma, shopDomain);
-  if (!shop) return { error: `${shopDomain} is not installed yet.` };
+  if (!shop) return { error: "home.import_demo" as const };
   const run = await enqueueJob(backfillJob, { shopId: shop.id });
   return { queued: run.id };
 };
 
 const STATUS_TONE = { SUCCEEDED: "success", FAILED: "critical", RUNNING: "info", QUEUED: undefined, CANCELLED: undefined } as const;
 
-export default function Index() {
-  const { shopDomain, demo, overview, runs } = useLoaderData<typeof loader>();
+export default function Home() {
+  const { shopDomain, demo, dashboard, runs, currency, apiKey } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const importing = useNavigation().state === "submitting";
-  if (!overview) {
+  const t = useT();
+  const format = useFormat();
+  if (!dashboard) {
     return (
-      <Page title="Affinity">
+      <Page title={t("home.title")}>
         <Card>
-          <EmptyState heading="Your store's history is on its way" image="">
-            <p>Affinity is importing {shopDomain}'s products and orders. Recommendations appear once the first training finishes.</p>
+          <EmptyState heading={t("home.sync")} image="">
+            <p>{t("home.no_model")}</p>
           </EmptyState>
         </Card>
       </Page>
     );
   }
-  const { counts, activeModel } = overview;
+  const { counts, activeModel, lift, series, quality, checklist } = dashboard;
+  const latestQuality = quality.at(-1)?.metrics;
+  const editor = `https://${shopDomain}/admin/themes/current/editor?template=product&addAppBlockId=${apiKey}/bought-together&target=mainSection`;
   return (
-    <Page title="Affinity" subtitle={shopDomain} titleMetadata={demo ? <Badge tone="attention">Demo mode</Badge> : undefined}>
+    <Page title={t("home.title")} subtitle={shopDomain} titleMetadata={demo ? <Badge tone="attention">{t("common.demo")}</Badge> : undefined} secondaryActions={<PeriodPicker periods={PERIODS} />}>
       <Layout>
+        {!(checklist.history && checklist.model && checklist.blocks) && (
+          <Layout.Section>
+            <Card>
+              <BlockStack gap="200">
+                <Text as="h2" variant="headingMd">{t("home.checklist")}</Text>
+                {([["history", "home.check.history"], ["model", "home.check.model"], ["blocks", "home.check.blocks"]] as const).map(([key, label]) => (
+                  <InlineStack key={key} gap="200" blockAlign="center">
+                    <span aria-hidden="true"><Icon source={checklist[key] ? CheckCircleIcon : AlertCircleIcon} tone={checklist[key] ? "success" : "subdued"} /></span>
+                    <Text as="span" tone={checklist[key] ? "subdued" : undefined}>{label === "home.check.blocks" && !checklist.blocks ? <>{t(label)} · <Link url={editor} target="_blank">{t("home.check.open_editor")}</Link></> : t(label)}</Text>
+                  </InlineStack>
+                ))}
+              </BlockStack>
+            </Card>
+          </Layout.Section>
+        )}
         <Layout.Section>
           <InlineGrid columns={{ xs: 2, md: 4 }} gap="400">
-            {(
-              [
-                ["Products", counts.products],
-                ["Customers", counts.customers],
-                ["Orders", counts.orders],
-                ["Interactions", counts.interactions],
-              ] as const
-            ).map(([label, value]) => (
+            {([["home.products", counts.products], ["home.customers", counts.customers], ["home.orders", counts.orders], ["home.interactions", counts.interactions]] as const).map(([label, value]) => (
               <Card key={label}>
                 <BlockStack gap="100">
-                  <Text as="h3" variant="headingSm" tone="subdued">
-                    {label}
-                  </Text>
-                  <Text as="p" variant="heading2xl">
-                    {value.toLocaleString("en-US")}
-                  </Text>
+                  <Text as="h3" variant="headingSm" tone="subdued">{t(label)}</Text>
+                  <Text as="p" variant="heading2xl">{format.number(value)}</Text>
                 </BlockStack>
               </Card>
             ))}
@@ -84,26 +99,65 @@ export default function Index() {
         </Layout.Section>
         <Layout.Section>
           <Card>
-            <BlockStack gap="200">
-              <Text as="h2" variant="headingMd">
-                Model
-              </Text>
-              {activeModel ? (
-                <Text as="p">
-                  Version {activeModel.version} ({activeModel.models.join(" + ")}), trained on{" "}
-                  {activeModel.interactionCount.toLocaleString("en-US")} interactions
-                  {activeModel.trainedAt ? ` at ${new Date(activeModel.trainedAt).toLocaleString("en-US")}` : ""}.
-                </Text>
+            <BlockStack gap="300">
+              <Text as="h2" variant="headingMd">{t("home.revenue")}</Text>
+              {lift.impressions === 0 ? (
+                <Text as="p" tone="subdued">{t("home.revenue_empty")}</Text>
               ) : (
-                <Text as="p" tone="subdued">
-                  No model yet: the first training starts once orders have been imported.
-                </Text>
+                <>
+                  <InlineGrid columns={{ xs: 2, md: 4 }} gap="400">
+                    <Metric label={t("home.attributed_orders")} value={format.number(lift.attributedOrders)} />
+                    <Metric label={t("home.attributed_revenue")} value={format.money(lift.attributedRevenue, currency)} />
+                    <Metric label={t("home.click_through")} value={format.percent(lift.clickThrough)} />
+                    <Metric label={t("home.lift")} value={lift.revenueLift == null ? t("home.lift_none") : `${lift.revenueLift >= 0 ? "+" : ""}${format.percent(lift.revenueLift)}`} />
+                  </InlineGrid>
+                  <InlineGrid columns={{ xs: 1, md: 2 }} gap="400">
+                    <Chart kind="bar" label={t("home.chart_revenue")} series={[{ name: t("home.attributed_revenue"), data: series.map((day) => ({ key: format.day(day.day), value: day.revenue })) }]} />
+                    <Chart
+                      kind="line"
+                      label={t("home.chart_ctr")}
+                      series={[
+                        { name: t("placements.impressions"), data: series.map((day) => ({ key: format.day(day.day), value: day.impressions })) },
+                        { name: t("placements.clicks"), data: series.map((day) => ({ key: format.day(day.day), value: day.clicks })) },
+                      ]}
+                    />
+                  </InlineGrid>
+                </>
               )}
-              {demo && (
-                <Text as="p">
-                  <Link url="/preview">Open the storefront preview</Link> to see the recommendation blocks for any
-                  customer and product.
-                </Text>
+            </BlockStack>
+          </Card>
+        </Layout.Section>
+        <Layout.Section>
+          <Card>
+            <BlockStack gap="300">
+              <Text as="h2" variant="headingMd">{t("home.model")}</Text>
+              <Text as="p">
+                {activeModel
+                  ? t("home.model_version", { version: activeModel.version, count: format.number(activeModel.interactionCount), when: activeModel.trainedAt ? format.date(activeModel.trainedAt) : "" })
+                  : t("home.no_model")}
+              </Text>
+              <Text as="h3" variant="headingSm">{t("home.quality")}</Text>
+              {latestQuality ? (
+                <>
+                  <Text as="p" tone="subdued" variant="bodySm">{t("home.quality_help")}</Text>
+                  <DataTable
+                    columnContentTypes={["text", "numeric", "numeric"]}
+                    headings={["", t("home.view.all"), t("home.view.new")]}
+                    rows={Object.entries(latestQuality.models).map(([name, views]) => [t(`home.model_name.${name}`), format.percent(views.all.recall), format.percent(views.new.recall)])}
+                  />
+                  {quality.length > 1 && (
+                    <Chart
+                      kind="line"
+                      label={t("home.quality")}
+                      series={Object.keys(latestQuality.models).map((name) => ({
+                        name: t(`home.model_name.${name}`),
+                        data: quality.map((entry) => ({ key: `v${entry.version}`, value: entry.metrics.models[name]?.all.recall ?? 0 })),
+                      }))}
+                    />
+                  )}
+                </>
+              ) : (
+                <Text as="p" tone="subdued">{t("home.quality_none")}</Text>
               )}
             </BlockStack>
           </Card>
@@ -112,34 +166,40 @@ export default function Index() {
           <Card>
             <BlockStack gap="200">
               <InlineStack align="space-between" blockAlign="center">
-                <Text as="h2" variant="headingMd">
-                  Background jobs
-                </Text>
+                <Text as="h2" variant="headingMd">{t("home.jobs")}</Text>
                 <Form method="post">
-                  <Button submit loading={importing} disabled={demo}>
-                    Import history from Shopify
-                  </Button>
+                  <Button submit loading={importing} disabled={demo}>{t("home.import")}</Button>
                 </Form>
               </InlineStack>
-              {actionData && "error" in actionData && <Banner tone="critical">{actionData.error}</Banner>}
-              {actionData && "queued" in actionData && <Banner tone="success">History import queued; its progress shows below.</Banner>}
+              <Text as="p" tone="subdued">{dashboard.webhooks ? t("home.webhooks", { count: format.number(dashboard.webhooks) }) : t("home.no_webhooks")}</Text>
+              {dashboard.backfill && <Text as="p">{t("home.backfill", { status: dashboard.backfill.status.toLowerCase(), progress: Math.round(dashboard.backfill.progress * 100) })}</Text>}
+              {actionData?.error && <Banner tone="critical">{t(actionData.error)}</Banner>}
+              {actionData?.queued && <Banner tone="success">{t("home.import_queued")}</Banner>}
               <DataTable
                 columnContentTypes={["text", "text", "numeric", "text", "text"]}
-                headings={["Job", "Status", "Progress", "Message", "Queued"]}
+                headings={[t("home.job"), t("home.status"), t("home.progress"), t("home.message"), t("home.queued_at")]}
                 rows={runs.map((run) => [
                   run.name,
-                  <Badge key={run.id} tone={STATUS_TONE[run.status]}>
-                    {run.status.toLowerCase()}
-                  </Badge>,
+                  <Badge key={run.id} tone={STATUS_TONE[run.status]}>{run.status.toLowerCase()}</Badge>,
                   `${Math.round(run.progress * 100)}%`,
                   run.message,
-                  new Date(run.createdAt).toLocaleString("en-US"),
+                  format.date(run.createdAt),
                 ])}
               />
             </BlockStack>
           </Card>
         </Layout.Section>
       </Layout>
+      <Box paddingBlockEnd="800" />
     </Page>
+  );
+}
+
+function Metric({ label, value }: { label: string; value: string }) {
+  return (
+    <BlockStack gap="100">
+      <Text as="h3" variant="headingSm" tone="subdued">{label}</Text>
+      <Text as="p" variant="headingXl">{value}</Text>
+    </BlockStack>
   );
 }

@@ -15,6 +15,13 @@ export interface CatalogueProduct extends ProductFacts {
   variantId: string | null;
 }
 
+/** The merchant's decisions on "bought together" pairs, by product row id (both directions of a pair). */
+export interface PairDecisions {
+  /** Approved or added by hand: shown first, best lift first. */
+  chosen: Map<string, string[]>;
+  rejected: Map<string, Set<string>>;
+}
+
 export interface ListItem {
   productId: string;
   score: number;
@@ -48,6 +55,7 @@ export class ShopSnapshot {
     public holdoutShare: number,
     public attributionWindowMinutes: number,
     public bestSellers: Recommendation[],
+    public pairs: PairDecisions,
   ) {}
 
   product(id: string): CatalogueProduct | undefined {
@@ -137,12 +145,20 @@ async function loadCatalogue(db: PrismaClient, shopId: string, where: Prisma.Pro
 }
 
 async function loadRules(db: PrismaClient, shopId: string) {
-  const [settings, curves, promotions, rules] = await Promise.all([
+  const [settings, curves, promotions, rules, decided] = await Promise.all([
     db.shopSettings.findUnique({ where: { shopId } }),
     db.seasonalityCurve.findMany({ where: { shopId } }),
     db.promotion.findMany({ where: { shopId, endsAt: { gt: new Date() } } }),
     db.merchandisingRule.findMany({ where: { shopId } }),
+    db.boughtTogetherPair.findMany({ where: { shopId, status: { not: "SUGGESTED" } }, orderBy: [{ lift: "desc" }, { id: "asc" }] }),
   ]);
+  const pairs: PairDecisions = { chosen: new Map(), rejected: new Map() };
+  for (const pair of decided) {
+    for (const [from, to] of [[pair.productId, pair.relatedProductId], [pair.relatedProductId, pair.productId]]) {
+      if (pair.status === "REJECTED") pairs.rejected.set(from, (pairs.rejected.get(from) ?? new Set()).add(to));
+      else if (!pairs.chosen.get(from)?.includes(to)) pairs.chosen.set(from, [...(pairs.chosen.get(from) ?? []), to]);
+    }
+  }
   // A merchant's curve replaces the learned one for the same target.
   const merchant = new Set(curves.filter((curve) => curve.source === "MERCHANT").map((curve) => `${curve.targetType}:${curve.targetValue}`));
   const ruleSet: RuleSet = {
@@ -154,7 +170,7 @@ async function loadRules(db: PrismaClient, shopId: string) {
     maxPerProductType: settings?.maxPerProductType ?? null,
     priceBand: settings?.priceBandMin != null && settings?.priceBandMax != null ? { min: settings.priceBandMin, max: settings.priceBandMax } : null,
   };
-  return { ruleSet, holdoutShare: settings?.holdoutShare ?? 0, attributionWindowMinutes: settings?.attributionWindowMinutes ?? 10_080 };
+  return { ruleSet, pairs, holdoutShare: settings?.holdoutShare ?? 0, attributionWindowMinutes: settings?.attributionWindowMinutes ?? 10_080 };
 }
 
 async function loadBestSellers(db: PrismaClient, shopId: string): Promise<Recommendation[]> {
@@ -174,7 +190,7 @@ async function loadSnapshot(db: PrismaClient, shopId: string): Promise<ShopSnaps
   const [products, rules, bestSellers] = await Promise.all([loadCatalogue(db, shopId), loadRules(db, shopId), loadBestSellers(db, shopId)]);
   const byExternalId = new Map([...products.values()].map((product) => [product.externalId, product.id]));
   return new ShopSnapshot(
-    shopId, Date.now(), shop.activeModelVersionId, products, byExternalId, rules.ruleSet, rules.holdoutShare, rules.attributionWindowMinutes, bestSellers,
+    shopId, Date.now(), shop.activeModelVersionId, products, byExternalId, rules.ruleSet, rules.holdoutShare, rules.attributionWindowMinutes, bestSellers, rules.pairs,
   );
 }
 
@@ -253,6 +269,7 @@ export class SnapshotCache {
     }
     const rules = await loadRules(this.db, message.shopId);
     snapshot.ruleSet = rules.ruleSet;
+    snapshot.pairs = rules.pairs;
     snapshot.holdoutShare = rules.holdoutShare;
     snapshot.attributionWindowMinutes = rules.attributionWindowMinutes;
   }

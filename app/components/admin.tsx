@@ -1,0 +1,96 @@
+import { lazy, Suspense, useEffect, useState } from "react";
+import { Badge, BlockStack, Checkbox, InlineStack, Select, Text, TextField, type CheckboxProps, type TextFieldProps } from "@shopify/polaris";
+import { useSearchParams } from "@remix-run/react";
+import type { MessageKey } from "../i18n/admin";
+import { useT } from "../i18n/use-t";
+import type { Series } from "./charts.client";
+
+const LazyChart = lazy(() => import("./charts.client"));
+
+/** A chart once the page runs in the browser; a box of the same height before (no layout shift). */
+export function Chart(props: { kind: "line" | "bar"; series: Series[]; label: string }) {
+  const [mounted, setMounted] = useState(false);
+  useEffect(() => setMounted(true), []);
+  const placeholder = <div style={{ height: 240 }} aria-hidden="true" />;
+  return mounted ? <Suspense fallback={placeholder}>{<LazyChart {...props} />}</Suspense> : placeholder;
+}
+
+/** A field's error, translated (Polaris fields take it as their `error`). */
+export function useFieldError(errors: Record<string, string> | undefined) {
+  const t = useT();
+  return (name: string) => (errors?.[name] ? t(errors[name] as MessageKey) : undefined);
+}
+
+/** The period select of the home and placements pages (?period=7|30|90). */
+export function PeriodPicker({ periods }: { periods: readonly number[] }) {
+  const t = useT();
+  const [params, setParams] = useSearchParams();
+  return (
+    <Select
+      label={t("common.period")}
+      labelInline
+      options={periods.map((days) => ({ label: t("common.days", { count: days }), value: String(days) }))}
+      value={params.get("period") ?? "30"}
+      onChange={(value) => {
+        const next = new URLSearchParams(params);
+        next.set("period", value);
+        setParams(next);
+      }}
+    />
+  );
+}
+
+export interface ShownProduct {
+  productId: string;
+  title: string;
+  reason: string;
+  tier?: string;
+  score?: number;
+  signals?: Record<string, unknown>;
+}
+
+/** A list of recommended products with their reasons, as a preview shows them. */
+export function ProductList({ products, highlight, empty }: { products: ShownProduct[]; highlight?: Set<string>; empty: string }) {
+  if (!products.length) return <Text as="p" tone="subdued">{empty}</Text>;
+  return (
+    <BlockStack gap="150" as="ol">
+      {products.map((product, index) => (
+        <li key={product.productId} style={{ listStyle: "none" }}>
+          <InlineStack gap="200" blockAlign="center" wrap={false}>
+            <Text as="span" tone="subdued">{index + 1}.</Text>
+            <BlockStack gap="050">
+              <InlineStack gap="100">
+                <Text as="span" fontWeight="semibold">{product.title}</Text>
+                {highlight?.has(product.productId) && <Badge tone="info">↑</Badge>}
+              </InlineStack>
+              <Text as="span" tone="subdued" variant="bodySm">{product.reason}</Text>
+            </BlockStack>
+          </InlineStack>
+        </li>
+      ))}
+    </BlockStack>
+  );
+}
+
+/** A Polaris text field inside a plain form: it keeps its own value and posts it under `name`. */
+export function TextInput({ initial, ...props }: Omit<TextFieldProps, "value" | "onChange" | "autoComplete"> & { initial?: string; name: string }) {
+  const [value, setValue] = useState(initial ?? "");
+  return <TextField {...props} autoComplete="off" value={value} onChange={setValue} />;
+}
+
+/** A Polaris checkbox inside a plain form (posts "on" when ticked, like a native checkbox). */
+export function CheckboxInput({ initial, name, ...props }: Omit<CheckboxProps, "checked" | "onChange"> & { initial?: boolean; name: string }) {
+  const [checked, setChecked] = useState(initial ?? false);
+  return (
+    <>
+      <Checkbox {...props} checked={checked} onChange={setChecked} />
+      {checked && <input type="hidden" name={name} value="on" />}
+    </>
+  );
+}
+
+/** A Polaris select inside a plain form. */
+export function SelectInput({ initial, ...props }: Omit<Parameters<typeof Select>[0], "value" | "onChange"> & { initial?: string; name: string }) {
+  const [value, setValue] = useState(initial ?? "");
+  return <Select {...props} value={value} onChange={setValue} />;
+}

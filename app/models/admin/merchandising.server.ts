@@ -1,0 +1,156 @@
+import type { PrismaClient } from "@prisma/client";
+import { z } from "zod";
+import { recommendationService } from "../recommendations.server";
+import { publishInvalidation } from "../storefront/invalidation.server";
+import { RULE_KINDS, RULE_PLACEMENTS, TARGET_TYPES } from "./constants";
+import { field, validate, type Validated } from "./forms.server";
+
+
+/**
+ * Every change a merchant saves here reaches the storefront without retraining: the web
+ * processes reload the shop's rules on the message, and this one at once (so a preview made
+ * right after the save already shows the change).
+ */
+async function rulesChanged(db: PrismaClient, shopId: string) {
+  await publishInvalidation({ shopId, scope: "rules" });
+  await (await recommendationService(db)).reloadRules(shopId);
+}
+
+const target = { targetType: field.choice(TARGET_TYPES), targetValue: field.text(200, "errors.required") };
+
+export const promotionForm = z
+  .object({
+    id: z.string().optional(),
+    name: field.text(80, "errors.name"),
+    ...target,
+    weight: field.number(0.1, 10, "errors.weight_range"),
+    startsAt: field.date(),
+    endsAt: field.date(),
+  })
+  .refine((value) => value.endsAt > value.startsAt, { path: ["endsAt"], message: "errors.ends_after_starts" });
+
+export async function savePromotion(db: PrismaClient, shopId: string, input: unknown): Promise<Validated<{ id: string }>> {
+  const checked = validate(promotionForm, input);
+  if ("errors" in checked) return checked;
+  const { id, ...data } = checked.data;
+  const saved = id
+    ? await db.promotion.update({ where: { id, shopId }, data })
+    : await db.promotion.create({ data: { shopId, ...data } });
+  await rulesChanged(db, shopId);
+  return { data: { id: saved.id } };
+}
+
+export async function deletePromotion(db: PrismaClient, shopId: string, id: string) {
+  await db.promotion.deleteMany({ where: { id, shopId } });
+  await rulesChanged(db, shopId);
+}
+
+const curveForm = z.object({
+  ...target,
+  months: z.array(field.number(0, 4, "errors.curve_value")).length(12, { message: "errors.curve_value" }),
+});
+
+/** The merchant's own monthly curve for a group, which wins over the learned one. */
+export async function saveCurve(db: PrismaClient, shopId: string, input: unknown): Promise<Validated<{ id: string }>> {
+  const checked = validate(curveForm, input);
+  if ("errors" in checked) return checked;
+  const { targetType, targetValue, months } = checked.data;
+  const saved = await db.seasonalityCurve.upsert({
+    where: { shopId_targetType_targetValue_source: { shopId, targetType, targetValue, source: "MERCHANT" } },
+    create: { shopId, targetType, targetValue, source: "MERCHANT", months },
+    update: { months },
+  });
+  await rulesChanged(db, shopId);
+  return { data: { id: saved.id } };
+}
+
+export async function resetCurve(db: PrismaClient, shopId: string, targetType: string, targetValue: string) {
+  const type = TARGET_TYPES.find((known) => known === targetType);
+  if (!type) return;
+  await db.seasonalityCurve.deleteMany({ where: { shopId, targetType: type, targetValue, source: "MERCHANT" } });
+  await rulesChanged(db, shopId);
+}
+
+const ruleForm = z
+  .object({
+    kind: field.choice(RULE_KINDS),
+    placement: z.preprocess((value) => (value === "" || value === "ALL" ? null : value), field.choice(RULE_PLACEMENTS).nullable()),
+    ...target,
+    position: z.preprocess((value) => (value === "" || value == null ? null : Number(value)), z.number({ message: "errors.position" }).int({ message: "errors.position" }).min(1, { message: "errors.position" }).max(50, { message: "errors.position" }).nullable()),
+    weight: field.optionalNumber(1.1, 10, "errors.strength"),
+  })
+  .superRefine((value, context) => {
+    if (value.kind === "PIN" && value.position == null) context.addIssue({ code: "custom", path: ["position"], message: "errors.pin_needs_position" });
+    if ((value.kind === "BOOST" || value.kind === "BURY") && value.weight == null) context.addIssue({ code: "custom", path: ["weight"], message: "errors.boost_needs_strength" });
+  });
+
+export async function addRule(db: PrismaClient, shopId: string, input: unknown): Promise<Validated<{ id: string }>> {
+  const checked = validate(ruleForm, input);
+  if ("errors" in checked) return checked;
+  const { kind, placement, targetType, targetValue, position, weight } = checked.data;
+  const saved = await db.merchandisingRule.create({
+    data: { shopId, kind, placement, targetType, targetValue, position: kind === "PIN" ? position : null, weight: kind === "BOOST" || kind === "BURY" ? weight : null },
+  });
+  await rulesChanged(db, shopId);
+  return { data: { id: saved.id } };
+}
+
+export async function deleteRule(db: PrismaClient, shopId: string, id: string) {
+  await db.merchandisingRule.deleteMany({ where: { id, shopId } });
+  await rulesChanged(db, shopId);
+}
+
+const filtersForm = z
+  .object({
+    inStockOnly: field.checkbox(),
+    hidePurchased: field.checkbox(),
+    maxPerProductType: z.preprocess((value) => (value === "" || value == null ? null : Number(value)), z.number({ message: "errors.max_per_type" }).int({ message: "errors.max_per_type" }).min(1, { message: "errors.max_per_type" }).max(50, { message: "errors.max_per_type" }).nullable()),
+    priceBandMin: field.optionalNumber(0.05, 20, "errors.price_band"),
+    priceBandMax: field.optionalNumber(0.05, 20, "errors.price_band"),
+  })
+  .superRefine((value, context) => {
+    const both = value.priceBandMin != null && value.priceBandMax != null;
+    const neither = value.priceBandMin == null && value.priceBandMax == null;
+    if ((!both && !neither) || (both && value.priceBandMin! >= value.priceBandMax!)) {
+      context.addIssue({ code: "custom", path: [value.priceBandMin == null ? "priceBandMin" : "priceBandMax"], message: "errors.price_band" });
+    }
+  });
+
+/** In stock only, hide purchased, diversity (at most n per type) and the price band. */
+export async function saveFilters(db: PrismaClient, shopId: string, input: unknown): Promise<Validated<true>> {
+  const checked = validate(filtersForm, input);
+  if ("errors" in checked) return checked;
+  await db.shopSettings.upsert({ where: { shopId }, create: { shopId, ...checked.data }, update: checked.data });
+  await rulesChanged(db, shopId);
+  return { data: true };
+}
+
+/** Approve, reject or return a mined pair to the suggestions. */
+export async function setPairStatus(db: PrismaClient, shopId: string, pairId: string, status: string) {
+  const chosen = (["SUGGESTED", "APPROVED", "REJECTED"] as const).find((known) => known === status);
+  if (!chosen) return;
+  await db.boughtTogetherPair.updateMany({ where: { id: pairId, shopId }, data: { status: chosen } });
+  await rulesChanged(db, shopId);
+}
+
+const manualPairForm = z
+  .object({ productId: field.text(64, "errors.unknown_product"), relatedProductId: field.text(64, "errors.unknown_product") })
+  .refine((value) => value.productId !== value.relatedProductId, { path: ["relatedProductId"], message: "errors.same_product" });
+
+/** A pair the merchant adds by hand (Shopify's own complementary products are manual only). */
+export async function addManualPair(db: PrismaClient, shopId: string, input: unknown): Promise<Validated<{ id: string }>> {
+  const checked = validate(manualPairForm, input);
+  if ("errors" in checked) return checked;
+  const { productId, relatedProductId } = checked.data;
+  const found = await db.product.count({ where: { shopId, id: { in: [productId, relatedProductId] } } });
+  if (found !== 2) return { errors: { relatedProductId: "errors.unknown_product" } };
+  const existing = await db.boughtTogetherPair.findFirst({
+    where: { shopId, OR: [{ productId, relatedProductId }, { productId: relatedProductId, relatedProductId: productId }] },
+  });
+  if (existing && existing.status !== "REJECTED" && existing.status !== "SUGGESTED") return { errors: { relatedProductId: "errors.pair_exists" } };
+  const saved = existing
+    ? await db.boughtTogetherPair.update({ where: { id: existing.id }, data: { status: "MANUAL" } })
+    : await db.boughtTogetherPair.create({ data: { shopId, productId, relatedProductId, status: "MANUAL" } });
+  await rulesChanged(db, shopId);
+  return { data: { id: saved.id } };
+}

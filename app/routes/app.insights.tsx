@@ -1,0 +1,92 @@
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { useLoaderData } from "@remix-run/react";
+import { BlockStack, Card, InlineGrid, InlineStack, Layout, Page, Text } from "@shopify/polaris";
+import type { Insights } from "../engine";
+import { useFormat, useT } from "../i18n/use-t";
+import { requireAdminShop } from "../models/admin/forms.server";
+
+const COLOURS = ["#2c6ecb", "#d82c0d", "#008060", "#b98900", "#6d3fc0", "#e56910", "#00848e", "#c03f8a"];
+const WIDTH = 720;
+const HEIGHT = 420;
+const MARGIN = 16;
+
+export const loader = async ({ request }: LoaderFunctionArgs) => {
+  const { shop, db } = await requireAdminShop(request);
+  const version = shop.activeModelVersionId ? await db.modelVersion.findUnique({ where: { id: shop.activeModelVersionId }, select: { insights: true } }) : null;
+  const insights = (version?.insights ?? null) as Insights | null;
+  if (!insights?.points.length) return { insights: null, titles: {} as Record<string, string> };
+  const ids = new Set([...insights.points.map((point) => point.itemId), ...insights.segments.flatMap((segment) => segment.topItemIds)]);
+  const products = await db.product.findMany({ where: { shopId: shop.id, id: { in: [...ids] } }, select: { id: true, title: true } });
+  return { insights, titles: Object.fromEntries(products.map((product) => [product.id, product.title])) };
+};
+
+export default function InsightsPage() {
+  const { insights, titles } = useLoaderData<typeof loader>();
+  const t = useT();
+  const format = useFormat();
+  if (!insights) {
+    return (
+      <Page title={t("insights.title")}>
+        <Card>
+          <Text as="p" tone="subdued">{t("insights.empty")}</Text>
+        </Card>
+      </Page>
+    );
+  }
+  const xs = insights.points.map((point) => point.x);
+  const ys = insights.points.map((point) => point.y);
+  const [minX, maxX, minY, maxY] = [Math.min(...xs), Math.max(...xs), Math.min(...ys), Math.max(...ys)];
+  const sx = (x: number) => MARGIN + ((x - minX) / (maxX - minX || 1)) * (WIDTH - 2 * MARGIN);
+  const sy = (y: number) => HEIGHT - MARGIN - ((y - minY) / (maxY - minY || 1)) * (HEIGHT - 2 * MARGIN);
+  const title = (id: string) => titles[id] ?? id;
+  return (
+    <Page title={t("insights.title")}>
+      <Layout>
+        <Layout.Section>
+          <Card>
+            <BlockStack gap="200">
+              <Text as="h2" variant="headingMd">{t("insights.map")}</Text>
+              <Text as="p" tone="subdued">{t("insights.map_help")}</Text>
+              <svg viewBox={`0 0 ${WIDTH} ${HEIGHT}`} width="100%" role="img" aria-label={t("insights.map")} style={{ maxHeight: 480 }}>
+                {insights.points.map((point) => (
+                  <circle key={point.itemId} cx={sx(point.x)} cy={sy(point.y)} r={4} fill={COLOURS[point.cluster % COLOURS.length]} fillOpacity={0.75} data-cluster={point.cluster}>
+                    <title>{`${title(point.itemId)} · ${t("insights.cluster", { id: point.cluster + 1 })}`}</title>
+                  </circle>
+                ))}
+              </svg>
+            </BlockStack>
+          </Card>
+        </Layout.Section>
+        <Layout.Section>
+          <InlineGrid columns={{ xs: 1, md: 2 }} gap="400">
+            <Card>
+              <BlockStack gap="300">
+                <Text as="h2" variant="headingMd">{t("insights.clusters")}</Text>
+                {insights.clusters.map((cluster) => (
+                  <BlockStack key={cluster.id} gap="100">
+                    <InlineStack gap="200" blockAlign="center">
+                      <span aria-hidden="true" style={{ width: 12, height: 12, borderRadius: 6, background: COLOURS[cluster.id % COLOURS.length], display: "inline-block" }} />
+                      <Text as="h3" variant="headingSm">{t("insights.cluster", { id: cluster.id + 1 })} · {t("insights.size", { count: format.number(cluster.size) })}</Text>
+                    </InlineStack>
+                    <Text as="p" tone="subdued">{cluster.topItemIds.map(title).join(", ")}</Text>
+                  </BlockStack>
+                ))}
+              </BlockStack>
+            </Card>
+            <Card>
+              <BlockStack gap="300">
+                <Text as="h2" variant="headingMd">{t("insights.segments")}</Text>
+                {insights.segments.map((segment) => (
+                  <BlockStack key={segment.id} gap="100">
+                    <Text as="h3" variant="headingSm">{t("insights.segment", { id: segment.id + 1, count: format.number(segment.shoppers) })}</Text>
+                    <Text as="p" tone="subdued">{segment.topItemIds.map(title).join(", ")}</Text>
+                  </BlockStack>
+                ))}
+              </BlockStack>
+            </Card>
+          </InlineGrid>
+        </Layout.Section>
+      </Layout>
+    </Page>
+  );
+}

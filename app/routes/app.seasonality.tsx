@@ -1,0 +1,275 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import { Form, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
+import { Banner, BlockStack, Button, Card, DataTable, FormLayout, InlineGrid, InlineStack, Layout, Page, Select, Text } from "@shopify/polaris";
+import { Chart, ProductList, SelectInput, TextInput, useFieldError } from "../components/admin";
+import { useFormat, useT } from "../i18n/use-t";
+import { examples } from "../models/admin/dashboard.server";
+import { formObject, requireAdminShop, type FieldErrors } from "../models/admin/forms.server";
+import { TARGET_TYPES } from "../models/admin/constants";
+import { deletePromotion, resetCurve, saveCurve, savePromotion } from "../models/admin/merchandising.server";
+import { getRecommendations } from "../models/recommendations.server";
+
+const MONTHS = Array.from({ length: 12 }, (_, month) => month);
+
+export const loader = async ({ request }: LoaderFunctionArgs) => {
+  const { shop, db } = await requireAdminShop(request);
+  const url = new URL(request.url);
+  const [curves, promotions, picks] = await Promise.all([
+    db.seasonalityCurve.findMany({ where: { shopId: shop.id }, orderBy: [{ targetType: "asc" }, { targetValue: "asc" }] }),
+    db.promotion.findMany({ where: { shopId: shop.id }, orderBy: { startsAt: "desc" } }),
+    examples(db, shop.id),
+  ]);
+  const targets = new Map<string, { targetType: string; targetValue: string; learned: number[] | null; yours: number[] | null }>();
+  for (const curve of curves) {
+    const key = `${curve.targetType}:${curve.targetValue}`;
+    const entry = targets.get(key) ?? { targetType: curve.targetType, targetValue: curve.targetValue, learned: null, yours: null };
+    entry[curve.source === "LEARNED" ? "learned" : "yours"] = curve.months;
+    targets.set(key, entry);
+  }
+  return {
+    curves: [...targets.values()],
+    selectedCurve: url.searchParams.get("curve") ?? [...targets.keys()][0] ?? null,
+    promotions: promotions.map((promotion) => ({ ...promotion, startsAt: promotion.startsAt.toISOString(), endsAt: promotion.endsAt.toISOString(), createdAt: undefined })),
+    customers: picks.customers,
+    previewCustomer: url.searchParams.get("customer") ?? picks.customers[0]?.id ?? "",
+  };
+};
+
+type ActionResult = { errors?: FieldErrors; form?: string; saved?: boolean; before?: Shown[]; after?: Shown[] };
+type Shown = { productId: string; title: string; reason: string };
+
+export const action = async ({ request }: ActionFunctionArgs): Promise<ActionResult> => {
+  const { shop, db } = await requireAdminShop(request);
+  const values = formObject(await request.formData());
+  const customerId = typeof values.previewCustomer === "string" && values.previewCustomer ? values.previewCustomer : null;
+  const preview = async () =>
+    customerId ? (await getRecommendations(db, { shopId: shop.id, placement: "FOR_YOU", customerId, limit: 8 })).map(({ productId, title, reason }) => ({ productId, title, reason })) : [];
+  const before = await preview();
+  let result: { errors: FieldErrors } | { data: unknown } | null = null;
+  switch (values.intent) {
+    case "promotion":
+      result = await savePromotion(db, shop.id, values);
+      break;
+    case "delete-promotion":
+      await deletePromotion(db, shop.id, String(values.id));
+      break;
+    case "curve":
+      result = await saveCurve(db, shop.id, { ...values, months: MONTHS.map((month) => values[`month${month}`]) });
+      break;
+    case "reset-curve":
+      await resetCurve(db, shop.id, String(values.targetType), String(values.targetValue));
+      break;
+  }
+  if (result && "errors" in result) return { errors: result.errors, form: String(values.intent) + (values.id ? `:${values.id}` : "") };
+  return { saved: true, before, after: await preview() };
+};
+
+export default function Seasonality() {
+  const { curves, selectedCurve, promotions, customers, previewCustomer } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const t = useT();
+  const format = useFormat();
+  const [params, setParams] = useSearchParams();
+  const busy = useNavigation().state === "submitting";
+  const errorsFor = (form: string) => (result?.form === form ? result.errors : undefined);
+  const moved = new Set(
+    (result?.after ?? []).filter((item, index) => {
+      const was = result?.before?.findIndex((old) => old.productId === item.productId) ?? -1;
+      return was === -1 || was > index;
+    }).map((item) => item.productId),
+  );
+  const curve = curves.find((entry) => `${entry.targetType}:${entry.targetValue}` === selectedCurve);
+  const monthName = (month: number) => new Date(Date.UTC(2026, month, 15)).toLocaleString(undefined, { month: "short" });
+  const previewField = <input type="hidden" name="previewCustomer" value={previewCustomer} />;
+  return (
+    <Page title={t("seasonality.title")}>
+      <Layout>
+        {result?.errors && (
+          <Layout.Section>
+            <Banner tone="critical">{t("common.fix_errors")}</Banner>
+          </Layout.Section>
+        )}
+        <Layout.Section>
+          <Card>
+            <BlockStack gap="300">
+              <Text as="h2" variant="headingMd">{t("seasonality.promotions")}</Text>
+              {promotions.length === 0 ? (
+                <Text as="p" tone="subdued">{t("seasonality.promotions_empty")}</Text>
+              ) : (
+                <DataTable
+                  columnContentTypes={["text", "text", "text", "text", "text"]}
+                  headings={[t("seasonality.name"), t("target.type"), t("seasonality.weight"), t("seasonality.ends"), ""]}
+                  rows={promotions.map((promotion) => [
+                    promotion.name,
+                    `${t(`target.${promotion.targetType}`)}: ${promotion.targetValue}`,
+                    <WeightForm key={promotion.id} promotion={promotion} errors={errorsFor(`promotion:${promotion.id}`)} previewField={previewField} />,
+                    `${format.day(promotion.startsAt)} – ${format.day(promotion.endsAt)}`,
+                    <Form key="delete" method="post">
+                      <input type="hidden" name="intent" value="delete-promotion" />
+                      <input type="hidden" name="id" value={promotion.id} />
+                      {previewField}
+                      <Button submit variant="plain" tone="critical" accessibilityLabel={`${t("common.delete")} ${promotion.name}`}>{t("common.delete")}</Button>
+                    </Form>,
+                  ])}
+                />
+              )}
+              <NewPromotion errors={errorsFor("promotion")} previewField={previewField} busy={busy} />
+            </BlockStack>
+          </Card>
+        </Layout.Section>
+        <Layout.Section variant="oneThird">
+          <Card>
+            <BlockStack gap="300">
+              <Select
+                label={t("seasonality.preview")}
+                options={customers.map((customer) => ({ label: customer.label, value: customer.id }))}
+                value={previewCustomer}
+                onChange={(value) => {
+                  const next = new URLSearchParams(params);
+                  next.set("customer", value);
+                  setParams(next, { replace: true });
+                }}
+              />
+              {result?.after ? (
+                <InlineGrid columns={2} gap="300">
+                  <BlockStack gap="200" id="preview-before">
+                    <Text as="h3" variant="headingSm">{t("seasonality.before")}</Text>
+                    <ProductList products={result.before ?? []} empty={t("preview.empty")} />
+                  </BlockStack>
+                  <BlockStack gap="200" id="preview-after">
+                    <Text as="h3" variant="headingSm">{t("seasonality.after")}</Text>
+                    <ProductList products={result.after} highlight={moved} empty={t("preview.empty")} />
+                  </BlockStack>
+                </InlineGrid>
+              ) : (
+                <Text as="p" tone="subdued">{t("seasonality.preview_help")}</Text>
+              )}
+            </BlockStack>
+          </Card>
+        </Layout.Section>
+        <Layout.Section>
+          <Card>
+            <BlockStack gap="300">
+              <Text as="h2" variant="headingMd">{t("seasonality.curves")}</Text>
+              <Text as="p" tone="subdued">{t("seasonality.curves_help")}</Text>
+              {curves.length === 0 ? (
+                <Text as="p" tone="subdued">{t("seasonality.no_curves")}</Text>
+              ) : (
+                <>
+                  <Select
+                    label={t("target.type")}
+                    options={curves.map((entry) => ({ label: `${t(`target.${entry.targetType}`)}: ${entry.targetValue}${entry.yours ? ` (${t("seasonality.yours")})` : ""}`, value: `${entry.targetType}:${entry.targetValue}` }))}
+                    value={selectedCurve ?? ""}
+                    onChange={(value) => {
+                      const next = new URLSearchParams(params);
+                      next.set("curve", value);
+                      setParams(next, { replace: true });
+                    }}
+                  />
+                  {curve && (
+                    <>
+                      <Chart
+                        kind="bar"
+                        label={t("seasonality.curves")}
+                        series={[
+                          ...(curve.learned ? [{ name: t("seasonality.learned"), data: MONTHS.map((month) => ({ key: monthName(month), value: curve.learned![month] })) }] : []),
+                          ...(curve.yours ? [{ name: t("seasonality.yours"), data: MONTHS.map((month) => ({ key: monthName(month), value: curve.yours![month] })) }] : []),
+                        ]}
+                      />
+                      <Form method="post" key={selectedCurve}>
+                        <input type="hidden" name="intent" value="curve" />
+                        <input type="hidden" name="targetType" value={curve.targetType} />
+                        <input type="hidden" name="targetValue" value={curve.targetValue} />
+                        {previewField}
+                        <BlockStack gap="300">
+                          <InlineGrid columns={{ xs: 3, md: 6 }} gap="200">
+                            {MONTHS.map((month) => (
+                              <TextInput
+                                key={month}
+                                label={monthName(month)}
+                                name={`month${month}`}
+                                type="number"
+                                step={0.05}
+                                initial={(curve.yours ?? curve.learned ?? [])[month]?.toFixed(2) ?? "1"}
+                                error={errorsFor("curve")?.[`months.${month}`] ? t(errorsFor("curve")![`months.${month}`]) : undefined}
+                              />
+                            ))}
+                          </InlineGrid>
+                          <InlineStack>
+                            <Button submit variant="primary" loading={busy}>{t("common.save")}</Button>
+                          </InlineStack>
+                        </BlockStack>
+                      </Form>
+                      {curve.yours && (
+                        <Form method="post">
+                          <input type="hidden" name="intent" value="reset-curve" />
+                          <input type="hidden" name="targetType" value={curve.targetType} />
+                          <input type="hidden" name="targetValue" value={curve.targetValue} />
+                          {previewField}
+                          <Button submit>{t("seasonality.reset")}</Button>
+                        </Form>
+                      )}
+                    </>
+                  )}
+                </>
+              )}
+            </BlockStack>
+          </Card>
+        </Layout.Section>
+      </Layout>
+    </Page>
+  );
+}
+
+function WeightForm({ promotion, errors, previewField }: { promotion: { id: string; name: string; targetType: string; targetValue: string; weight: number; startsAt: string; endsAt: string }; errors?: FieldErrors; previewField: JSX.Element }) {
+  const t = useT();
+  const error = useFieldError(errors);
+  return (
+    <Form method="post">
+      <input type="hidden" name="intent" value="promotion" />
+      {(["id", "name", "targetType", "targetValue"] as const).map((name) => (
+        <input key={name} type="hidden" name={name} value={promotion[name]} />
+      ))}
+      <input type="hidden" name="startsAt" value={promotion.startsAt} />
+      <input type="hidden" name="endsAt" value={promotion.endsAt} />
+      {previewField}
+      <InlineStack gap="100" blockAlign="end" wrap={false}>
+        <div style={{ width: 96 }}>
+          <TextInput label={`${t("seasonality.weight")}: ${promotion.name}`} labelHidden name="weight" type="number" step={0.1} initial={String(promotion.weight)} error={error("weight")} />
+        </div>
+        <Button submit size="slim">{t("common.save")}</Button>
+      </InlineStack>
+    </Form>
+  );
+}
+
+function NewPromotion({ errors, previewField, busy }: { errors?: FieldErrors; previewField: JSX.Element; busy: boolean }) {
+  const t = useT();
+  const error = useFieldError(errors);
+  const today = new Date().toISOString().slice(0, 10);
+  const inAMonth = new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10);
+  return (
+    <Form method="post">
+      <input type="hidden" name="intent" value="promotion" />
+      {previewField}
+      <BlockStack gap="200">
+        <Text as="h3" variant="headingSm">{t("seasonality.new_promotion")}</Text>
+        <FormLayout>
+          <FormLayout.Group>
+            <TextInput label={t("seasonality.name")} name="name" error={error("name")} />
+            <SelectInput label={t("target.type")} name="targetType" options={TARGET_TYPES.map((type) => ({ label: t(`target.${type}`), value: type }))} initial="COLLECTION" error={error("targetType")} />
+            <TextInput label={t("target.value")} name="targetValue" helpText={t("target.value_help")} error={error("targetValue")} />
+          </FormLayout.Group>
+          <FormLayout.Group>
+            <TextInput label={t("seasonality.weight")} name="weight" type="number" step={0.1} initial="1.5" helpText={t("seasonality.weight_help")} error={error("weight")} />
+            <TextInput label={t("seasonality.starts")} name="startsAt" type="date" initial={today} error={error("startsAt")} />
+            <TextInput label={t("seasonality.ends")} name="endsAt" type="date" initial={inAMonth} error={error("endsAt")} />
+          </FormLayout.Group>
+        </FormLayout>
+        <InlineStack>
+          <Button submit variant="primary" loading={busy}>{t("common.add")}</Button>
+        </InlineStack>
+      </BlockStack>
+    </Form>
+  );
+}

@@ -1,0 +1,160 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { Badge, Banner, BlockStack, Button, Card, DataTable, FormLayout, InlineStack, Layout, Page, Text } from "@shopify/polaris";
+import { TextInput, useFieldError } from "../components/admin";
+import { useFormat, useT } from "../i18n/use-t";
+import { formObject, requireAdminShop, type FieldErrors } from "../models/admin/forms.server";
+import { createKeyFromForm, getSettings, saveSettings } from "../models/admin/settings.server";
+import { listApiKeys, revokeApiKey } from "../models/api-keys.server";
+
+export const loader = async ({ request }: LoaderFunctionArgs) => {
+  const { shop, db } = await requireAdminShop(request);
+  const [settings, keys, privacy] = await Promise.all([
+    getSettings(db, shop.id),
+    listApiKeys(db, shop.id),
+    db.privacyRequest.findMany({ where: { shopDomain: shop.domain }, orderBy: { receivedAt: "desc" }, take: 50 }),
+  ]);
+  return {
+    settings: { ...settings, updatedAt: undefined },
+    keys: keys.map((key) => ({ ...key, createdAt: key.createdAt.toISOString(), lastUsedAt: key.lastUsedAt?.toISOString() ?? null, revokedAt: key.revokedAt?.toISOString() ?? null })),
+    privacy: privacy.map((entry) => ({ id: entry.id, kind: entry.kind, customer: entry.customerExternalId, receivedAt: entry.receivedAt.toISOString(), completedAt: entry.completedAt?.toISOString() ?? null })),
+  };
+};
+
+export const action = async ({ request }: ActionFunctionArgs): Promise<{ form: string; errors?: FieldErrors; saved?: boolean; key?: string }> => {
+  const { shop, db } = await requireAdminShop(request);
+  const values = formObject(await request.formData());
+  const form = String(values.intent);
+  if (form === "settings") {
+    const result = await saveSettings(db, shop.id, values);
+    return "errors" in result ? { form, errors: result.errors } : { form, saved: true };
+  }
+  if (form === "create-key") {
+    const result = await createKeyFromForm(db, shop.id, { name: String(values.name ?? ""), origins: String(values.origins ?? "") });
+    return "errors" in result ? { form, errors: result.errors } : { form, key: result.key };
+  }
+  await revokeApiKey(db, shop.id, String(values.id));
+  return { form };
+};
+
+export default function Settings() {
+  const { settings, keys, privacy } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const busy = useNavigation().state === "submitting";
+  const t = useT();
+  const format = useFormat();
+  const settingsError = useFieldError(result?.form === "settings" ? result.errors : undefined);
+  const keyError = useFieldError(result?.form === "create-key" ? result.errors : undefined);
+  return (
+    <Page title={t("settings.title")}>
+      <Layout>
+        {result?.errors && (
+          <Layout.Section>
+            <Banner tone="critical">{t("common.fix_errors")}</Banner>
+          </Layout.Section>
+        )}
+        {result?.saved && (
+          <Layout.Section>
+            <Banner tone="success">{t("common.saved")}</Banner>
+          </Layout.Section>
+        )}
+        <Layout.Section>
+          <Card>
+            <Form method="post">
+              <input type="hidden" name="intent" value="settings" />
+              <BlockStack gap="300">
+                <Text as="h2" variant="headingMd">{t("settings.training")}</Text>
+                <FormLayout>
+                  <TextInput label={t("settings.schedule")} name="trainingSchedule" initial={settings.trainingSchedule} helpText={t("settings.schedule_help")} error={settingsError("trainingSchedule")} />
+                  <FormLayout.Group>
+                    <TextInput label={t("settings.history")} name="historyMonths" type="number" initial={String(settings.historyMonths)} error={settingsError("historyMonths")} />
+                    <TextInput label={t("settings.retrain_after")} name="retrainAfterOrders" type="number" initial={String(settings.retrainAfterOrders)} error={settingsError("retrainAfterOrders")} />
+                  </FormLayout.Group>
+                </FormLayout>
+                <Text as="h2" variant="headingMd">{t("settings.measurement")}</Text>
+                <FormLayout>
+                  <FormLayout.Group>
+                    <TextInput label={t("settings.holdout")} name="holdoutShare" type="number" step={0.01} initial={String(settings.holdoutShare)} error={settingsError("holdoutShare")} />
+                    <TextInput label={t("settings.attribution_days")} name="attributionDays" type="number" initial={String(Math.round(settings.attributionWindowMinutes / 1440))} error={settingsError("attributionDays")} />
+                  </FormLayout.Group>
+                </FormLayout>
+                <InlineStack>
+                  <Button submit variant="primary" loading={busy}>{t("common.save")}</Button>
+                </InlineStack>
+              </BlockStack>
+            </Form>
+          </Card>
+        </Layout.Section>
+        <Layout.Section>
+          <Card>
+            <BlockStack gap="300">
+              <Text as="h2" variant="headingMd">{t("settings.api_keys")}</Text>
+              <Text as="p" tone="subdued">{t("settings.api_keys_help")}</Text>
+              {result?.key && (
+                <Banner tone="success">
+                  <Text as="p" breakWord>{t("settings.new_key", { key: result.key })}</Text>
+                </Banner>
+              )}
+              {keys.length === 0 ? (
+                <Text as="p" tone="subdued">{t("settings.no_keys")}</Text>
+              ) : (
+                <DataTable
+                  columnContentTypes={["text", "text", "text", "text", "text"]}
+                  headings={[t("settings.key_name"), "", t("settings.key_origins"), t("settings.last_used"), ""]}
+                  rows={keys.map((key) => [
+                    key.name,
+                    `${key.prefix}…`,
+                    key.allowedOrigins.join(", "),
+                    key.lastUsedAt ? format.date(key.lastUsedAt) : t("settings.never"),
+                    key.revokedAt ? (
+                      <Badge key="revoked">{t("settings.revoked")}</Badge>
+                    ) : (
+                      <Form key="revoke" method="post">
+                        <input type="hidden" name="intent" value="revoke" />
+                        <input type="hidden" name="id" value={key.id} />
+                        <Button submit variant="plain" tone="critical">{t("settings.revoke")}</Button>
+                      </Form>
+                    ),
+                  ])}
+                />
+              )}
+              <Form method="post">
+                <input type="hidden" name="intent" value="create-key" />
+                <FormLayout>
+                  <FormLayout.Group>
+                    <TextInput label={t("settings.key_name")} name="name" error={keyError("name")} />
+                    <TextInput label={t("settings.key_origins")} name="origins" multiline={2} error={keyError("origins")} />
+                  </FormLayout.Group>
+                  <InlineStack>
+                    <Button submit loading={busy}>{t("settings.create_key")}</Button>
+                  </InlineStack>
+                </FormLayout>
+              </Form>
+            </BlockStack>
+          </Card>
+        </Layout.Section>
+        <Layout.Section>
+          <Card>
+            <BlockStack gap="300">
+              <Text as="h2" variant="headingMd">{t("settings.privacy")}</Text>
+              {privacy.length === 0 ? (
+                <Text as="p" tone="subdued">{t("settings.privacy_empty")}</Text>
+              ) : (
+                <DataTable
+                  columnContentTypes={["text", "text", "text", "text"]}
+                  headings={["", t("common.customer"), t("home.queued_at"), t("home.status")]}
+                  rows={privacy.map((entry) => [
+                    t(`settings.privacy_kind.${entry.kind}`),
+                    entry.customer ?? "",
+                    format.date(entry.receivedAt),
+                    entry.completedAt ? t("settings.privacy_done", { when: format.date(entry.completedAt) }) : t("settings.privacy_pending"),
+                  ])}
+                />
+              )}
+            </BlockStack>
+          </Card>
+        </Layout.Section>
+      </Layout>
+    </Page>
+  );
+}

@@ -1,0 +1,1 @@
+ALTER TABLE "ModelVersion" ADD COLUMN "insights" JSONB;
