@@ -1,4 +1,4 @@
-import { lazy, Suspense, useEffect, useState } from "react";
+import { lazy, Suspense, useEffect, useRef, useState } from "react";
 import { Badge, BlockStack, Checkbox, InlineStack, Select, Text, TextField, type CheckboxProps, type TextFieldProps } from "@shopify/polaris";
 import { useSearchParams } from "@remix-run/react";
 import type { MessageKey } from "../i18n/admin";
@@ -7,12 +7,29 @@ import type { Series } from "./charts.client";
 
 const LazyChart = lazy(() => import("./charts.client"));
 
-/** A chart once the page runs in the browser; a box of the same height before (no layout shift). */
+/**
+ * A chart once the page runs in the browser and its box has a size (Polaris Viz draws negative
+ * heights into a box it measured at zero); a box of the same height before, so nothing shifts.
+ */
 export function Chart(props: { kind: "line" | "bar"; series: Series[]; label: string }) {
-  const [mounted, setMounted] = useState(false);
-  useEffect(() => setMounted(true), []);
-  const placeholder = <div style={{ height: 240 }} aria-hidden="true" />;
-  return mounted ? <Suspense fallback={placeholder}>{<LazyChart {...props} />}</Suspense> : placeholder;
+  const box = useRef<HTMLDivElement>(null);
+  const [ready, setReady] = useState(false);
+  useEffect(() => {
+    const element = box.current;
+    if (!element) return;
+    const observer = new ResizeObserver(([entry]) => setReady(entry.contentRect.width > 0 && entry.contentRect.height > 0));
+    observer.observe(element);
+    return () => observer.disconnect();
+  }, []);
+  return (
+    <div ref={box} style={{ height: 240 }}>
+      {ready && (
+        <Suspense fallback={null}>
+          <LazyChart {...props} />
+        </Suspense>
+      )}
+    </div>
+  );
 }
 
 /** A field's error, translated (Polaris fields take it as their `error`). */

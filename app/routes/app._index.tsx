@@ -109,7 +109,7 @@ export default function Home() {
                     <Metric label={t("home.attributed_orders")} value={format.number(lift.attributedOrders)} />
                     <Metric label={t("home.attributed_revenue")} value={format.money(lift.attributedRevenue, currency)} />
                     <Metric label={t("home.click_through")} value={format.percent(lift.clickThrough)} />
-                    <Metric label={t("home.lift")} value={lift.revenueLift == null ? t("home.lift_none") : `${lift.revenueLift >= 0 ? "+" : ""}${format.percent(lift.revenueLift)}`} />
+                    <Metric label={t("home.lift")} value={lift.revenueLift == null ? undefined : `${lift.revenueLift >= 0 ? "+" : ""}${format.percent(lift.revenueLift)}`} note={t("home.lift_none")} />
                   </InlineGrid>
                   <InlineGrid columns={{ xs: 1, md: 2 }} gap="400">
                     <Chart kind="bar" label={t("home.chart_revenue")} series={[{ name: t("home.attributed_revenue"), data: series.map((day) => ({ key: format.day(day.day), value: day.revenue })) }]} />
@@ -195,11 +195,11 @@ export default function Home() {
   );
 }
 
-function Metric({ label, value }: { label: string; value: string }) {
+function Metric({ label, value, note }: { label: string; value?: string; note?: string }) {
   return (
     <BlockStack gap="100">
       <Text as="h3" variant="headingSm" tone="subdued">{label}</Text>
-      <Text as="p" variant="headingXl">{value}</Text>
+      {value ? <Text as="p" variant="headingXl">{value}</Text> : <Text as="p" tone="subdued">{note}</Text>}
     </BlockStack>
   );
 }

@@ -79,7 +79,7 @@ export default function Pairs() {
                   columnContentTypes={["text", "numeric", "numeric", "numeric", "text"]}
                   headings={[t("pairs.pair"), t("pairs.support"), t("pairs.confidence"), t("pairs.lift"), ""]}
                   rows={pairs.map((pair) => [
-                    <Text as="span" key="pair">{pair.product} + {pair.related}</Text>,
+                    <span key="pair" data-pair-id={pair.id}>{pair.product} + {pair.related}</span>,
                     format.number(pair.support, 4),
                     format.percent(pair.confidence),
                     format.number(pair.lift, 1),

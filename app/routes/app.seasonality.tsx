@@ -113,7 +113,7 @@ export default function Seasonality() {
                   ])}
                 />
               )}
-              <NewPromotion errors={errorsFor("promotion")} previewField={previewField} busy={busy} />
+              <NewPromotion key={promotions.length} errors={errorsFor("promotion")} previewField={previewField} busy={busy} />
             </BlockStack>
           </Card>
         </Layout.Section>
@@ -233,8 +233,8 @@ function WeightForm({ promotion, errors, previewField }: { promotion: { id: stri
       <input type="hidden" name="startsAt" value={promotion.startsAt} />
       <input type="hidden" name="endsAt" value={promotion.endsAt} />
       {previewField}
-      <InlineStack gap="100" blockAlign="end" wrap={false}>
-        <div style={{ width: 96 }}>
+      <InlineStack gap="100" blockAlign="start">
+        <div style={{ width: 120 }}>
           <TextInput label={`${t("seasonality.weight")}: ${promotion.name}`} labelHidden name="weight" type="number" step={0.1} initial={String(promotion.weight)} error={error("weight")} />
         </div>
         <Button submit size="slim">{t("common.save")}</Button>

@@ -14,9 +14,10 @@ export interface TestApp {
 
 /**
  * The app as a test talks to it: the Remix server on a free loopback port over a fresh embedded
- * database in a temporary folder, configured with the given client secret (no Redis, no demo mode).
+ * database in a temporary folder, configured with the given client secret (no Redis; demo mode
+ * only when asked, which signs every admin request in as the demo shop).
  */
-export async function startTestApp(options: { name: string; secret: string }): Promise<TestApp> {
+export async function startTestApp(options: { name: string; secret: string; demo?: boolean }): Promise<TestApp> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `affinity-${options.name}-`));
   const saved = { ...process.env };
   await applyMigrations({ kind: "pglite", dataDir: path.join(dataDir, "pglite") });
@@ -30,7 +31,8 @@ export async function startTestApp(options: { name: string; secret: string }): P
   });
   delete process.env.DATABASE_URL;
   delete process.env.REDIS_URL;
-  delete process.env.AFFINITY_DEMO;
+  if (options.demo) process.env.AFFINITY_DEMO = "1";
+  else delete process.env.AFFINITY_DEMO;
   const { startServer } = await import("../../server");
   const server = await startServer({ host: "127.0.0.1", port: 0, dev: true });
   const { processDatabase } = await import("../../app/db.server");

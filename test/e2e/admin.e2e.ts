@@ -1,0 +1,183 @@
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DEMO_SHOP_DOMAIN } from "../../app/demo.server";
+import { recommendationService } from "../../app/models/recommendations.server";
+import { ensureShop } from "../../app/models/shops.server";
+import { importStoreSnapshot } from "../../app/models/store-import.server";
+import { trainShop } from "../../app/models/training.server";
+import { generateDemoStore } from "../../workers/demo/generate";
+import { startTestApp, type TestApp } from "../helpers/app";
+import { launchBrowser, saveScreenshot, watchErrors } from "../helpers/browser";
+
+const PAGES = ["/app", "/app/placements", "/app/seasonality", "/app/rules", "/app/pairs", "/app/preview", "/app/insights", "/app/settings"];
+
+let app: TestApp;
+let browser: Browser;
+let context: BrowserContext;
+let shopId: string;
+
+beforeAll(async () => {
+  app = await startTestApp({ name: "admin-e2e", secret: "admin-e2e-secret", demo: true });
+  shopId = (await ensureShop(app.db, DEMO_SHOP_DOMAIN, { name: "Affinity Outfitters (demo)", currency: "USD" })).id;
+  await importStoreSnapshot(app.db, shopId, generateDemoStore({ seed: 21, products: 120, customers: 400, orders: 4_000 }), "DEMO");
+  await app.db.shopSettings.update({ where: { shopId }, data: { holdoutShare: 0 } });
+  await trainShop(app.db, shopId);
+  await seedStorefrontActivity();
+  browser = await launchBrowser();
+  context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+}, 240_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await app?.stop();
+});
+
+/** Two weeks of a storefront's block activity (impressions, clicks, attributed orders), so the home page has revenue to chart. */
+async function seedStorefrontActivity() {
+  const products = await app.db.product.findMany({ where: { shopId }, select: { id: true }, take: 20 });
+  const orders = await app.db.order.findMany({ where: { shopId }, select: { id: true, totalPrice: true }, take: 28 });
+  const day = 86_400_000;
+  const events = Array.from({ length: 14 }, (_, daysAgo) =>
+    products.flatMap((product, index) => [
+      { shopId, kind: "IMPRESSION" as const, token: `seed-${daysAgo}`, placement: "FOR_YOU" as const, productId: product.id, customerId: null, visitorKey: `visitor-${index}`, holdout: index % 10 === 0, occurredAt: new Date(Date.now() - daysAgo * day - index * 60_000) },
+      ...(index % 4 === daysAgo % 4 ? [{ shopId, kind: "CLICK" as const, token: `seed-${daysAgo}`, placement: "FOR_YOU" as const, productId: product.id, customerId: null, visitorKey: `visitor-${index}`, holdout: false, occurredAt: new Date(Date.now() - daysAgo * day - index * 60_000 + 5_000) }] : []),
+    ]),
+  ).flat();
+  await app.db.recommendationEvent.createMany({ data: events });
+  await app.db.attribution.createMany({
+    data: orders.map((order, index) => ({ shopId, orderId: order.id, token: `seed-${index % 14}`, placement: "FOR_YOU" as const, revenue: order.totalPrice, createdAt: new Date(Date.now() - (index % 14) * day) })),
+  });
+}
+
+async function open(path: string) {
+  const page = await context.newPage();
+  const errors = watchErrors(page);
+  const response = await page.goto(app.server.origin + path, { waitUntil: "networkidle" });
+  expect(response?.status(), path).toBe(200);
+  return { page, errors };
+}
+
+/** Submits the form that holds `button`, and waits for the page it answers with. */
+async function submit(page: Page, button: ReturnType<Page["locator"]>) {
+  await Promise.all([page.waitForResponse((response) => response.request().method() === "POST"), button.click()]);
+  await page.waitForLoadState("networkidle");
+}
+
+const forYou = async (customerId: string) =>
+  (await (await recommendationService(app.db)).recommend({ shopId, placement: "FOR_YOU", customerId, limit: 8 })).products;
+
+describe("the admin in Chromium (demo mode)", () => {
+  it("opens every page without an error in the console, and saves a screenshot of each", async () => {
+    for (const path of PAGES) {
+      const { page, errors } = await open(path);
+      await page.locator("h1").first().waitFor({ timeout: 10_000 }).catch(async () => {
+        throw new Error(`${path} has no heading: ${(await page.content()).slice(0, 2000)}`);
+      });
+      await page.waitForTimeout(300);
+      await saveScreenshot("admin", path.replace(/^\/app\/?/, "") || "home", (file) => page.screenshot({ path: file, fullPage: true }));
+      expect(errors, path).toEqual([]);
+      await page.close();
+    }
+  });
+
+  it("draws the catalogue map and the quality table from the last training", async () => {
+    const { page } = await open("/app/insights");
+    expect(await page.locator("svg[role=img] circle").count()).toBeGreaterThan(50);
+    expect(await page.getByRole("heading", { name: /^Cluster 1 ·/ }).count()).toBe(1);
+    const home = await open("/app");
+    await home.page.getByText("Affinity (Recommended for you)").waitFor({ timeout: 10_000 });
+    await page.close();
+    await home.page.close();
+  });
+
+  it("changes a promotion's strength and shows the customer's recommendations before and after", async () => {
+    const buyer = await app.db.order.groupBy({ by: ["customerId"], where: { shopId, customerId: { not: null } }, _count: { _all: true }, orderBy: { _count: { customerId: "desc" } }, take: 1 });
+    const customerId = buyer[0].customerId!;
+    // Promote the product at the bottom of the customer's list: it should climb.
+    const list = await forYou(customerId);
+    const promoted = list[list.length - 1];
+    const { page, errors } = await open(`/app/seasonality?customer=${customerId}`);
+    await page.getByLabel("Name").fill("Push the last one");
+    await page.getByLabel("Applies to").first().selectOption("PRODUCT");
+    await page.getByLabel("Which one").fill(promoted.externalId);
+    await page.getByLabel("Strength", { exact: true }).fill("1");
+    await submit(page, page.getByRole("button", { name: "Add" }));
+    const row = page.getByRole("row", { name: /Push the last one/ });
+    await row.getByLabel("Strength: Push the last one").fill("10");
+    await submit(page, row.getByRole("button", { name: "Save" }));
+    await saveScreenshot("admin", "seasonality-promotion-preview", (file) => page.screenshot({ path: file, fullPage: true }));
+    const before = await page.locator("#preview-before li").allTextContents();
+    const after = await page.locator("#preview-after li").allTextContents();
+    const position = (texts: string[]) => texts.findIndex((text) => text.includes(promoted.title));
+    expect(position(after)).toBeGreaterThanOrEqual(0);
+    expect(position(before) === -1 || position(after) < position(before)).toBe(true);
+    expect(after).not.toEqual(before);
+    // Serving uses the new strength at once, without retraining.
+    expect((await forYou(customerId))[0].productId).toBe(promoted.productId);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it("approves a mined pair and Frequently bought together shows it first", async () => {
+    const { page, errors } = await open("/app/pairs");
+    const row = page.getByRole("row").filter({ has: page.locator("[data-pair-id]") }).last();
+    const pairId = (await row.locator("[data-pair-id]").getAttribute("data-pair-id"))!;
+    const pair = await app.db.boughtTogetherPair.findUniqueOrThrow({ where: { id: pairId } });
+    const boughtTogether = async () =>
+      (await (await recommendationService(app.db)).recommend({ shopId, placement: "BOUGHT_TOGETHER", productId: pair.productId, limit: 4 })).products.map((product) => product.productId);
+    expect((await boughtTogether())[0]).not.toBe(pair.relatedProductId);
+    await submit(page, row.getByRole("button", { name: "Approve" }));
+    expect((await app.db.boughtTogetherPair.findUniqueOrThrow({ where: { id: pairId } })).status).toBe("APPROVED");
+    expect((await boughtTogether())[0]).toBe(pair.relatedProductId);
+    // And a rejected pair never shows.
+    await page.goto(`${app.server.origin}/app/pairs?status=APPROVED`, { waitUntil: "networkidle" });
+    await submit(page, page.locator(`tr:has([data-pair-id="${pairId}"])`).getByRole("button", { name: "Reject" }));
+    expect(await boughtTogether()).not.toContain(pair.relatedProductId);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it("answers invalid values with field errors the merchant understands, and saves nothing", async () => {
+    const before = await app.db.shopSettings.findUniqueOrThrow({ where: { shopId } });
+    const { page, errors } = await open("/app/settings");
+    await page.getByLabel(/Retraining schedule/).fill("every night");
+    await page.getByLabel(/Holdout share/).fill("0.9");
+    await submit(page, page.getByRole("button", { name: "Save" }));
+    await page.getByText("Not a schedule: use five fields, for example 0 3 * * *.").waitFor({ timeout: 10_000 });
+    await page.getByText("Use a share from 0 to 0.5 (0 to 50%).").waitFor({ timeout: 10_000 });
+    await saveScreenshot("admin", "settings-field-errors", (file) => page.screenshot({ path: file, fullPage: true }));
+    const after = await app.db.shopSettings.findUniqueOrThrow({ where: { shopId } });
+    expect({ schedule: after.trainingSchedule, holdout: after.holdoutShare }).toEqual({ schedule: before.trainingSchedule, holdout: before.holdoutShare });
+
+    const promotion = await open("/app/seasonality");
+    await promotion.page.getByLabel("Name").fill("Broken");
+    await promotion.page.getByLabel("Which one").fill("camping");
+    await promotion.page.getByLabel("Strength", { exact: true }).fill("50");
+    await promotion.page.getByLabel("Until").fill("2020-01-01");
+    await submit(promotion.page, promotion.page.getByRole("button", { name: "Add" }));
+    await promotion.page.getByText("Use a strength from 0.1 to 10.").waitFor({ timeout: 10_000 });
+    await promotion.page.getByText("The end must be after the start.").waitFor({ timeout: 10_000 });
+    expect(await app.db.promotion.count({ where: { shopId, name: "Broken" } })).toBe(0);
+
+    const rules = await open("/app/rules");
+    await rules.page.getByLabel(/From \(× its price\)/).fill("0.5");
+    await submit(rules.page, rules.page.getByRole("button", { name: "Save" }));
+    await rules.page.getByText(/Give both ends of the band/).waitFor({ timeout: 10_000 });
+    expect([...errors, ...promotion.errors, ...rules.errors]).toEqual([]);
+    await Promise.all([page.close(), promotion.page.close(), rules.page.close()]);
+  });
+
+  it("follows the merchant's language: Spanish pages and Spanish field errors", async () => {
+    const { page, errors } = await open("/app/settings?locale=es");
+    await page.getByRole("link", { name: "Inicio" }).waitFor({ timeout: 10_000 });
+    await page.getByLabel(/Calendario de reentrenamiento/).fill("cada noche");
+    await submit(page, page.getByRole("button", { name: "Guardar" }));
+    await page.getByText("No es un calendario: usa cinco campos, por ejemplo 0 3 * * *.").waitFor({ timeout: 10_000 });
+    // The choice sticks for the next pages.
+    await page.goto(`${app.server.origin}/app/rules`, { waitUntil: "networkidle" });
+    await page.getByRole("heading", { name: "Reglas", level: 1 }).waitFor({ timeout: 10_000 });
+    await saveScreenshot("admin", "rules-es", (file) => page.screenshot({ path: file, fullPage: true }));
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+});
