@@ -5,6 +5,7 @@ import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { createRequestHandler } from "@remix-run/express";
 import type { ServerBuild } from "@remix-run/node";
+import compression from "compression";
 import express from "express";
 import { demoModeStatus } from "./app/demo.server";
 
@@ -72,6 +73,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     app.all("/api/v1/recommendations", headlessRecommendations());
     app.all("/api/v1/*", direct);
     app.all("/apps/affinity/*", direct);
+    // Pages and their assets go out compressed; the storefront answers above stay uncompressed
+    // (a few KB of JSON, where gzip costs more CPU than it saves on the wire).
+    app.use(compression());
     app.use("/assets", express.static(path.join(buildDir, "client/assets"), { immutable: true, maxAge: "1y" }));
     app.use(express.static(path.join(buildDir, "client"), { maxAge: "1h" }));
     build = serverBuild;

@@ -1,3 +1,4 @@
+import fs from "node:fs";
 import { applyMigrations } from "../app/db/migrate.server";
 import { DEMO_SHOP_DOMAIN, demoModeStatus } from "../app/demo.server";
 import { ensureShop } from "../app/models/shops.server";
@@ -9,14 +10,16 @@ import { startStorefrontHarness } from "./storefront-harness/harness";
 import { trainJob } from "./jobs/train";
 import { waitForJobRun } from "./queue";
 
-// npm run demo [-- --check] [-- --reset]: a realistic store, trained models and the admin in
+// npm run demo [-- --check] [-- --reset] [-- --built]: a realistic store, trained models and the admin in
 // demo mode on http://localhost:3000, with nothing to configure.
 const args = new Set(process.argv.slice(2));
-const unknown = [...args].filter((arg) => !["--check", "--reset"].includes(arg));
-if (unknown.length) fail(`unknown option ${unknown.join(" ")}; use --check (headless) and/or --reset (reload the store)`);
+const unknown = [...args].filter((arg) => !["--check", "--reset", "--built"].includes(arg));
+if (unknown.length) fail(`unknown option ${unknown.join(" ")}; use --check (headless), --reset (reload the store) and/or --built (serve the npm run build output)`);
 
 process.env.AFFINITY_DEMO = "1";
-const options = { ...serverOptionsFromEnv(), dev: true };
+// --built serves the production build (npm run build) instead of compiling on request.
+const options = { ...serverOptionsFromEnv(), dev: !args.has("--built") };
+if (!options.dev && !fs.existsSync("build/server/index.js")) fail("--built serves the production build: run npm run build first");
 // Demo mode never talks to Shopify, but the app's Shopify configuration must still be complete.
 process.env.SHOPIFY_API_KEY ||= "affinity-demo";
 process.env.SHOPIFY_API_SECRET ||= "affinity-demo-secret";

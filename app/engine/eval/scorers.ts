@@ -1,4 +1,5 @@
 import { easeWeights } from "../linalg";
+import { fitAls, scoreAll, type AlsFactors } from "../models/als";
 import { gram, type UserItems } from "./matrix";
 
 /**
@@ -84,6 +85,19 @@ export class EaseScorer implements Scorer {
   }
   score(_user: number, history: Int32Array, out: Float32Array) {
     sumRows(this.weights, this.n, history, out);
+  }
+}
+
+/** Implicit ALS (models/als.ts): a user's score for an item is the dot product of their factors. */
+export class AlsScorer implements Scorer {
+  readonly name = "als";
+  private model: AlsFactors | null = null;
+  constructor(readonly params: { factors: number; lambda: number; alpha: number; iterations: number } = { factors: 64, lambda: 0.1, alpha: 2, iterations: 15 }) {}
+  fit(train: UserItems) {
+    this.model = fitAls({ rows: train.users, columns: train.items, rowStart: train.rowStart, cols: train.cols }, this.params);
+  }
+  score(user: number, _history: Int32Array, out: Float32Array) {
+    scoreAll(this.model!, user, out);
   }
 }
 

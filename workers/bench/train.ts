@@ -1,0 +1,118 @@
+import { spawnSync } from "node:child_process";
+import { parseArgs } from "node:util";
+import { buildDataset, BuyAgainModel, CooccurrenceModel, EaseModel, PopularityModel, type Dataset, type EngineEvent, type EngineItem } from "../../app/engine";
+import { seededRandom } from "../../app/engine/eval/split";
+import { fitAls } from "../../app/engine/models/als";
+
+// npm run bench:train [-- --sizes 100000,1000000,5000000] [--models …] [--json]: seconds and peak
+// memory to fit each model on generated stores of each size. Every (size, model) runs in its own
+// process, so its peak resident memory is its own: generating the store, indexing it, fitting.
+const MODELS = ["popularity", "cooccurrence", "buy-again", "ease", "als", "pipeline"] as const;
+type ModelName = (typeof MODELS)[number];
+
+const { values } = parseArgs({
+  options: {
+    sizes: { type: "string", default: "100000,1000000,5000000" },
+    models: { type: "string", default: MODELS.join(",") },
+    json: { type: "boolean", default: false },
+    child: { type: "string" },
+    size: { type: "string" },
+  },
+});
+
+/**
+ * A generated store of about `interactions` purchases: 20 shopper segments with their own
+ * favourite products (Zipf-like), orders of 1–4 products, a year of history; products are 5% of
+ * shoppers, up to 5,000.
+ */
+function generateStore(interactions: number, seed = 1): { items: EngineItem[]; events: EngineEvent[] } {
+  const random = seededRandom(seed);
+  const users = Math.max(100, Math.round(interactions / 20));
+  const itemCount = Math.min(5_000, Math.max(200, Math.round(users / 4)));
+  const items: EngineItem[] = Array.from({ length: itemCount }, (_, index) => ({ id: `p${index}`, title: `Product ${index}`, productType: `type${index % 40}` }));
+  const segments = 20;
+  const favourites = Array.from({ length: segments }, () => Array.from({ length: 150 }, () => Math.floor(random() * itemCount)));
+  const events: EngineEvent[] = [];
+  const yearMs = 365 * 86_400_000;
+  const end = Date.UTC(2026, 10, 1);
+  let order = 0;
+  while (events.length < interactions) {
+    const user = Math.floor(random() * users);
+    const liked = favourites[user % segments];
+    const time = end - Math.floor(random() * yearMs);
+    const basket = `o${order++}`;
+    const size = 1 + Math.floor(random() * 4);
+    for (let n = 0; n < size && events.length < interactions; n++) {
+      // Mostly the segment's favourites (the first ones most), sometimes anything.
+      const item = random() < 0.8 ? liked[Math.floor(liked.length * random() ** 2)] : Math.floor(random() * itemCount);
+      events.push({ userId: `u${user}`, itemId: `p${item}`, kind: "purchase", time, basketId: basket });
+    }
+  }
+  return { items, events };
+}
+
+function fitOne(model: ModelName, dataset: Dataset) {
+  switch (model) {
+    case "popularity":
+      return PopularityModel.fit(dataset);
+    case "cooccurrence":
+      return CooccurrenceModel.fit(dataset);
+    case "buy-again":
+      return BuyAgainModel.fit(dataset);
+    case "ease":
+      return EaseModel.fit(dataset);
+    case "als":
+      return fitAls(interestRows(dataset));
+    case "pipeline":
+      // What training fits for a shop (app/models/training.server.ts), one after the other.
+      return [PopularityModel.fit(dataset), CooccurrenceModel.fit(dataset), BuyAgainModel.fit(dataset), EaseModel.fit(dataset)];
+  }
+}
+
+/** The shoppers' positive interest as sparse rows, with the interest as the weight (ALS's input). */
+function interestRows(dataset: Dataset) {
+  const rowStart = new Int32Array(dataset.interest.length + 1);
+  const cols: number[] = [];
+  const weights: number[] = [];
+  dataset.interest.forEach((interest, user) => {
+    for (const [item, weight] of [...interest].sort((a, b) => a[0] - b[0])) {
+      if (weight <= 0) continue;
+      cols.push(item);
+      weights.push(weight);
+    }
+    rowStart[user + 1] = cols.length;
+  });
+  return { rows: dataset.interest.length, columns: dataset.items.length, rowStart, cols: Int32Array.from(cols), weights: Float32Array.from(weights) };
+}
+
+if (values.child) {
+  const model = values.child as ModelName;
+  const size = Number(values.size);
+  const { items, events } = generateStore(size);
+  const dataset = buildDataset(events, items);
+  const started = performance.now();
+  fitOne(model, dataset);
+  const seconds = (performance.now() - started) / 1000;
+  const peakMB = Math.round(process.resourceUsage().maxRSS / 1024);
+  console.log(JSON.stringify({ interactions: events.length, items: items.length, shoppers: dataset.userIds.length, model, seconds, peakMB }));
+  process.exit(0);
+}
+
+const sizes = values.sizes.split(",").map(Number);
+const models = values.models.split(",") as ModelName[];
+for (const model of models) if (!MODELS.includes(model)) throw new Error(`unknown model ${model}; use ${MODELS.join(", ")}`);
+const runs: { interactions: number; items: number; shoppers: number; model: string; seconds: number; peakMB: number }[] = [];
+for (const size of sizes) {
+  for (const model of models) {
+    const child = spawnSync(process.execPath, ["--import", "tsx", "--max-old-space-size=4096", import.meta.filename, "--child", model, "--size", String(size)], { encoding: "utf8" });
+    if (child.status !== 0) throw new Error(`${model} on ${size} interactions failed:\n${child.stderr}`);
+    const run = JSON.parse(child.stdout.trim().split("\n").pop()!);
+    runs.push(run);
+    if (!values.json) console.error(`[bench:train] ${size.toLocaleString("en-US")} interactions, ${model}: ${run.seconds.toFixed(2)} s, peak ${run.peakMB} MB`);
+  }
+}
+if (values.json) console.log(JSON.stringify({ runs }));
+else {
+  console.log("| interactions | products | shoppers | model | seconds | peak MB |\n|---|---|---|---|---|---|");
+  for (const run of runs) console.log(`| ${run.interactions.toLocaleString("en-US")} | ${run.items.toLocaleString("en-US")} | ${run.shoppers.toLocaleString("en-US")} | ${run.model} | ${run.seconds.toFixed(2)} | ${run.peakMB} |`);
+}
