@@ -32,7 +32,7 @@ function loss(rows: SparseRows, model: ReturnType<typeof fitAls>, lambda: number
 describe("implicit ALS", () => {
   it("recovers planted groups: each user's best unseen items are from their own group", () => {
     const rows = plantedRows();
-    const model = fitAls(rows, { factors: 8, iterations: 10 });
+    const model = fitAls(rows, { factors: 4, lambda: 1, alpha: 10, iterations: 15 });
     const scores = new Float32Array(40);
     for (let user = 0; user < rows.rows; user++) {
       scoreAll(model, user, scores);
