@@ -85,42 +85,43 @@ function solveSide(x: Float32Array, y: Float32Array, rows: SparseRows, p: Requir
   const direction = new Float64Array(f);
   const ap = new Float64Array(f);
   const xu = new Float64Array(f);
+  const { rowStart, cols, weights } = rows;
+  const alpha = p.alpha;
   for (let row = 0; row < rows.rows; row++) {
-    const start = rows.rowStart[row];
-    const end = rows.rowStart[row + 1];
+    const start = rowStart[row];
+    const end = rowStart[row + 1];
     const base = row * f;
     for (let k = 0; k < f; k++) xu[k] = x[base + k];
     // r = b − A·x, with b = Σ c·y_i and A·x = (YᵀY + λI)·x + Σ (c − 1)(y_i·x) y_i.
     multiply(gram, xu, r, f);
     for (let k = 0; k < f; k++) r[k] = -r[k];
     for (let e = start; e < end; e++) {
-      const item = rows.cols[e] * f;
-      const confidence = 1 + p.alpha * (rows.weights?.[e] ?? 1);
+      const item = cols[e] * f;
+      const extra = alpha * (weights ? weights[e] : 1);
       let dot = 0;
       for (let k = 0; k < f; k++) dot += y[item + k] * xu[k];
-      const scale = confidence - (confidence - 1) * dot;
+      const scale = 1 + extra - extra * dot;
       for (let k = 0; k < f; k++) r[k] += scale * y[item + k];
     }
-    direction.set(r);
+    for (let k = 0; k < f; k++) direction[k] = r[k];
     let rsOld = 0;
     for (let k = 0; k < f; k++) rsOld += r[k] * r[k];
     for (let step = 0; step < p.cgSteps && rsOld > 1e-20; step++) {
       multiply(gram, direction, ap, f);
       for (let e = start; e < end; e++) {
-        const item = rows.cols[e] * f;
-        const confidence = 1 + p.alpha * (rows.weights?.[e] ?? 1);
+        const item = cols[e] * f;
         let dot = 0;
         for (let k = 0; k < f; k++) dot += y[item + k] * direction[k];
-        const scale = (confidence - 1) * dot;
+        const scale = alpha * (weights ? weights[e] : 1) * dot;
         for (let k = 0; k < f; k++) ap[k] += scale * y[item + k];
       }
       let pAp = 0;
       for (let k = 0; k < f; k++) pAp += direction[k] * ap[k];
-      const alpha = rsOld / pAp;
+      const stepSize = rsOld / pAp;
       let rsNew = 0;
       for (let k = 0; k < f; k++) {
-        xu[k] += alpha * direction[k];
-        r[k] -= alpha * ap[k];
+        xu[k] += stepSize * direction[k];
+        r[k] -= stepSize * ap[k];
         rsNew += r[k] * r[k];
       }
       const beta = rsNew / rsOld;
@@ -151,12 +152,23 @@ function gramOf(y: Float32Array, f: number, lambda: number): Float64Array {
   return gram;
 }
 
+/** out = M·v for a symmetric f × f matrix, four products at a time. */
 function multiply(matrix: Float64Array, vector: Float64Array, out: Float64Array, f: number) {
   for (let a = 0; a < f; a++) {
-    let sum = 0;
     const line = a * f;
-    for (let b = 0; b < f; b++) sum += matrix[line + b] * vector[b];
-    out[a] = sum;
+    let s0 = 0;
+    let s1 = 0;
+    let s2 = 0;
+    let s3 = 0;
+    let b = 0;
+    for (; b + 3 < f; b += 4) {
+      s0 += matrix[line + b] * vector[b];
+      s1 += matrix[line + b + 1] * vector[b + 1];
+      s2 += matrix[line + b + 2] * vector[b + 2];
+      s3 += matrix[line + b + 3] * vector[b + 3];
+    }
+    for (; b < f; b++) s0 += matrix[line + b] * vector[b];
+    out[a] = s0 + s1 + s2 + s3;
   }
 }
 
