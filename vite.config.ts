@@ -23,7 +23,10 @@ export default defineConfig({
     tsconfigPaths(),
   ],
   build: { assetsInlineLimit: 0 },
-  optimizeDeps: { include: ["@shopify/app-bridge-react", "@shopify/polaris"] },
+  // Pre-bundled at start-up, so that no page reloads when one is first met (the charts load lazily).
+  optimizeDeps: {
+    include: ["@shopify/app-bridge-react", "@shopify/polaris", "@shopify/polaris-icons", "@shopify/polaris-viz", "@shopify/shopify-app-remix/react", "@shopify/shopify-app-remix/server"],
+  },
   // Server-only packages stay external to the SSR bundle and load from node_modules.
   ssr: { external: ["@prisma/client", "@electric-sql/pglite", "pglite-prisma-adapter", "bullmq", "ioredis"] },
 });

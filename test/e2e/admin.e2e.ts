@@ -71,7 +71,7 @@ describe("the admin in Chromium (demo mode)", () => {
     for (const path of PAGES) {
       const { page, errors } = await open(path);
       await page.locator("h1").first().waitFor({ timeout: 10_000 }).catch(async () => {
-        throw new Error(`${path} has no heading: ${(await page.content()).slice(0, 2000)}`);
+        throw new Error(`${path} has no heading; page errors: ${errors.join("; ")}; text: ${(await page.locator("body").innerText()).slice(0, 500)}`);
       });
       await page.waitForTimeout(300);
       await saveScreenshot("admin", path.replace(/^\/app\/?/, "") || "home", (file) => page.screenshot({ path: file, fullPage: true }));
