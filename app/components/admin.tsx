@@ -1,5 +1,5 @@
 import { lazy, Suspense, useEffect, useRef, useState } from "react";
-import { Badge, BlockStack, Checkbox, InlineStack, Select, Text, TextField, type CheckboxProps, type TextFieldProps } from "@shopify/polaris";
+import { Badge, Banner, BlockStack, Checkbox, InlineStack, Layout, Select, Text, TextField, type CheckboxProps, type TextFieldProps } from "@shopify/polaris";
 import { useSearchParams } from "@remix-run/react";
 import type { MessageKey } from "../i18n/admin";
 import { useT } from "../i18n/use-t";
@@ -110,4 +110,15 @@ export function CheckboxInput({ initial, name, ...props }: Omit<CheckboxProps, "
 export function SelectInput({ initial, ...props }: Omit<Parameters<typeof Select>[0], "value" | "onChange"> & { initial?: string; name: string }) {
   const [value, setValue] = useState(initial ?? "");
   return <Select {...props} value={value} onChange={setValue} />;
+}
+
+/** What a form's save came to, above the page's cards: fix the fields, or saved. */
+export function SaveOutcome({ result }: { result?: { errors?: unknown; saved?: boolean } }) {
+  const t = useT();
+  if (!result?.errors && !result?.saved) return null;
+  return (
+    <Layout.Section>
+      {result.errors ? <Banner tone="critical">{t("common.fix_errors")}</Banner> : <Banner tone="success">{t("common.saved")}</Banner>}
+    </Layout.Section>
+  );
 }

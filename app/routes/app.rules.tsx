@@ -1,7 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { Banner, BlockStack, Button, Card, DataTable, FormLayout, InlineStack, Layout, Page, Text } from "@shopify/polaris";
-import { CheckboxInput, SelectInput, TextInput, useFieldError } from "../components/admin";
+import { BlockStack, Button, Card, DataTable, FormLayout, InlineStack, Layout, Page, Text } from "@shopify/polaris";
+import { CheckboxInput, SaveOutcome, SelectInput, TextInput, useFieldError } from "../components/admin";
 import { useT } from "../i18n/use-t";
 import { RULE_KINDS, RULE_PLACEMENTS, TARGET_TYPES } from "../models/admin/constants";
 import { formObject, requireAdminShop, type FieldErrors } from "../models/admin/forms.server";
@@ -33,16 +33,7 @@ export default function Rules() {
   return (
     <Page title={t("rules.title")}>
       <Layout>
-        {result?.errors && (
-          <Layout.Section>
-            <Banner tone="critical">{t("common.fix_errors")}</Banner>
-          </Layout.Section>
-        )}
-        {result?.saved && (
-          <Layout.Section>
-            <Banner tone="success">{t("common.saved")}</Banner>
-          </Layout.Section>
-        )}
+        <SaveOutcome result={result} />
         <Layout.Section>
           <Card>
             <Form method="post">

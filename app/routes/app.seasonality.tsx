@@ -1,7 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
-import { Banner, BlockStack, Button, Card, DataTable, FormLayout, InlineGrid, InlineStack, Layout, Page, Select, Text } from "@shopify/polaris";
-import { Chart, ProductList, SelectInput, TextInput, useFieldError } from "../components/admin";
+import { BlockStack, Button, Card, DataTable, FormLayout, InlineGrid, InlineStack, Layout, Page, Select, Text } from "@shopify/polaris";
+import { Chart, ProductList, SaveOutcome, SelectInput, TextInput, useFieldError } from "../components/admin";
 import { useFormat, useT } from "../i18n/use-t";
 import { examples } from "../models/admin/dashboard.server";
 import { formObject, requireAdminShop, type FieldErrors } from "../models/admin/forms.server";
@@ -84,11 +84,7 @@ export default function Seasonality() {
   return (
     <Page title={t("seasonality.title")}>
       <Layout>
-        {result?.errors && (
-          <Layout.Section>
-            <Banner tone="critical">{t("common.fix_errors")}</Banner>
-          </Layout.Section>
-        )}
+        <SaveOutcome result={result?.errors ? result : undefined} />
         <Layout.Section>
           <Card>
             <BlockStack gap="300">

@@ -1,7 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { Badge, Banner, BlockStack, Button, Card, DataTable, FormLayout, InlineStack, Layout, Page, Text } from "@shopify/polaris";
-import { TextInput, useFieldError } from "../components/admin";
+import { SaveOutcome, TextInput, useFieldError } from "../components/admin";
 import { useFormat, useT } from "../i18n/use-t";
 import { formObject, requireAdminShop, type FieldErrors } from "../models/admin/forms.server";
 import { createKeyFromForm, getSettings, saveSettings } from "../models/admin/settings.server";
@@ -48,16 +48,7 @@ export default function Settings() {
   return (
     <Page title={t("settings.title")}>
       <Layout>
-        {result?.errors && (
-          <Layout.Section>
-            <Banner tone="critical">{t("common.fix_errors")}</Banner>
-          </Layout.Section>
-        )}
-        {result?.saved && (
-          <Layout.Section>
-            <Banner tone="success">{t("common.saved")}</Banner>
-          </Layout.Section>
-        )}
+        <SaveOutcome result={result} />
         <Layout.Section>
           <Card>
             <Form method="post">

@@ -33,11 +33,14 @@ export async function savePromotion(db: PrismaClient, shopId: string, input: unk
   const checked = validate(promotionForm, input);
   if ("errors" in checked) return checked;
   const { id, ...data } = checked.data;
-  const saved = id
-    ? await db.promotion.update({ where: { id, shopId }, data })
-    : await db.promotion.create({ data: { shopId, ...data } });
+  if (id) {
+    // An id that is not one of this shop's promotions changes nothing.
+    const { count } = await db.promotion.updateMany({ where: { id, shopId }, data });
+    if (!count) return { errors: { name: "errors.required" } };
+  }
+  const savedId = id ?? (await db.promotion.create({ data: { shopId, ...data } })).id;
   await rulesChanged(db, shopId);
-  return { data: { id: saved.id } };
+  return { data: { id: savedId } };
 }
 
 export async function deletePromotion(db: PrismaClient, shopId: string, id: string) {
