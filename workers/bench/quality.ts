@@ -99,8 +99,8 @@ const buyAgain = (positions: Int32Array, now: number) => (halfLifeDays: number) 
   new BuyAgainScorer({ user: data.user, item: data.item, time: data.time, positions, now }, { halfLifeDays });
 const easeForBlend = { validation: new FitOnce(new EaseScorer({ lambda: 250 })), training: new FitOnce(new EaseScorer({ lambda: 250 })) };
 const sharedEase = (forValidation: boolean) => (forValidation ? easeForBlend.validation : easeForBlend.training);
-const als = (alpha: number) => new AlsScorer({ factors: 64, lambda: 50, alpha, iterations: 15 });
-const alsForBlend = { validation: new FitOnce(als(10)), training: new FitOnce(als(10)) };
+const als = (alpha: number) => new AlsScorer({ factors: 32, lambda: 50, alpha, iterations: 15 });
+const alsForBlend = { validation: new FitOnce(als(5)), training: new FitOnce(als(5)) };
 const candidates: { family: string; make: (value: number, forValidation: boolean) => Scorer; grid: number[] }[] = [
   { family: "popularity", make: () => new PopularityScorer(), grid: [0] },
   ...(isTime
@@ -112,7 +112,7 @@ const candidates: { family: string; make: (value: number, forValidation: boolean
     : []),
   { family: "item-knn", make: (neighbours) => new ItemKnnScorer({ neighbours }), grid: [50, 100, 200, 400, 800] },
   { family: "ease", make: (lambda) => new EaseScorer({ lambda }), grid: isTime ? [100, 500, 2000] : [100, 250, 500, 1000, 2000] },
-  // Implicit ALS (64 factors, λ 50), its confidence tuned; then EASE and ALS blended, the weight
+  // Implicit ALS (32 factors, λ 50), its confidence tuned; then EASE and ALS blended, the weight
   // on EASE tuned (each fitted once per training matrix and shared by the weights tried).
   { family: "als", make: (alpha) => als(alpha), grid: [5, 10, 20] },
   ...(!isTime

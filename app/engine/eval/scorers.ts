@@ -92,7 +92,7 @@ export class EaseScorer implements Scorer {
 export class AlsScorer implements Scorer {
   readonly name = "als";
   private model: AlsFactors | null = null;
-  constructor(readonly params: { factors: number; lambda: number; alpha: number; iterations: number } = { factors: 64, lambda: 0.1, alpha: 2, iterations: 15 }) {}
+  constructor(readonly params: { factors: number; lambda: number; alpha: number; iterations: number } = { factors: 32, lambda: 50, alpha: 5, iterations: 15 }) {}
   fit(train: UserItems) {
     this.model = fitAls({ rows: train.users, columns: train.items, rowStart: train.rowStart, cols: train.cols }, this.params);
   }
