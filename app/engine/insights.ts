@@ -36,12 +36,13 @@ export function computeInsights(dataset: Dataset, params: InsightsParams = {}): 
   if (n < p.minClusters * 2) return { points: [], clusters: [], segments: [], silhouette: 0 };
   const position = new Map(modelled.map((item, index) => [item, index]));
 
+  // Each shopper's modelled items (positions), for the Gram matrix and for the segments.
+  const shopperItems = dataset.interest
+    .map((interest) => [...interest].filter(([item, weight]) => weight > 0 && position.has(item)).map(([item]) => position.get(item)!))
+    .filter((mine) => mine.length > 0);
   // S = D^-1/2 · XᵀX · D^-1/2 over the modelled items.
   const gram = new Float64Array(n * n);
-  for (const interest of dataset.interest) {
-    const mine = [...interest].filter(([item, weight]) => weight > 0 && position.has(item)).map(([item]) => position.get(item)!);
-    for (const a of mine) for (const b of mine) gram[a * n + b] += 1;
-  }
+  for (const mine of shopperItems) for (const a of mine) for (const b of mine) gram[a * n + b] += 1;
   for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) gram[i * n + j] /= Math.sqrt(gram[i * n + i] * gram[j * n + j]) || 1;
   const dims = Math.min(p.dimensions, n);
   // Spectral embedding: the leading eigenvectors scaled by their eigenvalues (so directions that
@@ -59,16 +60,11 @@ export function computeInsights(dataset: Dataset, params: InsightsParams = {}): 
   });
 
   // Segments: each shopper's mean item vector, grouped the same way (k as for the items).
-  const shopperVectors: Float64Array[] = [];
-  const shopperItems: number[][] = [];
-  for (const interest of dataset.interest) {
-    const mine = [...interest].filter(([item, weight]) => weight > 0 && position.has(item)).map(([item]) => position.get(item)!);
-    if (!mine.length) continue;
+  const shopperVectors = shopperItems.map((mine) => {
     const mean = new Float64Array(dims);
     for (const index of mine) for (let d = 0; d < dims; d++) mean[d] += vectors[index][d] / mine.length;
-    shopperVectors.push(normalise(mean));
-    shopperItems.push(mine);
-  }
+    return normalise(mean);
+  });
   const segmentLabels = kMeans(shopperVectors, Math.min(k, shopperVectors.length), p.seed);
   const segments = Array.from({ length: Math.min(k, shopperVectors.length) }, (_, id) => {
     const counts = new Map<number, number>();
@@ -198,22 +194,29 @@ export function kMeans(vectors: Float64Array[], k: number, seed: number, iterati
     centres.push(Float64Array.from(vectors[chosen]));
   }
   const labels = new Int32Array(n);
+  const dims = vectors[0]?.length ?? 0;
   for (let iteration = 0; iteration < iterations; iteration++) {
     let moved = false;
     for (let i = 0; i < n; i++) {
       let best = 0;
-      for (let c = 1; c < k; c++) if (distance2(vectors[i], centres[c]) < distance2(vectors[i], centres[best])) best = c;
+      let bestDistance = distance2(vectors[i], centres[0]);
+      for (let c = 1; c < k; c++) {
+        const distance = distance2(vectors[i], centres[c]);
+        if (distance < bestDistance) [best, bestDistance] = [c, distance];
+      }
       if (labels[i] !== best) {
         labels[i] = best;
         moved = true;
       }
     }
-    for (let c = 0; c < k; c++) {
-      const members = vectors.filter((_, i) => labels[i] === c);
-      if (!members.length) continue;
-      centres[c] = new Float64Array(members[0].length);
-      for (const member of members) for (let d = 0; d < member.length; d++) centres[c][d] += member[d] / members.length;
+    // New centres: the mean of each cluster's points, in one pass (an empty cluster keeps its centre).
+    const sums = Array.from({ length: k }, () => new Float64Array(dims));
+    const sizes = new Int32Array(k);
+    for (let i = 0; i < n; i++) {
+      sizes[labels[i]]++;
+      for (let d = 0; d < dims; d++) sums[labels[i]][d] += vectors[i][d];
     }
+    for (let c = 0; c < k; c++) if (sizes[c]) centres[c] = sums[c].map((sum) => sum / sizes[c]);
     if (!moved && iteration > 0) break;
   }
   return labels;

@@ -4,7 +4,7 @@ import { Banner, BlockStack, Button, Card, DataTable, FormLayout, InlineStack, L
 import { SelectInput, useFieldError } from "../components/admin";
 import { useFormat, useT } from "../i18n/use-t";
 import { PAIR_STATUSES } from "../models/admin/constants";
-import { examples } from "../models/admin/dashboard.server";
+import { topProducts } from "../models/admin/dashboard.server";
 import { formObject, requireAdminShop, type FieldErrors } from "../models/admin/forms.server";
 import { addManualPair, setPairStatus } from "../models/admin/merchandising.server";
 
@@ -14,10 +14,10 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { shop, db } = await requireAdminShop(request);
   const requested = new URL(request.url).searchParams.get("status");
   const status = PAIR_STATUSES.find((known) => known === requested) ?? "SUGGESTED";
-  const [pairs, counts, picks] = await Promise.all([
+  const [pairs, counts, products] = await Promise.all([
     db.boughtTogetherPair.findMany({ where: { shopId: shop.id, status }, orderBy: [{ lift: "desc" }, { support: "desc" }, { id: "asc" }], take: PAGE_SIZE }),
     db.boughtTogetherPair.groupBy({ by: ["status"], where: { shopId: shop.id }, _count: { _all: true } }),
-    examples(db, shop.id, 60),
+    topProducts(db, shop.id, 120),
   ]);
   const titles = new Map(
     (await db.product.findMany({ where: { id: { in: pairs.flatMap((pair) => [pair.productId, pair.relatedProductId]) } }, select: { id: true, title: true } })).map((product) => [product.id, product.title]),
@@ -26,7 +26,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
     status,
     counts: Object.fromEntries(counts.map((row) => [row.status, row._count._all])) as Record<string, number>,
     pairs: pairs.map((pair) => ({ ...pair, updatedAt: undefined, product: titles.get(pair.productId) ?? pair.productId, related: titles.get(pair.relatedProductId) ?? pair.relatedProductId })),
-    products: picks.products,
+    products,
   };
 };
 

@@ -5,7 +5,7 @@ import type { Placement } from "@prisma/client";
 import { PeriodPicker, ProductList } from "../components/admin";
 import { useFormat, useT } from "../i18n/use-t";
 import { PERIODS } from "../models/admin/constants";
-import { examples, periodOf, placementStats } from "../models/admin/dashboard.server";
+import { periodOf, placementStats, topCustomers, topProducts } from "../models/admin/dashboard.server";
 import { requireAdminShop } from "../models/admin/forms.server";
 import { getRecommendations } from "../models/recommendations.server";
 
@@ -13,9 +13,7 @@ const SHOWN: Placement[] = ["FOR_YOU", "BOUGHT_TOGETHER", "RELATED", "TRENDING",
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { shop, db } = await requireAdminShop(request);
-  const [stats, picks] = await Promise.all([placementStats(db, shop.id, periodOf(new URL(request.url))), examples(db, shop.id, 1)]);
-  const customer = picks.customers[0];
-  const product = picks.products[0];
+  const [stats, [customer], [product]] = await Promise.all([placementStats(db, shop.id, periodOf(new URL(request.url))), topCustomers(db, shop.id, 1), topProducts(db, shop.id, 1)]);
   const placements = await Promise.all(
     SHOWN.map(async (placement) => {
       const perProduct = placement === "BOUGHT_TOGETHER" || placement === "RELATED";

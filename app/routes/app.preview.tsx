@@ -4,16 +4,16 @@ import type { Placement } from "@prisma/client";
 import { BlockStack, Button, Card, DataTable, FormLayout, Layout, Page, Text } from "@shopify/polaris";
 import { SelectInput } from "../components/admin";
 import { useFormat, useT } from "../i18n/use-t";
-import { examples } from "../models/admin/dashboard.server";
+import { topCustomers, topProducts } from "../models/admin/dashboard.server";
 import { requireAdminShop } from "../models/admin/forms.server";
 import { getRecommendations, PLACEMENTS } from "../models/recommendations.server";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { shop, db } = await requireAdminShop(request);
   const params = new URL(request.url).searchParams;
-  const picks = await examples(db, shop.id, 60);
-  const customerId = params.get("customer") ?? picks.customers[0]?.id ?? "";
-  const productId = params.get("product") ?? picks.products[0]?.id ?? "";
+  const [customers, products] = await Promise.all([topCustomers(db, shop.id, 60), topProducts(db, shop.id, 120)]);
+  const customerId = params.get("customer") ?? customers[0]?.id ?? "";
+  const productId = params.get("product") ?? products[0]?.id ?? "";
   const placements = await Promise.all(
     PLACEMENTS.map(async (placement: Placement) => ({
       placement,
@@ -22,7 +22,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
       ),
     })),
   );
-  return { customers: picks.customers, products: picks.products, customerId, productId, placements };
+  return { customers, products, customerId, productId, placements };
 };
 
 export default function Preview() {

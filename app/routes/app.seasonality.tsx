@@ -3,7 +3,7 @@ import { Form, useActionData, useLoaderData, useNavigation, useSearchParams } fr
 import { BlockStack, Button, Card, DataTable, FormLayout, InlineGrid, InlineStack, Layout, Page, Select, Text } from "@shopify/polaris";
 import { Chart, ProductList, SaveOutcome, SelectInput, TextInput, useFieldError } from "../components/admin";
 import { useFormat, useT } from "../i18n/use-t";
-import { examples } from "../models/admin/dashboard.server";
+import { topCustomers } from "../models/admin/dashboard.server";
 import { formObject, requireAdminShop, type FieldErrors } from "../models/admin/forms.server";
 import { TARGET_TYPES } from "../models/admin/constants";
 import { deletePromotion, resetCurve, saveCurve, savePromotion } from "../models/admin/merchandising.server";
@@ -14,10 +14,10 @@ const MONTHS = Array.from({ length: 12 }, (_, month) => month);
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { shop, db } = await requireAdminShop(request);
   const url = new URL(request.url);
-  const [curves, promotions, picks] = await Promise.all([
+  const [curves, promotions, customers] = await Promise.all([
     db.seasonalityCurve.findMany({ where: { shopId: shop.id }, orderBy: [{ targetType: "asc" }, { targetValue: "asc" }] }),
     db.promotion.findMany({ where: { shopId: shop.id }, orderBy: { startsAt: "desc" } }),
-    examples(db, shop.id),
+    topCustomers(db, shop.id),
   ]);
   const targets = new Map<string, { targetType: string; targetValue: string; learned: number[] | null; yours: number[] | null }>();
   for (const curve of curves) {
@@ -29,9 +29,9 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   return {
     curves: [...targets.values()],
     selectedCurve: url.searchParams.get("curve") ?? [...targets.keys()][0] ?? null,
-    promotions: promotions.map((promotion) => ({ ...promotion, startsAt: promotion.startsAt.toISOString(), endsAt: promotion.endsAt.toISOString(), createdAt: undefined })),
-    customers: picks.customers,
-    previewCustomer: url.searchParams.get("customer") ?? picks.customers[0]?.id ?? "",
+    promotions: promotions.map(({ id, name, targetType, targetValue, weight, startsAt, endsAt }) => ({ id, name, targetType, targetValue, weight, startsAt: startsAt.toISOString(), endsAt: endsAt.toISOString() })),
+    customers,
+    previewCustomer: url.searchParams.get("customer") ?? customers[0]?.id ?? "",
   };
 };
 

@@ -31,6 +31,9 @@ export interface LiquidImage {
 export class StorefrontLiquid {
   readonly engine: Liquid;
   private readonly translations = new Map<string, Record<string, unknown>>();
+  private readonly schemas = new Map<string, BlockSchema>();
+  /** Templates and block schemas are read once in production, and on every page otherwise (edits show at once). */
+  private readonly cache = process.env.NODE_ENV === "production";
 
   constructor() {
     this.engine = new Liquid({
@@ -38,7 +41,7 @@ export class StorefrontLiquid {
       partials: path.join(EXTENSION_DIR, "snippets"),
       extname: ".liquid",
       strictFilters: true,
-      cache: process.env.NODE_ENV === "production",
+      cache: this.cache,
     });
     this.engine.registerTag("schema", SchemaTag);
     this.registerFilters();
@@ -46,10 +49,14 @@ export class StorefrontLiquid {
 
   /** A block's `{% schema %}` JSON. */
   schema(blockFile: string): BlockSchema {
+    const cached = this.schemas.get(blockFile);
+    if (cached) return cached;
     const source = fs.readFileSync(path.join(EXTENSION_DIR, "blocks", `${blockFile}.liquid`), "utf8");
     const match = /{%-?\s*schema\s*-?%}([\s\S]*?){%-?\s*endschema\s*-?%}/.exec(source);
     if (!match) throw new Error(`blocks/${blockFile}.liquid has no {% schema %}`);
-    return JSON.parse(match[1]) as BlockSchema;
+    const schema = JSON.parse(match[1]) as BlockSchema;
+    if (this.cache) this.schemas.set(blockFile, schema);
+    return schema;
   }
 
   /** A block's settings: the schema's defaults, with the given ones on top. */

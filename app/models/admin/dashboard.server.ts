@@ -100,22 +100,20 @@ export async function placementStats(db: PrismaClient, shopId: string, days: num
   return stats;
 }
 
-/** Examples for the admin's pickers: the customers with the most orders and the best-selling products. */
-export async function examples(db: PrismaClient, shopId: string, take = 40) {
-  const [buyers, sellers] = await Promise.all([
-    db.order.groupBy({ by: ["customerId"], where: { shopId, customerId: { not: null } }, _count: { _all: true }, orderBy: { _count: { customerId: "desc" } }, take }),
-    db.orderLine.groupBy({ by: ["productId"], where: { shopId, productId: { not: null } }, _sum: { quantity: true }, orderBy: { _sum: { quantity: "desc" } }, take: take * 2 }),
-  ]);
-  const [customers, products] = await Promise.all([
-    db.customer.findMany({ where: { id: { in: buyers.map((buyer) => buyer.customerId!) } }, select: { id: true, firstName: true, lastName: true, email: true } }),
-    db.product.findMany({ where: { id: { in: sellers.map((seller) => seller.productId!) } }, select: { id: true, title: true } }),
-  ]);
+/** The customers with the most orders, for the admin's pickers ("name (orders)"). */
+export async function topCustomers(db: PrismaClient, shopId: string, take = 40) {
+  const buyers = await db.order.groupBy({ by: ["customerId"], where: { shopId, customerId: { not: null } }, _count: { _all: true }, orderBy: { _count: { customerId: "desc" } }, take });
+  const customers = await db.customer.findMany({ where: { id: { in: buyers.map((buyer) => buyer.customerId!) } }, select: { id: true, firstName: true, lastName: true, email: true } });
   const orderCount = new Map(buyers.map((buyer) => [buyer.customerId, buyer._count._all]));
+  return customers
+    .sort((a, b) => (orderCount.get(b.id) ?? 0) - (orderCount.get(a.id) ?? 0))
+    .map((customer) => ({ id: customer.id, label: `${[customer.firstName, customer.lastName].filter(Boolean).join(" ") || customer.email || customer.id} (${orderCount.get(customer.id)})` }));
+}
+
+/** The best-selling products, for the admin's pickers. */
+export async function topProducts(db: PrismaClient, shopId: string, take = 80) {
+  const sellers = await db.orderLine.groupBy({ by: ["productId"], where: { shopId, productId: { not: null } }, _sum: { quantity: true }, orderBy: { _sum: { quantity: "desc" } }, take });
+  const products = await db.product.findMany({ where: { id: { in: sellers.map((seller) => seller.productId!) } }, select: { id: true, title: true } });
   const rank = new Map(sellers.map((seller, index) => [seller.productId, index]));
-  return {
-    customers: customers
-      .sort((a, b) => (orderCount.get(b.id) ?? 0) - (orderCount.get(a.id) ?? 0))
-      .map((customer) => ({ id: customer.id, label: `${[customer.firstName, customer.lastName].filter(Boolean).join(" ") || customer.email || customer.id} (${orderCount.get(customer.id)})` })),
-    products: products.sort((a, b) => rank.get(a.id)! - rank.get(b.id)!).map((product) => ({ id: product.id, label: product.title })),
-  };
+  return products.sort((a, b) => rank.get(a.id)! - rank.get(b.id)!).map((product) => ({ id: product.id, label: product.title }));
 }
