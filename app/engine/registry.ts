@@ -1,7 +1,9 @@
 import type { Dataset } from "./dataset";
 import { BuyAgainModel } from "./models/buy-again";
+import { ContentModel } from "./models/content";
 import { CooccurrenceModel } from "./models/cooccurrence";
 import { EaseModel } from "./models/ease";
+import { HybridModel } from "./models/hybrid";
 import { PopularityModel } from "./models/popularity";
 import type { FitOptions, Recommender } from "./types";
 
@@ -12,7 +14,7 @@ interface ModelClass {
   fromJSON(state: unknown): Recommender;
 }
 
-const MODELS: ModelClass[] = [PopularityModel, CooccurrenceModel, BuyAgainModel, EaseModel];
+const MODELS: ModelClass[] = [PopularityModel, CooccurrenceModel, BuyAgainModel, EaseModel, ContentModel, HybridModel];
 
 export const MODEL_NAMES = MODELS.map((model) => model.modelName);
 

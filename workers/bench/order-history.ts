@@ -2,6 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { parse } from "csv-parse";
 import { indexInteractions, type IndexedInteractions } from "../../app/engine/eval/interactions";
+import type { EngineItem } from "../../app/engine/types";
 import { cleanRow, normaliseHeader } from "../../app/models/import/order-rows";
 
 /**
@@ -9,11 +10,12 @@ import { cleanRow, normaliseHeader } from "../../app/models/import/order-rows";
  * exactly as `npm run import` cleans them: one interaction per customer, product and order line;
  * guests (no customer id) and returns are left out, and so are the rows the import skips.
  */
-export async function loadOrderHistory(source: string, map: Map<string, string>): Promise<IndexedInteractions> {
+export async function loadOrderHistory(source: string, map: Map<string, string>): Promise<IndexedInteractions & { catalogue: EngineItem[] }> {
   const files = fs.statSync(source).isDirectory()
     ? fs.readdirSync(source).filter((name) => name.toLowerCase().endsWith(".csv")).sort().map((name) => path.join(source, name))
     : [source];
   const rows: { user: string; item: string; time: number; rating: number }[] = [];
+  const products = new Map<string, EngineItem>();
   for (const file of files) {
     const name = path.basename(file);
     let header: string[] | null = null;
@@ -26,8 +28,19 @@ export async function loadOrderHistory(source: string, map: Map<string, string>)
       const line = cleanRow(name, info.lines, Object.fromEntries(header.map((column, index) => [column, record[index]])));
       if ("skip" in line || !line.customerId || line.quantity <= 0) continue;
       rows.push({ user: line.customerId, item: line.productId, time: line.createdAt.getTime(), rating: line.quantity });
+      if (!products.has(line.productId)) {
+        products.set(line.productId, {
+          id: line.productId,
+          title: line.title ?? line.productId,
+          description: line.description ?? undefined,
+          productType: line.productType ?? undefined,
+          vendor: line.vendor ?? undefined,
+          tags: line.tags,
+        });
+      }
     }
   }
   rows.sort((a, b) => a.time - b.time);
-  return indexInteractions(rows);
+  const data = indexInteractions(rows);
+  return { ...data, catalogue: data.items.map((id) => products.get(id)!) };
 }

@@ -1,9 +1,12 @@
 import fs from "node:fs";
 import { parseArgs } from "node:util";
-import { loadMovieLens100k, type IndexedInteractions } from "../../app/engine/eval/interactions";
+import { loadMovieLens100k, loadMovieLens100kSideInfo, type IndexedInteractions } from "../../app/engine/eval/interactions";
 import { userItems, type UserItems } from "../../app/engine/eval/matrix";
-import { evaluate, type RankingMetrics, type View } from "../../app/engine/eval/metrics";
-import { AlsScorer, BlendScorer, BuyAgainScorer, EaseScorer, FitOnce, ItemKnnScorer, PopularityScorer, type Scorer } from "../../app/engine/eval/scorers";
+import { evaluate, ratingErrors, type RankingMetrics, type View } from "../../app/engine/eval/metrics";
+import { AlsScorer, BlendScorer, BuyAgainScorer, ContentScorer, EaseScorer, FitOnce, ItemKnnScorer, NcfScorer, PopularityScorer, SequentialScorer, SvdScorer, TwoTowerScorer, type Scorer } from "../../app/engine/eval/scorers";
+import type { FeatureRows } from "../../app/engine/models/two-tower";
+import { useTfBackend } from "../../app/engine/tf/backend";
+import type { EngineItem } from "../../app/engine/types";
 import { parseColumnMap } from "../../app/models/import/order-rows";
 import { loadOrderHistory } from "./order-history";
 import { randomSplit, stratifiedSplit, timeSplit, type Split } from "../../app/engine/eval/split";
@@ -49,7 +52,18 @@ try {
   fail((error as Error).message);
 }
 const datasetName = values.dataset ? "MovieLens 100k" : `orders from ${source}`;
-const data: IndexedInteractions = values.dataset ? loadMovieLens100k(source) : await loadOrderHistory(source, columnMap);
+let data: IndexedInteractions;
+/** Content: the films' titles, genres and decades, or the products' titles and descriptions; users' own features where the data has them. */
+let side: { items: EngineItem[]; userFeatures?: FeatureRows };
+if (values.dataset) {
+  data = loadMovieLens100k(source);
+  side = loadMovieLens100kSideInfo(source, data);
+} else {
+  const orders = await loadOrderHistory(source, columnMap);
+  data = orders;
+  side = { items: orders.catalogue };
+}
+const tfBackend = await useTfBackend();
 const date = (text: string | undefined, option: string) => {
   const time = Date.parse(text ?? "");
   if (Number.isNaN(time)) fail(`--${option} must be a date such as 1998-03-01, got ${text}`);
@@ -101,6 +115,9 @@ const easeForBlend = { validation: new FitOnce(new EaseScorer({ lambda: 250 })),
 const sharedEase = (forValidation: boolean) => (forValidation ? easeForBlend.validation : easeForBlend.training);
 const als = (alpha: number) => new AlsScorer({ factors: 32, lambda: 50, alpha, iterations: 15 });
 const alsForBlend = { validation: new FitOnce(als(5)), training: new FitOnce(als(5)) };
+const THREE_WAY = [[0.34, 0.33, 0.33], [0.5, 0.25, 0.25], [0.4, 0.2, 0.4], [0.4, 0.4, 0.2]];
+const twoTower = (epochs: number) => new TwoTowerScorer(side, { epochs });
+const twoTowerForBlend = { validation: new FitOnce(twoTower(15)), training: new FitOnce(twoTower(15)) };
 const candidates: { family: string; make: (value: number, forValidation: boolean) => Scorer; grid: number[] }[] = [
   { family: "popularity", make: () => new PopularityScorer(), grid: [0] },
   ...(isTime
@@ -112,14 +129,41 @@ const candidates: { family: string; make: (value: number, forValidation: boolean
     : []),
   { family: "item-knn", make: (neighbours) => new ItemKnnScorer({ neighbours }), grid: [50, 100, 200, 400, 800] },
   { family: "ease", make: (lambda) => new EaseScorer({ lambda }), grid: isTime ? [100, 500, 2000] : [100, 250, 500, 1000, 2000] },
+  { family: "content", make: (neighbours) => new ContentScorer(side.items, { neighbours }), grid: [20, 50, 200] },
+  // The hybrid two-tower network (TensorFlow.js), its training length tuned.
+  { family: "two-tower", make: (epochs) => twoTower(epochs), grid: [10, 20] },
+  // NeuMF and the GRU next-item model, benchmarked at one setting each (their training is the slowest).
+  { family: "ncf", make: (epochs) => new NcfScorer({ epochs }), grid: [10] },
+  {
+    family: "gru",
+    make: (epochs, forValidation) => new SequentialScorer({ ...data, positions: forValidation ? validation.train : split.train }, { epochs }),
+    grid: [8],
+  },
   // Implicit ALS (32 factors, λ 50), its confidence tuned; then EASE and ALS blended, the weight
   // on EASE tuned (each fitted once per training matrix and shared by the weights tried).
   { family: "als", make: (alpha) => als(alpha), grid: [5, 10, 20] },
   ...(!isTime
     ? [{
         family: "blend(ease+als)",
-        make: (weight: number, forValidation: boolean) => new BlendScorer([sharedEase(forValidation), forValidation ? alsForBlend.validation : alsForBlend.training], weight),
+        make: (weight: number, forValidation: boolean) => new BlendScorer([sharedEase(forValidation), forValidation ? alsForBlend.validation : alsForBlend.training], [weight, 1 - weight]),
         grid: [0.3, 0.5, 0.7],
+      }]
+    : []),
+  {
+    family: "blend(ease+two-tower)",
+    make: (weight: number, forValidation: boolean) => new BlendScorer([sharedEase(forValidation), forValidation ? twoTowerForBlend.validation : twoTowerForBlend.training], [weight, 1 - weight]),
+    grid: [0.5, 0.7, 0.9],
+  },
+  // All three: the grid is an index into THREE_WAY's weights for EASE, ALS and the two towers.
+  ...(!isTime
+    ? [{
+        family: "blend(ease+als+two-tower)",
+        make: (index: number, forValidation: boolean) =>
+          new BlendScorer(
+            [sharedEase(forValidation), forValidation ? alsForBlend.validation : alsForBlend.training, forValidation ? twoTowerForBlend.validation : twoTowerForBlend.training],
+            THREE_WAY[index],
+          ),
+        grid: THREE_WAY.map((_, index) => index),
       }]
     : []),
   // The time split's blend: the shopper's own purchases and EASE, weighted on validation. The EASE
@@ -128,7 +172,7 @@ const candidates: { family: string; make: (value: number, forValidation: boolean
     ? [{
         family: "blend",
         make: (weight: number, forValidation: boolean) =>
-          new BlendScorer([buyAgain(forValidation ? validation.train : split.train, forValidation ? validationCutoffTime : cutoff)(90), sharedEase(forValidation)], weight),
+          new BlendScorer([buyAgain(forValidation ? validation.train : split.train, forValidation ? validationCutoffTime : cutoff)(90), sharedEase(forValidation)], [weight, 1 - weight]),
         grid: [0.2, 0.4, 0.6, 0.8],
       }]
     : []),
@@ -138,6 +182,9 @@ const views: View[] = isTime ? ["all", "new"] : ["new"];
 const evaluationOptions = (view: View) => ({ view, requireHistory: isTime });
 
 interface Row extends RankingMetrics {
+  /** Rating models only: errors of the predicted ratings on the held-out ratings. */
+  rmse?: number;
+  mae?: number;
   trainSeconds: number;
   params: Record<string, number>;
   validationNdcg: number;
@@ -170,6 +217,28 @@ for (const candidate of candidates) {
     }
   }
 }
+// Rating prediction, where the data has ratings (MovieLens): the baseline predictor and SVD, the
+// regularisation chosen on validation by RMSE; their errors on the test ratings, and how they rank.
+if (values.dataset) {
+  const ratingsOf = (positions: Int32Array) => ({ user: data.user, item: data.item, rating: data.rating, positions });
+  const errorsOn = (scorer: SvdScorer, positions: Int32Array) => ratingErrors((u, i) => scorer.predict(u, i), data.user, data.item, data.rating, positions);
+  let best = { regularisation: 0.02, rmse: Infinity };
+  for (const regularisation of [0.02, 0.05, 0.1]) {
+    const scorer = new SvdScorer(ratingsOf(validation.train), { regularisation });
+    scorer.fit(validationTrain);
+    const { rmse } = errorsOn(scorer, validation.test);
+    if (rmse < best.rmse) best = { regularisation, rmse };
+  }
+  for (const params of [{ factors: 0 }, { regularisation: best.regularisation }]) {
+    const scorer = new SvdScorer(ratingsOf(split.train), params);
+    const started = performance.now();
+    scorer.fit(train);
+    const trainSeconds = (performance.now() - started) / 1000;
+    const metrics = evaluate(scorer, train, test, k, evaluationOptions("new"));
+    results[scorer.name] = { ...metrics, ...errorsOn(scorer, split.test), trainSeconds, params: scorer.params, validationNdcg: 0, view: "new" };
+    if (!values.json) console.error(`[quality] ${scorer.name} ${JSON.stringify(scorer.params)}: RMSE ${results[scorer.name].rmse!.toFixed(3)}, MAE ${results[scorer.name].mae!.toFixed(3)}, NDCG@${k} ${metrics.ndcg.toFixed(3)}`);
+  }
+}
 const bestName = Object.entries(results).sort((a, b) => b[1].ndcg - a[1].ndcg)[0][0];
 
 const PUBLISHED = [
@@ -192,22 +261,27 @@ if (values.json) {
   const models = Object.fromEntries(
     Object.entries(results).map(([name, row]) => [
       name,
-      { ndcg: row.ndcg, precision: row.precision, recall: row.recall, map: row.map, mapAll: row.mapAll, auc: row.auc, hitRate: row.hitRate, coverage: row.coverage, trainSeconds: row.trainSeconds, params: row.params, view: row.view },
+      { ndcg: row.ndcg, precision: row.precision, recall: row.recall, f1: row.f1, map: row.map, mapAll: row.mapAll, auc: row.auc, hitRate: row.hitRate, coverage: row.coverage, ...(row.rmse !== undefined ? { rmse: row.rmse, mae: row.mae } : {}), trainSeconds: row.trainSeconds, params: row.params, view: row.view },
     ]),
   );
-  console.log(JSON.stringify({ protocol: values.protocol, k, dataset: values.dataset ? "ml-100k" : source, seed, models, best: bestName }));
+  console.log(JSON.stringify({ protocol: values.protocol, k, dataset: values.dataset ? "ml-100k" : source, seed, tfBackend, models, best: bestName }));
 } else {
   const f = (value: number) => value.toFixed(3);
-  console.log(`${datasetName}, protocol ${values.protocol}${isTime ? ` (cutoff ${values.cutoff})` : `, seed ${seed}`}, k=${k}: ${data.users.length} users, ${data.items.length} items; ${split.train.length} training and ${split.test.length} test interactions`);
-  console.log(`\n| model | NDCG@${k} | Precision@${k} | Recall@${k} | MAP@${k} | MAP | AUC | hit rate | coverage | train s | parameters (tuned on validation) |`);
-  console.log("|---|---|---|---|---|---|---|---|---|---|---|");
+  console.log(`${datasetName}, protocol ${values.protocol}${isTime ? ` (cutoff ${values.cutoff})` : `, seed ${seed}`}, k=${k}: ${data.users.length} users, ${data.items.length} items; ${split.train.length} training and ${split.test.length} test interactions; TensorFlow.js on ${tfBackend}`);
+  const ratings = Object.values(results).some((row) => row.rmse !== undefined);
+  console.log(`\n| model | NDCG@${k} | Precision@${k} | Recall@${k} | F1@${k} | MAP@${k} | MAP | AUC | hit rate | coverage |${ratings ? " RMSE | MAE |" : ""} train s | parameters (tuned on validation) |`);
+  console.log(`|---|---|---|---|---|---|---|---|---|---|${ratings ? "---|---|" : ""}---|---|`);
+  const blanks = (count: number) => " |".repeat(count);
   for (const [name, row] of Object.entries(results)) {
-    console.log(`| ${name}${name === bestName ? " (best)" : ""} | ${f(row.ndcg)} | ${f(row.precision)} | ${f(row.recall)} | ${f(row.map)} | ${f(row.mapAll)} | ${f(row.auc)} | ${f(row.hitRate)} | ${f(row.coverage)} | ${row.trainSeconds.toFixed(2)} | ${JSON.stringify(row.params)} |`);
+    const errors = ratings ? (row.rmse !== undefined ? ` ${f(row.rmse)} | ${f(row.mae!)} |` : blanks(2)) : "";
+    console.log(`| ${name}${name === bestName ? " (best)" : ""} | ${f(row.ndcg)} | ${f(row.precision)} | ${f(row.recall)} | ${f(row.f1)} | ${f(row.map)} | ${f(row.mapAll)} | ${f(row.auc)} | ${f(row.hitRate)} | ${f(row.coverage)} |${errors} ${row.trainSeconds.toFixed(2)} | ${JSON.stringify(row.params)} |`);
   }
+  const tail = blanks(ratings ? 8 : 6);
   if (values.dataset && values.protocol === "stratified-75-25" && k === 10) {
-    for (const [name, ndcg, precision, recall, map] of PUBLISHED) console.log(`| ${name} | ${f(ndcg)} | ${f(precision)} | ${f(recall)} | | ${f(map)} | | | | | |`);
+    for (const [name, ndcg, precision, recall, map] of PUBLISHED) console.log(`| ${name} | ${f(ndcg)} | ${f(precision)} | ${f(recall)} | | | ${f(map)} |${tail}`);
   }
   if (values.dataset && values.protocol === "random-80-20" && k === 10) {
-    for (const [name, ndcg] of PUBLISHED_RANDOM) console.log(`| ${name} | ${f(ndcg)} | | | | | | | | | |`);
+    for (const [name, ndcg] of PUBLISHED_RANDOM) console.log(`| ${name} | ${f(ndcg)} | | | | | |${tail}`);
   }
+  if (ratings) console.log("| SVD, Surprise (published, 5-fold cross-validation) | | | | | | | | | | 0.934 | 0.737 | | |");
 }

@@ -1,22 +1,32 @@
 import { describe, expect, it } from "vitest";
 import { indexInteractions } from "./interactions";
 import { gram, invertSpd, userItems } from "./matrix";
-import { evaluate, rankTop, userAuc, userMetrics } from "./metrics";
+import { evaluate, rankTop, ratingErrors, userAuc, userMetrics } from "./metrics";
 import { BlendScorer, BuyAgainScorer, EaseScorer, FitOnce, ItemKnnScorer, PopularityScorer } from "./scorers";
 import { randomSplit, stratifiedSplit, timeSplit } from "./split";
 
 describe("evaluation metrics", () => {
-  it("computes precision, recall, NDCG and AP at k by hand", () => {
+  it("computes precision, recall, F1, NDCG and AP at k by hand", () => {
     // Ranked [a, b, c, d]; relevant {a, c, e}; k = 4.
     const metrics = userMetrics([0, 1, 2, 3], new Set([0, 2, 4]), 4);
     expect(metrics.precision).toBeCloseTo(2 / 4);
     expect(metrics.recall).toBeCloseTo(2 / 3);
+    // F1 = 2 · (1/2) · (2/3) / (1/2 + 2/3) = 4/7.
+    expect(metrics.f1).toBeCloseTo(4 / 7);
     const dcg = 1 / Math.log2(2) + 1 / Math.log2(4);
     const idcg = 1 / Math.log2(2) + 1 / Math.log2(3) + 1 / Math.log2(4);
     expect(metrics.ndcg).toBeCloseTo(dcg / idcg);
     expect(metrics.map).toBeCloseTo((1 / 1 + 2 / 3) / 3);
     expect(metrics.mapAll).toBeCloseTo((1 / 1 + 2 / 3) / 3);
-    expect(userMetrics([1, 3], new Set([0]), 2)).toMatchObject({ precision: 0, ndcg: 0, hit: 0 });
+    expect(userMetrics([1, 3], new Set([0]), 2)).toMatchObject({ precision: 0, f1: 0, ndcg: 0, hit: 0 });
+  });
+
+  it("computes RMSE and MAE of predicted ratings by hand", () => {
+    // Errors +1, −2 and 0 on the chosen positions 0, 2 and 3 (position 1 is not held out).
+    const predicted = [[4, 0, 0], [0, 0, 1]];
+    const errors = ratingErrors((u, i) => predicted[u][i], [0, 0, 1, 1], [0, 1, 2, 1], [3, 5, 3, 0], [0, 2, 3]);
+    expect(errors.rmse).toBeCloseTo(Math.sqrt((1 + 4 + 0) / 3));
+    expect(errors.mae).toBeCloseTo(1);
   });
 
   it("computes AUC from ranks, with ties counted half and skipped items left out", () => {
@@ -131,7 +141,7 @@ describe("matrix models", () => {
     const buyAgain = new BuyAgainScorer({ user: data.user, item: data.item, time: data.time, positions: Int32Array.from([0, 1, 2]), now: 1 });
     const out = new Float32Array(2);
     for (const weight of [0, 1]) {
-      const blend = new BlendScorer([buyAgain, shared], weight);
+      const blend = new BlendScorer([buyAgain, shared], [weight, 1 - weight]);
       blend.fit(train);
       blend.score(0, Int32Array.from([0]), out);
       // Weight 1: u's own item A first; weight 0: popularity, where B leads.

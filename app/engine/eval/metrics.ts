@@ -4,6 +4,8 @@ import type { Scorer } from "./scorers";
 export interface RankingMetrics {
   precision: number;
   recall: number;
+  /** The harmonic mean of precision and recall, per user, averaged. */
+  f1: number;
   ndcg: number;
   map: number;
   /** AP divided by all of the user's held-out items (Microsoft Recommenders' "MAP" column). */
@@ -53,9 +55,12 @@ export function userMetrics(ranked: ArrayLike<number>, relevant: Set<number>, k:
   const ideal = Math.min(relevant.size, k);
   let idcg = 0;
   for (let rank = 0; rank < ideal; rank++) idcg += 1 / Math.log2(rank + 2);
+  const precision = hits / k;
+  const recall = hits / relevant.size;
   return {
-    precision: hits / k,
-    recall: hits / relevant.size,
+    precision,
+    recall,
+    f1: hits ? (2 * precision * recall) / (precision + recall) : 0,
     ndcg: idcg ? dcg / idcg : 0,
     map: ideal ? ap / ideal : 0,
     mapAll: relevant.size ? ap / relevant.size : 0,
@@ -107,7 +112,7 @@ export function evaluate(
   const scores = new Float32Array(train.items);
   const skip = new Uint8Array(train.items);
   const shown = new Uint8Array(train.items);
-  const sums = { precision: 0, recall: 0, ndcg: 0, map: 0, mapAll: 0, hitRate: 0, auc: 0 };
+  const sums = { precision: 0, recall: 0, f1: 0, ndcg: 0, map: 0, mapAll: 0, hitRate: 0, auc: 0 };
   const order = new Int32Array(train.items);
   let users = 0;
   for (let user = 0; user < test.users; user++) {
@@ -125,6 +130,7 @@ export function evaluate(
     const metrics = userMetrics(ranked, relevant, k);
     sums.precision += metrics.precision;
     sums.recall += metrics.recall;
+    sums.f1 += metrics.f1;
     sums.ndcg += metrics.ndcg;
     sums.map += metrics.map;
     sums.mapAll += metrics.mapAll;
@@ -135,6 +141,7 @@ export function evaluate(
   return {
     precision: mean(sums.precision),
     recall: mean(sums.recall),
+    f1: mean(sums.f1),
     ndcg: mean(sums.ndcg),
     map: mean(sums.map),
     mapAll: mean(sums.mapAll),
@@ -143,4 +150,18 @@ export function evaluate(
     coverage: shown.reduce((sum, value) => sum + value, 0) / train.items,
     users,
   };
+}
+
+/** Root mean squared and mean absolute error of predicted ratings against the true ones. */
+export function ratingErrors(predict: (user: number, item: number) => number, user: ArrayLike<number>, item: ArrayLike<number>, rating: ArrayLike<number>, positions: ArrayLike<number>): { rmse: number; mae: number } {
+  let squared = 0;
+  let absolute = 0;
+  for (let p = 0; p < positions.length; p++) {
+    const position = positions[p];
+    const error = predict(user[position], item[position]) - rating[position];
+    squared += error * error;
+    absolute += Math.abs(error);
+  }
+  const count = positions.length || 1;
+  return { rmse: Math.sqrt(squared / count), mae: absolute / count };
 }

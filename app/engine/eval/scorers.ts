@@ -1,5 +1,11 @@
 import { easeWeights } from "../linalg";
 import { fitAls, scoreAll, type AlsFactors } from "../models/als";
+import { contentNeighbours, tfidf } from "../models/content";
+import { fitNcf, ncfScores, NCF_DEFAULTS, type NcfParams, type NcfWeights } from "../models/ncf";
+import { fitSequential, nextItemScores, SEQUENTIAL_DEFAULTS, sequenceState, type SequentialParams, type SequentialWeights } from "../models/sequential";
+import { fitSvd, predictRating, type Ratings, type SvdModel, type SvdParams } from "../models/svd";
+import { fitTwoTower, scoreItems, TWO_TOWER_DEFAULTS, userVector, type FeatureRows, type TwoTowerParams, type TwoTowerWeights } from "../models/two-tower";
+import type { EngineItem } from "../types";
 import { gram, type UserItems } from "./matrix";
 
 /**
@@ -101,6 +107,125 @@ export class AlsScorer implements Scorer {
   }
 }
 
+/** Content (models/content.ts): the sum, over the user's items, of their TF-IDF cosine neighbours. */
+export class ContentScorer implements Scorer {
+  readonly name = "content";
+  private similar = new Float32Array(0);
+  private n = 0;
+  constructor(
+    private readonly items: EngineItem[],
+    readonly params: { neighbours: number } = { neighbours: 50 },
+  ) {}
+  fit(train: UserItems) {
+    const n = (this.n = train.items);
+    this.similar = new Float32Array(n * n);
+    contentNeighbours(tfidf(this.items), this.params.neighbours, 0).forEach((list, item) => {
+      for (const [other, similarity] of list) this.similar[item * n + other] = similarity;
+    });
+  }
+  score(_user: number, history: Int32Array, out: Float32Array) {
+    sumRows(this.similar, this.n, history, out);
+  }
+}
+
+/**
+ * The hybrid two-tower model (models/two-tower.ts), its item tower reading the items' TF-IDF
+ * and its user tower the users' own features when given.
+ */
+export class TwoTowerScorer implements Scorer {
+  readonly name: string;
+  readonly params: Record<string, number>;
+  private weights: TwoTowerWeights | null = null;
+  private readonly itemFeatures?: FeatureRows;
+  constructor(
+    private readonly side: { items?: EngineItem[]; userFeatures?: FeatureRows },
+    private readonly twoTower: TwoTowerParams = {},
+  ) {
+    this.name = side.items || side.userFeatures ? "two-tower" : "two-tower (ids only)";
+    this.params = { ...TWO_TOWER_DEFAULTS, ...twoTower };
+    this.itemFeatures = side.items ? tfidf(side.items) : undefined;
+  }
+  fit(train: UserItems) {
+    this.weights = fitTwoTower(
+      { users: train.users, items: train.items, history: train, itemFeatures: this.itemFeatures, userFeatures: this.side.userFeatures },
+      this.twoTower,
+    );
+  }
+  score(user: number, history: Int32Array, out: Float32Array) {
+    const features = this.side.userFeatures;
+    const own = features && { cols: features.cols.subarray(features.rowStart[user], features.rowStart[user + 1]), values: features.values.subarray(features.rowStart[user], features.rowStart[user + 1]) };
+    scoreItems(this.weights!, userVector(this.weights!, history, own), out);
+  }
+}
+
+/** NeuMF (models/ncf.ts), trained on the binary matrix with sampled negatives. */
+export class NcfScorer implements Scorer {
+  readonly name = "ncf";
+  readonly params: Record<string, number>;
+  private weights: NcfWeights | null = null;
+  constructor(private readonly ncf: NcfParams = {}) {
+    this.params = { ...NCF_DEFAULTS, ...ncf };
+  }
+  fit(train: UserItems) {
+    this.weights = fitNcf(train, this.ncf);
+  }
+  score(user: number, _history: Int32Array, out: Float32Array) {
+    ncfScores(this.weights!, user, out);
+  }
+}
+
+/** The GRU next-item model (models/sequential.ts), over each user's training items in time order. */
+export class SequentialScorer implements Scorer {
+  readonly name = "gru";
+  readonly params: Record<string, number>;
+  private weights: SequentialWeights | null = null;
+  private sequences: Int32Array[] = [];
+  constructor(
+    private readonly history: { user: ArrayLike<number>; item: ArrayLike<number>; time: ArrayLike<number>; positions: ArrayLike<number> },
+    private readonly sequential: SequentialParams = {},
+  ) {
+    this.params = { ...SEQUENTIAL_DEFAULTS, ...sequential };
+  }
+  fit(train: UserItems) {
+    const { user, item, time, positions } = this.history;
+    const perUser: number[][] = Array.from({ length: train.users }, () => []);
+    const ordered = Array.from(positions).sort((a, b) => time[a] - time[b] || a - b);
+    for (const position of ordered) perUser[user[position]].push(item[position]);
+    this.sequences = perUser.map((items) => Int32Array.from(items));
+    this.weights = fitSequential(this.sequences, train.items, this.sequential);
+  }
+  score(user: number, _history: Int32Array, out: Float32Array) {
+    nextItemScores(this.weights!, sequenceState(this.weights!, this.sequences[user], this.params.maxLength), out);
+  }
+}
+
+/**
+ * Rating prediction (models/svd.ts), ranking by predicted rating. Fitted on the ratings of the
+ * training positions given (the harness's binary matrix has no ratings), so it also answers
+ * `predict` for RMSE and MAE.
+ */
+export class SvdScorer implements Scorer {
+  readonly name: string;
+  readonly params: Record<string, number>;
+  private model: SvdModel | null = null;
+  constructor(
+    private readonly ratings: Ratings,
+    private readonly svd: SvdParams = {},
+  ) {
+    this.name = svd.factors === 0 ? "baseline (biases)" : "svd";
+    this.params = { ...svd };
+  }
+  fit(train: UserItems) {
+    this.model = fitSvd(this.ratings, train.users, train.items, this.svd);
+  }
+  predict(user: number, item: number) {
+    return predictRating(this.model!, user, item);
+  }
+  score(user: number, _history: Int32Array, out: Float32Array) {
+    for (let item = 0; item < out.length; item++) out[item] = predictRating(this.model!, user, item);
+  }
+}
+
 /**
  * "Buy it again": the user's own purchases, weighted by how often and how recently (a half-life
  * in days), then the most popular items to fill the list.
@@ -155,37 +280,37 @@ export class FitOnce implements Scorer {
 }
 
 /**
- * A weighted sum of two scorers, each scaled to a maximum of 1 per user first:
- * weight · first + (1 − weight) · second. The weight is tuned on validation.
+ * A weighted sum of scorers, each scaled to a maximum of 1 per user first: Σ weight_i · part_i.
+ * The weights are tuned on validation.
  */
 export class BlendScorer implements Scorer {
   readonly name: string;
-  private buffers: [Float32Array, Float32Array] = [new Float32Array(0), new Float32Array(0)];
+  private buffers: Float32Array[] = [];
   constructor(
-    private readonly parts: [Scorer, Scorer],
-    private readonly weight: number,
+    private readonly parts: Scorer[],
+    private readonly weights: number[],
   ) {
-    this.name = `blend(${parts[0].name}+${parts[1].name})`;
+    this.name = `blend(${parts.map((part) => part.name).join("+")})`;
   }
   get params() {
-    return { weight: this.weight, ...Object.fromEntries(this.parts.flatMap((part) => Object.entries(part.params).map(([key, value]) => [`${part.name}.${key}`, value]))) };
+    return {
+      ...Object.fromEntries(this.parts.map((part, index) => [`weight.${part.name}`, this.weights[index]])),
+      ...Object.fromEntries(this.parts.flatMap((part) => Object.entries(part.params).map(([key, value]) => [`${part.name}.${key}`, value]))),
+    };
   }
   fit(train: UserItems) {
     for (const part of this.parts) part.fit(train);
-    this.buffers = [new Float32Array(train.items), new Float32Array(train.items)];
+    this.buffers = this.parts.map(() => new Float32Array(train.items));
   }
   score(user: number, history: Int32Array, out: Float32Array) {
-    const [first, second] = this.buffers;
-    this.parts[0].score(user, history, first);
-    this.parts[1].score(user, history, second);
-    const scale = (values: Float32Array) => {
+    out.fill(0);
+    this.parts.forEach((part, index) => {
+      const values = this.buffers[index];
+      part.score(user, history, values);
       let max = 0;
       for (const value of values) max = Math.max(max, Math.abs(value));
-      return max > 0 ? 1 / max : 0;
-    };
-    const a = this.weight * scale(first);
-    const b = (1 - this.weight) * scale(second);
-    for (let i = 0; i < out.length; i++) out[i] = a * first[i] + b * second[i];
+      const weight = max > 0 ? this.weights[index] / max : 0;
+      for (let i = 0; i < out.length; i++) out[i] += weight * values[i];
+    });
   }
 }
-

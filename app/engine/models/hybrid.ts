@@ -1,0 +1,180 @@
+import type { Dataset } from "../dataset";
+import { topK } from "../topk";
+import type { FitOptions, Reason, Recommendation, RecommendRequest, Recommender } from "../types";
+import { tfidf } from "./content";
+import { HistoryIndex, historyFromDataset, type UserHistory } from "./history";
+import { fitTwoTower, scoreItems, TWO_TOWER_DEFAULTS, userVector, type FeatureRows, type TwoTowerParams, type TwoTowerWeights } from "./two-tower";
+
+/**
+ * The hybrid content + collaborative model of the product card: the two-tower network of
+ * `two-tower.ts` (TensorFlow.js), its item tower reading each product's TF-IDF terms, so a new
+ * product nobody has bought is still placed among the ones it resembles. Training needs a
+ * TensorFlow.js backend (`useTfBackend`, awaited once per process); answering does not.
+ *
+ * Parameters (defaults): those of the two towers (TWO_TOWER_DEFAULTS), and
+ * - maxItems (5,000): the catalogue modelled, products with the most shoppers first, then the rest.
+ * - excludePurchased (true): personal recommendations leave out what the shopper bought.
+ */
+export interface HybridParams extends TwoTowerParams {
+  maxItems?: number;
+  excludePurchased?: boolean;
+}
+
+/** Weight arrays are stored as base64 of their float32 bytes: exact, and a quarter of JSON's size. */
+type StoredWeights = { dimensions: number } & Record<Exclude<keyof TwoTowerWeights, "dimensions">, string>;
+
+interface HybridState {
+  params: Required<HybridParams>;
+  itemIds: string[];
+  /** Catalogue index of each modelled item, in the order of the weights. */
+  modelled: number[];
+  weights: StoredWeights;
+  history: UserHistory;
+}
+
+export class HybridModel implements Recommender {
+  static readonly modelName = "hybrid";
+  static readonly modelVersion = 1;
+  readonly name = HybridModel.modelName;
+  readonly version = HybridModel.modelVersion;
+  private readonly users: HistoryIndex;
+  private readonly weights: TwoTowerWeights;
+  /** Catalogue index → modelled column, or −1. */
+  private readonly column: Int32Array;
+  private readonly itemIndex: Map<string, number>;
+
+  private constructor(private readonly state: HybridState) {
+    this.users = new HistoryIndex(state.history);
+    this.weights = decodeWeights(state.weights);
+    this.column = new Int32Array(state.itemIds.length).fill(-1);
+    state.modelled.forEach((item, column) => (this.column[item] = column));
+    this.itemIndex = new Map(state.itemIds.map((id, index) => [id, index]));
+  }
+
+  static fit(dataset: Dataset, params: HybridParams = {}, options: FitOptions = {}): HybridModel {
+    const full: Required<HybridParams> = { ...TWO_TOWER_DEFAULTS, maxItems: 5_000, excludePurchased: true, ...params };
+    const shoppers = new Float64Array(dataset.items.length);
+    for (const interest of dataset.interest) for (const [item, weight] of interest) if (weight > 0) shoppers[item]++;
+    const modelled = [...shoppers.keys()].sort((a, b) => shoppers[b] - shoppers[a] || a - b).slice(0, full.maxItems);
+    const column = new Int32Array(dataset.items.length).fill(-1);
+    modelled.forEach((item, position) => (column[item] = position));
+
+    const rowStart = new Int32Array(dataset.interest.length + 1);
+    const cols: number[] = [];
+    dataset.interest.forEach((interest, user) => {
+      for (const [item, weight] of interest) if (weight > 0 && column[item] >= 0) cols.push(column[item]);
+      rowStart[user + 1] = cols.length;
+    });
+    const weights = fitTwoTower(
+      {
+        users: dataset.interest.length,
+        items: modelled.length,
+        history: { rowStart, cols: Int32Array.from(cols) },
+        itemFeatures: selectRows(tfidf(dataset.items), modelled),
+      },
+      full,
+      (fraction, loss) => options.onProgress?.(fraction, `epoch loss ${loss.toFixed(3)}`),
+    );
+    return new HybridModel({ params: full, itemIds: dataset.items.map((item) => item.id), modelled, weights: encodeWeights(weights), history: historyFromDataset(dataset) });
+  }
+
+  static fromJSON(state: unknown): HybridModel {
+    return new HybridModel(state as HybridState);
+  }
+
+  toJSON(): HybridState {
+    return this.state;
+  }
+
+  /** Items whose item-tower vectors point the same way (cosine). */
+  similar(itemId: string, k: number, exclude?: Iterable<string>): Recommendation[] {
+    const item = this.itemIndex.get(itemId);
+    const from = item === undefined ? -1 : this.column[item];
+    if (from < 0) return [];
+    const d = this.weights.dimensions;
+    const vectors = this.weights.itemVectors;
+    const norm = (column: number) => Math.hypot(...vectors.subarray(column * d, (column + 1) * d)) || 1;
+    const scores = new Float32Array(this.state.modelled.length);
+    const own = norm(from);
+    for (let column = 0; column < scores.length; column++) {
+      let dot = 0;
+      for (let j = 0; j < d; j++) dot += vectors[from * d + j] * vectors[column * d + j];
+      scores[column] = dot / (own * norm(column));
+    }
+    return this.rank(scores, k, new Set([itemId, ...(exclude ?? [])]), () => ({ kind: "similar", itemId }));
+  }
+
+  /** The user tower over the context (product shown, cart, recent views) or the shopper's history. */
+  recommend(request: RecommendRequest): Recommendation[] {
+    const exclude = new Set(request.exclude ?? []);
+    let seeds: number[];
+    let reason: "similar" | "because_you_bought";
+    if (request.context?.length) {
+      seeds = request.context.map((id) => this.itemIndex.get(id)).filter((item): item is number => item !== undefined);
+      reason = "similar";
+    } else {
+      seeds = this.users.interest(request.userId).map(([item]) => item);
+      if (this.state.params.excludePurchased) for (const item of this.users.bought(request.userId)) exclude.add(this.state.itemIds[item]);
+      reason = "because_you_bought";
+    }
+    const columns = seeds.map((item) => this.column[item]).filter((column) => column >= 0);
+    if (!columns.length) return [];
+    for (const item of seeds) exclude.add(this.state.itemIds[item]);
+    const scores = new Float32Array(this.state.modelled.length);
+    scoreItems(this.weights, userVector(this.weights, columns), scores);
+    return this.rank(scores, request.k, exclude, (column) => ({ kind: reason, itemId: this.state.itemIds[this.state.modelled[this.closest(column, columns)]] }));
+  }
+
+  /** Of the seed columns, the one whose item vector is most like this column's: the reason shown. */
+  private closest(column: number, seeds: number[]): number {
+    const d = this.weights.dimensions;
+    const vectors = this.weights.itemVectors;
+    let best = seeds[0];
+    let bestDot = -Infinity;
+    for (const seed of seeds) {
+      let dot = 0;
+      for (let j = 0; j < d; j++) dot += vectors[seed * d + j] * vectors[column * d + j];
+      if (dot > bestDot) [best, bestDot] = [seed, dot];
+    }
+    return best;
+  }
+
+  private rank(scores: Float32Array, k: number, exclude: Set<string>, reasonFor: (column: number) => Reason): Recommendation[] {
+    const ids = this.state.modelled.map((item) => this.state.itemIds[item]);
+    return topK(scores, k, (column) => exclude.has(ids[column])).map((column) => ({
+      itemId: ids[column],
+      score: Math.round(scores[column] * 1e6) / 1e6,
+      reason: reasonFor(column),
+    }));
+  }
+}
+
+function selectRows(rows: FeatureRows, chosen: number[]): FeatureRows {
+  const rowStart = new Int32Array(chosen.length + 1);
+  chosen.forEach((row, position) => (rowStart[position + 1] = rowStart[position] + rows.rowStart[row + 1] - rows.rowStart[row]));
+  const cols = new Int32Array(rowStart[chosen.length]);
+  const values = new Float32Array(rowStart[chosen.length]);
+  chosen.forEach((row, position) => {
+    cols.set(rows.cols.subarray(rows.rowStart[row], rows.rowStart[row + 1]), rowStart[position]);
+    values.set(rows.values.subarray(rows.rowStart[row], rows.rowStart[row + 1]), rowStart[position]);
+  });
+  return { features: rows.features, rowStart, cols, values };
+}
+
+function encodeWeights(weights: TwoTowerWeights): StoredWeights {
+  const { dimensions, ...arrays } = weights;
+  return { dimensions, ...(Object.fromEntries(Object.entries(arrays).map(([name, array]) => [name, Buffer.from(array.buffer, array.byteOffset, array.byteLength).toString("base64")])) as Omit<StoredWeights, "dimensions">) };
+}
+
+function decodeWeights(stored: StoredWeights): TwoTowerWeights {
+  const { dimensions, ...arrays } = stored;
+  return {
+    dimensions,
+    ...(Object.fromEntries(
+      Object.entries(arrays).map(([name, text]) => {
+        const bytes = Buffer.from(text, "base64");
+        return [name, new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength))];
+      }),
+    ) as Omit<TwoTowerWeights, "dimensions">),
+  };
+}
