@@ -103,6 +103,24 @@ describe("storefront recommendations through the app proxy", () => {
     expect(body.products[0].reason).toMatch(/^Often bought with |^Similar to |^You may also like/);
   });
 
+  it("recommends, for a product nobody has bought yet, the products its words and type resemble", async () => {
+    const model = await db.product.findFirstOrThrow({ where: { shopId, productType: { not: "" } } });
+    await db.product.create({
+      data: {
+        shopId, externalId: "9990001", handle: "new-arrival", title: `${model.title} Deluxe`, description: model.description,
+        productType: model.productType, vendor: model.vendor, tags: model.tags, imageUrl: model.imageUrl, priceMin: model.priceMin, priceMax: model.priceMax,
+      },
+    });
+    await trainShop(db, shopId);
+    const { status, body } = await proxied({ placement: "related", product_id: "9990001", limit: "4" });
+    expect(status).toBe(200);
+    expect(body.products).toHaveLength(4);
+    const types = new Map((await db.product.findMany({ where: { shopId, productType: model.productType }, select: { externalId: true } })).map((product) => [product.externalId, true]));
+    // The closest are of its own type; all of them come from its words, none from popularity.
+    expect(body.products.slice(0, 2).every((product) => types.has(product.externalId)), JSON.stringify(body.products.map((product) => product.title))).toBe(true);
+    for (const product of body.products) expect(product.reason).toBe(`Similar to ${model.title} Deluxe`);
+  }, 60_000);
+
   it("applies the merchant's rules as soon as they are saved, and product changes as soon as they arrive", async () => {
     const before = await proxied({ placement: "trending", limit: "5" });
     const [first, second] = before.body.products;

@@ -4,6 +4,7 @@ import {
   buildDataset,
   BuyAgainModel,
   computeInsights,
+  ContentModel,
   evaluateOnHistory,
   CooccurrenceModel,
   EaseModel,
@@ -63,7 +64,7 @@ export async function trainShop(
   });
   const latest = await db.modelVersion.aggregate({ where: { shopId }, _max: { version: true } });
   const version = await db.modelVersion.create({
-    data: { shopId, version: (latest._max.version ?? 0) + 1, models: [PopularityModel.modelName, CooccurrenceModel.modelName, BuyAgainModel.modelName, EaseModel.modelName] },
+    data: { shopId, version: (latest._max.version ?? 0) + 1, models: [PopularityModel.modelName, CooccurrenceModel.modelName, BuyAgainModel.modelName, EaseModel.modelName, ContentModel.modelName] },
   });
   try {
     await onProgress(0.05, "loading interactions");
@@ -74,20 +75,21 @@ export async function trainShop(
     const cooccurrence = CooccurrenceModel.fit(dataset);
     const buyAgain = BuyAgainModel.fit(dataset);
     const ease = EaseModel.fit(dataset);
+    const content = ContentModel.fit(dataset);
     await onProgress(0.4, "measuring quality on the last 30 days and mapping the catalogue");
     const quality = evaluateOnHistory(dataset);
     const insights = computeInsights(dataset);
 
     await onProgress(0.5, "writing model artifacts");
     await db.modelArtifact.createMany({
-      data: [popularity, cooccurrence, buyAgain, ease].map((model) => ({
+      data: [popularity, cooccurrence, buyAgain, ease, content].map((model) => ({
         modelVersionId: version.id,
         name: model.name,
         data: serializeModel(model),
       })),
     });
 
-    const lists = precomputeLists(dataset.items, dataset.userIds, { popularity, cooccurrence, buyAgain, ease });
+    const lists = precomputeLists(dataset.items, dataset.userIds, { popularity, cooccurrence, buyAgain, ease, content });
     let written = 0;
     for (let start = 0; start < lists.length; start += WRITE_BATCH) {
       const batch = lists.slice(start, start + WRITE_BATCH);
@@ -203,6 +205,7 @@ interface Models {
   cooccurrence: CooccurrenceModel;
   buyAgain: BuyAgainModel;
   ease: EaseModel;
+  content: ContentModel;
 }
 
 /** Every list serving reads: shop-wide, per product and per known customer. */
@@ -214,7 +217,13 @@ function precomputeLists(items: EngineItem[], userIds: string[], models: Models)
   add("TRENDING", "*", models.popularity.recommend({ k: LIST_LENGTH }));
   for (const item of items) {
     add("BOUGHT_TOGETHER", item.id, models.cooccurrence.similar(item.id, LIST_LENGTH));
-    add("RELATED", item.id, blend([models.ease.similar(item.id, LIST_LENGTH), models.cooccurrence.similar(item.id, LIST_LENGTH), models.popularity.similar(item.id, LIST_LENGTH)], LIST_LENGTH));
+    // What shoppers of the product also liked, then products like it by their words (all a new
+    // product has), then what sells in its collection.
+    add(
+      "RELATED",
+      item.id,
+      blend([models.ease.similar(item.id, LIST_LENGTH), models.cooccurrence.similar(item.id, LIST_LENGTH), models.content.similar(item.id, LIST_LENGTH), models.popularity.similar(item.id, LIST_LENGTH)], LIST_LENGTH),
+    );
   }
   for (const userId of userIds) {
     if (userId.startsWith("visitor:") || userId.startsWith("guest-order:")) continue;
