@@ -2,7 +2,7 @@ import { spawnSync } from "node:child_process";
 import { parseArgs } from "node:util";
 import { buildDataset, BuyAgainModel, CooccurrenceModel, EaseModel, PopularityModel, type Dataset, type EngineEvent, type EngineItem } from "../../app/engine";
 import { seededRandom } from "../../app/engine/eval/split";
-import { fitAls } from "../../app/engine/models/als";
+import { fitAlsParallel } from "../../app/engine/models/als";
 
 // npm run bench:train [-- --sizes 100000,1000000,5000000] [--models …] [--json]: seconds and peak
 // memory to fit each model on generated stores of each size. Every (size, model) runs in its own
@@ -62,7 +62,8 @@ function fitOne(model: ModelName, dataset: Dataset) {
     case "ease":
       return EaseModel.fit(dataset);
     case "als":
-      return fitAls(interestRows(dataset));
+      // On worker threads, one per core.
+      return fitAlsParallel(interestRows(dataset));
     case "pipeline":
       // What training fits for a shop (app/models/training.server.ts), one after the other.
       return [PopularityModel.fit(dataset), CooccurrenceModel.fit(dataset), BuyAgainModel.fit(dataset), EaseModel.fit(dataset)];
@@ -91,7 +92,7 @@ if (values.child) {
   const { items, events } = generateStore(size);
   const dataset = buildDataset(events, items);
   const started = performance.now();
-  fitOne(model, dataset);
+  await fitOne(model, dataset);
   const seconds = (performance.now() - started) / 1000;
   const peakMB = Math.round(process.resourceUsage().maxRSS / 1024);
   console.log(JSON.stringify({ interactions: events.length, items: items.length, shoppers: dataset.userIds.length, model, seconds, peakMB }));

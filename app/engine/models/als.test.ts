@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { seededRandom } from "../eval/split";
-import { fitAls, scoreAll, transpose, type SparseRows } from "./als";
+import { fitAls, fitAlsParallel, scoreAll, transpose, type SparseRows } from "./als";
 
 /** Users in two groups, each taking a random half of its own group's 20 items. */
 function plantedRows(users = 60, seed = 5): SparseRows {
@@ -56,5 +56,15 @@ describe("implicit ALS", () => {
     const back = transpose(transpose(rows));
     expect(Array.from(back.rowStart)).toEqual(Array.from(rows.rowStart));
     expect(Array.from(back.cols)).toEqual(Array.from(rows.cols));
+  });
+
+  it("gives the same factors, to the last bit, on worker threads", async () => {
+    const rows = { ...plantedRows(90), weights: Float32Array.from({ length: plantedRows(90).cols.length }, (_, e) => 1 + (e % 3)) };
+    const serial = fitAls(rows, { factors: 8, iterations: 4 });
+    for (const threads of [2, 3]) {
+      const parallel = await fitAlsParallel(rows, { factors: 8, iterations: 4 }, { threads });
+      expect(parallel.users).toEqual(serial.users);
+      expect(parallel.items).toEqual(serial.items);
+    }
   });
 });

@@ -1,3 +1,5 @@
+import { availableParallelism } from "node:os";
+import { Worker } from "node:worker_threads";
 import { seededRandom } from "../eval/split";
 
 /**
@@ -83,15 +85,31 @@ export function fitAls(userRows: SparseRows, params: AlsParams = {}, onProgress?
  * (YᵀY + Yᵀ(C − I)Y + λI) x = Yᵀ C p, by `cgSteps` conjugate-gradient steps from the current x.
  */
 function solveSide(x: Float32Array, y: Float32Array, rows: SparseRows, p: Required<AlsParams>) {
-  const f = p.factors;
-  const gram = gramOf(y, f, p.lambda);
+  solveRows(x, y, rows.rowStart, rows.cols, rows.weights ?? null, gramOf(y, p.factors, p.lambda), p.factors, p.alpha, p.cgSteps, 0, rows.rows);
+}
+
+/**
+ * The conjugate-gradient solves of rows [from, to), given the Gram matrix YᵀY + λI. Self-contained
+ * (it calls `multiply` and `dotAt` only), because the parallel fit runs their source in worker threads.
+ */
+function solveRows(
+  x: Float32Array,
+  y: Float32Array,
+  rowStart: Int32Array,
+  cols: Int32Array,
+  weights: Float32Array | null,
+  gram: Float64Array,
+  f: number,
+  alpha: number,
+  cgSteps: number,
+  from: number,
+  to: number,
+) {
   const r = new Float64Array(f);
   const direction = new Float64Array(f);
   const ap = new Float64Array(f);
   const xu = new Float64Array(f);
-  const { rowStart, cols, weights } = rows;
-  const alpha = p.alpha;
-  for (let row = 0; row < rows.rows; row++) {
+  for (let row = from; row < to; row++) {
     const start = rowStart[row];
     const end = rowStart[row + 1];
     const base = row * f;
@@ -102,21 +120,17 @@ function solveSide(x: Float32Array, y: Float32Array, rows: SparseRows, p: Requir
     for (let e = start; e < end; e++) {
       const item = cols[e] * f;
       const extra = alpha * (weights ? weights[e] : 1);
-      let dot = 0;
-      for (let k = 0; k < f; k++) dot += y[item + k] * xu[k];
-      const scale = 1 + extra - extra * dot;
+      const scale = 1 + extra - extra * dotAt(y, item, xu, f);
       for (let k = 0; k < f; k++) r[k] += scale * y[item + k];
     }
     for (let k = 0; k < f; k++) direction[k] = r[k];
     let rsOld = 0;
     for (let k = 0; k < f; k++) rsOld += r[k] * r[k];
-    for (let step = 0; step < p.cgSteps && rsOld > 1e-20; step++) {
+    for (let step = 0; step < cgSteps && rsOld > 1e-20; step++) {
       multiply(gram, direction, ap, f);
       for (let e = start; e < end; e++) {
         const item = cols[e] * f;
-        let dot = 0;
-        for (let k = 0; k < f; k++) dot += y[item + k] * direction[k];
-        const scale = alpha * (weights ? weights[e] : 1) * dot;
+        const scale = alpha * (weights ? weights[e] : 1) * dotAt(y, item, direction, f);
         for (let k = 0; k < f; k++) ap[k] += scale * y[item + k];
       }
       let pAp = 0;
@@ -136,6 +150,85 @@ function solveSide(x: Float32Array, y: Float32Array, rows: SparseRows, p: Requir
   }
 }
 
+/**
+ * `fitAls` on worker threads: each half-iteration's rows are split between `threads` workers by
+ * their cost (f² per CG step plus f per stored entry), over factors in shared memory, so the
+ * result is the same as `fitAls`'s to the last bit. Default: one thread per core.
+ */
+export async function fitAlsParallel(userRows: SparseRows, params: AlsParams = {}, options: { threads?: number; onProgress?: (fraction: number) => void } = {}): Promise<AlsFactors> {
+  const threads = Math.max(1, options.threads ?? availableParallelism());
+  if (threads === 1) return fitAls(userRows, params, options.onProgress);
+  const p = { ...ALS_DEFAULTS, ...params };
+  const f = p.factors;
+  const shared = <T extends Float32Array | Float64Array | Int32Array>(make: (buffer: SharedArrayBuffer, length: number) => T, source: ArrayLike<number>, bytes: number) => {
+    const array = make(new SharedArrayBuffer(Math.max(1, source.length) * bytes), source.length);
+    array.set(source as never);
+    return array;
+  };
+  const floats = (source: ArrayLike<number>) => shared((buffer, length) => new Float32Array(buffer, 0, length), source, 4);
+  const ints = (source: ArrayLike<number>) => shared((buffer, length) => new Int32Array(buffer, 0, length), source, 4);
+  const serial = fitAls(userRows, { ...p, iterations: 0 });
+  const users = floats(serial.users);
+  const items = floats(serial.items);
+  const itemRows = transpose(userRows);
+  const sides = [userRows, itemRows].map((rows) => ({
+    rows: rows.rows,
+    rowStart: ints(rows.rowStart),
+    cols: ints(rows.cols),
+    weights: rows.weights ? floats(rows.weights) : null,
+  }));
+  const gram = new Float64Array(new SharedArrayBuffer(f * f * 8));
+  const workers = Array.from({ length: threads }, () => new Worker(WORKER_SOURCE, { eval: true }));
+  const run = (worker: Worker, message: object) =>
+    new Promise<void>((resolve, reject) => {
+      worker.once("message", () => resolve());
+      worker.once("error", reject);
+      worker.postMessage(message);
+    });
+  try {
+    for (let iteration = 0; iteration < p.iterations; iteration++) {
+      for (const [side, x, y] of [[sides[0], users, items], [sides[1], items, users]] as const) {
+        gram.set(gramOf(y, f, p.lambda));
+        const bounds = splitByCost(side.rowStart, threads, f * f * p.cgSteps, f * (p.cgSteps + 1));
+        await Promise.all(
+          workers.map((worker, index) =>
+            run(worker, { x, y, rowStart: side.rowStart, cols: side.cols, weights: side.weights, gram, f, alpha: p.alpha, cgSteps: p.cgSteps, from: bounds[index], to: bounds[index + 1] }),
+          ),
+        );
+      }
+      options.onProgress?.((iteration + 1) / p.iterations);
+    }
+  } finally {
+    await Promise.all(workers.map((worker) => worker.terminate()));
+  }
+  return { factors: f, users: Float32Array.from(users), items: Float32Array.from(items) };
+}
+
+/** Row bounds that give each of `parts` workers about the same cost: perRow + perEntry · entries. */
+function splitByCost(rowStart: Int32Array, parts: number, perRow: number, perEntry: number): number[] {
+  const rows = rowStart.length - 1;
+  const total = rows * perRow + rowStart[rows] * perEntry;
+  const bounds = [0];
+  for (let row = 0; row < rows && bounds.length < parts; row++) {
+    if ((row + 1) * perRow + rowStart[row + 1] * perEntry >= (total * bounds.length) / parts) bounds.push(row + 1);
+  }
+  while (bounds.length <= parts) bounds.push(rows);
+  return bounds;
+}
+
+/** A worker that solves the rows it is sent: `solveRows` and `multiply`, by their own source. */
+const WORKER_SOURCE = `
+const { parentPort } = require("node:worker_threads");
+const __name = (target) => target;
+${multiply.toString()}
+${dotAt.toString()}
+${solveRows.toString()}
+parentPort.on("message", (m) => {
+  solveRows(m.x, m.y, m.rowStart, m.cols, m.weights, m.gram, m.f, m.alpha, m.cgSteps, m.from, m.to);
+  parentPort.postMessage("done");
+});
+`;
+
 /** YᵀY + λI (f × f). */
 function gramOf(y: Float32Array, f: number, lambda: number): Float64Array {
   const gram = new Float64Array(f * f);
@@ -154,6 +247,23 @@ function gramOf(y: Float32Array, f: number, lambda: number): Float64Array {
     for (let b = 0; b < a; b++) gram[a * f + b] = gram[b * f + a];
   }
   return gram;
+}
+
+/** y[offset .. offset + f) · v, four products at a time. */
+function dotAt(y: Float32Array, offset: number, v: Float64Array, f: number): number {
+  let s0 = 0;
+  let s1 = 0;
+  let s2 = 0;
+  let s3 = 0;
+  let k = 0;
+  for (; k + 3 < f; k += 4) {
+    s0 += y[offset + k] * v[k];
+    s1 += y[offset + k + 1] * v[k + 1];
+    s2 += y[offset + k + 2] * v[k + 2];
+    s3 += y[offset + k + 3] * v[k + 3];
+  }
+  for (; k < f; k++) s0 += y[offset + k] * v[k];
+  return s0 + s1 + s2 + s3;
 }
 
 /** out = M·v for a symmetric f × f matrix, four products at a time. */
