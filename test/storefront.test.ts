@@ -104,20 +104,29 @@ describe("storefront recommendations through the app proxy", () => {
   });
 
   it("recommends, for a product nobody has bought yet, the products its words and type resemble", async () => {
-    const model = await db.product.findFirstOrThrow({ where: { shopId, productType: { not: "" } } });
+    const model = await db.product.findFirstOrThrow({ where: { shopId, productType: "Tents" }, orderBy: { externalId: "asc" } });
     await db.product.create({
       data: {
         shopId, externalId: "9990001", handle: "new-arrival", title: `${model.title} Deluxe`, description: model.description,
         productType: model.productType, vendor: model.vendor, tags: model.tags, imageUrl: model.imageUrl, priceMin: model.priceMin, priceMax: model.priceMax,
       },
     });
-    await trainShop(db, shopId);
-    const { status, body } = await proxied({ placement: "related", product_id: "9990001", limit: "4" });
+    // As the products/create webhook does: the serving processes learn of the new product.
+    await publishInvalidation({ shopId, scope: "products" });
+    const { modelVersionId } = await trainShop(db, shopId);
+    // The switch reaches this server through the invalidation bus (Redis or in-process).
+    let answer = await proxied({ placement: "related", product_id: "9990001", limit: "4" });
+    for (let tries = 0; answer.body.modelVersionId !== modelVersionId && tries < 50; tries++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      answer = await proxied({ placement: "related", product_id: "9990001", limit: "4" });
+    }
+    const { status, body } = answer;
+    expect(body.modelVersionId).toBe(modelVersionId);
     expect(status).toBe(200);
     expect(body.products).toHaveLength(4);
     const types = new Map((await db.product.findMany({ where: { shopId, productType: model.productType }, select: { externalId: true } })).map((product) => [product.externalId, true]));
     // The closest are of its own type; all of them come from its words, none from popularity.
-    expect(body.products.slice(0, 2).every((product) => types.has(product.externalId)), JSON.stringify(body.products.map((product) => product.title))).toBe(true);
+    expect(body.products.slice(0, 2).every((product) => types.has(product.externalId)), JSON.stringify([model.title, body.products.map((product) => [product.title, product.reason, product.tier])])).toBe(true);
     for (const product of body.products) expect(product.reason).toBe(`Similar to ${model.title} Deluxe`);
   }, 60_000);
 

@@ -328,7 +328,7 @@ describe("privacy webhooks", () => {
     // The orders stay, anonymous, for the shop's totals.
     expect(await db.order.findFirstOrThrow({ where: { externalId: "820982911946154500" } })).toMatchObject({ customerId: null });
     const record = await db.privacyRequest.findFirstOrThrow({ where: { kind: "CUSTOMERS_REDACT" } });
-    expect(record.result).toMatchObject({ customer: true, artifacts: 4 });
+    expect(record.result).toMatchObject({ customer: true, artifacts: 6 });
   });
 
   it("deletes everything of the shop on shop/redact and keeps the record of it", async () => {

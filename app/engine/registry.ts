@@ -1,4 +1,5 @@
 import type { Dataset } from "./dataset";
+import { AlsModel } from "./models/als-model";
 import { BuyAgainModel } from "./models/buy-again";
 import { ContentModel } from "./models/content";
 import { CooccurrenceModel } from "./models/cooccurrence";
@@ -14,7 +15,7 @@ interface ModelClass {
   fromJSON(state: unknown): Recommender;
 }
 
-const MODELS: ModelClass[] = [PopularityModel, CooccurrenceModel, BuyAgainModel, EaseModel, ContentModel, HybridModel];
+const MODELS: ModelClass[] = [PopularityModel, CooccurrenceModel, BuyAgainModel, EaseModel, AlsModel, ContentModel, HybridModel];
 
 export const MODEL_NAMES = MODELS.map((model) => model.modelName);
 

@@ -3,8 +3,11 @@ import type { InteractionKind, Placement, Prisma, PrismaClient } from "@prisma/c
 import {
   buildDataset,
   BuyAgainModel,
+  AlsModel,
+  blendByScore,
   computeInsights,
   ContentModel,
+  DEFAULT_FOR_YOU_WEIGHT,
   evaluateOnHistory,
   CooccurrenceModel,
   EaseModel,
@@ -21,6 +24,8 @@ import { publishInvalidation } from "./storefront/invalidation.server";
 
 /** How many products each precomputed list keeps; serving trims to the block's size. */
 export const LIST_LENGTH = 24;
+/** How many candidates each model retrieves for "Recommended for you" before the blend ranks them. */
+const CANDIDATES = 200;
 const WRITE_BATCH = 1_000;
 
 const KINDS: Record<InteractionKind, EventKind> = {
@@ -64,7 +69,7 @@ export async function trainShop(
   });
   const latest = await db.modelVersion.aggregate({ where: { shopId }, _max: { version: true } });
   const version = await db.modelVersion.create({
-    data: { shopId, version: (latest._max.version ?? 0) + 1, models: [PopularityModel.modelName, CooccurrenceModel.modelName, BuyAgainModel.modelName, EaseModel.modelName, ContentModel.modelName] },
+    data: { shopId, version: (latest._max.version ?? 0) + 1, models: [PopularityModel.modelName, CooccurrenceModel.modelName, BuyAgainModel.modelName, EaseModel.modelName, AlsModel.modelName, ContentModel.modelName] },
   });
   try {
     await onProgress(0.05, "loading interactions");
@@ -76,20 +81,21 @@ export async function trainShop(
     const buyAgain = BuyAgainModel.fit(dataset);
     const ease = EaseModel.fit(dataset);
     const content = ContentModel.fit(dataset);
+    const als = await AlsModel.fitParallel(dataset);
     await onProgress(0.4, "measuring quality on the last 30 days and mapping the catalogue");
-    const quality = evaluateOnHistory(dataset);
+    const quality = await evaluateOnHistory(dataset);
     const insights = computeInsights(dataset);
 
     await onProgress(0.5, "writing model artifacts");
     await db.modelArtifact.createMany({
-      data: [popularity, cooccurrence, buyAgain, ease, content].map((model) => ({
+      data: [popularity, cooccurrence, buyAgain, ease, als, content].map((model) => ({
         modelVersionId: version.id,
         name: model.name,
         data: serializeModel(model),
       })),
     });
 
-    const lists = precomputeLists(dataset.items, dataset.userIds, { popularity, cooccurrence, buyAgain, ease, content });
+    const lists = precomputeLists(dataset.items, dataset.userIds, { popularity, cooccurrence, buyAgain, ease, als, content }, quality?.forYouWeight ?? DEFAULT_FOR_YOU_WEIGHT);
     let written = 0;
     for (let start = 0; start < lists.length; start += WRITE_BATCH) {
       const batch = lists.slice(start, start + WRITE_BATCH);
@@ -205,11 +211,12 @@ interface Models {
   cooccurrence: CooccurrenceModel;
   buyAgain: BuyAgainModel;
   ease: EaseModel;
+  als: AlsModel;
   content: ContentModel;
 }
 
 /** Every list serving reads: shop-wide, per product and per known customer. */
-function precomputeLists(items: EngineItem[], userIds: string[], models: Models) {
+function precomputeLists(items: EngineItem[], userIds: string[], models: Models, forYouWeight: number) {
   const lists: { placement: Placement; subjectKey: string; items: Prisma.InputJsonValue }[] = [];
   const add = (placement: Placement, subjectKey: string, recommendations: Recommendation[]) => {
     if (recommendations.length) lists.push({ placement, subjectKey, items: toListItems(recommendations) });
@@ -227,8 +234,10 @@ function precomputeLists(items: EngineItem[], userIds: string[], models: Models)
   }
   for (const userId of userIds) {
     if (userId.startsWith("visitor:") || userId.startsWith("guest-order:")) continue;
-    // EASE first: the best personal model of the evaluation harness; co-occurrence and popularity fill.
-    add("FOR_YOU", userId, blend([models.ease.recommend({ userId, k: LIST_LENGTH }), models.cooccurrence.recommend({ userId, k: LIST_LENGTH }), models.popularity.recommend({ userId, k: LIST_LENGTH })], LIST_LENGTH));
+    // Two stages: EASE and ALS each retrieve candidates, ranked by their blend with the weight
+    // chosen on the shop's own last 30 days (evaluateOnHistory); co-occurrence and popularity fill.
+    const ranked = blendByScore([models.ease.recommend({ userId, k: CANDIDATES }), models.als.recommend({ userId, k: CANDIDATES })], [forYouWeight, 1 - forYouWeight], LIST_LENGTH);
+    add("FOR_YOU", userId, blend([ranked, models.cooccurrence.recommend({ userId, k: LIST_LENGTH }), models.popularity.recommend({ userId, k: LIST_LENGTH })], LIST_LENGTH));
     add("BUY_AGAIN", userId, models.buyAgain.recommend({ userId, k: LIST_LENGTH }));
   }
   return lists;

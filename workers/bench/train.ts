@@ -1,13 +1,14 @@
 import { spawnSync } from "node:child_process";
 import { parseArgs } from "node:util";
-import { buildDataset, BuyAgainModel, CooccurrenceModel, EaseModel, PopularityModel, type Dataset, type EngineEvent, type EngineItem } from "../../app/engine";
+import { AlsModel, buildDataset, BuyAgainModel, ContentModel, CooccurrenceModel, EaseModel, evaluateOnHistory, PopularityModel, type Dataset, type EngineEvent, type EngineItem } from "../../app/engine";
 import { seededRandom } from "../../app/engine/eval/split";
 import { fitAlsParallel } from "../../app/engine/models/als";
+import { interestRows } from "../../app/engine/models/als-model";
 
 // npm run bench:train [-- --sizes 100000,1000000,5000000] [--models …] [--json]: seconds and peak
 // memory to fit each model on generated stores of each size. Every (size, model) runs in its own
 // process, so its peak resident memory is its own: generating the store, indexing it, fitting.
-const MODELS = ["popularity", "cooccurrence", "buy-again", "ease", "als", "pipeline"] as const;
+const MODELS = ["popularity", "cooccurrence", "buy-again", "ease", "content", "als", "pipeline"] as const;
 type ModelName = (typeof MODELS)[number];
 
 const { values } = parseArgs({
@@ -51,7 +52,7 @@ function generateStore(interactions: number, seed = 1): { items: EngineItem[]; e
   return { items, events };
 }
 
-function fitOne(model: ModelName, dataset: Dataset) {
+async function fitOne(model: ModelName, dataset: Dataset) {
   switch (model) {
     case "popularity":
       return PopularityModel.fit(dataset);
@@ -61,29 +62,24 @@ function fitOne(model: ModelName, dataset: Dataset) {
       return BuyAgainModel.fit(dataset);
     case "ease":
       return EaseModel.fit(dataset);
+    case "content":
+      return ContentModel.fit(dataset);
     case "als":
       // On worker threads, one per core.
       return fitAlsParallel(interestRows(dataset));
     case "pipeline":
-      // What training fits for a shop (app/models/training.server.ts), one after the other.
-      return [PopularityModel.fit(dataset), CooccurrenceModel.fit(dataset), BuyAgainModel.fit(dataset), EaseModel.fit(dataset)];
+      // What training fits for a shop (app/models/training.server.ts), one after the other, and
+      // the validation on its last 30 days that weighs EASE against ALS.
+      return [
+        PopularityModel.fit(dataset),
+        CooccurrenceModel.fit(dataset),
+        BuyAgainModel.fit(dataset),
+        EaseModel.fit(dataset),
+        ContentModel.fit(dataset),
+        await AlsModel.fitParallel(dataset),
+        await evaluateOnHistory(dataset),
+      ];
   }
-}
-
-/** The shoppers' positive interest as sparse rows, with the interest as the weight (ALS's input). */
-function interestRows(dataset: Dataset) {
-  const rowStart = new Int32Array(dataset.interest.length + 1);
-  const cols: number[] = [];
-  const weights: number[] = [];
-  dataset.interest.forEach((interest, user) => {
-    for (const [item, weight] of [...interest].sort((a, b) => a[0] - b[0])) {
-      if (weight <= 0) continue;
-      cols.push(item);
-      weights.push(weight);
-    }
-    rowStart[user + 1] = cols.length;
-  });
-  return { rows: dataset.interest.length, columns: dataset.items.length, rowStart, cols: Int32Array.from(cols), weights: Float32Array.from(weights) };
 }
 
 if (values.child) {

@@ -1,7 +1,9 @@
 import type { Dataset } from "../dataset";
 import { userItems } from "./matrix";
 import { evaluate, type View } from "./metrics";
-import { BuyAgainScorer, EaseScorer, PopularityScorer, type Scorer } from "./scorers";
+import { fitAlsParallel, scoreAll, type AlsFactors } from "../models/als";
+import { BlendScorer, BuyAgainScorer, EaseScorer, FitOnce, PopularityScorer, type Scorer } from "./scorers";
+import type { UserItems } from "./matrix";
 
 /** How the shop's own models do on its own history, as the admin shows it after each training. */
 export interface StoreQuality {
@@ -12,7 +14,16 @@ export interface StoreQuality {
   /** Customers who bought in both periods. */
   customers: number;
   models: Record<string, Record<View, { ndcg: number; recall: number; precision: number }>>;
+  /**
+   * The weight on EASE (the rest on ALS) of "Recommended for you", chosen among FOR_YOU_WEIGHTS by
+   * NDCG on the `new` view of this split; the `for-you` entry of `models` is that blend.
+   */
+  forYouWeight: number;
 }
+
+export const FOR_YOU_WEIGHTS = [0, 0.25, 0.5, 0.75, 1];
+/** The weight when the shop's history cannot choose one (the harness's choice on MovieLens 100k). */
+export const DEFAULT_FOR_YOU_WEIGHT = 0.5;
 
 /** EASE's dense inverse is items³: above this many products the report leaves it out. */
 const MAX_EASE_ITEMS = 3_000;
@@ -20,11 +31,12 @@ const MAX_EASE_ITEMS = 3_000;
 /**
  * The evaluation harness's time protocol on a shop's purchases: train before the last
  * `holdoutDays`, test on what each customer bought after, in both views (`all`: a repeat purchase
- * counts; `new`: only products new to the customer). EASE is the model behind "Recommended for
- * you"; popularity and buy-again are the baselines it must beat. Null when too few customers
- * bought in both periods to say anything.
+ * counts; `new`: only products new to the customer). "Recommended for you" blends EASE and ALS;
+ * this split is where their weight is chosen (it is the shop's validation split: the models that
+ * serve are refitted on all of the history), and popularity and buy-again are the baselines the
+ * blend must beat. Null when too few customers bought in both periods to say anything.
  */
-export function evaluateOnHistory(dataset: Dataset, options: { k?: number; holdoutDays?: number; minCustomers?: number } = {}): StoreQuality | null {
+export async function evaluateOnHistory(dataset: Dataset, options: { k?: number; holdoutDays?: number; minCustomers?: number } = {}): Promise<StoreQuality | null> {
   const k = options.k ?? 10;
   const cutoff = dataset.now - (options.holdoutDays ?? 30) * 86_400_000;
   const user: number[] = [];
@@ -40,10 +52,13 @@ export function evaluateOnHistory(dataset: Dataset, options: { k?: number; holdo
   const items = dataset.items.length;
   const trainMatrix = userItems(users, items, user, item, train);
   const testMatrix = userItems(users, items, user, item, test);
+  const ease = items <= MAX_EASE_ITEMS ? new FitOnce(new EaseScorer({ lambda: 250 })) : null;
+  const als = new FitOnce(new FactorsScorer(await fitAlsParallel({ rows: users, columns: items, rowStart: trainMatrix.rowStart, cols: trainMatrix.cols })));
   const scorers: Scorer[] = [
     new PopularityScorer(),
     new BuyAgainScorer({ user, item, time, positions: train, now: cutoff }, { halfLifeDays: 90 }),
-    ...(items <= MAX_EASE_ITEMS ? [new EaseScorer({ lambda: 250 })] : []),
+    ...(ease ? [ease] : []),
+    als,
   ];
   const models: StoreQuality["models"] = {};
   let customers = 0;
@@ -58,5 +73,34 @@ export function evaluateOnHistory(dataset: Dataset, options: { k?: number; holdo
     models[scorer.name] = result;
   }
   if (customers < (options.minCustomers ?? 20)) return null;
-  return { protocol: "time", cutoff, k, customers, models };
+  let forYouWeight = DEFAULT_FOR_YOU_WEIGHT;
+  if (ease) {
+    let best = -1;
+    for (const weight of FOR_YOU_WEIGHTS) {
+      const blend = new BlendScorer([ease, als], [weight, 1 - weight]);
+      blend.fit(trainMatrix);
+      const metrics = evaluate(blend, trainMatrix, testMatrix, k, { view: "new", requireHistory: true });
+      if (metrics.ndcg > best) [best, forYouWeight] = [metrics.ndcg, weight];
+    }
+    const blend = new BlendScorer([ease, als], [forYouWeight, 1 - forYouWeight]);
+    blend.fit(trainMatrix);
+    models["for-you"] = Object.fromEntries(
+      (["all", "new"] as const).map((view) => {
+        const metrics = evaluate(blend, trainMatrix, testMatrix, k, { view, requireHistory: true });
+        return [view, { ndcg: metrics.ndcg, recall: metrics.recall, precision: metrics.precision }];
+      }),
+    ) as Record<View, { ndcg: number; recall: number; precision: number }>;
+  }
+  return { protocol: "time", cutoff, k, customers, models, forYouWeight };
+}
+
+/** ALS factors fitted beforehand (on worker threads), as a harness scorer. */
+class FactorsScorer implements Scorer {
+  readonly name = "als";
+  readonly params = {};
+  constructor(private readonly factors: AlsFactors) {}
+  fit(_train: UserItems) {}
+  score(user: number, _history: Int32Array, out: Float32Array) {
+    scoreAll(this.factors, user, out);
+  }
 }

@@ -56,13 +56,15 @@ function itemTerms(item: EngineItem): Map<string, number> {
 
 /**
  * TF-IDF rows, one per item, each of unit length: tf = 1 + ln(weighted count), idf = ln((1 + N) /
- * (1 + df)) + 1. Terms found in a single item say nothing about similarity and are left out.
+ * (1 + df)) + 1, over the terms found in at least two items and at most half of them.
  */
 export function tfidf(items: EngineItem[]): FeatureRows & { vocabulary: string[] } {
   const perItem = items.map(itemTerms);
   const documentFrequency = new Map<string, number>();
   for (const terms of perItem) for (const term of terms.keys()) documentFrequency.set(term, (documentFrequency.get(term) ?? 0) + 1);
-  const vocabulary = [...documentFrequency.entries()].filter(([, df]) => df > 1).map(([term]) => term).sort();
+  // Terms in one item only, or in more than half of them, say little about which items are alike
+  // (and the latter would make the neighbour search items²).
+  const vocabulary = [...documentFrequency.entries()].filter(([, df]) => df > 1 && df <= items.length / 2).map(([term]) => term).sort();
   const column = new Map(vocabulary.map((term, index) => [term, index]));
   const rowStart = new Int32Array(items.length + 1);
   const cols: number[] = [];

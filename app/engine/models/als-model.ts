@@ -1,0 +1,191 @@
+import type { Dataset } from "../dataset";
+import { invertSpd } from "../linalg";
+import { topK } from "../topk";
+import type { FitOptions, Recommendation, RecommendRequest, Recommender } from "../types";
+import { ALS_DEFAULTS, fitAls, fitAlsParallel, type AlsFactors, type AlsParams, type SparseRows } from "./als";
+import { HistoryIndex, historyFromDataset, type UserHistory } from "./history";
+
+/**
+ * Implicit ALS (`als.ts`) as a recommender. Only the item factors are kept: a shopper's vector is
+ * solved when asked, from their remembered items (or from the context: the product shown, the
+ * cart), by the same weighted least squares that training solves ("folding in"). So a new
+ * shopper's first views count at once, and forgetting a shopper leaves nothing of them behind.
+ *
+ * Parameters: those of ALS (ALS_DEFAULTS), and excludePurchased (true).
+ */
+export interface AlsModelParams extends AlsParams {
+  excludePurchased?: boolean;
+}
+
+interface AlsState {
+  params: Required<AlsModelParams>;
+  itemIds: string[];
+  factors: number;
+  /** Item factors, items × factors, as base64 of their float32 bytes. */
+  items: string;
+  history: UserHistory;
+}
+
+export class AlsModel implements Recommender {
+  static readonly modelName = "als";
+  static readonly modelVersion = 1;
+  readonly name = AlsModel.modelName;
+  readonly version = AlsModel.modelVersion;
+  private readonly users: HistoryIndex;
+  private readonly items: Float32Array;
+  private readonly itemIndex: Map<string, number>;
+  /** YᵀY, the part of every fold-in's system that is the same for all shoppers. */
+  private readonly gram: Float64Array;
+
+  private constructor(private readonly state: AlsState) {
+    this.users = new HistoryIndex(state.history);
+    const bytes = Buffer.from(state.items, "base64");
+    this.items = new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
+    this.itemIndex = new Map(state.itemIds.map((id, index) => [id, index]));
+    const f = state.factors;
+    this.gram = new Float64Array(f * f);
+    for (let item = 0; item < state.itemIds.length; item++) {
+      for (let a = 0; a < f; a++) for (let b = 0; b < f; b++) this.gram[a * f + b] += this.items[item * f + a] * this.items[item * f + b];
+    }
+  }
+
+  /** Fits on this thread (tests, small shops). */
+  static fit(dataset: Dataset, params: AlsModelParams = {}, options: FitOptions = {}): AlsModel {
+    const full = withDefaults(params);
+    return AlsModel.from(dataset, full, fitAls(interestRows(dataset), full, options.onProgress));
+  }
+
+  /** Fits on worker threads, one per core (training). */
+  static async fitParallel(dataset: Dataset, params: AlsModelParams = {}, options: FitOptions = {}): Promise<AlsModel> {
+    const full = withDefaults(params);
+    return AlsModel.from(dataset, full, await fitAlsParallel(interestRows(dataset), full, { onProgress: options.onProgress }));
+  }
+
+  private static from(dataset: Dataset, params: Required<AlsModelParams>, factors: AlsFactors): AlsModel {
+    return new AlsModel({
+      params,
+      itemIds: dataset.items.map((item) => item.id),
+      factors: factors.factors,
+      items: Buffer.from(factors.items.buffer, factors.items.byteOffset, factors.items.byteLength).toString("base64"),
+      history: historyFromDataset(dataset),
+    });
+  }
+
+  static fromJSON(state: unknown): AlsModel {
+    return new AlsModel(state as AlsState);
+  }
+
+  toJSON(): AlsState {
+    return this.state;
+  }
+
+  /** Items whose factors point the same way (cosine). */
+  similar(itemId: string, k: number, exclude?: Iterable<string>): Recommendation[] {
+    const item = this.itemIndex.get(itemId);
+    if (item === undefined) return [];
+    const f = this.state.factors;
+    const norms = this.norms();
+    if (!norms[item]) return [];
+    const scores = new Float32Array(this.state.itemIds.length);
+    for (let other = 0; other < scores.length; other++) {
+      let dot = 0;
+      for (let j = 0; j < f; j++) dot += this.items[item * f + j] * this.items[other * f + j];
+      scores[other] = norms[other] ? dot / (norms[item] * norms[other]) : 0;
+    }
+    const skip = new Set([itemId, ...(exclude ?? [])]);
+    return topK(scores, k, (index) => skip.has(this.state.itemIds[index]) || scores[index] <= 0).map((index) => ({
+      itemId: this.state.itemIds[index],
+      score: Math.round(scores[index] * 1e6) / 1e6,
+      reason: { kind: "similar", itemId },
+    }));
+  }
+
+  /** The shopper's (or the context's) vector, folded in, times every item's factors. */
+  recommend(request: RecommendRequest): Recommendation[] {
+    const exclude = new Set(request.exclude ?? []);
+    let seeds: [number, number][];
+    if (request.context?.length) {
+      seeds = request.context.flatMap((id) => (this.itemIndex.has(id) ? [[this.itemIndex.get(id)!, 1] as [number, number]] : []));
+    } else {
+      seeds = this.users.interest(request.userId);
+      if (this.state.params.excludePurchased) for (const item of this.users.bought(request.userId)) exclude.add(this.state.itemIds[item]);
+    }
+    if (!seeds.length) return [];
+    for (const [item] of seeds) exclude.add(this.state.itemIds[item]);
+    const user = this.foldIn(seeds);
+    const f = this.state.factors;
+    const scores = new Float32Array(this.state.itemIds.length);
+    for (let item = 0; item < scores.length; item++) {
+      let dot = 0;
+      for (let j = 0; j < f; j++) dot += user[j] * this.items[item * f + j];
+      scores[item] = dot;
+    }
+    const reasonKind = request.context?.length ? "similar" : "because_you_bought";
+    return topK(scores, request.k, (index) => exclude.has(this.state.itemIds[index]) || scores[index] <= 0).map((index) => ({
+      itemId: this.state.itemIds[index],
+      score: Math.round(scores[index] * 1e6) / 1e6,
+      reason: { kind: reasonKind, itemId: this.state.itemIds[this.closestSeed(index, seeds)] },
+    }));
+  }
+
+  /** x = (YᵀY + Σ α·w·y yᵀ + λI)⁻¹ Σ (1 + α·w) y over the seeds: the shopper's least-squares factors. */
+  private foldIn(seeds: [number, number][]): Float64Array {
+    const f = this.state.factors;
+    const { alpha, lambda } = this.state.params;
+    const system = Float64Array.from(this.gram);
+    const right = new Float64Array(f);
+    for (const [item, weight] of seeds) {
+      const confidence = alpha * weight;
+      for (let a = 0; a < f; a++) {
+        const ya = this.items[item * f + a];
+        right[a] += (1 + confidence) * ya;
+        for (let b = 0; b < f; b++) system[a * f + b] += confidence * ya * this.items[item * f + b];
+      }
+    }
+    for (let a = 0; a < f; a++) system[a * f + a] += lambda;
+    const inverse = invertSpd(system, f);
+    const x = new Float64Array(f);
+    for (let a = 0; a < f; a++) for (let b = 0; b < f; b++) x[a] += inverse[a * f + b] * right[b];
+    return x;
+  }
+
+  private closestSeed(item: number, seeds: [number, number][]): number {
+    const f = this.state.factors;
+    let best = seeds[0][0];
+    let bestDot = -Infinity;
+    for (const [seed] of seeds) {
+      let dot = 0;
+      for (let j = 0; j < f; j++) dot += this.items[seed * f + j] * this.items[item * f + j];
+      if (dot > bestDot) [best, bestDot] = [seed, dot];
+    }
+    return best;
+  }
+
+  private cachedNorms: Float64Array | null = null;
+  private norms(): Float64Array {
+    if (this.cachedNorms) return this.cachedNorms;
+    const f = this.state.factors;
+    this.cachedNorms = Float64Array.from({ length: this.state.itemIds.length }, (_, item) => Math.hypot(...this.items.subarray(item * f, (item + 1) * f)));
+    return this.cachedNorms;
+  }
+}
+
+function withDefaults(params: AlsModelParams): Required<AlsModelParams> {
+  return { ...ALS_DEFAULTS, excludePurchased: true, ...params };
+}
+
+/** The shoppers' positive interest as sparse rows (items sorted), the interest as the weight. */
+export function interestRows(dataset: Dataset): SparseRows {
+  const rowStart = new Int32Array(dataset.interest.length + 1);
+  const cols: number[] = [];
+  const weights: number[] = [];
+  dataset.interest.forEach((interest, user) => {
+    for (const [item, weight] of [...interest].sort((a, b) => a[0] - b[0])) {
+      if (weight <= 0) continue;
+      cols.push(item);
+      weights.push(weight);
+    }
+    rowStart[user + 1] = cols.length;
+  });
+  return { rows: dataset.interest.length, columns: dataset.items.length, rowStart, cols: Int32Array.from(cols), weights: Float32Array.from(weights) };
+}
