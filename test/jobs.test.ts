@@ -238,6 +238,20 @@ describe.skipIf(!postgresUp || !redisUp)("training on worker processes (PostgreS
     await database?.destroy();
   });
 
+  it("delivers an invalidation to its own process at once and once, and to other processes through Redis", async () => {
+    const [here, there] = [new InvalidationBus(REDIS_URL), new InvalidationBus(REDIS_URL)];
+    const seen: { here: string[]; there: string[] } = { here: [], there: [] };
+    await here.subscribe((message) => seen.here.push(message.shopId));
+    await there.subscribe((message) => seen.there.push(message.shopId));
+    await here.publish({ shopId: "shop-1", scope: "rules" });
+    // Applied here before publish returns; never again when Redis echoes it back.
+    expect(seen.here).toEqual(["shop-1"]);
+    for (let tries = 0; seen.there.length === 0 && tries < 50; tries++) await new Promise((resolve) => setTimeout(resolve, 20));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(seen).toEqual({ here: ["shop-1"], there: ["shop-1"] });
+    await Promise.all([here.close(), there.close()]);
+  });
+
   it("keeps the previous version serving when the worker is killed mid-training, and a second worker finishes the run", async () => {
     const db = database.prisma;
     const shop = await seedShop(database, "killed.myshopify.com");

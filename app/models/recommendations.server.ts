@@ -138,11 +138,6 @@ export class RecommendationService {
     this.snapshots.stop();
   }
 
-  /** Applies a rule change in this process now, not when its message arrives (the admin's preview right after a save). */
-  async reloadRules(shopId: string): Promise<void> {
-    await this.snapshots.apply({ shopId, scope: "rules" });
-  }
-
   /** The installed shop's row id for a storefront domain, or null. */
   async shopIdFor(domain: string): Promise<string | null> {
     const cached = this.shopIds.get(domain);

@@ -1,6 +1,5 @@
 import type { PrismaClient } from "@prisma/client";
 import { z } from "zod";
-import { recommendationService } from "../recommendations.server";
 import { publishInvalidation } from "../storefront/invalidation.server";
 import { RULE_KINDS, RULE_PLACEMENTS, TARGET_TYPES } from "./constants";
 import { field, validate, type Validated } from "./forms.server";
@@ -8,12 +7,11 @@ import { field, validate, type Validated } from "./forms.server";
 
 /**
  * Every change a merchant saves here reaches the storefront without retraining: the web
- * processes reload the shop's rules on the message, and this one at once (so a preview made
- * right after the save already shows the change).
+ * processes reload the shop's rules on the message, this one before `publishInvalidation`
+ * returns (so a preview made right after the save already shows the change).
  */
-async function rulesChanged(db: PrismaClient, shopId: string) {
+async function rulesChanged(shopId: string) {
   await publishInvalidation({ shopId, scope: "rules" });
-  await (await recommendationService(db)).reloadRules(shopId);
 }
 
 const target = { targetType: field.choice(TARGET_TYPES), targetValue: field.text(200, "errors.required") };
@@ -39,13 +37,13 @@ export async function savePromotion(db: PrismaClient, shopId: string, input: unk
     if (!count) return { errors: { name: "errors.required" } };
   }
   const savedId = id ?? (await db.promotion.create({ data: { shopId, ...data } })).id;
-  await rulesChanged(db, shopId);
+  await rulesChanged(shopId);
   return { data: { id: savedId } };
 }
 
 export async function deletePromotion(db: PrismaClient, shopId: string, id: string) {
   await db.promotion.deleteMany({ where: { id, shopId } });
-  await rulesChanged(db, shopId);
+  await rulesChanged(shopId);
 }
 
 const curveForm = z.object({
@@ -63,7 +61,7 @@ export async function saveCurve(db: PrismaClient, shopId: string, input: unknown
     create: { shopId, targetType, targetValue, source: "MERCHANT", months },
     update: { months },
   });
-  await rulesChanged(db, shopId);
+  await rulesChanged(shopId);
   return { data: { id: saved.id } };
 }
 
@@ -71,7 +69,7 @@ export async function resetCurve(db: PrismaClient, shopId: string, targetType: s
   const type = TARGET_TYPES.find((known) => known === targetType);
   if (!type) return;
   await db.seasonalityCurve.deleteMany({ where: { shopId, targetType: type, targetValue, source: "MERCHANT" } });
-  await rulesChanged(db, shopId);
+  await rulesChanged(shopId);
 }
 
 const ruleForm = z
@@ -94,13 +92,13 @@ export async function addRule(db: PrismaClient, shopId: string, input: unknown):
   const saved = await db.merchandisingRule.create({
     data: { shopId, kind, placement, targetType, targetValue, position: kind === "PIN" ? position : null, weight: kind === "BOOST" || kind === "BURY" ? weight : null },
   });
-  await rulesChanged(db, shopId);
+  await rulesChanged(shopId);
   return { data: { id: saved.id } };
 }
 
 export async function deleteRule(db: PrismaClient, shopId: string, id: string) {
   await db.merchandisingRule.deleteMany({ where: { id, shopId } });
-  await rulesChanged(db, shopId);
+  await rulesChanged(shopId);
 }
 
 const filtersForm = z
@@ -124,7 +122,7 @@ export async function saveFilters(db: PrismaClient, shopId: string, input: unkno
   const checked = validate(filtersForm, input);
   if ("errors" in checked) return checked;
   await db.shopSettings.upsert({ where: { shopId }, create: { shopId, ...checked.data }, update: checked.data });
-  await rulesChanged(db, shopId);
+  await rulesChanged(shopId);
   return { data: true };
 }
 
@@ -133,7 +131,7 @@ export async function setPairStatus(db: PrismaClient, shopId: string, pairId: st
   const chosen = (["SUGGESTED", "APPROVED", "REJECTED"] as const).find((known) => known === status);
   if (!chosen) return;
   await db.boughtTogetherPair.updateMany({ where: { id: pairId, shopId }, data: { status: chosen } });
-  await rulesChanged(db, shopId);
+  await rulesChanged(shopId);
 }
 
 const manualPairForm = z
@@ -154,6 +152,6 @@ export async function addManualPair(db: PrismaClient, shopId: string, input: unk
   const saved = existing
     ? await db.boughtTogetherPair.update({ where: { id: existing.id }, data: { status: "MANUAL" } })
     : await db.boughtTogetherPair.create({ data: { shopId, productId, relatedProductId, status: "MANUAL" } });
-  await rulesChanged(db, shopId);
+  await rulesChanged(shopId);
   return { data: { id: saved.id } };
 }

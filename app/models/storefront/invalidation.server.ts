@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { EventEmitter } from "node:events";
 import { Redis } from "ioredis";
 
@@ -14,12 +15,15 @@ type Listener = (message: Invalidation) => void;
 const CHANNEL = "affinity:storefront-invalidation";
 
 /**
- * One bus per process. With REDIS_URL, Redis pub/sub carries the message to the web processes
- * of every machine (a worker trains or ingests, the web serves); without it, web and worker
- * share a process and an EventEmitter is enough.
+ * One bus per process. A message reaches this process's listeners at once, so whatever runs
+ * right after a publish here (an admin preview after a save) already sees the change. With
+ * REDIS_URL, Redis pub/sub also carries it to the web processes of every machine (a worker
+ * trains or ingests, the web serves), tagged with this bus's origin so that it is not applied a
+ * second time when it comes back; without Redis, web and worker share a process.
  */
 export class InvalidationBus {
   private readonly local = new EventEmitter();
+  private readonly origin = randomUUID();
   private publisher?: Redis;
   private subscriber?: Redis;
 
@@ -28,12 +32,10 @@ export class InvalidationBus {
   }
 
   async publish(message: Invalidation): Promise<void> {
-    if (!this.redisUrl) {
-      this.local.emit(CHANNEL, message);
-      return;
-    }
+    this.local.emit(CHANNEL, message);
+    if (!this.redisUrl) return;
     this.publisher ??= new Redis(this.redisUrl, { lazyConnect: false, maxRetriesPerRequest: 3 });
-    await this.publisher.publish(CHANNEL, JSON.stringify(message));
+    await this.publisher.publish(CHANNEL, JSON.stringify({ ...message, origin: this.origin }));
   }
 
   /** Calls `listener` for every message, from this process and (with Redis) from others. */
@@ -43,7 +45,8 @@ export class InvalidationBus {
       this.subscriber = new Redis(this.redisUrl);
       this.subscriber.on("message", (_channel: string, raw: string) => {
         try {
-          this.local.emit(CHANNEL, JSON.parse(raw) as Invalidation);
+          const { origin, ...message } = JSON.parse(raw) as Invalidation & { origin?: string };
+          if (origin !== this.origin) this.local.emit(CHANNEL, message);
         } catch {
           // Not ours: the channel name is namespaced, so this is someone else's malformed message.
         }
