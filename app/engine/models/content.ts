@@ -1,8 +1,8 @@
 import type { Dataset } from "../dataset";
 import { topK } from "../topk";
-import type { EngineItem, FitOptions, Reason, Recommendation, RecommendRequest, Recommender } from "../types";
+import type { EngineItem, FitOptions, Recommendation, RecommendRequest, Recommender } from "../types";
 import { HistoryIndex, historyFromDataset, type UserHistory } from "./history";
-import { recommendFromSeeds, type NeighbourLists } from "./seeds";
+import { recommendFromLists, similarFromLists, type NeighbourLists } from "./seeds";
 import type { FeatureRows } from "./two-tower";
 
 /**
@@ -161,19 +161,11 @@ export class ContentModel implements Recommender {
   }
 
   similar(itemId: string, k: number, exclude?: Iterable<string>): Recommendation[] {
-    return this.fromSeeds([[itemId, 1]], k, exclude, (seed) => ({ kind: "similar", itemId: seed }));
+    return similarFromLists(this.lists, itemId, k, exclude);
   }
 
   /** For a context, items like it; for a shopper, items like those they showed interest in, weighted by that interest. */
   recommend(request: RecommendRequest): Recommendation[] {
-    if (request.context?.length) return this.fromSeeds(request.context.map((id) => [id, 1]), request.k, request.exclude, (seed) => ({ kind: "similar", itemId: seed }));
-    const exclude = new Set(request.exclude ?? []);
-    if (this.state.params.excludePurchased) for (const item of this.users.bought(request.userId)) exclude.add(this.state.itemIds[item]);
-    const seeds = this.users.interest(request.userId).map(([item, weight]): [string, number] => [this.state.itemIds[item], weight]);
-    return this.fromSeeds(seeds, request.k, exclude, (seed) => ({ kind: "because_you_bought", itemId: seed }));
-  }
-
-  private fromSeeds(seeds: [string, number][], k: number, exclude: Iterable<string> | undefined, reasonFor: (seedId: string) => Reason): Recommendation[] {
-    return recommendFromSeeds(this.lists, seeds, k, exclude, reasonFor);
+    return recommendFromLists(this.lists, this.users, request, { excludePurchased: this.state.params.excludePurchased, weighByInterest: true });
   }
 }

@@ -1,9 +1,9 @@
 import type { Dataset } from "../dataset";
 import { easeWeights } from "../linalg";
 import { topK } from "../topk";
-import type { FitOptions, Reason, Recommendation, RecommendRequest, Recommender } from "../types";
+import type { FitOptions, Recommendation, RecommendRequest, Recommender } from "../types";
 import { HistoryIndex, historyFromDataset, type UserHistory } from "./history";
-import { recommendFromSeeds, type NeighbourLists } from "./seeds";
+import { recommendFromLists, similarFromLists, type NeighbourLists } from "./seeds";
 
 /**
  * EASE (Steck, "Embarrassingly Shallow Autoencoders for Sparse Data", WWW 2019): a linear
@@ -107,19 +107,11 @@ export class EaseModel implements Recommender {
 
   /** Items whose weight from this one is largest: what shoppers who like it also like. */
   similar(itemId: string, k: number, exclude?: Iterable<string>): Recommendation[] {
-    return this.fromSeeds([[itemId, 1]], k, exclude, (seed) => ({ kind: "similar", itemId: seed }));
+    return similarFromLists(this.lists, itemId, k, exclude);
   }
 
   /** For a known shopper: the sum of the weights of the items they showed interest in. */
   recommend(request: RecommendRequest): Recommendation[] {
-    if (request.context?.length) return this.fromSeeds(request.context.map((id) => [id, 1]), request.k, request.exclude, (seed) => ({ kind: "similar", itemId: seed }));
-    const exclude = new Set(request.exclude ?? []);
-    if (this.state.params.excludePurchased) for (const item of this.users.bought(request.userId)) exclude.add(this.state.itemIds[item]);
-    const seeds = this.users.interest(request.userId).map(([item]): [string, number] => [this.state.itemIds[item], 1]);
-    return this.fromSeeds(seeds, request.k, exclude, (seed) => ({ kind: "because_you_bought", itemId: seed }));
-  }
-
-  private fromSeeds(seeds: [string, number][], k: number, exclude: Iterable<string> | undefined, reasonFor: (seedId: string) => Reason): Recommendation[] {
-    return recommendFromSeeds(this.lists, seeds, k, exclude, reasonFor);
+    return recommendFromLists(this.lists, this.users, request, { excludePurchased: this.state.params.excludePurchased, weighByInterest: false });
   }
 }

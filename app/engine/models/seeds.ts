@@ -1,5 +1,6 @@
 import { topK } from "../topk";
-import type { Reason, Recommendation } from "../types";
+import type { Reason, Recommendation, RecommendRequest } from "../types";
+import type { HistoryIndex } from "./history";
 
 /** An item-to-item model's neighbour lists, as the seed scoring reads them. */
 export interface NeighbourLists {
@@ -48,4 +49,27 @@ export function recommendFromSeeds(
     score: Math.round(scores[index] * 1e6) / 1e6,
     reason: reasonFor(lists.itemIds[strongestSeed[index]]),
   }));
+}
+
+/** An item-to-item model's `similar`: the item's own neighbours. */
+export function similarFromLists(lists: NeighbourLists, itemId: string, k: number, exclude?: Iterable<string>): Recommendation[] {
+  return recommendFromSeeds(lists, [[itemId, 1]], k, exclude, (seed) => ({ kind: "similar", itemId: seed }));
+}
+
+/**
+ * An item-to-item model's `recommend`: from the context when there is one, else from the
+ * shopper's remembered items (each counting 1, or its interest with `weighByInterest`), leaving
+ * out what they bought with `excludePurchased`.
+ */
+export function recommendFromLists(
+  lists: NeighbourLists,
+  users: HistoryIndex,
+  request: RecommendRequest,
+  options: { excludePurchased: boolean; weighByInterest: boolean },
+): Recommendation[] {
+  if (request.context?.length) return recommendFromSeeds(lists, request.context.map((id) => [id, 1]), request.k, request.exclude, (seed) => ({ kind: "similar", itemId: seed }));
+  const exclude = new Set(request.exclude ?? []);
+  if (options.excludePurchased) for (const item of users.bought(request.userId)) exclude.add(lists.itemIds[item]);
+  const seeds = users.interest(request.userId).map(([item, weight]): [string, number] => [lists.itemIds[item], options.weighByInterest ? weight : 1]);
+  return recommendFromSeeds(lists, seeds, request.k, exclude, (seed) => ({ kind: "because_you_bought", itemId: seed }));
 }
