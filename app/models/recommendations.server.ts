@@ -3,6 +3,7 @@ import type { Placement, PrismaClient } from "@prisma/client";
 import { LRUCache } from "lru-cache";
 import { applyRules, type CandidateTier, type Ranked } from "../engine/rules";
 import type { Reason, Recommendation } from "../engine/types";
+import type { PlainAnswer } from "../plain-answer.server";
 import { invalidationBus, type InvalidationBus } from "./storefront/invalidation.server";
 import { SnapshotCache, type CatalogueProduct, type ListItem, type ShopSnapshot } from "./storefront/snapshot.server";
 
@@ -90,6 +91,23 @@ export interface RecommendationQuery {
  * Reads `placement`, `product_id`, `cart` (comma-separated product ids), `limit` and `visitor`
  * from a storefront query string, naming each bad field.
  */
+/**
+ * The answer both storefront doors give (the app proxy and the headless API), once they know the
+ * shop and the shopper: 400 naming each bad parameter, the recommendations, or the status of a
+ * RecommendationError with its message.
+ */
+export async function answerRecommendationQuery(db: PrismaClient, shopId: string, customerId: string | null, params: URLSearchParams, headers: Record<string, string>): Promise<PlainAnswer> {
+  const read = readRecommendationQuery(params);
+  if ("errors" in read) return { status: 400, headers, body: { error: "the request is not valid", errors: read.errors } };
+  try {
+    const answer = await (await recommendationService(db)).recommend({ shopId, customerId, ...read.query });
+    return { status: 200, headers: { ...headers, "Cache-Control": "private, no-store" }, body: answer };
+  } catch (error) {
+    if (error instanceof RecommendationError) return { status: error.status, headers, body: { error: error.message } };
+    throw error;
+  }
+}
+
 export function readRecommendationQuery(params: URLSearchParams): { query: RecommendationQuery } | { errors: { field: string; message: string }[] } {
   const errors: { field: string; message: string }[] = [];
   const placement = parsePlacement(params.get("placement") ?? "for_you");

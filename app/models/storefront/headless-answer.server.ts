@@ -5,7 +5,7 @@ import type { PlainAnswer } from "../../plain-answer.server";
 import { parseJsonBody } from "../../json-body.server";
 import { authenticateApiKey, type ApiKeyGrant } from "../api-keys.server";
 import { recordRecommendationEvents, recommendationEventBody } from "../measurement.server";
-import { readRecommendationQuery, recommendationService, RecommendationError, tokenSecret } from "../recommendations.server";
+import { answerRecommendationQuery, tokenSecret } from "../recommendations.server";
 
 /** Requests per second one key may make (all web processes together when Redis is configured). */
 export const API_REQUESTS_PER_SECOND = 50;
@@ -104,16 +104,7 @@ export async function answerHeadlessRecommendations(db: PrismaClient, request: H
   if ("refusal" in admitted) return admitted.refusal;
   const { grant, headers } = admitted;
   const params = request.url.searchParams;
-  const read = readRecommendationQuery(params);
-  if ("errors" in read) return { status: 400, headers, body: { error: "the request is not valid", errors: read.errors } };
-  try {
-    const service = await recommendationService(db);
-    const answer = await service.recommend({ shopId: grant.shopId, customerId: params.get("customer_id")?.trim() || null, ...read.query });
-    return { status: 200, headers: { ...headers, "Cache-Control": "private, no-store" }, body: answer };
-  } catch (failure) {
-    if (failure instanceof RecommendationError) return error(failure.status, failure.message, headers);
-    throw failure;
-  }
+  return answerRecommendationQuery(db, grant.shopId, params.get("customer_id")?.trim() || null, params, headers);
 }
 
 /**
