@@ -1,8 +1,8 @@
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { spawn } from "node:child_process";
+import { prepareBenchEnvironment } from "./environment";
 
 // npm run bench:serve [-- --rate 1000 --seconds 10 --connections 10 --json --profile <file.cpuprofile>]
 // Starts the built app against the configured database (DATABASE_URL, or a fresh embedded one;
@@ -34,22 +34,11 @@ const log = (message: string) => (values.json ? process.stderr : process.stdout)
 
 const SECRET = "bench-serve-secret";
 const SHOP = "bench-serve.myshopify.com";
-const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "affinity-bench-serve-"));
-Object.assign(process.env, {
-  NODE_ENV: "production",
-  SHOPIFY_API_KEY: "bench",
-  SHOPIFY_API_SECRET: SECRET,
-  SHOPIFY_APP_URL: "http://127.0.0.1",
-  SCOPES: "read_products,read_orders",
-});
-if (!process.env.DATABASE_URL) process.env.AFFINITY_DATA_DIR = dataDir;
 if (!fs.existsSync("build/server/index.js")) {
   console.error("bench:serve: no build found; run it as `npm run bench:serve`, which builds first");
   process.exit(1);
 }
-
-const { applyMigrations } = await import("../../app/db/migrate.server");
-await applyMigrations();
+const removeDatabase = await prepareBenchEnvironment({ name: "bench-serve", secret: SECRET, production: true, scopes: "read_products,read_orders" });
 const { processDatabase } = await import("../../app/db.server");
 const { prisma } = processDatabase();
 const { ensureShop } = await import("../../app/models/shops.server");
@@ -193,7 +182,7 @@ const floorAtRate = await load({ paths: ["/bench/static"], seconds, rate });
 await server.close();
 const { shutdownProcess } = await import("../runtime");
 await shutdownProcess();
-fs.rmSync(dataDir, { recursive: true, force: true });
+removeDatabase();
 
 const failures = fixed.non2xx + fixed.errors + open.non2xx + open.errors;
 if (failures) throw new Error(`${failures} requests failed or were not answered with 2xx`);

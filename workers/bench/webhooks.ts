@@ -1,7 +1,6 @@
 import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import { parseArgs } from "node:util";
+import { prepareBenchEnvironment } from "./environment";
 
 // npm run bench:webhooks [-- --deliveries 1000 --concurrency 50 --built]
 // A burst of signed orders/create deliveries against the running app on loopback: how fast
@@ -24,18 +23,7 @@ const concurrency = Number(values.concurrency);
 const SECRET = "bench-secret";
 const SHOP = "bench.myshopify.com";
 
-const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "affinity-bench-"));
-Object.assign(process.env, {
-  NODE_ENV: "development",
-  SHOPIFY_API_KEY: "bench",
-  SHOPIFY_API_SECRET: SECRET,
-  SHOPIFY_APP_URL: "http://127.0.0.1",
-  SCOPES: "read_orders",
-});
-if (!process.env.DATABASE_URL) process.env.AFFINITY_DATA_DIR = dataDir;
-
-const { applyMigrations } = await import("../../app/db/migrate.server");
-await applyMigrations();
+const removeDatabase = await prepareBenchEnvironment({ name: "bench", secret: SECRET, production: false, scopes: "read_orders" });
 // With Redis, ingestion runs where production runs it: in a separate `npm run worker` process.
 const { spawn } = await import("node:child_process");
 const startWorker = () => spawn(process.execPath, ["--import", "tsx", "workers/main.ts"], { stdio: "inherit", env: process.env });
@@ -143,5 +131,5 @@ worker?.kill("SIGTERM");
 await server.close();
 const { shutdownProcess } = await import("../runtime");
 await shutdownProcess();
-fs.rmSync(dataDir, { recursive: true, force: true });
+removeDatabase();
 process.exit(failed || orders < deliveries + 20 ? 1 : 0);
