@@ -1,5 +1,4 @@
 import fs from "node:fs";
-import path from "node:path";
 import { parseArgs } from "node:util";
 import { spawn } from "node:child_process";
 import { prepareBenchEnvironment } from "./environment";
