@@ -181,8 +181,16 @@ export async function fitAlsParallel(userRows: SparseRows, params: AlsParams = {
   const workers = Array.from({ length: threads }, () => new Worker(WORKER_SOURCE, { eval: true }));
   const run = (worker: Worker, message: object) =>
     new Promise<void>((resolve, reject) => {
-      worker.once("message", () => resolve());
-      worker.once("error", reject);
+      const done = () => {
+        worker.off("error", failed);
+        resolve();
+      };
+      const failed = (error: Error) => {
+        worker.off("message", done);
+        reject(error);
+      };
+      worker.once("message", done);
+      worker.once("error", failed);
       worker.postMessage(message);
     });
   try {
