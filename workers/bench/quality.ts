@@ -116,6 +116,8 @@ const sharedEase = (forValidation: boolean) => (forValidation ? easeForBlend.val
 const als = (alpha: number) => new AlsScorer({ factors: 32, lambda: 50, alpha, iterations: 15 });
 const alsForBlend = { validation: new FitOnce(als(5)), training: new FitOnce(als(5)) };
 const THREE_WAY = [[0.34, 0.33, 0.33], [0.5, 0.25, 0.25], [0.4, 0.2, 0.4], [0.4, 0.4, 0.2]];
+/** Weights of buy-again, EASE and ALS tried on the time split. */
+const TIME_THREE_WAY = [[0.8, 0.1, 0.1], [0.6, 0.2, 0.2], [0.4, 0.3, 0.3], [0.2, 0.4, 0.4]];
 const twoTower = (epochs: number) => new TwoTowerScorer(side, { epochs });
 const twoTowerForBlend = { validation: new FitOnce(twoTower(15)), training: new FitOnce(twoTower(15)) };
 const candidates: { family: string; make: (value: number, forValidation: boolean) => Scorer; grid: number[] }[] = [
@@ -142,13 +144,12 @@ const candidates: { family: string; make: (value: number, forValidation: boolean
   // Implicit ALS (32 factors, λ 50), its confidence tuned; then EASE and ALS blended, the weight
   // on EASE tuned (each fitted once per training matrix and shared by the weights tried).
   { family: "als", make: (alpha) => als(alpha), grid: [5, 10, 20] },
-  ...(!isTime
-    ? [{
-        family: "blend(ease+als)",
-        make: (weight: number, forValidation: boolean) => new BlendScorer([sharedEase(forValidation), forValidation ? alsForBlend.validation : alsForBlend.training], [weight, 1 - weight]),
-        grid: [0.3, 0.5, 0.7],
-      }]
-    : []),
+  // What "Recommended for you" serves: EASE and ALS blended.
+  {
+    family: "blend(ease+als)",
+    make: (weight: number, forValidation: boolean) => new BlendScorer([sharedEase(forValidation), forValidation ? alsForBlend.validation : alsForBlend.training], [weight, 1 - weight]),
+    grid: [0.3, 0.5, 0.7],
+  },
   {
     family: "blend(ease+two-tower)",
     make: (weight: number, forValidation: boolean) => new BlendScorer([sharedEase(forValidation), forValidation ? twoTowerForBlend.validation : twoTowerForBlend.training], [weight, 1 - weight]),
@@ -174,6 +175,15 @@ const candidates: { family: string; make: (value: number, forValidation: boolean
         make: (weight: number, forValidation: boolean) =>
           new BlendScorer([buyAgain(forValidation ? validation.train : split.train, forValidation ? validationCutoffTime : cutoff)(90), sharedEase(forValidation)], [weight, 1 - weight]),
         grid: [0.2, 0.4, 0.6, 0.8],
+      },
+      {
+        family: "blend(buy-again+ease+als)",
+        make: (index: number, forValidation: boolean) =>
+          new BlendScorer(
+            [buyAgain(forValidation ? validation.train : split.train, forValidation ? validationCutoffTime : cutoff)(90), sharedEase(forValidation), forValidation ? alsForBlend.validation : alsForBlend.training],
+            TIME_THREE_WAY[index],
+          ),
+        grid: TIME_THREE_WAY.map((_, index) => index),
       }]
     : []),
 ];
