@@ -106,7 +106,7 @@ export function evaluate(
   train: UserItems,
   test: UserItems,
   k: number,
-  options: { view?: View; requireHistory?: boolean } = {},
+  options: { view?: View; requireHistory?: boolean; /** false skips AUC (a sort of the catalogue per user): 0 is reported. */ auc?: boolean } = {},
 ): RankingMetrics {
   const view = options.view ?? "new";
   const scores = new Float32Array(train.items);
@@ -124,7 +124,7 @@ export function evaluate(
     scorer.score(user, history, scores);
     if (view === "new") for (const item of history) skip[item] = 1;
     const ranked = rankTop(scores, k, skip);
-    sums.auc += userAuc(scores, relevant, skip, order);
+    if (options.auc !== false) sums.auc += userAuc(scores, relevant, skip, order);
     if (view === "new") for (const item of history) skip[item] = 0;
     for (const item of ranked) shown[item] = 1;
     const metrics = userMetrics(ranked, relevant, k);

@@ -308,7 +308,7 @@ export class BlendScorer implements Scorer {
       const values = this.buffers[index];
       part.score(user, history, values);
       let max = 0;
-      for (const value of values) max = Math.max(max, Math.abs(value));
+      for (let i = 0; i < values.length; i++) if (Math.abs(values[i]) > max) max = Math.abs(values[i]);
       const weight = max > 0 ? this.weights[index] / max : 0;
       for (let i = 0; i < out.length; i++) out[i] += weight * values[i];
     });

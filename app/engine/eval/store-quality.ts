@@ -52,13 +52,13 @@ export async function evaluateOnHistory(dataset: Dataset, options: { k?: number;
   const items = dataset.items.length;
   const trainMatrix = userItems(users, items, user, item, train);
   const testMatrix = userItems(users, items, user, item, test);
+  // Without EASE there is no weight to choose, and ALS is not fitted twice.
   const ease = items <= MAX_EASE_ITEMS ? new FitOnce(new EaseScorer({ lambda: 250 })) : null;
-  const als = new FitOnce(new FactorsScorer(await fitAlsParallel({ rows: users, columns: items, rowStart: trainMatrix.rowStart, cols: trainMatrix.cols })));
+  const als = ease ? new FitOnce(new FactorsScorer(await fitAlsParallel({ rows: users, columns: items, rowStart: trainMatrix.rowStart, cols: trainMatrix.cols }))) : null;
   const scorers: Scorer[] = [
     new PopularityScorer(),
     new BuyAgainScorer({ user, item, time, positions: train, now: cutoff }, { halfLifeDays: 90 }),
-    ...(ease ? [ease] : []),
-    als,
+    ...(ease && als ? [ease, als] : []),
   ];
   const models: StoreQuality["models"] = {};
   let customers = 0;
@@ -66,7 +66,7 @@ export async function evaluateOnHistory(dataset: Dataset, options: { k?: number;
     scorer.fit(trainMatrix);
     const result = {} as Record<View, { ndcg: number; recall: number; precision: number }>;
     for (const view of ["all", "new"] as const) {
-      const metrics = evaluate(scorer, trainMatrix, testMatrix, k, { view, requireHistory: true });
+      const metrics = evaluate(scorer, trainMatrix, testMatrix, k, { view, requireHistory: true, auc: false });
       result[view] = { ndcg: metrics.ndcg, recall: metrics.recall, precision: metrics.precision };
       if (view === "all") customers = metrics.users;
     }
@@ -74,19 +74,19 @@ export async function evaluateOnHistory(dataset: Dataset, options: { k?: number;
   }
   if (customers < (options.minCustomers ?? 20)) return null;
   let forYouWeight = DEFAULT_FOR_YOU_WEIGHT;
-  if (ease) {
+  if (ease && als) {
     let best = -1;
     for (const weight of FOR_YOU_WEIGHTS) {
       const blend = new BlendScorer([ease, als], [weight, 1 - weight]);
       blend.fit(trainMatrix);
-      const metrics = evaluate(blend, trainMatrix, testMatrix, k, { view: "new", requireHistory: true });
+      const metrics = evaluate(blend, trainMatrix, testMatrix, k, { view: "new", requireHistory: true, auc: false });
       if (metrics.ndcg > best) [best, forYouWeight] = [metrics.ndcg, weight];
     }
     const blend = new BlendScorer([ease, als], [forYouWeight, 1 - forYouWeight]);
     blend.fit(trainMatrix);
     models["for-you"] = Object.fromEntries(
       (["all", "new"] as const).map((view) => {
-        const metrics = evaluate(blend, trainMatrix, testMatrix, k, { view, requireHistory: true });
+        const metrics = evaluate(blend, trainMatrix, testMatrix, k, { view, requireHistory: true, auc: false });
         return [view, { ndcg: metrics.ndcg, recall: metrics.recall, precision: metrics.precision }];
       }),
     ) as Record<View, { ndcg: number; recall: number; precision: number }>;
