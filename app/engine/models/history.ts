@@ -12,7 +12,18 @@ export interface UserHistory {
   bought: number[][];
 }
 
+/** One history per dataset (and cap): the models of a training read it, none changes it. */
+const histories = new WeakMap<Dataset, Map<number, UserHistory>>();
+
 export function historyFromDataset(dataset: Dataset, maxItemsPerUser = 50): UserHistory {
+  let byCap = histories.get(dataset);
+  if (!byCap) histories.set(dataset, (byCap = new Map()));
+  let history = byCap.get(maxItemsPerUser);
+  if (!history) byCap.set(maxItemsPerUser, (history = buildHistory(dataset, maxItemsPerUser)));
+  return history;
+}
+
+function buildHistory(dataset: Dataset, maxItemsPerUser: number): UserHistory {
   return {
     userIds: dataset.userIds,
     items: dataset.interest.map((interest) =>
