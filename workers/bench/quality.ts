@@ -115,6 +115,8 @@ const easeForBlend = { validation: new FitOnce(new EaseScorer({ lambda: 250 })),
 const sharedEase = (forValidation: boolean) => (forValidation ? easeForBlend.validation : easeForBlend.training);
 const als = (alpha: number) => new AlsScorer({ factors: 32, lambda: 50, alpha, iterations: 15 });
 const alsForBlend = { validation: new FitOnce(als(5)), training: new FitOnce(als(5)) };
+/** [weight, 1 − weight], rounded so that reports read 0.3, not 0.30000000000000004. */
+const complement = (weight: number) => [weight, Math.round((1 - weight) * 1000) / 1000];
 const THREE_WAY = [[0.34, 0.33, 0.33], [0.5, 0.25, 0.25], [0.4, 0.2, 0.4], [0.4, 0.4, 0.2]];
 /** Weights of buy-again, EASE and ALS tried on the time split. */
 const TIME_THREE_WAY = [[0.8, 0.1, 0.1], [0.6, 0.2, 0.2], [0.4, 0.3, 0.3], [0.2, 0.4, 0.4]];
@@ -147,12 +149,12 @@ const candidates: { family: string; make: (value: number, forValidation: boolean
   // What "Recommended for you" serves: EASE and ALS blended.
   {
     family: "blend(ease+als)",
-    make: (weight: number, forValidation: boolean) => new BlendScorer([sharedEase(forValidation), forValidation ? alsForBlend.validation : alsForBlend.training], [weight, 1 - weight]),
+    make: (weight: number, forValidation: boolean) => new BlendScorer([sharedEase(forValidation), forValidation ? alsForBlend.validation : alsForBlend.training], complement(weight)),
     grid: [0.3, 0.5, 0.7],
   },
   {
     family: "blend(ease+two-tower)",
-    make: (weight: number, forValidation: boolean) => new BlendScorer([sharedEase(forValidation), forValidation ? twoTowerForBlend.validation : twoTowerForBlend.training], [weight, 1 - weight]),
+    make: (weight: number, forValidation: boolean) => new BlendScorer([sharedEase(forValidation), forValidation ? twoTowerForBlend.validation : twoTowerForBlend.training], complement(weight)),
     grid: [0.5, 0.7, 0.9],
   },
   // All three: the grid is an index into THREE_WAY's weights for EASE, ALS and the two towers.
@@ -173,7 +175,7 @@ const candidates: { family: string; make: (value: number, forValidation: boolean
     ? [{
         family: "blend",
         make: (weight: number, forValidation: boolean) =>
-          new BlendScorer([buyAgain(forValidation ? validation.train : split.train, forValidation ? validationCutoffTime : cutoff)(90), sharedEase(forValidation)], [weight, 1 - weight]),
+          new BlendScorer([buyAgain(forValidation ? validation.train : split.train, forValidation ? validationCutoffTime : cutoff)(90), sharedEase(forValidation)], complement(weight)),
         grid: [0.2, 0.4, 0.6, 0.8],
       },
       {
