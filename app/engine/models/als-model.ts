@@ -3,6 +3,7 @@ import { invertSpd } from "../linalg";
 import { topK } from "../topk";
 import type { FitOptions, Recommendation, RecommendRequest, Recommender } from "../types";
 import { ALS_DEFAULTS, fitAls, fitAlsParallel, type AlsFactors, type AlsParams, type SparseRows } from "./als";
+import { closestSeed, cosines, floatsFromBase64, floatsToBase64, rowNorms } from "./vectors";
 import { HistoryIndex, historyFromDataset, type UserHistory } from "./history";
 
 /**
@@ -34,19 +35,15 @@ export class AlsModel implements Recommender {
   private readonly users: HistoryIndex;
   private readonly items: Float32Array;
   private readonly itemIndex: Map<string, number>;
-  /** YᵀY, the part of every fold-in's system that is the same for all shoppers. */
-  private readonly gram: Float64Array;
+  /** YᵀY, the part of every fold-in's system that is the same for all shoppers (computed on first use). */
+  private gram: Float64Array | null = null;
+  /** Lengths of the item factors, for `similar` (computed on first use). */
+  private norms: Float64Array | null = null;
 
   private constructor(private readonly state: AlsState) {
     this.users = new HistoryIndex(state.history);
-    const bytes = Buffer.from(state.items, "base64");
-    this.items = new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
+    this.items = floatsFromBase64(state.items);
     this.itemIndex = new Map(state.itemIds.map((id, index) => [id, index]));
-    const f = state.factors;
-    this.gram = new Float64Array(f * f);
-    for (let item = 0; item < state.itemIds.length; item++) {
-      for (let a = 0; a < f; a++) for (let b = 0; b < f; b++) this.gram[a * f + b] += this.items[item * f + a] * this.items[item * f + b];
-    }
   }
 
   /** Fits on this thread (tests, small shops). */
@@ -66,7 +63,7 @@ export class AlsModel implements Recommender {
       params,
       itemIds: dataset.items.map((item) => item.id),
       factors: factors.factors,
-      items: Buffer.from(factors.items.buffer, factors.items.byteOffset, factors.items.byteLength).toString("base64"),
+      items: floatsToBase64(factors.items),
       history: historyFromDataset(dataset),
     });
   }
@@ -83,15 +80,8 @@ export class AlsModel implements Recommender {
   similar(itemId: string, k: number, exclude?: Iterable<string>): Recommendation[] {
     const item = this.itemIndex.get(itemId);
     if (item === undefined) return [];
-    const f = this.state.factors;
-    const norms = this.norms();
-    if (!norms[item]) return [];
-    const scores = new Float32Array(this.state.itemIds.length);
-    for (let other = 0; other < scores.length; other++) {
-      let dot = 0;
-      for (let j = 0; j < f; j++) dot += this.items[item * f + j] * this.items[other * f + j];
-      scores[other] = norms[other] ? dot / (norms[item] * norms[other]) : 0;
-    }
+    this.norms ??= rowNorms(this.items, this.state.factors);
+    const scores = cosines(this.items, this.state.factors, this.norms, item);
     const skip = new Set([itemId, ...(exclude ?? [])]);
     return topK(scores, k, (index) => skip.has(this.state.itemIds[index]) || scores[index] <= 0).map((index) => ({
       itemId: this.state.itemIds[index],
@@ -124,7 +114,7 @@ export class AlsModel implements Recommender {
     return topK(scores, request.k, (index) => exclude.has(this.state.itemIds[index]) || scores[index] <= 0).map((index) => ({
       itemId: this.state.itemIds[index],
       score: Math.round(scores[index] * 1e6) / 1e6,
-      reason: { kind: reasonKind, itemId: this.state.itemIds[this.closestSeed(index, seeds)] },
+      reason: { kind: reasonKind, itemId: this.state.itemIds[closestSeed(this.items, this.state.factors, index, seeds.map(([seed]) => seed))] },
     }));
   }
 
@@ -132,6 +122,7 @@ export class AlsModel implements Recommender {
   private foldIn(seeds: [number, number][]): Float64Array {
     const f = this.state.factors;
     const { alpha, lambda } = this.state.params;
+    this.gram ??= gramOf(this.items, f);
     const system = Float64Array.from(this.gram);
     const right = new Float64Array(f);
     for (const [item, weight] of seeds) {
@@ -147,26 +138,6 @@ export class AlsModel implements Recommender {
     const x = new Float64Array(f);
     for (let a = 0; a < f; a++) for (let b = 0; b < f; b++) x[a] += inverse[a * f + b] * right[b];
     return x;
-  }
-
-  private closestSeed(item: number, seeds: [number, number][]): number {
-    const f = this.state.factors;
-    let best = seeds[0][0];
-    let bestDot = -Infinity;
-    for (const [seed] of seeds) {
-      let dot = 0;
-      for (let j = 0; j < f; j++) dot += this.items[seed * f + j] * this.items[item * f + j];
-      if (dot > bestDot) [best, bestDot] = [seed, dot];
-    }
-    return best;
-  }
-
-  private cachedNorms: Float64Array | null = null;
-  private norms(): Float64Array {
-    if (this.cachedNorms) return this.cachedNorms;
-    const f = this.state.factors;
-    this.cachedNorms = Float64Array.from({ length: this.state.itemIds.length }, (_, item) => Math.hypot(...this.items.subarray(item * f, (item + 1) * f)));
-    return this.cachedNorms;
   }
 }
 
@@ -188,4 +159,13 @@ export function interestRows(dataset: Dataset): SparseRows {
     rowStart[user + 1] = cols.length;
   });
   return { rows: dataset.interest.length, columns: dataset.items.length, rowStart, cols: Int32Array.from(cols), weights: Float32Array.from(weights) };
+}
+
+/** YᵀY of the item factors (f × f). */
+function gramOf(items: Float32Array, f: number): Float64Array {
+  const gram = new Float64Array(f * f);
+  for (let item = 0; item < items.length / f; item++) {
+    for (let a = 0; a < f; a++) for (let b = 0; b < f; b++) gram[a * f + b] += items[item * f + a] * items[item * f + b];
+  }
+  return gram;
 }

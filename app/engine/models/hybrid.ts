@@ -3,6 +3,7 @@ import { topK } from "../topk";
 import type { FitOptions, Reason, Recommendation, RecommendRequest, Recommender } from "../types";
 import { tfidf } from "./content";
 import { HistoryIndex, historyFromDataset, type UserHistory } from "./history";
+import { closestSeed, cosines, floatsFromBase64, floatsToBase64, rowNorms } from "./vectors";
 import { fitTwoTower, scoreItems, TWO_TOWER_DEFAULTS, userVector, type FeatureRows, type TwoTowerParams, type TwoTowerWeights } from "./two-tower";
 
 /**
@@ -42,6 +43,8 @@ export class HybridModel implements Recommender {
   /** Catalogue index → modelled column, or −1. */
   private readonly column: Int32Array;
   private readonly itemIndex: Map<string, number>;
+  /** Lengths of the item vectors, for `similar` (computed on first use). */
+  private norms: Float64Array | null = null;
 
   private constructor(private readonly state: HybridState) {
     this.users = new HistoryIndex(state.history);
@@ -91,16 +94,8 @@ export class HybridModel implements Recommender {
     const item = this.itemIndex.get(itemId);
     const from = item === undefined ? -1 : this.column[item];
     if (from < 0) return [];
-    const d = this.weights.dimensions;
-    const vectors = this.weights.itemVectors;
-    const norm = (column: number) => Math.hypot(...vectors.subarray(column * d, (column + 1) * d)) || 1;
-    const scores = new Float32Array(this.state.modelled.length);
-    const own = norm(from);
-    for (let column = 0; column < scores.length; column++) {
-      let dot = 0;
-      for (let j = 0; j < d; j++) dot += vectors[from * d + j] * vectors[column * d + j];
-      scores[column] = dot / (own * norm(column));
-    }
+    this.norms ??= rowNorms(this.weights.itemVectors, this.weights.dimensions);
+    const scores = cosines(this.weights.itemVectors, this.weights.dimensions, this.norms, from);
     return this.rank(scores, k, new Set([itemId, ...(exclude ?? [])]), () => ({ kind: "similar", itemId }));
   }
 
@@ -122,21 +117,7 @@ export class HybridModel implements Recommender {
     for (const item of seeds) exclude.add(this.state.itemIds[item]);
     const scores = new Float32Array(this.state.modelled.length);
     scoreItems(this.weights, userVector(this.weights, columns), scores);
-    return this.rank(scores, request.k, exclude, (column) => ({ kind: reason, itemId: this.state.itemIds[this.state.modelled[this.closest(column, columns)]] }));
-  }
-
-  /** Of the seed columns, the one whose item vector is most like this column's: the reason shown. */
-  private closest(column: number, seeds: number[]): number {
-    const d = this.weights.dimensions;
-    const vectors = this.weights.itemVectors;
-    let best = seeds[0];
-    let bestDot = -Infinity;
-    for (const seed of seeds) {
-      let dot = 0;
-      for (let j = 0; j < d; j++) dot += vectors[seed * d + j] * vectors[column * d + j];
-      if (dot > bestDot) [best, bestDot] = [seed, dot];
-    }
-    return best;
+    return this.rank(scores, request.k, exclude, (column) => ({ kind: reason, itemId: this.state.itemIds[this.state.modelled[closestSeed(this.weights.itemVectors, this.weights.dimensions, column, columns)]] }));
   }
 
   private rank(scores: Float32Array, k: number, exclude: Set<string>, reasonFor: (column: number) => Reason): Recommendation[] {
@@ -163,18 +144,10 @@ function selectRows(rows: FeatureRows, chosen: number[]): FeatureRows {
 
 function encodeWeights(weights: TwoTowerWeights): StoredWeights {
   const { dimensions, ...arrays } = weights;
-  return { dimensions, ...(Object.fromEntries(Object.entries(arrays).map(([name, array]) => [name, Buffer.from(array.buffer, array.byteOffset, array.byteLength).toString("base64")])) as Omit<StoredWeights, "dimensions">) };
+  return { dimensions, ...(Object.fromEntries(Object.entries(arrays).map(([name, array]) => [name, floatsToBase64(array)])) as Omit<StoredWeights, "dimensions">) };
 }
 
 function decodeWeights(stored: StoredWeights): TwoTowerWeights {
   const { dimensions, ...arrays } = stored;
-  return {
-    dimensions,
-    ...(Object.fromEntries(
-      Object.entries(arrays).map(([name, text]) => {
-        const bytes = Buffer.from(text, "base64");
-        return [name, new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength))];
-      }),
-    ) as Omit<TwoTowerWeights, "dimensions">),
-  };
+  return { dimensions, ...(Object.fromEntries(Object.entries(arrays).map(([name, text]) => [name, floatsFromBase64(text)])) as Omit<TwoTowerWeights, "dimensions">) };
 }
