@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { buildDataset, reviewWeight } from "./dataset";
+import { basketCount, basketItems, buildDataset, forEachPurchased, reviewWeight } from "./dataset";
 import { DAY, items, NOW, order } from "./test-data";
 
 describe("buildDataset", () => {
@@ -8,8 +8,10 @@ describe("buildDataset", () => {
       [...order("u1", "o1", 10, "a", "b"), ...order("u1", "o2", 5, "a"), ...order("u2", "o3", 1, "b", "ghost")],
       items("a", "b"),
     );
-    expect(dataset.baskets.map((basket) => [...basket].sort())).toEqual([[0, 1], [0], [1]]);
-    expect(dataset.purchases[dataset.userIndex.get("u1")!].get(0)).toEqual([NOW - 10 * DAY, NOW - 5 * DAY]);
+    expect(Array.from({ length: basketCount(dataset) }, (_, basket) => [...basketItems(dataset, basket)])).toEqual([[0, 1], [0], [1]]);
+    const bought: [number, number[]][] = [];
+    forEachPurchased(dataset, dataset.userIndex.get("u1")!, (item, times) => bought.push([item, [...times]]));
+    expect(bought).toEqual([[0, [NOW - 10 * DAY, NOW - 5 * DAY]], [1, [NOW - 10 * DAY]]]);
     expect(dataset.unknownItemEvents).toBe(1);
     expect(dataset.now).toBe(NOW - DAY);
   });

@@ -1,5 +1,5 @@
 export * from "./types";
-export { buildDataset, DEFAULT_EVENT_WEIGHTS, reviewWeight, type Dataset, type DatasetParams } from "./dataset";
+export { buildDataset, DatasetBuilder, DEFAULT_EVENT_WEIGHTS, purchaseEvents, reviewWeight, type Dataset, type DatasetParams } from "./dataset";
 export { PopularityModel, type PopularityParams } from "./models/popularity";
 export { CooccurrenceModel, type CooccurrenceParams, type MinedPair } from "./models/cooccurrence";
 export { BuyAgainModel, type BuyAgainParams } from "./models/buy-again";

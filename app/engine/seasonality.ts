@@ -25,7 +25,7 @@ export interface SeasonalityParams {
  * seasonal). 3 in December: the group sells three times its usual share then. Months without
  * any sales in the history stay at 1. Serving multiplies scores by this month's weight.
  */
-export function learnSeasonality(events: EngineEvent[], items: EngineItem[], params: SeasonalityParams = {}): LearnedCurve[] {
+export function learnSeasonality(events: Iterable<EngineEvent>, items: EngineItem[], params: SeasonalityParams = {}): LearnedCurve[] {
   const minPurchases = params.minPurchases ?? 50;
   const smoothing = params.smoothing ?? 10;
   const clamp = params.clamp ?? 4;

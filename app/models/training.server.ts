@@ -1,7 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { InteractionKind, Placement, Prisma, PrismaClient } from "@prisma/client";
 import {
-  buildDataset,
   BuyAgainModel,
   AlsModel,
   blendByScore,
@@ -10,11 +9,13 @@ import {
   DEFAULT_FOR_YOU_WEIGHT,
   evaluateOnHistory,
   CooccurrenceModel,
+  DatasetBuilder,
   EaseModel,
   learnSeasonality,
   PopularityModel,
+  purchaseEvents,
   serializeModel,
-  type EngineEvent,
+  type Dataset,
   type EngineItem,
   type EventKind,
   type Recommendation,
@@ -69,13 +70,23 @@ export async function trainShop(
   });
   const latest = await db.modelVersion.aggregate({ where: { shopId }, _max: { version: true } });
   const version = await db.modelVersion.create({
-    data: { shopId, version: (latest._max.version ?? 0) + 1, models: [PopularityModel.modelName, CooccurrenceModel.modelName, BuyAgainModel.modelName, EaseModel.modelName, AlsModel.modelName, ContentModel.modelName] },
+    data: {
+      shopId,
+      version: (latest._max.version ?? 0) + 1,
+      models: [
+        PopularityModel.modelName,
+        CooccurrenceModel.modelName,
+        BuyAgainModel.modelName,
+        EaseModel.modelName,
+        AlsModel.modelName,
+        ContentModel.modelName,
+      ],
+    },
   });
   try {
     await onProgress(0.05, "loading interactions");
-    const { items, events } = await loadTrainingData(db, shopId);
-    const dataset = buildDataset(events, items);
-    await onProgress(0.3, `fitting on ${events.length} interactions`);
+    const { items, dataset, interactions } = await loadTrainingData(db, shopId);
+    await onProgress(0.3, `fitting on ${interactions} interactions`);
     const popularity = PopularityModel.fit(dataset);
     const cooccurrence = CooccurrenceModel.fit(dataset);
     const buyAgain = BuyAgainModel.fit(dataset);
@@ -95,7 +106,12 @@ export async function trainShop(
       })),
     });
 
-    const lists = precomputeLists(dataset.items, dataset.userIds, { popularity, cooccurrence, buyAgain, ease, als, content }, quality?.forYouWeight ?? DEFAULT_FOR_YOU_WEIGHT);
+    const lists = precomputeLists(
+      dataset.items,
+      dataset.userIds,
+      { popularity, cooccurrence, buyAgain, ease, als, content },
+      quality?.forYouWeight ?? DEFAULT_FOR_YOU_WEIGHT,
+    );
     let written = 0;
     for (let start = 0; start < lists.length; start += WRITE_BATCH) {
       const batch = lists.slice(start, start + WRITE_BATCH);
@@ -107,12 +123,18 @@ export async function trainShop(
     }
 
     const pairs = cooccurrence.pairs();
-    const curves = learnSeasonality(events, await withCollectionHandles(db, shopId, items));
+    const curves = learnSeasonality(purchaseEvents(dataset), await withCollectionHandles(db, shopId, items));
     await db.$transaction([
       // Learned curves are replaced; the merchant's own curves (source MERCHANT) stay and win.
       db.seasonalityCurve.deleteMany({ where: { shopId, source: "LEARNED" } }),
       db.seasonalityCurve.createMany({
-        data: curves.map((curve) => ({ shopId, targetType: curve.targetType, targetValue: curve.targetValue, source: "LEARNED", months: curve.months })),
+        data: curves.map((curve) => ({
+          shopId,
+          targetType: curve.targetType,
+          targetValue: curve.targetValue,
+          source: "LEARNED",
+          months: curve.months,
+        })),
       }),
       // Merchant decisions (approved, rejected, added by hand) survive retraining.
       db.boughtTogetherPair.deleteMany({ where: { shopId, status: "SUGGESTED" } }),
@@ -132,7 +154,7 @@ export async function trainShop(
         data: {
           status: "READY",
           trainedAt: new Date(),
-          interactionCount: events.length,
+          interactionCount: interactions,
           metrics: (quality ?? undefined) as Prisma.InputJsonValue | undefined,
           insights: insights as unknown as Prisma.InputJsonValue,
         },
@@ -144,7 +166,7 @@ export async function trainShop(
     return {
       modelVersionId: version.id,
       version: version.version,
-      interactions: events.length,
+      interactions,
       lists: lists.length,
       pairs: pairs.length,
       seasonalCurves: curves.length,
@@ -159,50 +181,93 @@ export async function trainShop(
   }
 }
 
-async function loadTrainingData(db: PrismaClient, shopId: string): Promise<{ items: EngineItem[]; events: EngineEvent[] }> {
+/** Interactions read per query: the store's history streams into the dataset page by page. */
+const READ_PAGE = 20_000;
+
+async function loadTrainingData(
+  db: PrismaClient,
+  shopId: string,
+): Promise<{ items: EngineItem[]; dataset: Dataset; interactions: number }> {
   const products = await db.product.findMany({
     where: { shopId, deletedAt: null },
     select: {
-      id: true, title: true, description: true, tags: true, productType: true, vendor: true, priceMin: true, available: true,
+      id: true,
+      title: true,
+      description: true,
+      tags: true,
+      productType: true,
+      vendor: true,
+      priceMin: true,
+      available: true,
       collections: { select: { collection: { select: { title: true } } } },
     },
     orderBy: { id: "asc" },
   });
-  const interactions = await db.interaction.findMany({
-    // Guest purchases carry no shopper, but their baskets still teach what sells together.
-    where: { shopId, productId: { not: null }, OR: [{ customerId: { not: null } }, { visitorKey: { not: null } }, { orderId: { not: null } }] },
-    select: { kind: true, customerId: true, visitorKey: true, productId: true, quantity: true, rating: true, orderId: true, occurredAt: true },
-    orderBy: { occurredAt: "asc" },
-  });
-  return {
-    items: products.map((product) => ({
-      id: product.id,
-      title: product.title,
-      description: product.description,
-      tags: product.tags,
-      productType: product.productType,
-      vendor: product.vendor,
-      price: Number(product.priceMin),
-      available: product.available,
-      collections: product.collections.map((link) => link.collection.title),
-    })),
-    events: interactions.map((interaction) => ({
-      userId: interaction.customerId ?? (interaction.visitorKey ? `visitor:${interaction.visitorKey}` : `guest-order:${interaction.orderId}`),
-      itemId: interaction.productId!,
-      kind: KINDS[interaction.kind],
-      time: interaction.occurredAt.getTime(),
-      quantity: interaction.quantity,
-      rating: interaction.rating ?? undefined,
-      basketId: interaction.orderId ?? undefined,
-    })),
-  };
+  const items: EngineItem[] = products.map((product) => ({
+    id: product.id,
+    title: product.title,
+    description: product.description,
+    tags: product.tags,
+    productType: product.productType,
+    vendor: product.vendor,
+    price: Number(product.priceMin),
+    available: product.available,
+    collections: product.collections.map((link) => link.collection.title),
+  }));
+  const builder = new DatasetBuilder(items);
+  let interactions = 0;
+  let cursor: bigint | undefined;
+  for (;;) {
+    const page = await db.interaction.findMany({
+      // Guest purchases carry no shopper, but their baskets still teach what sells together.
+      where: {
+        shopId,
+        productId: { not: null },
+        OR: [{ customerId: { not: null } }, { visitorKey: { not: null } }, { orderId: { not: null } }],
+      },
+      select: {
+        id: true,
+        kind: true,
+        customerId: true,
+        visitorKey: true,
+        productId: true,
+        quantity: true,
+        rating: true,
+        orderId: true,
+        occurredAt: true,
+      },
+      orderBy: [{ occurredAt: "asc" }, { id: "asc" }],
+      take: READ_PAGE,
+      ...(cursor === undefined ? {} : { cursor: { id: cursor }, skip: 1 }),
+    });
+    for (const interaction of page) {
+      builder.add({
+        userId:
+          interaction.customerId ?? (interaction.visitorKey ? `visitor:${interaction.visitorKey}` : `guest-order:${interaction.orderId}`),
+        itemId: interaction.productId!,
+        kind: KINDS[interaction.kind],
+        time: interaction.occurredAt.getTime(),
+        quantity: interaction.quantity,
+        rating: interaction.rating ?? undefined,
+        basketId: interaction.orderId ?? undefined,
+      });
+    }
+    interactions += page.length;
+    if (page.length < READ_PAGE) break;
+    cursor = page[page.length - 1].id;
+  }
+  return { items, dataset: builder.build(), interactions };
 }
 
 /** The items with their collections' handles, which serving's rules match on (training's content features use titles). */
 async function withCollectionHandles(db: PrismaClient, shopId: string, items: EngineItem[]): Promise<EngineItem[]> {
-  const links = await db.productCollection.findMany({ where: { product: { shopId } }, select: { productId: true, collection: { select: { handle: true } } } });
+  const links = await db.productCollection.findMany({
+    where: { product: { shopId } },
+    select: { productId: true, collection: { select: { handle: true } } },
+  });
   const handles = new Map<string, string[]>();
-  for (const link of links) if (link.collection.handle) handles.set(link.productId, [...(handles.get(link.productId) ?? []), link.collection.handle]);
+  for (const link of links)
+    if (link.collection.handle) handles.set(link.productId, [...(handles.get(link.productId) ?? []), link.collection.handle]);
   return items.map((item) => ({ ...item, collections: handles.get(item.id) ?? [] }));
 }
 
@@ -229,15 +294,34 @@ function precomputeLists(items: EngineItem[], userIds: string[], models: Models,
     add(
       "RELATED",
       item.id,
-      blend([models.ease.similar(item.id, LIST_LENGTH), models.cooccurrence.similar(item.id, LIST_LENGTH), models.content.similar(item.id, LIST_LENGTH), models.popularity.similar(item.id, LIST_LENGTH)], LIST_LENGTH),
+      blend(
+        [
+          models.ease.similar(item.id, LIST_LENGTH),
+          models.cooccurrence.similar(item.id, LIST_LENGTH),
+          models.content.similar(item.id, LIST_LENGTH),
+          models.popularity.similar(item.id, LIST_LENGTH),
+        ],
+        LIST_LENGTH,
+      ),
     );
   }
   for (const userId of userIds) {
     if (userId.startsWith("visitor:") || userId.startsWith("guest-order:")) continue;
     // Two stages: EASE and ALS each retrieve candidates, ranked by their blend with the weight
     // chosen on the shop's own last 30 days (evaluateOnHistory); co-occurrence and popularity fill.
-    const ranked = blendByScore([models.ease.recommend({ userId, k: CANDIDATES }), models.als.recommend({ userId, k: CANDIDATES })], [forYouWeight, 1 - forYouWeight], LIST_LENGTH);
-    add("FOR_YOU", userId, blend([ranked, models.cooccurrence.recommend({ userId, k: LIST_LENGTH }), models.popularity.recommend({ userId, k: LIST_LENGTH })], LIST_LENGTH));
+    const ranked = blendByScore(
+      [models.ease.recommend({ userId, k: CANDIDATES }), models.als.recommend({ userId, k: CANDIDATES })],
+      [forYouWeight, 1 - forYouWeight],
+      LIST_LENGTH,
+    );
+    add(
+      "FOR_YOU",
+      userId,
+      blend(
+        [ranked, models.cooccurrence.recommend({ userId, k: LIST_LENGTH }), models.popularity.recommend({ userId, k: LIST_LENGTH })],
+        LIST_LENGTH,
+      ),
+    );
     add("BUY_AGAIN", userId, models.buyAgain.recommend({ userId, k: LIST_LENGTH }));
   }
   return lists;
@@ -259,6 +343,7 @@ function blend(sources: Recommendation[][], k: number): Recommendation[] {
 }
 
 function toListItems(recommendations: Recommendation[]): Prisma.InputJsonValue {
-  return recommendations.map(({ itemId, score, reason }): ListItem => ({ productId: itemId, score, reason })) as unknown as Prisma.InputJsonValue;
+  return recommendations.map(
+    ({ itemId, score, reason }): ListItem => ({ productId: itemId, score, reason }),
+  ) as unknown as Prisma.InputJsonValue;
 }
-

@@ -1,6 +1,18 @@
 import { spawnSync } from "node:child_process";
 import { parseArgs } from "node:util";
-import { AlsModel, buildDataset, BuyAgainModel, ContentModel, CooccurrenceModel, EaseModel, evaluateOnHistory, PopularityModel, type Dataset, type EngineEvent, type EngineItem } from "../../app/engine";
+import {
+  AlsModel,
+  buildDataset,
+  BuyAgainModel,
+  ContentModel,
+  CooccurrenceModel,
+  EaseModel,
+  evaluateOnHistory,
+  PopularityModel,
+  type Dataset,
+  type EngineEvent,
+  type EngineItem,
+} from "../../app/engine";
 import { seededRandom } from "../../app/engine/eval/split";
 import { fitAlsParallel } from "../../app/engine/models/als";
 import { interestRows } from "../../app/engine/models/als-model";
@@ -24,32 +36,39 @@ const { values } = parseArgs({
 /**
  * A generated store of about `interactions` purchases: 20 shopper segments with their own
  * favourite products (Zipf-like), orders of 1–4 products, a year of history; products are 5% of
- * shoppers, up to 5,000.
+ * shoppers, up to 5,000. The events are generated as they are read, as training reads them from
+ * the database page by page.
  */
-function generateStore(interactions: number, seed = 1): { items: EngineItem[]; events: EngineEvent[] } {
+function generateStore(interactions: number, seed = 1): { items: EngineItem[]; events: Iterable<EngineEvent> } {
   const random = seededRandom(seed);
   const users = Math.max(100, Math.round(interactions / 20));
   const itemCount = Math.min(5_000, Math.max(200, Math.round(users / 4)));
-  const items: EngineItem[] = Array.from({ length: itemCount }, (_, index) => ({ id: `p${index}`, title: `Product ${index}`, productType: `type${index % 40}` }));
+  const items: EngineItem[] = Array.from({ length: itemCount }, (_, index) => ({
+    id: `p${index}`,
+    title: `Product ${index}`,
+    productType: `type${index % 40}`,
+  }));
   const segments = 20;
   const favourites = Array.from({ length: segments }, () => Array.from({ length: 150 }, () => Math.floor(random() * itemCount)));
-  const events: EngineEvent[] = [];
   const yearMs = 365 * 86_400_000;
   const end = Date.UTC(2026, 10, 1);
-  let order = 0;
-  while (events.length < interactions) {
-    const user = Math.floor(random() * users);
-    const liked = favourites[user % segments];
-    const time = end - Math.floor(random() * yearMs);
-    const basket = `o${order++}`;
-    const size = 1 + Math.floor(random() * 4);
-    for (let n = 0; n < size && events.length < interactions; n++) {
-      // Mostly the segment's favourites (the first ones most), sometimes anything.
-      const item = random() < 0.8 ? liked[Math.floor(liked.length * random() ** 2)] : Math.floor(random() * itemCount);
-      events.push({ userId: `u${user}`, itemId: `p${item}`, kind: "purchase", time, basketId: basket });
+  function* events(): Generator<EngineEvent> {
+    let order = 0;
+    let count = 0;
+    while (count < interactions) {
+      const user = Math.floor(random() * users);
+      const liked = favourites[user % segments];
+      const time = end - Math.floor(random() * yearMs);
+      const basket = `o${order++}`;
+      const size = 1 + Math.floor(random() * 4);
+      for (let n = 0; n < size && count < interactions; n++, count++) {
+        // Mostly the segment's favourites (the first ones most), sometimes anything.
+        const item = random() < 0.8 ? liked[Math.floor(liked.length * random() ** 2)] : Math.floor(random() * itemCount);
+        yield { userId: `u${user}`, itemId: `p${item}`, kind: "purchase", time, basketId: basket };
+      }
     }
   }
-  return { items, events };
+  return { items, events: events() };
 }
 
 async function fitOne(model: ModelName, dataset: Dataset) {
@@ -91,7 +110,16 @@ if (values.child) {
   await fitOne(model, dataset);
   const seconds = (performance.now() - started) / 1000;
   const peakMB = Math.round(process.resourceUsage().maxRSS / 1024);
-  console.log(JSON.stringify({ interactions: events.length, items: items.length, shoppers: dataset.userIds.length, model, seconds, peakMB }));
+  console.log(
+    JSON.stringify({
+      interactions: dataset.events.item.length,
+      items: items.length,
+      shoppers: dataset.userIds.length,
+      model,
+      seconds,
+      peakMB,
+    }),
+  );
   process.exit(0);
 }
 
@@ -101,15 +129,27 @@ for (const model of models) if (!MODELS.includes(model)) throw new Error(`unknow
 const runs: { interactions: number; items: number; shoppers: number; model: string; seconds: number; peakMB: number }[] = [];
 for (const size of sizes) {
   for (const model of models) {
-    const child = spawnSync(process.execPath, ["--import", "tsx", "--max-old-space-size=4096", import.meta.filename, "--child", model, "--size", String(size)], { encoding: "utf8" });
+    const child = spawnSync(
+      process.execPath,
+      ["--import", "tsx", "--max-old-space-size=4096", import.meta.filename, "--child", model, "--size", String(size)],
+      { encoding: "utf8" },
+    );
     if (child.status !== 0) throw new Error(`${model} on ${size} interactions failed:\n${child.stderr}`);
     const run = JSON.parse(child.stdout.trim().split("\n").pop()!);
     runs.push(run);
-    if (!values.json) console.error(`[bench:train] ${size.toLocaleString("en-US")} interactions, ${model}: ${run.seconds.toFixed(2)} s, peak ${run.peakMB} MB`);
+    if (!values.json)
+      console.error(
+        `[bench:train] ${size.toLocaleString("en-US")} interactions, ${model}: ${run.seconds.toFixed(2)} s, peak ${run.peakMB} MB`,
+      );
   }
 }
 if (values.json) console.log(JSON.stringify({ runs }));
 else {
   console.log("| interactions | products | shoppers | model | seconds | peak MB |\n|---|---|---|---|---|---|");
-  for (const run of runs) console.log(`| ${run.interactions.toLocaleString("en-US")} | ${run.items.toLocaleString("en-US")} | ${run.shoppers.toLocaleString("en-US")} | ${run.model} | ${run.seconds.toFixed(2)} | ${run.peakMB} |`);
+  for (const run of runs)
+    console.log(
+      `| ${run.interactions.toLocaleString("en-US")} | ${run.items.toLocaleString("en-US")} | ${run.shoppers.toLocaleString("en-US")} | ${
+        run.model
+      } | ${run.seconds.toFixed(2)} | ${run.peakMB} |`,
+    );
 }

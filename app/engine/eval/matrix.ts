@@ -6,15 +6,25 @@ export interface UserItems {
   cols: Int32Array;
 }
 
-/** Binary user × item rows from (user, item) pairs; repeats count once; items sorted within a row. */
+/**
+ * Binary user × item rows from (user, item) pairs; repeats count once; items sorted within a row.
+ * A counting sort by user, then each row sorted and its repeats dropped: no object per user.
+ */
 export function userItems(users: number, items: number, user: ArrayLike<number>, item: ArrayLike<number>, positions: ArrayLike<number>): UserItems {
-  const sets: Set<number>[] = Array.from({ length: users }, () => new Set<number>());
-  for (let p = 0; p < positions.length; p++) sets[user[positions[p]]].add(item[positions[p]]);
+  const counts = new Int32Array(users + 1);
+  for (let p = 0; p < positions.length; p++) counts[user[positions[p]] + 1]++;
+  for (let u = 0; u < users; u++) counts[u + 1] += counts[u];
+  const next = counts.slice(0, users);
+  const grouped = new Int32Array(positions.length);
+  for (let p = 0; p < positions.length; p++) grouped[next[user[positions[p]]]++] = item[positions[p]];
   const rowStart = new Int32Array(users + 1);
-  for (let u = 0; u < users; u++) rowStart[u + 1] = rowStart[u] + sets[u].size;
-  const cols = new Int32Array(rowStart[users]);
-  for (let u = 0; u < users; u++) cols.set([...sets[u]].sort((a, b) => a - b), rowStart[u]);
-  return { users, items, rowStart, cols };
+  let size = 0;
+  for (let u = 0; u < users; u++) {
+    const items = grouped.subarray(counts[u], counts[u + 1]).sort();
+    for (let i = 0; i < items.length; i++) if (i === 0 || items[i] !== items[i - 1]) grouped[size++] = items[i];
+    rowStart[u + 1] = size;
+  }
+  return { users, items, rowStart, cols: grouped.slice(0, size) };
 }
 
 export function row(matrix: UserItems, user: number): Int32Array {

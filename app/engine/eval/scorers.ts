@@ -6,7 +6,7 @@ import { fitSequential, nextItemScores, SEQUENTIAL_DEFAULTS, sequenceState, type
 import { fitSvd, predictRating, type Ratings, type SvdModel, type SvdParams } from "../models/svd";
 import { fitTwoTower, scoreItems, TWO_TOWER_DEFAULTS, userVector, type FeatureRows, type TwoTowerParams, type TwoTowerWeights } from "../models/two-tower";
 import type { EngineItem } from "../types";
-import { gram, type UserItems } from "./matrix";
+import { gram, userItems, type UserItems } from "./matrix";
 
 /**
  * A model as the evaluation harness sees it: fitted on binary user × item rows, it scores
@@ -232,7 +232,9 @@ export class SvdScorer implements Scorer {
  */
 export class BuyAgainScorer implements Scorer {
   readonly name = "buy-again";
-  private perUser = new Map<number, Map<number, number>>();
+  /** Per user, as compressed rows: the items they bought and their decayed purchase counts. */
+  private bought: UserItems = { users: 0, items: 0, rowStart: new Int32Array(1), cols: new Int32Array(0) };
+  private weights = new Float64Array(0);
   private popularity = new Float32Array(0);
   constructor(
     private readonly history: { user: ArrayLike<number>; item: ArrayLike<number>; time: ArrayLike<number>; positions: ArrayLike<number>; now: number },
@@ -241,21 +243,30 @@ export class BuyAgainScorer implements Scorer {
   fit(train: UserItems) {
     const { user, item, time, positions, now } = this.history;
     const rate = Math.LN2 / (this.params.halfLifeDays * 86_400_000);
-    this.perUser = new Map();
+    this.bought = userItems(train.users, train.items, user, item, positions);
+    const { rowStart, cols } = this.bought;
+    this.weights = new Float64Array(cols.length);
     for (let p = 0; p < positions.length; p++) {
       const position = positions[p];
-      let items = this.perUser.get(user[position]);
-      if (!items) this.perUser.set(user[position], (items = new Map()));
-      items.set(item[position], (items.get(item[position]) ?? 0) + Math.exp(-rate * Math.max(0, now - time[position])));
+      // The item's place in the user's sorted row.
+      let low = rowStart[user[position]];
+      let high = rowStart[user[position] + 1] - 1;
+      while (low < high) {
+        const middle = (low + high) >> 1;
+        if (cols[middle] < item[position]) low = middle + 1;
+        else high = middle;
+      }
+      this.weights[low] += Math.exp(-rate * Math.max(0, now - time[position]));
     }
     const counts = new Float32Array(train.items);
     for (const i of train.cols) counts[i]++;
-    const max = Math.max(1, ...counts);
+    let max = 1;
+    for (const count of counts) if (count > max) max = count;
     this.popularity = counts.map((count) => count / (max + 1));
   }
   score(user: number, _history: Int32Array, out: Float32Array) {
     out.set(this.popularity);
-    for (const [item, weight] of this.perUser.get(user) ?? []) out[item] += 1 + weight;
+    for (let e = this.bought.rowStart[user]; e < this.bought.rowStart[user + 1]; e++) out[this.bought.cols[e]] += 1 + this.weights[e];
   }
 }
 

@@ -39,15 +39,13 @@ const MAX_EASE_ITEMS = 3_000;
 export async function evaluateOnHistory(dataset: Dataset, options: { k?: number; holdoutDays?: number; minCustomers?: number } = {}): Promise<StoreQuality | null> {
   const k = options.k ?? 10;
   const cutoff = dataset.now - (options.holdoutDays ?? 30) * 86_400_000;
-  const user: number[] = [];
-  const item: number[] = [];
-  const time: number[] = [];
-  dataset.purchases.forEach((bought, u) => {
-    for (const [i, times] of bought) for (const t of times) (user.push(u), item.push(i), time.push(t));
-  });
-  const positions = [...user.keys()];
-  const train = Int32Array.from(positions.filter((p) => time[p] < cutoff));
-  const test = Int32Array.from(positions.filter((p) => time[p] >= cutoff));
+  // Every purchase, by user (the dataset's columns, read as they are).
+  const { item, time } = dataset.purchases;
+  const user = new Int32Array(item.length);
+  for (let u = 0; u < dataset.userIds.length; u++) user.fill(u, dataset.purchases.start[u], dataset.purchases.start[u + 1]);
+  const positions = Int32Array.from(item.keys());
+  const train = positions.filter((p) => time[p] < cutoff);
+  const test = positions.filter((p) => time[p] >= cutoff);
   const users = dataset.userIds.length;
   const items = dataset.items.length;
   const trainMatrix = userItems(users, items, user, item, train);

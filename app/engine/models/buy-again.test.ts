@@ -30,4 +30,11 @@ describe("BuyAgainModel", () => {
     const justBought = model.recommend({ userId: "u2", k: 1 })[0].score; // 10 days ago
     expect(due).toBeGreaterThan(justBought);
   });
+
+  it("reads models saved with one [item, times bought, last purchase] array per item", () => {
+    const saved = model.toJSON();
+    expect(saved.purchases[0]).toEqual([0, 3, expect.any(Number)]);
+    const legacy = { ...saved, purchases: saved.purchases.map((row) => (row.length ? [row] : [])) };
+    expect(BuyAgainModel.fromJSON(JSON.parse(JSON.stringify(legacy))).recommend({ userId: "u1", k: 5 })).toEqual(model.recommend({ userId: "u1", k: 5 }));
+  });
 });

@@ -1,4 +1,4 @@
-import type { Dataset } from "../dataset";
+import { forEachPurchased, type Dataset } from "../dataset";
 import type { FitOptions, Recommendation, RecommendRequest, Recommender } from "../types";
 import { HistoryIndex, historyFromDataset, type UserHistory } from "./history";
 
@@ -30,8 +30,11 @@ interface BuyAgainState {
   itemIds: string[];
   /** Median days between repeat purchases per item; 0 when the item is not rebought enough. */
   intervalDays: number[];
-  /** Per user: [item index, times bought, last purchase time]. */
-  purchases: [number, number, number][][];
+  /**
+   * Per user, flat: item index, times bought, last purchase time, then the next item's three.
+   * (Models saved before kept one [item, times, last] array per item; they are read too.)
+   */
+  purchases: number[][];
   history: UserHistory;
 }
 
@@ -51,13 +54,13 @@ export class BuyAgainModel implements Recommender {
     const gaps: number[][] = dataset.items.map(() => []);
     const buyers = new Float64Array(dataset.items.length);
     const repeaters = new Float64Array(dataset.items.length);
-    for (const purchases of dataset.purchases) {
-      for (const [item, times] of purchases) {
+    for (let user = 0; user < dataset.userIds.length; user++) {
+      forEachPurchased(dataset, user, (item, times) => {
         buyers[item]++;
-        const distinctDays = [...new Set(times.map((time) => Math.floor(time / DAY_MS)))];
+        const distinctDays = [...new Set(Array.from(times, (time) => Math.floor(time / DAY_MS)))];
         if (distinctDays.length > 1) repeaters[item]++;
         for (let i = 1; i < distinctDays.length; i++) gaps[item].push(distinctDays[i] - distinctDays[i - 1]);
-      }
+      });
     }
     const intervalDays = gaps.map((itemGaps, item) => {
       if (!itemGaps.length || repeaters[item] / buyers[item] < minRepeatShare) return 0;
@@ -70,9 +73,13 @@ export class BuyAgainModel implements Recommender {
       now: params.now ?? dataset.now,
       itemIds: dataset.items.map((item) => item.id),
       intervalDays,
-      purchases: dataset.purchases.map((purchases) =>
-        [...purchases].filter(([item]) => intervalDays[item] > 0).map(([item, times]) => [item, times.length, times[times.length - 1]]),
-      ),
+      purchases: dataset.userIds.map((_, user) => {
+        const repeatable: number[] = [];
+        forEachPurchased(dataset, user, (item, times) => {
+          if (intervalDays[item] > 0) repeatable.push(item, times.length, times[times.length - 1]);
+        });
+        return repeatable;
+      }),
       history: historyFromDataset(dataset, 0),
     });
   }
@@ -96,7 +103,7 @@ export class BuyAgainModel implements Recommender {
     if (user === undefined) return [];
     const exclude = new Set(request.exclude ?? []);
     const now = this.state.now;
-    return this.state.purchases[user]
+    return this.purchasesOf(user)
       .filter(([item]) => !exclude.has(this.state.itemIds[item]))
       .map(([item, count, last]) => {
         const due = (now - last) / DAY_MS / this.state.intervalDays[item];
@@ -109,6 +116,15 @@ export class BuyAgainModel implements Recommender {
         score: Math.round(score * 1e6) / 1e6,
         reason: { kind: "buy_again", itemId: this.state.itemIds[item] },
       }));
+  }
+
+  /** The user's [item, times bought, last purchase time] triples. */
+  private purchasesOf(user: number): [number, number, number][] {
+    const row = this.state.purchases[user] as (number | [number, number, number])[];
+    if (Array.isArray(row[0])) return row as [number, number, number][];
+    const triples: [number, number, number][] = [];
+    for (let i = 0; i < row.length; i += 3) triples.push([row[i] as number, row[i + 1] as number, row[i + 2] as number]);
+    return triples;
   }
 
   similar(): Recommendation[] {

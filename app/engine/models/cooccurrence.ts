@@ -1,4 +1,4 @@
-import type { Dataset } from "../dataset";
+import { basketCount, basketItems, type Dataset } from "../dataset";
 import type { FitOptions, Reason, Recommendation, RecommendRequest, Recommender } from "../types";
 import { HistoryIndex, historyFromDataset, type UserHistory } from "./history";
 import { recommendFromSeeds, type NeighbourLists } from "./seeds";
@@ -82,7 +82,9 @@ export class CooccurrenceModel implements Recommender {
     const itemCount = dataset.items.length;
     const counts = new Float64Array(itemCount);
     const pairs: Map<number, number>[] = Array.from({ length: itemCount }, () => new Map());
-    dataset.baskets.forEach((basket, b) => {
+    const total = basketCount(dataset);
+    for (let b = 0; b < total; b++) {
+      const basket = basketItems(dataset, b);
       for (let x = 0; x < basket.length; x++) {
         const a = basket[x];
         counts[a]++;
@@ -90,10 +92,9 @@ export class CooccurrenceModel implements Recommender {
           if (x !== y) pairs[a].set(basket[y], (pairs[a].get(basket[y]) ?? 0) + 1);
         }
       }
-      if (b % 5_000 === 0) options.onProgress?.((0.8 * b) / dataset.baskets.length, "counting pairs");
-    });
+      if (b % 5_000 === 0) options.onProgress?.((0.8 * b) / total, "counting pairs");
+    }
 
-    const total = dataset.baskets.length;
     const neighbours = pairs.map((row, a) => {
       const scored: [number, number, number][] = [];
       for (const [b, together] of row) {

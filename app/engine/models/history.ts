@@ -1,4 +1,4 @@
-import type { Dataset } from "../dataset";
+import { boughtItems, type Dataset } from "../dataset";
 
 /**
  * What a model remembers of each shopper: the items they bought and their interest weights,
@@ -6,35 +6,37 @@ import type { Dataset } from "../dataset";
  */
 export interface UserHistory {
   userIds: string[];
-  /** Per user: [item index, interest] pairs, strongest first. */
-  items: [number, number][][];
+  /**
+   * Per user: item index and interest, alternating (item, interest, item, interest, …), strongest
+   * first. Flat, because a pair per array costs four times the memory on a store of millions.
+   * Models saved before kept one [item, interest] array per pair; they are read too.
+   */
+  items: number[][];
   /** Per user: item indices they bought. */
   bought: number[][];
 }
 
 /** One history per dataset (and cap): the models of a training read it, none changes it. */
-const histories = new WeakMap<Dataset, Map<number, UserHistory>>();
+const histories = new WeakMap<Dataset, { bought: number[][]; byCap: Map<number, UserHistory> }>();
 
 export function historyFromDataset(dataset: Dataset, maxItemsPerUser = 50): UserHistory {
-  let byCap = histories.get(dataset);
-  if (!byCap) histories.set(dataset, (byCap = new Map()));
-  let history = byCap.get(maxItemsPerUser);
-  if (!history) byCap.set(maxItemsPerUser, (history = buildHistory(dataset, maxItemsPerUser)));
+  let shared = histories.get(dataset);
+  if (!shared) histories.set(dataset, (shared = { bought: dataset.userIds.map((_, user) => boughtItems(dataset, user)), byCap: new Map() }));
+  let history = shared.byCap.get(maxItemsPerUser);
+  if (!history) shared.byCap.set(maxItemsPerUser, (history = { userIds: dataset.userIds, items: strongestInterest(dataset, maxItemsPerUser), bought: shared.bought }));
   return history;
 }
 
-function buildHistory(dataset: Dataset, maxItemsPerUser: number): UserHistory {
-  return {
-    userIds: dataset.userIds,
-    items: dataset.interest.map((interest) =>
-      [...interest.entries()]
-        .filter(([, weight]) => weight > 0)
-        .sort((a, b) => b[1] - a[1])
-        .slice(0, maxItemsPerUser)
-        .map(([item, weight]) => [item, Math.round(weight * 1e4) / 1e4] as [number, number]),
-    ),
-    bought: dataset.purchases.map((purchases) => [...purchases.keys()]),
-  };
+/** Per user: their `maxItemsPerUser` strongest positive interests, flat (item, interest, …). */
+function strongestInterest(dataset: Dataset, maxItemsPerUser: number): number[][] {
+  if (maxItemsPerUser === 0) return dataset.userIds.map(() => []);
+  return dataset.interest.map((interest) =>
+    [...interest.entries()]
+      .filter(([, weight]) => weight > 0)
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, maxItemsPerUser)
+      .flatMap(([item, weight]): number[] => [item, Math.round(weight * 1e4) / 1e4]),
+  );
 }
 
 export class HistoryIndex {
@@ -48,9 +50,15 @@ export class HistoryIndex {
     return userId === undefined ? undefined : this.userIndex.get(userId);
   }
 
+  /** The user's [item index, interest] pairs, strongest first. */
   interest(userId: string | undefined): [number, number][] {
     const user = this.user(userId);
-    return user === undefined ? [] : this.history.items[user];
+    if (user === undefined) return [];
+    const row = this.history.items[user] as (number | [number, number])[];
+    if (Array.isArray(row[0])) return row as [number, number][];
+    const pairs: [number, number][] = [];
+    for (let i = 0; i < row.length; i += 2) pairs.push([row[i] as number, row[i + 1] as number]);
+    return pairs;
   }
 
   bought(userId: string | undefined): number[] {
