@@ -287,6 +287,19 @@ describe.skipIf(!postgresUp || !redisUp)("training on worker processes (PostgreS
     for (const worker of workers) worker.kill("SIGKILL");
   }, 180_000);
 
+  it("reads the store's history page by page: pages of 7 interactions train what one page does", async () => {
+    const db = database.prisma;
+    const shop = await seedShop(database, "paged.myshopify.com");
+    const lists = async (modelVersionId: string) =>
+      (await db.recommendationList.findMany({ where: { modelVersionId }, orderBy: [{ placement: "asc" }, { subjectKey: "asc" }] })).map(({ placement, subjectKey, items }) => ({ placement, subjectKey, items }));
+    const whole = await trainShop(db, shop.id);
+    const paged = await trainShop(db, shop.id, undefined, { readPage: 7 });
+    expect(whole.interactions).toBeGreaterThan(7 * 3);
+    expect(paged.interactions).toBe(whole.interactions);
+    expect([paged.lists, paged.pairs, paged.seasonalCurves]).toEqual([whole.lists, whole.pairs, whole.seasonalCurves]);
+    expect(await lists(paged.modelVersionId)).toEqual(await lists(whole.modelVersionId));
+  }, 120_000);
+
   it("finishes the job in hand on SIGTERM before the worker exits", async () => {
     const db = database.prisma;
     const shop = await db.shop.findFirstOrThrow({ where: { domain: "killed.myshopify.com" } });

@@ -60,6 +60,7 @@ export async function trainShop(
   db: PrismaClient,
   shopId: string,
   onProgress: (fraction: number, message: string) => Promise<void> | void = () => {},
+  options: { /** Interactions read per query (default 20,000). */ readPage?: number } = {},
 ): Promise<TrainingResult> {
   const started = Date.now();
   // One training runs per shop at a time, so a version still training was left by a worker that
@@ -85,7 +86,7 @@ export async function trainShop(
   });
   try {
     await onProgress(0.05, "loading interactions");
-    const { items, dataset, interactions } = await loadTrainingData(db, shopId);
+    const { items, dataset, interactions } = await loadTrainingData(db, shopId, options.readPage ?? READ_PAGE);
     await onProgress(0.3, `fitting on ${interactions} interactions`);
     const popularity = PopularityModel.fit(dataset);
     const cooccurrence = CooccurrenceModel.fit(dataset);
@@ -187,6 +188,7 @@ const READ_PAGE = 20_000;
 async function loadTrainingData(
   db: PrismaClient,
   shopId: string,
+  readPage: number,
 ): Promise<{ items: EngineItem[]; dataset: Dataset; interactions: number }> {
   const products = await db.product.findMany({
     where: { shopId, deletedAt: null },
@@ -237,7 +239,7 @@ async function loadTrainingData(
         occurredAt: true,
       },
       orderBy: [{ occurredAt: "asc" }, { id: "asc" }],
-      take: READ_PAGE,
+      take: readPage,
       ...(cursor === undefined ? {} : { cursor: { id: cursor }, skip: 1 }),
     });
     for (const interaction of page) {
@@ -253,7 +255,7 @@ async function loadTrainingData(
       });
     }
     interactions += page.length;
-    if (page.length < READ_PAGE) break;
+    if (page.length < readPage) break;
     cursor = page[page.length - 1].id;
   }
   return { items, dataset: builder.build(), interactions };
