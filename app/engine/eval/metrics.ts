@@ -97,22 +97,40 @@ export function userAuc(scores: Float32Array, relevant: Set<number>, skip: Uint8
  */
 export type View = "all" | "new";
 
+/** Which users are evaluated and how: see `View`; `auc: false` skips AUC (a sort of the catalogue per user) and reports 0. */
+export interface EvaluationOptions {
+  view?: View;
+  /** Only users with training data: the time split's customers who bought in both periods. */
+  requireHistory?: boolean;
+  auc?: boolean;
+}
+
 /**
  * Full ranking over the catalogue for every user with something to find in test (and, with
  * `requireHistory`, with training data: the time split's customers who bought in both periods).
  */
-export function evaluate(
-  scorer: Scorer,
+export function evaluate(scorer: Scorer, train: UserItems, test: UserItems, k: number, options: EvaluationOptions = {}): RankingMetrics {
+  return evaluateEach(1, (user, history, [scores]) => scorer.score(user, history, scores), train, test, k, options)[0];
+}
+
+/**
+ * `evaluate` for `count` rankings at once over the same users: `score` fills one row of scores
+ * per ranking for a user, so that rankings built from the same parts (blends with different
+ * weights) score each part once per user.
+ */
+export function evaluateEach(
+  count: number,
+  score: (user: number, history: Int32Array, out: Float32Array[]) => void,
   train: UserItems,
   test: UserItems,
   k: number,
-  options: { view?: View; requireHistory?: boolean; /** false skips AUC (a sort of the catalogue per user): 0 is reported. */ auc?: boolean } = {},
-): RankingMetrics {
+  options: EvaluationOptions = {},
+): RankingMetrics[] {
   const view = options.view ?? "new";
-  const scores = new Float32Array(train.items);
+  const scores = Array.from({ length: count }, () => new Float32Array(train.items));
   const skip = new Uint8Array(train.items);
-  const shown = new Uint8Array(train.items);
-  const sums = { precision: 0, recall: 0, f1: 0, ndcg: 0, map: 0, mapAll: 0, hitRate: 0, auc: 0 };
+  const shown = scores.map(() => new Uint8Array(train.items));
+  const sums = scores.map(() => ({ precision: 0, recall: 0, f1: 0, ndcg: 0, map: 0, mapAll: 0, hitRate: 0, auc: 0 }));
   const order = new Int32Array(train.items);
   let users = 0;
   for (let user = 0; user < test.users; user++) {
@@ -121,35 +139,38 @@ export function evaluate(
     const relevant = new Set(row(test, user));
     if (view === "new") for (const item of history) relevant.delete(item);
     if (relevant.size === 0) continue;
-    scorer.score(user, history, scores);
+    score(user, history, scores);
     if (view === "new") for (const item of history) skip[item] = 1;
-    const ranked = rankTop(scores, k, skip);
-    if (options.auc !== false) sums.auc += userAuc(scores, relevant, skip, order);
+    scores.forEach((ranking, index) => {
+      const ranked = rankTop(ranking, k, skip);
+      const sum = sums[index];
+      if (options.auc !== false) sum.auc += userAuc(ranking, relevant, skip, order);
+      for (const item of ranked) shown[index][item] = 1;
+      const metrics = userMetrics(ranked, relevant, k);
+      sum.precision += metrics.precision;
+      sum.recall += metrics.recall;
+      sum.f1 += metrics.f1;
+      sum.ndcg += metrics.ndcg;
+      sum.map += metrics.map;
+      sum.mapAll += metrics.mapAll;
+      sum.hitRate += metrics.hit;
+    });
     if (view === "new") for (const item of history) skip[item] = 0;
-    for (const item of ranked) shown[item] = 1;
-    const metrics = userMetrics(ranked, relevant, k);
-    sums.precision += metrics.precision;
-    sums.recall += metrics.recall;
-    sums.f1 += metrics.f1;
-    sums.ndcg += metrics.ndcg;
-    sums.map += metrics.map;
-    sums.mapAll += metrics.mapAll;
-    sums.hitRate += metrics.hit;
     users++;
   }
   const mean = (value: number) => (users ? value / users : 0);
-  return {
-    precision: mean(sums.precision),
-    recall: mean(sums.recall),
-    f1: mean(sums.f1),
-    ndcg: mean(sums.ndcg),
-    map: mean(sums.map),
-    mapAll: mean(sums.mapAll),
-    hitRate: mean(sums.hitRate),
-    auc: mean(sums.auc),
-    coverage: shown.reduce((sum, value) => sum + value, 0) / train.items,
+  return sums.map((sum, index) => ({
+    precision: mean(sum.precision),
+    recall: mean(sum.recall),
+    f1: mean(sum.f1),
+    ndcg: mean(sum.ndcg),
+    map: mean(sum.map),
+    mapAll: mean(sum.mapAll),
+    hitRate: mean(sum.hitRate),
+    auc: mean(sum.auc),
+    coverage: shown[index].reduce((total, value) => total + value, 0) / train.items,
     users,
-  };
+  }));
 }
 
 /** Root mean squared and mean absolute error of predicted ratings against the true ones. */

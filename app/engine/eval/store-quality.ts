@@ -1,8 +1,8 @@
 import type { Dataset } from "../dataset";
 import { userItems } from "./matrix";
-import { evaluate, type View } from "./metrics";
+import { evaluateEach, type View } from "./metrics";
 import { fitAlsParallel, scoreAll, type AlsFactors } from "../models/als";
-import { BlendScorer, BuyAgainScorer, EaseScorer, FitOnce, PopularityScorer, type Scorer } from "./scorers";
+import { blendInto, BuyAgainScorer, EaseScorer, PopularityScorer, type Scorer } from "./scorers";
 import type { UserItems } from "./matrix";
 
 /** How the shop's own models do on its own history, as the admin shows it after each training. */
@@ -51,43 +51,39 @@ export async function evaluateOnHistory(dataset: Dataset, options: { k?: number;
   const trainMatrix = userItems(users, items, user, item, train);
   const testMatrix = userItems(users, items, user, item, test);
   // Without EASE there is no weight to choose, and ALS is not fitted twice.
-  const ease = items <= MAX_EASE_ITEMS ? new FitOnce(new EaseScorer({ lambda: 250 })) : null;
-  const als = ease ? new FitOnce(new FactorsScorer(await fitAlsParallel({ rows: users, columns: items, rowStart: trainMatrix.rowStart, cols: trainMatrix.cols }))) : null;
+  const ease = items <= MAX_EASE_ITEMS ? new EaseScorer({ lambda: 250 }) : null;
+  const als = ease ? new FactorsScorer(await fitAlsParallel({ rows: users, columns: items, rowStart: trainMatrix.rowStart, cols: trainMatrix.cols })) : null;
   const scorers: Scorer[] = [
     new PopularityScorer(),
     new BuyAgainScorer({ user, item, time, positions: train, now: cutoff }, { halfLifeDays: 90 }),
     ...(ease && als ? [ease, als] : []),
   ];
-  const models: StoreQuality["models"] = {};
-  let customers = 0;
-  for (const scorer of scorers) {
-    scorer.fit(trainMatrix);
-    const result = {} as Record<View, { ndcg: number; recall: number; precision: number }>;
-    for (const view of ["all", "new"] as const) {
-      const metrics = evaluate(scorer, trainMatrix, testMatrix, k, { view, requireHistory: true, auc: false });
-      result[view] = { ndcg: metrics.ndcg, recall: metrics.recall, precision: metrics.precision };
-      if (view === "all") customers = metrics.users;
-    }
-    models[scorer.name] = result;
-  }
+  for (const scorer of scorers) scorer.fit(trainMatrix);
+  // One pass per view: each model scores a customer once, and the blends of EASE and ALS (one
+  // per weight tried) are made from those two rows of scores.
+  const weights = ease && als ? FOR_YOU_WEIGHTS : [];
+  const score = (u: number, history: Int32Array, out: Float32Array[]) => {
+    scorers.forEach((scorer, index) => scorer.score(u, history, out[index]));
+    weights.forEach((weight, index) => blendInto(out[scorers.length + index], [out[2], out[3]], [weight, 1 - weight]));
+  };
+  const evaluation = { requireHistory: true, auc: false };
+  const [all, fresh] = (["all", "new"] as const).map((view) => evaluateEach(scorers.length + weights.length, score, trainMatrix, testMatrix, k, { ...evaluation, view }));
+  const customers = all[0].users;
   if (customers < (options.minCustomers ?? 20)) return null;
+  const summary = (index: number) => ({
+    all: { ndcg: all[index].ndcg, recall: all[index].recall, precision: all[index].precision },
+    new: { ndcg: fresh[index].ndcg, recall: fresh[index].recall, precision: fresh[index].precision },
+  });
+  const models: StoreQuality["models"] = Object.fromEntries(scorers.map((scorer, index) => [scorer.name, summary(index)]));
   let forYouWeight = DEFAULT_FOR_YOU_WEIGHT;
-  if (ease && als) {
-    let best = -1;
-    for (const weight of FOR_YOU_WEIGHTS) {
-      const blend = new BlendScorer([ease, als], [weight, 1 - weight]);
-      blend.fit(trainMatrix);
-      const metrics = evaluate(blend, trainMatrix, testMatrix, k, { view: "new", requireHistory: true, auc: false });
-      if (metrics.ndcg > best) [best, forYouWeight] = [metrics.ndcg, weight];
-    }
-    const blend = new BlendScorer([ease, als], [forYouWeight, 1 - forYouWeight]);
-    blend.fit(trainMatrix);
-    models["for-you"] = Object.fromEntries(
-      (["all", "new"] as const).map((view) => {
-        const metrics = evaluate(blend, trainMatrix, testMatrix, k, { view, requireHistory: true, auc: false });
-        return [view, { ndcg: metrics.ndcg, recall: metrics.recall, precision: metrics.precision }];
-      }),
-    ) as Record<View, { ndcg: number; recall: number; precision: number }>;
+  if (weights.length) {
+    // The weight with the best NDCG on the `new` view (the first of equals).
+    let best = 0;
+    weights.forEach((_, index) => {
+      if (fresh[scorers.length + index].ndcg > fresh[scorers.length + best].ndcg) best = index;
+    });
+    forYouWeight = weights[best];
+    models["for-you"] = summary(scorers.length + best);
   }
   return { protocol: "time", cutoff, k, customers, models, forYouWeight };
 }
