@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { indexInteractions } from "./interactions";
 import { gram, invertSpd, userItems } from "./matrix";
-import { evaluate, rankTop, ratingErrors, userAuc, userMetrics } from "./metrics";
+import { evaluate, evaluateEach, rankTop, ratingErrors, userAuc, userMetrics } from "./metrics";
 import { BlendScorer, BuyAgainScorer, EaseScorer, FitOnce, ItemKnnScorer, PopularityScorer } from "./scorers";
-import { randomSplit, stratifiedSplit, timeSplit } from "./split";
+import { randomSplit, seededRandom, stratifiedSplit, timeSplit } from "./split";
 
 describe("evaluation metrics", () => {
   it("computes precision, recall, F1, NDCG and AP at k by hand", () => {
@@ -148,5 +148,21 @@ describe("matrix models", () => {
       expect(out[0] > out[1]).toBe(weight === 1);
     }
     expect(fits).toBe(1);
+  });
+
+  it("evaluates several rankings in one pass exactly as one at a time", () => {
+    const random = seededRandom(11);
+    const rows = Array.from({ length: 600 }, (_, n) => ({ user: `u${n % 40}`, item: `i${Math.floor(25 * random() ** 2)}`, time: n }));
+    const data = indexInteractions(rows);
+    const split = stratifiedSplit(data, 0.75, 3);
+    const train = userItems(data.users.length, data.items.length, data.user, data.item, split.train);
+    const test = userItems(data.users.length, data.items.length, data.user, data.item, split.test);
+    const scorers = [new PopularityScorer(), new EaseScorer({ lambda: 10 }), new ItemKnnScorer({ neighbours: 5 })];
+    for (const scorer of scorers) scorer.fit(train);
+    for (const view of ["all", "new"] as const) {
+      const together = evaluateEach(scorers.length, (user, history, out) => scorers.forEach((scorer, index) => scorer.score(user, history, out[index])), train, test, 5, { view });
+      expect(together).toEqual(scorers.map((scorer) => evaluate(scorer, train, test, 5, { view })));
+      expect(new Set(together.map((metrics) => metrics.ndcg)).size).toBeGreaterThan(1);
+    }
   });
 });
