@@ -1,3 +1,5 @@
+import { invertSpdFast } from "./tf/inverse";
+
 /**
  * The inverse of a symmetric positive definite matrix (n × n, row-major), by Cholesky
  * factorisation: A = L Lᵀ, A⁻¹ = L⁻ᵀ L⁻¹. Overwrites nothing; about n³ multiply-adds.
@@ -57,7 +59,7 @@ export function invertSpd(a: Float64Array, n: number): Float64Array {
  */
 export function easeWeights(gram: Float64Array, n: number, lambda: number): Float32Array {
   for (let i = 0; i < n; i++) gram[i * n + i] += lambda;
-  const p = n ? invertSpd(gram, n) : new Float64Array(0);
+  const p = n ? invertSpdFast(gram, n) : new Float64Array(0);
   const weights = new Float32Array(n * n);
   for (let i = 0; i < n; i++) {
     for (let j = 0; j < n; j++) if (i !== j) weights[i * n + j] = -p[i * n + j] / p[j * n + j];

@@ -20,6 +20,7 @@ import {
   type EventKind,
   type Recommendation,
 } from "../engine";
+import { useTfBackend } from "../engine/tf/backend";
 import type { ListItem } from "./recommendations.server";
 import { publishInvalidation } from "./storefront/invalidation.server";
 
@@ -85,6 +86,8 @@ export async function trainShop(
     },
   });
   try {
+    // EASE's inverse runs its matrix products there (app/engine/tf/inverse.ts).
+    await useTfBackend();
     await onProgress(0.05, "loading interactions");
     const { items, dataset, interactions } = await loadTrainingData(db, shopId, options.readPage ?? READ_PAGE);
     await onProgress(0.3, `fitting on ${interactions} interactions`);

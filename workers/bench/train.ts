@@ -14,6 +14,7 @@ import {
   type EngineItem,
 } from "../../app/engine";
 import { seededRandom } from "../../app/engine/eval/split";
+import { useTfBackend } from "../../app/engine/tf/backend";
 import { fitAlsParallel } from "../../app/engine/models/als";
 import { interestRows } from "../../app/engine/models/als-model";
 
@@ -106,6 +107,8 @@ if (values.child) {
   const size = Number(values.size);
   const { items, events } = generateStore(size);
   const dataset = buildDataset(events, items);
+  // As training does: EASE's inverse runs its products on TensorFlow.js's fastest backend here.
+  await useTfBackend();
   const started = performance.now();
   await fitOne(model, dataset);
   const seconds = (performance.now() - started) / 1000;

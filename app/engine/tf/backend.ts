@@ -9,6 +9,13 @@ tf.enableProdMode();
 
 export type TfBackendName = "tensorflow" | "wasm" | "cpu";
 
+let active: TfBackendName | null = null;
+
+/** The backend `useTfBackend` chose, or null before it has run in this process. */
+export function activeTfBackend(): TfBackendName | null {
+  return active;
+}
+
 /**
  * The TensorFlow.js backend the neural models train on, chosen once per process: `tfjs-node`
  * (native TensorFlow) where it installed, else WebAssembly, else plain JavaScript. AFFINITY_TF_BACKEND
@@ -17,8 +24,7 @@ export type TfBackendName = "tensorflow" | "wasm" | "cpu";
 export async function useTfBackend(preferred: TfBackendName | undefined = process.env.AFFINITY_TF_BACKEND as TfBackendName | undefined): Promise<TfBackendName> {
   const order: TfBackendName[] = preferred ? [preferred] : ["tensorflow", "wasm", "cpu"];
   for (const name of order) {
-    if (tf.getBackend() === name) return name;
-    if (await activate(name)) return name;
+    if (tf.getBackend() === name || (await activate(name))) return (active = name);
   }
   throw new Error(`TensorFlow.js backend "${preferred}" is not available here; use one of tensorflow (needs @tensorflow/tfjs-node), wasm or cpu`);
 }
