@@ -17,8 +17,9 @@ import { recommendFromLists, similarFromLists, type NeighbourLists } from "./see
  *
  * Parameters (defaults):
  * - lambda (250): L2 regularisation; chosen on the harness's validation split for MovieLens 100k.
- * - maxItems (2,000): the most popular items modelled (ALS and co-occurrence cover the rest; the
- *   inverse is items³: 2,000 take half the time of 2,500).
+ * - maxItems (3,000): the most popular items modelled (ALS and co-occurrence cover the rest). The
+ *   inverse is items³ in time and items² in memory: for 3,000, 2 s with a fast TensorFlow.js
+ *   backend in use (tf/inverse.ts) and about 40 s without one.
  * - neighbours (100): the largest weights kept per item.
  * - excludePurchased (true): personal recommendations leave out what the shopper bought.
  */
@@ -61,7 +62,7 @@ export class EaseModel implements Recommender {
   static fit(dataset: Dataset, params: EaseParams = {}, options: FitOptions = {}): EaseModel {
     const full: Required<EaseParams> = {
       lambda: params.lambda ?? 250,
-      maxItems: params.maxItems ?? 2_000,
+      maxItems: params.maxItems ?? 3_000,
       neighbours: params.neighbours ?? 100,
       excludePurchased: params.excludePurchased ?? true,
     };
