@@ -227,6 +227,10 @@ async function loadTrainingData(
       // Guest purchases carry no shopper, but their baskets still teach what sells together.
       where: {
         shopId,
+        // Keyset pagination on the primary key: each page is an index range, so reading the
+        // whole history is linear however long it is (the dataset groups the events by shopper,
+        // product and order, whatever order they arrive in).
+        ...(cursor === undefined ? {} : { id: { gt: cursor } }),
         productId: { not: null },
         OR: [{ customerId: { not: null } }, { visitorKey: { not: null } }, { orderId: { not: null } }],
       },
@@ -241,9 +245,8 @@ async function loadTrainingData(
         orderId: true,
         occurredAt: true,
       },
-      orderBy: [{ occurredAt: "asc" }, { id: "asc" }],
+      orderBy: { id: "asc" },
       take: readPage,
-      ...(cursor === undefined ? {} : { cursor: { id: cursor }, skip: 1 }),
     });
     for (const interaction of page) {
       builder.add({
