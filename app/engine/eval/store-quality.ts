@@ -62,9 +62,10 @@ export async function evaluateOnHistory(dataset: Dataset, options: { k?: number;
   // One pass per view: each model scores a customer once, and the blends of EASE and ALS (one
   // per weight tried) are made from those two rows of scores.
   const weights = ease && als ? FOR_YOU_WEIGHTS : [];
+  const [easeRow, alsRow] = [scorers.indexOf(ease!), scorers.indexOf(als!)];
   const score = (u: number, history: Int32Array, out: Float32Array[]) => {
     scorers.forEach((scorer, index) => scorer.score(u, history, out[index]));
-    weights.forEach((weight, index) => blendInto(out[scorers.length + index], [out[2], out[3]], [weight, 1 - weight]));
+    weights.forEach((weight, index) => blendInto(out[scorers.length + index], [out[easeRow], out[alsRow]], [weight, 1 - weight]));
   };
   const evaluation = { requireHistory: true, auc: false };
   const [all, fresh] = (["all", "new"] as const).map((view) => evaluateEach(scorers.length + weights.length, score, trainMatrix, testMatrix, k, { ...evaluation, view }));

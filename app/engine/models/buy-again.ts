@@ -1,6 +1,6 @@
 import { forEachPurchased, type Dataset } from "../dataset";
 import type { FitOptions, Recommendation, RecommendRequest, Recommender } from "../types";
-import { HistoryIndex, historyFromDataset, type UserHistory } from "./history";
+import { HistoryIndex, historyFromDataset, tuplesOf, type UserHistory } from "./history";
 
 const DAY_MS = 86_400_000;
 
@@ -103,7 +103,7 @@ export class BuyAgainModel implements Recommender {
     if (user === undefined) return [];
     const exclude = new Set(request.exclude ?? []);
     const now = this.state.now;
-    return this.purchasesOf(user)
+    return (tuplesOf(this.state.purchases[user], 3) as [number, number, number][])
       .filter(([item]) => !exclude.has(this.state.itemIds[item]))
       .map(([item, count, last]) => {
         const due = (now - last) / DAY_MS / this.state.intervalDays[item];
@@ -116,15 +116,6 @@ export class BuyAgainModel implements Recommender {
         score: Math.round(score * 1e6) / 1e6,
         reason: { kind: "buy_again", itemId: this.state.itemIds[item] },
       }));
-  }
-
-  /** The user's [item, times bought, last purchase time] triples. */
-  private purchasesOf(user: number): [number, number, number][] {
-    const row = this.state.purchases[user] as (number | [number, number, number])[];
-    if (Array.isArray(row[0])) return row as [number, number, number][];
-    const triples: [number, number, number][] = [];
-    for (let i = 0; i < row.length; i += 3) triples.push([row[i] as number, row[i + 1] as number, row[i + 2] as number]);
-    return triples;
   }
 
   similar(): Recommendation[] {

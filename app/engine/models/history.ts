@@ -54,15 +54,22 @@ export class HistoryIndex {
   interest(userId: string | undefined): [number, number][] {
     const user = this.user(userId);
     if (user === undefined) return [];
-    const row = this.history.items[user] as (number | [number, number])[];
-    if (Array.isArray(row[0])) return row as [number, number][];
-    const pairs: [number, number][] = [];
-    for (let i = 0; i < row.length; i += 2) pairs.push([row[i] as number, row[i + 1] as number]);
-    return pairs;
+    return tuplesOf(this.history.items[user], 2) as [number, number][];
   }
 
   bought(userId: string | undefined): number[] {
     const user = this.user(userId);
     return user === undefined ? [] : this.history.bought[user];
   }
+}
+
+/**
+ * A flat row (a, b, a, b, …) as tuples of `size` ([a, b], …). A row saved as tuples already (the
+ * shape models had before rows were flat) is returned as it is.
+ */
+export function tuplesOf(row: (number | number[])[], size: number): number[][] {
+  if (Array.isArray(row[0])) return row as number[][];
+  const tuples: number[][] = [];
+  for (let i = 0; i < row.length; i += size) tuples.push(row.slice(i, i + size) as number[]);
+  return tuples;
 }
