@@ -11,6 +11,7 @@ import {
   CooccurrenceModel,
   DatasetBuilder,
   EaseModel,
+  SESSION_EASE,
   learnSeasonality,
   PopularityModel,
   purchaseEvents,
@@ -94,11 +95,12 @@ export async function trainShop(
     const popularity = PopularityModel.fit(dataset);
     const cooccurrence = CooccurrenceModel.fit(dataset);
     const buyAgain = BuyAgainModel.fit(dataset);
-    const ease = EaseModel.fit(dataset);
     const content = ContentModel.fit(dataset);
     const als = await AlsModel.fitParallel(dataset);
     await onProgress(0.4, "measuring quality on the last 30 days and mapping the catalogue");
     const quality = await evaluateOnHistory(dataset);
+    // EASE counts session proximity where the shop's last 30 days say it serves better.
+    const ease = EaseModel.fit(dataset, quality?.forYouSessions ? SESSION_EASE : {});
     const insights = computeInsights(dataset);
 
     await onProgress(0.5, "writing model artifacts");

@@ -5,6 +5,7 @@ import { userItems, type UserItems } from "../../app/engine/eval/matrix";
 import { evaluate, ratingErrors, type RankingMetrics, type View } from "../../app/engine/eval/metrics";
 import { AlsScorer, BlendScorer, BuyAgainScorer, ContentScorer, EaseScorer, FitOnce, ItemKnnScorer, NcfScorer, PopularityScorer, SequentialScorer, SvdScorer, TwoTowerScorer, type Scorer } from "../../app/engine/eval/scorers";
 import type { FeatureRows } from "../../app/engine/models/two-tower";
+import { SESSION_EASE } from "../../app/engine/models/ease";
 import { useTfBackend } from "../../app/engine/tf/backend";
 import type { EngineItem } from "../../app/engine/types";
 import { parseColumnMap } from "../../app/models/import/order-rows";
@@ -99,8 +100,9 @@ if (isTime) {
   validation = makeSplit(split.train, seed + 1);
 }
 
+// Training rows keep when each item was first taken (session EASE counts pairs by proximity).
 const matrices = (parts: Split): [UserItems, UserItems] => [
-  userItems(data.users.length, data.items.length, data.user, data.item, parts.train),
+  userItems(data.users.length, data.items.length, data.user, data.item, parts.train, data.time),
   userItems(data.users.length, data.items.length, data.user, data.item, parts.test),
 ];
 const [train, test] = matrices(split);
@@ -111,23 +113,41 @@ let validationCutoffTime = Infinity;
 for (const position of validation.test) validationCutoffTime = Math.min(validationCutoffTime, data.time[position]);
 const buyAgain = (positions: Int32Array, now: number) => (halfLifeDays: number) =>
   new BuyAgainScorer({ user: data.user, item: data.item, time: data.time, positions, now }, { halfLifeDays });
-const easeForBlend = { validation: new FitOnce(new EaseScorer({ lambda: 250 })), training: new FitOnce(new EaseScorer({ lambda: 250 })) };
-const sharedEase = (forValidation: boolean) => (forValidation ? easeForBlend.validation : easeForBlend.training);
+/** A scorer fitted once per training matrix (validation's and all of training's), shared by the blends and weights tried. */
+const shared = (make: () => Scorer) => {
+  const fitted = { validation: new FitOnce(make()), training: new FitOnce(make()) };
+  return (forValidation: boolean) => (forValidation ? fitted.validation : fitted.training);
+};
 const als = (alpha: number) => new AlsScorer({ factors: 32, lambda: 50, alpha, iterations: 15 });
-const alsForBlend = { validation: new FitOnce(als(5)), training: new FitOnce(als(5)) };
+const twoTower = (epochs: number) => new TwoTowerScorer(side, { epochs });
+/** EASE as the blends use it: plain, or counting session proximity (SESSION_EASE); which one is chosen on validation with the weights. */
+const easeVariants = [shared(() => new EaseScorer({ lambda: 250 })), shared(() => new EaseScorer(SESSION_EASE))];
+const sharedAls = shared(() => als(5));
+const sharedTwoTower = shared(() => twoTower(15));
+/** Session EASE's settings tried on validation: the default, longer sittings, stronger regularisation. */
+const SESSION_GRID = [SESSION_EASE, { ...SESSION_EASE, proximityMinutes: 60 }, { ...SESSION_EASE, proximityMinutes: 1440 }, { ...SESSION_EASE, lambda: 500 }];
+/**
+ * A blend with EASE among its parts: its grid indexes every (EASE variant, weights) pair, so
+ * validation chooses both. `parts` places EASE among the other parts.
+ */
+const easeBlend = (parts: (ease: Scorer, forValidation: boolean) => Scorer[], weightings: number[][]) => ({
+  make: (index: number, forValidation: boolean) =>
+    new BlendScorer(parts(easeVariants[Math.floor(index / weightings.length)](forValidation), forValidation), weightings[index % weightings.length]),
+  grid: easeVariants.flatMap((_, variant) => weightings.map((_, weights) => variant * weightings.length + weights)),
+});
 /** [weight, 1 − weight], rounded so that reports read 0.3, not 0.30000000000000004. */
 const complement = (weight: number) => [weight, Math.round((1 - weight) * 1000) / 1000];
 const THREE_WAY = [[0.34, 0.33, 0.33], [0.5, 0.25, 0.25], [0.4, 0.2, 0.4], [0.4, 0.4, 0.2]];
 /** Weights of buy-again, EASE and ALS tried on the time split. */
 const TIME_THREE_WAY = [[0.8, 0.1, 0.1], [0.6, 0.2, 0.2], [0.4, 0.3, 0.3], [0.2, 0.4, 0.4]];
-const twoTower = (epochs: number) => new TwoTowerScorer(side, { epochs });
-const twoTowerForBlend = { validation: new FitOnce(twoTower(15)), training: new FitOnce(twoTower(15)) };
+const buyAgainFor = (forValidation: boolean, halfLifeDays: number) =>
+  buyAgain(forValidation ? validation.train : split.train, forValidation ? validationCutoffTime : cutoff)(halfLifeDays);
 const candidates: { family: string; make: (value: number, forValidation: boolean) => Scorer; grid: number[] }[] = [
   { family: "popularity", make: () => new PopularityScorer(), grid: [0] },
   ...(isTime
     ? [{
         family: "buy-again",
-        make: (days: number, forValidation: boolean) => buyAgain(forValidation ? validation.train : split.train, forValidation ? validationCutoffTime : cutoff)(days),
+        make: (days: number, forValidation: boolean) => buyAgainFor(forValidation, days),
         grid: [30, 90, 365],
       }]
     : []),
@@ -143,50 +163,22 @@ const candidates: { family: string; make: (value: number, forValidation: boolean
     make: (epochs, forValidation) => new SequentialScorer({ ...data, positions: forValidation ? validation.train : split.train }, { epochs }),
     grid: [8],
   },
-  // Implicit ALS (32 factors, λ 50), its confidence tuned; then EASE and ALS blended, the weight
-  // on EASE tuned (each fitted once per training matrix and shared by the weights tried).
+  // Implicit ALS (32 factors, λ 50), its confidence tuned.
   { family: "als", make: (alpha) => als(alpha), grid: [5, 10, 20] },
+  // EASE counting session proximity: a pair of a user's items counts more the closer in time the
+  // two were taken up (models/ease.ts), with DLAE's dropout regularisation.
+  { family: "session-ease", make: (index) => new EaseScorer(SESSION_GRID[index]), grid: SESSION_GRID.map((_, index) => index) },
+  // The blends: each part fitted once per training matrix and shared by every weight tried.
   // What "Recommended for you" serves: EASE and ALS blended.
-  {
-    family: "blend(ease+als)",
-    make: (weight: number, forValidation: boolean) => new BlendScorer([sharedEase(forValidation), forValidation ? alsForBlend.validation : alsForBlend.training], complement(weight)),
-    grid: [0.3, 0.5, 0.7],
-  },
-  {
-    family: "blend(ease+two-tower)",
-    make: (weight: number, forValidation: boolean) => new BlendScorer([sharedEase(forValidation), forValidation ? twoTowerForBlend.validation : twoTowerForBlend.training], complement(weight)),
-    grid: [0.5, 0.7, 0.9],
-  },
-  // All three: the grid is an index into THREE_WAY's weights for EASE, ALS and the two towers.
-  ...(!isTime
-    ? [{
-        family: "blend(ease+als+two-tower)",
-        make: (index: number, forValidation: boolean) =>
-          new BlendScorer(
-            [sharedEase(forValidation), forValidation ? alsForBlend.validation : alsForBlend.training, forValidation ? twoTowerForBlend.validation : twoTowerForBlend.training],
-            THREE_WAY[index],
-          ),
-        grid: THREE_WAY.map((_, index) => index),
-      }]
-    : []),
-  // The time split's blend: the shopper's own purchases and EASE, weighted on validation. The EASE
-  // part is fitted once per training matrix and shared by every weight tried.
+  { family: "blend(ease+als)", ...easeBlend((ease, forValidation) => [ease, sharedAls(forValidation)], [0.3, 0.5, 0.7].map(complement)) },
+  { family: "blend(ease+two-tower)", ...easeBlend((ease, forValidation) => [ease, sharedTwoTower(forValidation)], [0.5, 0.7, 0.9].map(complement)) },
+  ...(!isTime ? [{ family: "blend(ease+als+two-tower)", ...easeBlend((ease, forValidation) => [ease, sharedAls(forValidation), sharedTwoTower(forValidation)], THREE_WAY) }] : []),
+  // The time split's blends: the shopper's own purchases (90-day half-life) first.
   ...(isTime
-    ? [{
-        family: "blend",
-        make: (weight: number, forValidation: boolean) =>
-          new BlendScorer([buyAgain(forValidation ? validation.train : split.train, forValidation ? validationCutoffTime : cutoff)(90), sharedEase(forValidation)], complement(weight)),
-        grid: [0.2, 0.4, 0.6, 0.8],
-      },
-      {
-        family: "blend(buy-again+ease+als)",
-        make: (index: number, forValidation: boolean) =>
-          new BlendScorer(
-            [buyAgain(forValidation ? validation.train : split.train, forValidation ? validationCutoffTime : cutoff)(90), sharedEase(forValidation), forValidation ? alsForBlend.validation : alsForBlend.training],
-            TIME_THREE_WAY[index],
-          ),
-        grid: TIME_THREE_WAY.map((_, index) => index),
-      }]
+    ? [
+        { family: "blend(buy-again+ease)", ...easeBlend((ease, forValidation) => [buyAgainFor(forValidation, 90), ease], [0.2, 0.4, 0.6, 0.8].map(complement)) },
+        { family: "blend(buy-again+ease+als)", ...easeBlend((ease, forValidation) => [buyAgainFor(forValidation, 90), ease, sharedAls(forValidation)], TIME_THREE_WAY) },
+      ]
     : []),
 ];
 /** The time split counts both views; the others count new items only. */

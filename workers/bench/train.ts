@@ -7,6 +7,7 @@ import {
   ContentModel,
   CooccurrenceModel,
   EaseModel,
+  SESSION_EASE,
   evaluateOnHistory,
   PopularityModel,
   type Dataset,
@@ -21,7 +22,7 @@ import { interestRows } from "../../app/engine/models/als-model";
 // npm run bench:train [-- --sizes 100000,1000000,5000000] [--models …] [--json]: seconds and peak
 // memory to fit each model on generated stores of each size. Every (size, model) runs in its own
 // process, so its peak resident memory is its own: generating the store, indexing it, fitting.
-const MODELS = ["popularity", "cooccurrence", "buy-again", "ease", "content", "als", "pipeline"] as const;
+const MODELS = ["popularity", "cooccurrence", "buy-again", "ease", "session-ease", "content", "als", "pipeline"] as const;
 type ModelName = (typeof MODELS)[number];
 
 const { values } = parseArgs({
@@ -82,6 +83,8 @@ async function fitOne(model: ModelName, dataset: Dataset) {
       return BuyAgainModel.fit(dataset);
     case "ease":
       return EaseModel.fit(dataset);
+    case "session-ease":
+      return EaseModel.fit(dataset, SESSION_EASE);
     case "content":
       return ContentModel.fit(dataset);
     case "als":
@@ -94,10 +97,9 @@ async function fitOne(model: ModelName, dataset: Dataset) {
         PopularityModel.fit(dataset),
         CooccurrenceModel.fit(dataset),
         BuyAgainModel.fit(dataset),
-        EaseModel.fit(dataset),
         ContentModel.fit(dataset),
         await AlsModel.fitParallel(dataset),
-        await evaluateOnHistory(dataset),
+        EaseModel.fit(dataset, (await evaluateOnHistory(dataset))?.forYouSessions ? SESSION_EASE : {}),
       ];
   }
 }

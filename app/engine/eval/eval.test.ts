@@ -4,6 +4,7 @@ import { gram, invertSpd, userItems } from "./matrix";
 import { evaluate, evaluateEach, rankTop, ratingErrors, userAuc, userMetrics } from "./metrics";
 import { BlendScorer, BuyAgainScorer, EaseScorer, FitOnce, ItemKnnScorer, PopularityScorer } from "./scorers";
 import { randomSplit, seededRandom, stratifiedSplit, timeSplit } from "./split";
+import { easeWeights } from "../linalg";
 
 describe("evaluation metrics", () => {
   it("computes precision, recall, F1, NDCG and AP at k by hand", () => {
@@ -81,6 +82,42 @@ describe("matrix models", () => {
       }
     }
     expect(() => invertSpd(Float64Array.from([1, 2, 2, 1]), 2)).toThrow(/not positive definite/);
+  });
+
+  it("keeps each user's earliest time per item and counts pairs by session proximity", () => {
+    // u0 took A at 0, B at 15 minutes, C at 0 and A again later; u1 took A and C a day apart.
+    const minute = 60_000;
+    const data = indexInteractions([
+      { user: "u0", item: "A", time: 0 },
+      { user: "u0", item: "B", time: 15 * minute },
+      { user: "u0", item: "C", time: 0 },
+      { user: "u0", item: "A", time: 99 * minute },
+      { user: "u1", item: "C", time: 1440 * minute },
+      { user: "u1", item: "A", time: 0 },
+    ]);
+    const matrix = userItems(2, 3, data.user, data.item, Int32Array.from(data.user.keys()), data.time);
+    expect([...matrix.cols]).toEqual([0, 1, 2, 0, 2]);
+    expect([...matrix.times!]).toEqual([0, 15 * minute, 0, 0, 1440 * minute]);
+    const g = gram(matrix, { minutes: 15, floor: 0.2 });
+    const [A, B, C] = [0, 1, 2];
+    expect(g[A * 3 + A]).toBe(2);
+    expect(g[A * 3 + B]).toBeCloseTo(0.2 + 0.8 * Math.exp(-1), 12);
+    expect(g[B * 3 + A]).toBe(g[A * 3 + B]);
+    // Same time for u0 (1), a day apart for u1 (0.2 + 0.8·e^−96).
+    expect(g[A * 3 + C]).toBeCloseTo(1 + 0.2 + 0.8 * Math.exp(-96), 12);
+    expect(gram(matrix)[A * 3 + C]).toBe(2);
+    expect(() => gram(userItems(2, 3, data.user, data.item, Int32Array.from(data.user.keys())), { minutes: 15, floor: 0.2 })).toThrow(/needs the rows' times/);
+  });
+
+  it("regularises EASE by dropout as DLAE does: two items by hand", () => {
+    // Gram [[a, c], [c, b]]: B[0][1] = c / (a + λ + p/(1 − p)·a).
+    const [a, b, c, lambda, dropout] = [6, 4, 3, 2, 0.25];
+    const weights = easeWeights(Float64Array.from([a, c, c, b]), 2, lambda, dropout);
+    expect(weights[1]).toBeCloseTo(c / (a + lambda + (dropout / (1 - dropout)) * a), 6);
+    expect(weights[2]).toBeCloseTo(c / (b + lambda + (dropout / (1 - dropout)) * b), 6);
+    expect(weights[0]).toBe(0);
+    expect(easeWeights(Float64Array.from([a, c, c, b]), 2, lambda)[1]).toBeCloseTo(c / (a + lambda), 6);
+    expect(() => easeWeights(Float64Array.from([a, c, c, b]), 2, lambda, 1)).toThrow(/dropout/);
   });
 
   it("EASE and item-kNN recommend the item that goes with what a user has; popularity does not", () => {

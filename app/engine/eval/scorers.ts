@@ -79,15 +79,20 @@ function kthLargest(values: Float64Array, k: number): number {
 /**
  * EASE (Steck, WWW 2019): a linear item-item model with a closed form. B = I − P·diag(1/diag(P))
  * with P = (XᵀX + λI)⁻¹ and a zero diagonal; a user's scores are their row of X times B.
+ * "session-ease": the same with the Gram matrix counting pairs by session proximity (matrix.ts;
+ * the rows must carry times) and DLAE's dropout regularisation (linalg.ts).
  */
 export class EaseScorer implements Scorer {
-  readonly name = "ease";
+  readonly name: string;
   private weights: Float32Array = new Float32Array(0);
   private n = 0;
-  constructor(readonly params: { lambda: number } = { lambda: 500 }) {}
+  constructor(readonly params: { lambda: number; dropout?: number; proximityMinutes?: number; proximityFloor?: number } = { lambda: 500 }) {
+    this.name = params.proximityMinutes ? "session-ease" : "ease";
+  }
   fit(train: UserItems) {
     this.n = train.items;
-    this.weights = easeWeights(gram(train), this.n, this.params.lambda);
+    const { lambda, dropout = 0, proximityMinutes = 0, proximityFloor = 0 } = this.params;
+    this.weights = easeWeights(gram(train, { minutes: proximityMinutes, floor: proximityFloor }), this.n, lambda, dropout);
   }
   score(_user: number, history: Int32Array, out: Float32Array) {
     sumRows(this.weights, this.n, history, out);

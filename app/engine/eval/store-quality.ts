@@ -1,4 +1,5 @@
 import type { Dataset } from "../dataset";
+import { SESSION_EASE } from "../models/ease";
 import { userItems } from "./matrix";
 import { evaluateEach, type View } from "./metrics";
 import { fitAlsParallel, scoreAll, type AlsFactors } from "../models/als";
@@ -15,10 +16,12 @@ export interface StoreQuality {
   customers: number;
   models: Record<string, Record<View, { ndcg: number; recall: number; precision: number }>>;
   /**
-   * The weight on EASE (the rest on ALS) of "Recommended for you", chosen among FOR_YOU_WEIGHTS by
-   * NDCG on the `new` view of this split; the `for-you` entry of `models` is that blend.
+   * The weight on EASE (the rest on ALS) of "Recommended for you", and whether its EASE counts
+   * session proximity (SESSION_EASE), chosen together among FOR_YOU_WEIGHTS and both EASEs by NDCG
+   * on the `new` view of this split; the `for-you` entry of `models` is that blend.
    */
   forYouWeight: number;
+  forYouSessions: boolean;
 }
 
 export const FOR_YOU_WEIGHTS = [0, 0.25, 0.5, 0.75, 1];
@@ -48,27 +51,23 @@ export async function evaluateOnHistory(dataset: Dataset, options: { k?: number;
   const test = positions.filter((p) => time[p] >= cutoff);
   const users = dataset.userIds.length;
   const items = dataset.items.length;
-  const trainMatrix = userItems(users, items, user, item, train);
+  const trainMatrix = userItems(users, items, user, item, train, time);
   const testMatrix = userItems(users, items, user, item, test);
   // Without EASE there is no weight to choose, and ALS is not fitted twice.
-  const ease = items <= MAX_EASE_ITEMS ? new EaseScorer({ lambda: 250 }) : null;
-  const als = ease ? new FactorsScorer(await fitAlsParallel({ rows: users, columns: items, rowStart: trainMatrix.rowStart, cols: trainMatrix.cols })) : null;
-  const scorers: Scorer[] = [
-    new PopularityScorer(),
-    new BuyAgainScorer({ user, item, time, positions: train, now: cutoff }, { halfLifeDays: 90 }),
-    ...(ease && als ? [ease, als] : []),
-  ];
+  const eases = items <= MAX_EASE_ITEMS ? [new EaseScorer({ lambda: 250 }), new EaseScorer(SESSION_EASE)] : [];
+  const als = eases.length ? new FactorsScorer(await fitAlsParallel({ rows: users, columns: items, rowStart: trainMatrix.rowStart, cols: trainMatrix.cols })) : null;
+  const scorers: Scorer[] = [new PopularityScorer(), new BuyAgainScorer({ user, item, time, positions: train, now: cutoff }, { halfLifeDays: 90 }), ...eases, ...(als ? [als] : [])];
   for (const scorer of scorers) scorer.fit(trainMatrix);
   // One pass per view: each model scores a customer once, and the blends of EASE and ALS (one
-  // per weight tried) are made from those two rows of scores.
-  const weights = ease && als ? FOR_YOU_WEIGHTS : [];
-  const [easeRow, alsRow] = [scorers.indexOf(ease!), scorers.indexOf(als!)];
+  // per EASE and weight tried) are made from those rows of scores.
+  const blends = eases.flatMap((ease) => FOR_YOU_WEIGHTS.map((weight) => ({ easeRow: scorers.indexOf(ease), weight, sessions: ease.name === "session-ease" })));
+  const alsRow = scorers.length - 1;
   const score = (u: number, history: Int32Array, out: Float32Array[]) => {
     scorers.forEach((scorer, index) => scorer.score(u, history, out[index]));
-    weights.forEach((weight, index) => blendInto(out[scorers.length + index], [out[easeRow], out[alsRow]], [weight, 1 - weight]));
+    blends.forEach(({ easeRow, weight }, index) => blendInto(out[scorers.length + index], [out[easeRow], out[alsRow]], [weight, 1 - weight]));
   };
   const evaluation = { requireHistory: true, auc: false };
-  const [all, fresh] = (["all", "new"] as const).map((view) => evaluateEach(scorers.length + weights.length, score, trainMatrix, testMatrix, k, { ...evaluation, view }));
+  const [all, fresh] = (["all", "new"] as const).map((view) => evaluateEach(scorers.length + blends.length, score, trainMatrix, testMatrix, k, { ...evaluation, view }));
   const customers = all[0].users;
   if (customers < (options.minCustomers ?? 20)) return null;
   const summary = (index: number) => ({
@@ -76,17 +75,17 @@ export async function evaluateOnHistory(dataset: Dataset, options: { k?: number;
     new: { ndcg: fresh[index].ndcg, recall: fresh[index].recall, precision: fresh[index].precision },
   });
   const models: StoreQuality["models"] = Object.fromEntries(scorers.map((scorer, index) => [scorer.name, summary(index)]));
-  let forYouWeight = DEFAULT_FOR_YOU_WEIGHT;
-  if (weights.length) {
-    // The weight with the best NDCG on the `new` view (the first of equals).
+  let choice = { weight: DEFAULT_FOR_YOU_WEIGHT, sessions: false };
+  if (blends.length) {
+    // The blend with the best NDCG on the `new` view (the first of equals: plain EASE before sessions).
     let best = 0;
-    weights.forEach((_, index) => {
+    blends.forEach((_, index) => {
       if (fresh[scorers.length + index].ndcg > fresh[scorers.length + best].ndcg) best = index;
     });
-    forYouWeight = weights[best];
+    choice = blends[best];
     models["for-you"] = summary(scorers.length + best);
   }
-  return { protocol: "time", cutoff, k, customers, models, forYouWeight };
+  return { protocol: "time", cutoff, k, customers, models, forYouWeight: choice.weight, forYouSessions: choice.sessions };
 }
 
 /** ALS factors fitted beforehand (on worker threads), as a harness scorer. */

@@ -4,7 +4,7 @@ import { forgetUser } from "../redact";
 import { deserializeModel, serializeModel } from "../registry";
 import { items, order } from "../test-data";
 import type { EngineEvent } from "../types";
-import { EaseModel } from "./ease";
+import { EaseModel, SESSION_EASE } from "./ease";
 
 describe("EaseModel", () => {
   // Campers buy tents, bags and stoves; coffee people buy grinders and beans; everyone buys "x".
@@ -37,5 +37,23 @@ describe("EaseModel", () => {
     expect(copy.recommend({ userId: "new-camper", k: 2 })).toEqual(model.recommend({ userId: "new-camper", k: 2 }));
     const forgotten = deserializeModel(forgetUser(bytes, "new-camper").bytes);
     expect(forgotten.recommend({ userId: "new-camper", k: 2 })).toEqual([]);
+  });
+
+  it("with session proximity, prefers what shoppers take in the same sitting to what they take months apart", () => {
+    // Every shopper buys a tent and a bag in one order and a lamp half a year earlier: to plain
+    // EASE the bag and the lamp go with the tent equally; by sitting, the bag goes with it more.
+    const planted: EngineEvent[] = [];
+    for (let i = 0; i < 12; i++) planted.push(...order(`s${i}`, `lamp-${i}`, 200 + i, "lamp"), ...order(`s${i}`, `camp-${i}`, 20 + i, "tent", "bag"));
+    planted.push(...order("newcomer", "n", 1, "tent"));
+    const catalogue = buildDataset(planted, items("lamp", "tent", "bag"));
+    const weightOf = (model: EaseModel, itemId: string) => model.similar("tent", 2).find((r) => r.itemId === itemId)?.score ?? 0;
+    const plain = EaseModel.fit(catalogue, { lambda: 1 });
+    expect(weightOf(plain, "bag")).toBeGreaterThan(0);
+    expect(weightOf(plain, "bag")).toBeCloseTo(weightOf(plain, "lamp"), 6);
+    const sessions = EaseModel.fit(catalogue, { ...SESSION_EASE, lambda: 1 });
+    expect(weightOf(sessions, "bag")).toBeGreaterThan(2 * weightOf(sessions, "lamp"));
+    expect(sessions.recommend({ userId: "newcomer", k: 1 })[0].itemId).toBe("bag");
+    const copy = deserializeModel(serializeModel(sessions));
+    expect(copy.recommend({ userId: "newcomer", k: 2 })).toEqual(sessions.recommend({ userId: "newcomer", k: 2 }));
   });
 });
