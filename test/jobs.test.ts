@@ -8,6 +8,8 @@ import { InvalidationBus } from "../app/models/storefront/invalidation.server";
 import { ensureShop } from "../app/models/shops.server";
 import { importStoreSnapshot } from "../app/models/store-import.server";
 import { trainShop } from "../app/models/training.server";
+import { deserializeModel, SESSION_EASE, type EaseModel, type StoreQuality } from "../app/engine";
+import { FOR_YOU_WEIGHTS } from "../app/engine/eval/store-quality";
 import { generateDemoStore } from "../workers/demo/generate";
 import { z } from "zod";
 import { defineJob } from "../workers/jobs/define";
@@ -298,6 +300,19 @@ describe.skipIf(!postgresUp || !redisUp)("training on worker processes (PostgreS
     expect(paged.interactions).toBe(whole.interactions);
     expect([paged.lists, paged.pairs, paged.seasonalCurves]).toEqual([whole.lists, whole.pairs, whole.seasonalCurves]);
     expect(await lists(paged.modelVersionId)).toEqual(await lists(whole.modelVersionId));
+  }, 120_000);
+
+  it("fits EASE by sitting exactly when the shop's last 30 days chose it, with the weight chosen with it", async () => {
+    const db = database.prisma;
+    const shop = await seedShop(database, "sittings.myshopify.com");
+    const { modelVersionId } = await trainShop(db, shop.id);
+    const version = await db.modelVersion.findUniqueOrThrow({ where: { id: modelVersionId } });
+    const quality = version.metrics as unknown as StoreQuality;
+    expect(typeof quality.forYouSessions).toBe("boolean");
+    expect(FOR_YOU_WEIGHTS).toContain(quality.forYouWeight);
+    const artifact = await db.modelArtifact.findFirstOrThrow({ where: { modelVersionId, name: "ease" } });
+    const ease = deserializeModel(artifact.data) as EaseModel;
+    expect(ease.toJSON().params.proximityMinutes).toBe(quality.forYouSessions ? SESSION_EASE.proximityMinutes : 0);
   }, 120_000);
 
   it("finishes the job in hand on SIGTERM before the worker exits", async () => {

@@ -35,9 +35,10 @@ const MAX_EASE_ITEMS = 3_000;
  * The evaluation harness's time protocol on a shop's purchases: train before the last
  * `holdoutDays`, test on what each customer bought after, in both views (`all`: a repeat purchase
  * counts; `new`: only products new to the customer). "Recommended for you" blends EASE and ALS;
- * this split is where their weight is chosen (it is the shop's validation split: the models that
- * serve are refitted on all of the history), and popularity and buy-again are the baselines the
- * blend must beat. Null when too few customers bought in both periods to say anything.
+ * this split is where their weight is chosen, and whether EASE counts pairs by sitting (session
+ * EASE). It is the shop's validation split: the models that serve are refitted on all of the
+ * history. Popularity and buy-again are the baselines the blend must beat. Null when too few
+ * customers bought in both periods to say anything.
  */
 export async function evaluateOnHistory(dataset: Dataset, options: { k?: number; holdoutDays?: number; minCustomers?: number } = {}): Promise<StoreQuality | null> {
   const k = options.k ?? 10;
@@ -61,7 +62,7 @@ export async function evaluateOnHistory(dataset: Dataset, options: { k?: number;
   // One pass per view: each model scores a customer once, and the blends of EASE and ALS (one
   // per EASE and weight tried) are made from those rows of scores.
   const blends = eases.flatMap((ease) => FOR_YOU_WEIGHTS.map((weight) => ({ easeRow: scorers.indexOf(ease), weight, sessions: ease.name === "session-ease" })));
-  const alsRow = scorers.length - 1;
+  const alsRow = als ? scorers.indexOf(als) : -1;
   const score = (u: number, history: Int32Array, out: Float32Array[]) => {
     scorers.forEach((scorer, index) => scorer.score(u, history, out[index]));
     blends.forEach(({ easeRow, weight }, index) => blendInto(out[scorers.length + index], [out[easeRow], out[alsRow]], [weight, 1 - weight]));
