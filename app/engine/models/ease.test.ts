@@ -2,7 +2,9 @@ import { describe, expect, it } from "vitest";
 import { buildDataset } from "../dataset";
 import { forgetUser } from "../redact";
 import { deserializeModel, serializeModel } from "../registry";
-import { items, order } from "../test-data";
+import { DAY, items, NOW, order } from "../test-data";
+import { userItems } from "../eval/matrix";
+import { EaseScorer } from "../eval/scorers";
 import type { EngineEvent } from "../types";
 import { EaseModel, SESSION_EASE } from "./ease";
 
@@ -55,5 +57,32 @@ describe("EaseModel", () => {
     expect(sessions.recommend({ userId: "newcomer", k: 1 })[0].itemId).toBe("bag");
     const copy = deserializeModel(serializeModel(sessions));
     expect(copy.recommend({ userId: "newcomer", k: 2 })).toEqual(sessions.recommend({ userId: "newcomer", k: 2 }));
+  });
+
+  it("weighs by sitting as the evaluation harness does, from each shopper's first interest in each item", () => {
+    // Views before purchases, a refund, repeat orders: the pair's time is the first positive event.
+    const mixed: EngineEvent[] = [];
+    const products = ["tent", "bag", "stove", "grinder", "beans", "x"];
+    for (let i = 0; i < 30; i++) {
+      const picks = products.filter((_, p) => (i * 7 + p * 3) % 5 < 3);
+      picks.forEach((itemId, p) => mixed.push({ userId: `m${i}`, itemId, kind: "view", time: NOW - (i + p * 40) * DAY }));
+      mixed.push(...order(`m${i}`, `m${i}-a`, i, ...picks), ...order(`m${i}`, `m${i}-b`, i + 100, picks[0]));
+    }
+    const dataset = buildDataset(mixed, items(...products));
+    const model = EaseModel.fit(dataset, { ...SESSION_EASE, lambda: 2 });
+    // The harness's rows: every positive event, the earliest time per (shopper, product).
+    const { user, item, time, weight } = dataset.events;
+    const positive = Int32Array.from(weight.keys()).filter((e) => weight[e] > 0);
+    const rows = userItems(dataset.userIds.length, dataset.items.length, user, item, positive, time);
+    const scorer = new EaseScorer({ ...SESSION_EASE, lambda: 2 });
+    scorer.fit(rows);
+    const weights = new Float32Array(dataset.items.length);
+    for (const product of products) {
+      scorer.score(0, Int32Array.of(dataset.itemIndex.get(product)!), weights);
+      const expected = [...weights.entries()].filter(([, w]) => w > 0).map(([other, w]) => [dataset.items[other].id, w] as const);
+      const actual = model.similar(product, products.length).map((r) => [r.itemId, r.score] as const);
+      expect(actual.map(([id]) => id).sort()).toEqual(expected.map(([id]) => id).sort());
+      for (const [id, score] of actual) expect(score).toBeCloseTo(expected.find(([other]) => other === id)![1], 5);
+    }
   });
 });
