@@ -111,8 +111,6 @@ const [validationTrain, validationTest] = matrices(validation);
 /** Hyper-parameters chosen on the validation split (carved from training data only), then refitted on all of training. */
 let validationCutoffTime = Infinity;
 for (const position of validation.test) validationCutoffTime = Math.min(validationCutoffTime, data.time[position]);
-const buyAgain = (positions: Int32Array, now: number) => (halfLifeDays: number) =>
-  new BuyAgainScorer({ user: data.user, item: data.item, time: data.time, positions, now }, { halfLifeDays });
 /** A scorer fitted once per training matrix (validation's and all of training's), shared by the blends and weights tried. */
 const shared = (make: () => Scorer) => {
   const fitted = { validation: new FitOnce(make()), training: new FitOnce(make()) };
@@ -140,8 +138,12 @@ const complement = (weight: number) => [weight, Math.round((1 - weight) * 1000) 
 const THREE_WAY = [[0.34, 0.33, 0.33], [0.5, 0.25, 0.25], [0.4, 0.2, 0.4], [0.4, 0.4, 0.2]];
 /** Weights of buy-again, EASE and ALS tried on the time split. */
 const TIME_THREE_WAY = [[0.8, 0.1, 0.1], [0.6, 0.2, 0.2], [0.4, 0.3, 0.3], [0.2, 0.4, 0.4]];
+/** Buy-again on validation's training purchases or all of training's, seen from the end of them. */
 const buyAgainFor = (forValidation: boolean, halfLifeDays: number) =>
-  buyAgain(forValidation ? validation.train : split.train, forValidation ? validationCutoffTime : cutoff)(halfLifeDays);
+  new BuyAgainScorer(
+    { user: data.user, item: data.item, time: data.time, positions: forValidation ? validation.train : split.train, now: forValidation ? validationCutoffTime : cutoff },
+    { halfLifeDays },
+  );
 const candidates: { family: string; make: (value: number, forValidation: boolean) => Scorer; grid: number[] }[] = [
   { family: "popularity", make: () => new PopularityScorer(), grid: [0] },
   ...(isTime
