@@ -20,33 +20,31 @@ export function userItems(users: number, items: number, user: ArrayLike<number>,
   for (let p = 0; p < positions.length; p++) counts[user[positions[p]] + 1]++;
   for (let u = 0; u < users; u++) counts[u + 1] += counts[u];
   const next = counts.slice(0, users);
+  const grouped = new Int32Array(positions.length);
+  for (let p = 0; p < positions.length; p++) grouped[next[user[positions[p]]]++] = item[positions[p]];
   const rowStart = new Int32Array(users + 1);
   let size = 0;
-  if (!time) {
-    const grouped = new Int32Array(positions.length);
-    for (let p = 0; p < positions.length; p++) grouped[next[user[positions[p]]]++] = item[positions[p]];
-    for (let u = 0; u < users; u++) {
-      const row = grouped.subarray(counts[u], counts[u + 1]).sort();
-      for (let i = 0; i < row.length; i++) if (i === 0 || row[i] !== row[i - 1]) grouped[size++] = row[i];
-      rowStart[u + 1] = size;
-    }
-    return { users, items, rowStart, cols: grouped.slice(0, size) };
-  }
-  // Positions grouped by user, each group ordered by item and then time: the first of a run is kept.
-  const grouped = new Int32Array(positions.length);
-  for (let p = 0; p < positions.length; p++) grouped[next[user[positions[p]]]++] = positions[p];
-  const cols = new Int32Array(positions.length);
-  const times = new Float64Array(positions.length);
   for (let u = 0; u < users; u++) {
-    const row = grouped.subarray(counts[u], counts[u + 1]).sort((a, b) => item[a] - item[b] || time[a] - time[b]);
-    for (let i = 0; i < row.length; i++) {
-      if (i > 0 && item[row[i]] === item[row[i - 1]]) continue;
-      cols[size] = item[row[i]];
-      times[size++] = time[row[i]];
-    }
+    const row = grouped.subarray(counts[u], counts[u + 1]).sort();
+    for (let i = 0; i < row.length; i++) if (i === 0 || row[i] !== row[i - 1]) grouped[size++] = row[i];
     rowStart[u + 1] = size;
   }
-  return { users, items, rowStart, cols: cols.slice(0, size), times: times.slice(0, size) };
+  const cols = grouped.slice(0, size);
+  if (!time) return { users, items, rowStart, cols };
+  // Each position's item found in its user's sorted row by bisection; the earliest time kept.
+  const times = new Float64Array(size).fill(Infinity);
+  for (let p = 0; p < positions.length; p++) {
+    const position = positions[p];
+    let low = rowStart[user[position]];
+    let high = rowStart[user[position] + 1];
+    while (low < high) {
+      const middle = (low + high) >> 1;
+      if (cols[middle] < item[position]) low = middle + 1;
+      else high = middle;
+    }
+    if (time[position] < times[low]) times[low] = time[position];
+  }
+  return { users, items, rowStart, cols, times };
 }
 
 export function row(matrix: UserItems, user: number): Int32Array {

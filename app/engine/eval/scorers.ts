@@ -91,7 +91,8 @@ export class EaseScorer implements Scorer {
   }
   fit(train: UserItems) {
     this.n = train.items;
-    const { lambda, dropout = 0, proximityMinutes = 0, proximityFloor = 0 } = this.params;
+    // The defaults of models/ease.ts: no proximity, floor 0.2 when it is on, no dropout.
+    const { lambda, dropout = 0, proximityMinutes = 0, proximityFloor = 0.2 } = this.params;
     this.weights = easeWeights(gram(train, { minutes: proximityMinutes, floor: proximityFloor }), this.n, lambda, dropout);
   }
   score(_user: number, history: Int32Array, out: Float32Array) {

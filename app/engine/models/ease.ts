@@ -1,5 +1,5 @@
 import type { Dataset } from "../dataset";
-import { gram, type UserItems } from "../eval/matrix";
+import { gram, userItems, type UserItems } from "../eval/matrix";
 import { easeWeights } from "../linalg";
 import { topK } from "../topk";
 import type { FitOptions, Recommendation, RecommendRequest, Recommender } from "../types";
@@ -83,13 +83,9 @@ export class EaseModel implements Recommender {
       proximityFloor: params.proximityFloor ?? 0.2,
       dropout: params.dropout ?? 0,
     };
-    // Which items each shopper has shown (positive) interest in.
+    // How many shoppers have shown (positive) interest in each item.
     const shoppers = new Float64Array(dataset.items.length);
-    const rows = dataset.interest.map((interest) => {
-      const items = [...interest.entries()].filter(([, weight]) => weight > 0).map(([item]) => item);
-      for (const item of items) shoppers[item]++;
-      return items;
-    });
+    for (const interest of dataset.interest) for (const [item, weight] of interest) if (weight > 0) shoppers[item]++;
     const modelled = [...shoppers.keys()]
       .filter((item) => shoppers[item] > 0)
       .sort((a, b) => shoppers[b] - shoppers[a] || a - b)
@@ -97,7 +93,7 @@ export class EaseModel implements Recommender {
     const column = new Int32Array(dataset.items.length).fill(-1);
     modelled.forEach((item, position) => (column[item] = position));
     const n = modelled.length;
-    const matrix = modelledRows(dataset, rows, column, n, full.proximityMinutes > 0);
+    const matrix = modelledRows(dataset, column, n, full.proximityMinutes > 0);
     options.onProgress?.(0.2, `inverting ${n} × ${n}`);
     const weights = easeWeights(gram(matrix, { minutes: full.proximityMinutes, floor: full.proximityFloor }), n, full.lambda, full.dropout);
     options.onProgress?.(0.9, "keeping the strongest weights");
@@ -131,38 +127,17 @@ export class EaseModel implements Recommender {
 }
 
 /**
- * The shoppers' rows over the modelled items (column[item] ≥ 0), sorted; with `withTimes`, when
- * each shopper first showed positive interest in each item (from the dataset's events).
+ * The shoppers' rows over the modelled items (column[item] ≥ 0): the items they still show
+ * positive interest in (a refunded purchase is not one), read from their positive events; with
+ * `withTimes`, the time of the first such event per item.
  */
-function modelledRows(dataset: Dataset, rows: number[][], column: Int32Array, n: number, withTimes: boolean): UserItems {
-  const rowStart = new Int32Array(rows.length + 1);
-  const cols = new Int32Array(rows.reduce((total, items) => total + items.length, 0));
-  let size = 0;
-  rows.forEach((items, user) => {
-    const from = size;
-    for (const item of items) if (column[item] >= 0) cols[size++] = column[item];
-    cols.subarray(from, size).sort();
-    rowStart[user + 1] = size;
-  });
-  const matrix: UserItems = { users: rows.length, items: n, rowStart, cols: cols.slice(0, size) };
-  if (!withTimes) return matrix;
-  const times = new Float64Array(matrix.cols.length).fill(Infinity);
+function modelledRows(dataset: Dataset, column: Int32Array, n: number, withTimes: boolean): UserItems {
   const { item, user, time, weight } = dataset.events;
+  const positions = new Int32Array(item.length);
+  let size = 0;
   for (let e = 0; e < item.length; e++) {
-    const c = column[item[e]];
-    if (weight[e] <= 0 || c < 0) continue;
-    // The item's place in the shopper's sorted row, by bisection.
-    const end = rowStart[user[e] + 1];
-    let low = rowStart[user[e]];
-    let high = end;
-    while (low < high) {
-      const middle = (low + high) >> 1;
-      if (matrix.cols[middle] < c) low = middle + 1;
-      else high = middle;
-    }
-    if (low < end && matrix.cols[low] === c && time[e] < times[low]) times[low] = time[e];
+    if (weight[e] > 0 && column[item[e]] >= 0 && (dataset.interest[user[e]].get(item[e]) ?? 0) > 0) positions[size++] = e;
   }
-  // Interest without a dated positive event (none in practice) is placed at the dataset's time.
-  for (let p = 0; p < times.length; p++) if (times[p] === Infinity) times[p] = dataset.now;
-  return { ...matrix, times };
+  const columns = Int32Array.from(item, (i) => column[i]);
+  return userItems(dataset.interest.length, n, user, columns, positions.subarray(0, size), withTimes ? time : undefined);
 }
