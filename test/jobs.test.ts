@@ -309,6 +309,7 @@ describe.skipIf(!postgresUp || !redisUp)("training on worker processes (PostgreS
     const version = await db.modelVersion.findUniqueOrThrow({ where: { id: modelVersionId } });
     const quality = version.metrics as unknown as StoreQuality;
     expect(typeof quality.forYouSessions).toBe("boolean");
+    expect(typeof quality.forYouTrend).toBe("boolean");
     expect(FOR_YOU_WEIGHTS).toContain(quality.forYouWeight);
     const artifact = await db.modelArtifact.findFirstOrThrow({ where: { modelVersionId, name: "ease" } });
     const ease = deserializeModel(artifact.data) as EaseModel;

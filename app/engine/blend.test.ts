@@ -15,4 +15,13 @@ describe("blendByScore", () => {
     expect(blendByScore([first, second], [0, 1], 2).map((r) => r.itemId)).toEqual(["b", "c"]);
     expect(blendByScore([[], []], [0.5, 0.5], 2)).toEqual([]);
   });
+
+  it("multiplies each blended score by the item's factor before ranking (the trend)", () => {
+    const first = list(["a", 4], ["b", 2]);
+    const second = list(["b", 10], ["c", 5]);
+    // a: 0.75 · 0.5 = 0.375; b: 0.625 · 1 = 0.625; c: 0.125 · 4 = 0.5.
+    const trend: Record<string, number> = { a: 0.5, b: 1, c: 4 };
+    const blended = blendByScore([first, second], [0.75, 0.25], 3, (itemId) => trend[itemId]);
+    expect(blended.map((r) => [r.itemId, r.score])).toEqual([["b", 0.625], ["c", 0.5], ["a", 0.375]]);
+  });
 });

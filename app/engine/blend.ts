@@ -4,9 +4,10 @@ import type { Recommendation } from "./types";
  * The second stage of "Recommended for you": the candidates several models retrieved, ranked by
  * Σ weight · score, each model's scores scaled to a maximum of 1 (as the evaluation harness's
  * blend does). An item a model did not retrieve scores 0 from it. Each item keeps the reason of
- * the model that contributed most to its score.
+ * the model that contributed most to its score. `factor`, where given, multiplies each item's
+ * blended score (each product's trend, app/engine/trend.ts).
  */
-export function blendByScore(lists: Recommendation[][], weights: number[], k: number): Recommendation[] {
+export function blendByScore(lists: Recommendation[][], weights: number[], k: number, factor?: (itemId: string) => number): Recommendation[] {
   const blended = new Map<string, { score: number; best: number; recommendation: Recommendation }>();
   lists.forEach((list, index) => {
     const max = Math.max(0, ...list.map((recommendation) => recommendation.score));
@@ -21,6 +22,7 @@ export function blendByScore(lists: Recommendation[][], weights: number[], k: nu
       }
     }
   });
+  if (factor) for (const [itemId, entry] of blended) entry.score *= factor(itemId);
   return [...blended.values()]
     .sort((a, b) => b.score - a.score || (a.recommendation.itemId < b.recommendation.itemId ? -1 : 1))
     .slice(0, k)

@@ -10,6 +10,7 @@ export { HybridModel, type HybridParams } from "./models/hybrid";
 export { useTfBackend, type TfBackendName } from "./tf/backend";
 export { fitModel, serializeModel, deserializeModel, MODEL_NAMES } from "./registry";
 export { forgetUser } from "./redact";
+export { itemTrend, TREND_DEFAULTS, type TrendParams } from "./trend";
 export { learnSeasonality, type LearnedCurve, type SeasonalityParams } from "./seasonality";
 export { applyRules, matchesTarget, seasonalWeight, NO_RULES, type RuleSet, type ProductFacts, type ServeContext, type CandidateTier, type Ranked } from "./rules";
 export { computeInsights, type Insights, type InsightsParams } from "./insights";

@@ -11,6 +11,7 @@ import {
   CooccurrenceModel,
   DatasetBuilder,
   EaseModel,
+  itemTrend,
   SESSION_EASE,
   learnSeasonality,
   PopularityModel,
@@ -112,11 +113,13 @@ export async function trainShop(
       })),
     });
 
+    // Where the check chose it, products selling faster lately than over the last months lead.
+    const trend = quality?.forYouTrend ? itemTrend(dataset.items.length, dataset.purchases, dataset.now) : null;
     const lists = precomputeLists(
       dataset.items,
       dataset.userIds,
       { popularity, cooccurrence, buyAgain, ease, als, content },
-      quality?.forYouWeight ?? DEFAULT_FOR_YOU_WEIGHT,
+      { weight: quality?.forYouWeight ?? DEFAULT_FOR_YOU_WEIGHT, trend },
     );
     let written = 0;
     for (let start = 0; start < lists.length; start += WRITE_BATCH) {
@@ -291,7 +294,10 @@ interface Models {
 }
 
 /** Every list serving reads: shop-wide, per product and per known customer. */
-function precomputeLists(items: EngineItem[], userIds: string[], models: Models, forYouWeight: number) {
+function precomputeLists(items: EngineItem[], userIds: string[], models: Models, forYou: { weight: number; trend: Float32Array | null }) {
+  const itemIndex = new Map(items.map((item, index) => [item.id, index]));
+  const trend = forYou.trend;
+  const trendOf = trend ? (itemId: string) => trend[itemIndex.get(itemId)!] ?? 1 : undefined;
   const lists: { placement: Placement; subjectKey: string; items: Prisma.InputJsonValue }[] = [];
   const add = (placement: Placement, subjectKey: string, recommendations: Recommendation[]) => {
     if (recommendations.length) lists.push({ placement, subjectKey, items: toListItems(recommendations) });
@@ -318,11 +324,13 @@ function precomputeLists(items: EngineItem[], userIds: string[], models: Models,
   for (const userId of userIds) {
     if (userId.startsWith("visitor:") || userId.startsWith("guest-order:")) continue;
     // Two stages: EASE and ALS each retrieve candidates, ranked by their blend with the weight
-    // chosen on the shop's own last 30 days (evaluateOnHistory); co-occurrence and popularity fill.
+    // chosen on the shop's own last 30 days (evaluateOnHistory), times each product's trend where
+    // that check chose it; co-occurrence and popularity fill.
     const ranked = blendByScore(
       [models.ease.recommend({ userId, k: CANDIDATES }), models.als.recommend({ userId, k: CANDIDATES })],
-      [forYouWeight, 1 - forYouWeight],
+      [forYou.weight, 1 - forYou.weight],
       LIST_LENGTH,
+      trendOf,
     );
     add(
       "FOR_YOU",

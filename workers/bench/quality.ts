@@ -3,18 +3,19 @@ import { parseArgs } from "node:util";
 import { loadMovieLens100k, loadMovieLens100kSideInfo, type IndexedInteractions } from "../../app/engine/eval/interactions";
 import { userItems, type UserItems } from "../../app/engine/eval/matrix";
 import { evaluate, ratingErrors, type RankingMetrics, type View } from "../../app/engine/eval/metrics";
-import { AlsScorer, BlendScorer, BuyAgainScorer, ContentScorer, EaseScorer, FitOnce, ItemKnnScorer, NcfScorer, PopularityScorer, SequentialScorer, SvdScorer, TwoTowerScorer, type Scorer } from "../../app/engine/eval/scorers";
+import { AlsScorer, BlendScorer, BuyAgainScorer, ContentScorer, EaseScorer, FitOnce, ItemKnnScorer, NcfScorer, PopularityScorer, SequentialScorer, SvdScorer, TrendScorer, TwoTowerScorer, type Scorer } from "../../app/engine/eval/scorers";
 import type { FeatureRows } from "../../app/engine/models/two-tower";
 import { SESSION_EASE } from "../../app/engine/models/ease";
+import { TREND_DEFAULTS, type TrendParams } from "../../app/engine/trend";
 import { useTfBackend } from "../../app/engine/tf/backend";
 import type { EngineItem } from "../../app/engine/types";
 import { parseColumnMap } from "../../app/models/import/order-rows";
 import { loadOrderHistory } from "./order-history";
 import { randomSplit, stratifiedSplit, timeSplit, type Split } from "../../app/engine/eval/split";
 
-// npm run bench:quality -- --dataset <ml-100k folder> | --orders <file or folder> [--map …] --protocol stratified-75-25|random-80-20|time [--cutoff …] [--end …] [--k 10] [--seed 42] [--json]
+// npm run bench:quality -- --dataset <ml-100k folder> | --orders <file or folder> [--map …] --protocol stratified-75-25|random-80-20|time [--cutoff …] [--end …] [--k 10] [--seed 42] [--models a,b] [--json]
 const usage =
-  "usage: npm run bench:quality -- (--dataset <ml-100k folder> | --orders <file.csv or folder> [--map \"Src=dst,…\"]) --protocol stratified-75-25|random-80-20|time [--cutoff 2011-08-01] [--end …] [--k 10] [--seed 42] [--json]";
+  "usage: npm run bench:quality -- (--dataset <ml-100k folder> | --orders <file.csv or folder> [--map \"Src=dst,…\"]) --protocol stratified-75-25|random-80-20|time [--cutoff 2011-08-01] [--end …] [--k 10] [--seed 42] [--models ease,trend-ease,…] [--json]";
 const fail = (message: string): never => {
   console.error(`bench:quality: ${message}\n${usage}`);
   process.exit(1);
@@ -32,6 +33,7 @@ try {
       k: { type: "string", default: "10" },
       seed: { type: "string", default: "42" },
       json: { type: "boolean", default: false },
+      models: { type: "string" },
     },
   }).values;
 } catch (error) {
@@ -124,26 +126,43 @@ const sharedAls = shared(() => als(5));
 const sharedTwoTower = shared(() => twoTower(15));
 /** Session EASE's settings tried on validation: the default, longer sittings, stronger regularisation. */
 const SESSION_GRID = [SESSION_EASE, { ...SESSION_EASE, proximityMinutes: 60 }, { ...SESSION_EASE, proximityMinutes: 1440 }, { ...SESSION_EASE, lambda: 500 }];
+/** Trend settings tried on the time split (app/engine/trend.ts): off, then the default and two others. */
+const TREND_GRID: TrendParams[] = [
+  { ...TREND_DEFAULTS, power: 0 },
+  TREND_DEFAULTS,
+  { ...TREND_DEFAULTS, longDays: 240, power: 0.75 },
+  { ...TREND_DEFAULTS, shortDays: 28 },
+];
 /**
- * A blend with EASE among its parts: its grid indexes every (EASE variant, weights) pair, so
- * validation chooses both. `parts` places EASE among the other parts.
+ * A blend with EASE among its parts: its grid indexes every (EASE variant, weights, trend)
+ * triple, so validation chooses all three. `parts` places EASE among the other parts; `trends`
+ * are the trend settings tried (off only, unless given).
  */
-const easeBlend = (parts: (ease: Scorer, forValidation: boolean) => Scorer[], weightings: number[][]) => ({
-  make: (index: number, forValidation: boolean) =>
-    new BlendScorer(parts(easeVariants[Math.floor(index / weightings.length)](forValidation), forValidation), weightings[index % weightings.length]),
-  grid: easeVariants.flatMap((_, variant) => weightings.map((_, weights) => variant * weightings.length + weights)),
-});
+const easeBlend = (parts: (ease: Scorer, forValidation: boolean) => Scorer[], weightings: number[][], trends: TrendParams[] = TREND_GRID.slice(0, 1)) => {
+  const size = weightings.length * trends.length;
+  return {
+    make: (index: number, forValidation: boolean) => {
+      const ease = easeVariants[Math.floor(index / size)](forValidation);
+      const blend = new BlendScorer(parts(ease, forValidation), weightings[Math.floor(index / trends.length) % weightings.length]);
+      return trends.length > 1 ? new TrendScorer(blend, salesFor(forValidation), trends[index % trends.length]) : blend;
+    },
+    grid: Array.from({ length: easeVariants.length * size }, (_, index) => index),
+  };
+};
 /** [weight, 1 − weight], rounded so that reports read 0.3, not 0.30000000000000004. */
 const complement = (weight: number) => [weight, Math.round((1 - weight) * 1000) / 1000];
 const THREE_WAY = [[0.34, 0.33, 0.33], [0.5, 0.25, 0.25], [0.4, 0.2, 0.4], [0.4, 0.4, 0.2]];
 /** Weights of buy-again, EASE and ALS tried on the time split. */
 const TIME_THREE_WAY = [[0.8, 0.1, 0.1], [0.6, 0.2, 0.2], [0.4, 0.3, 0.3], [0.2, 0.4, 0.4]];
-/** Buy-again on validation's training purchases or all of training's, seen from the end of them. */
-const buyAgainFor = (forValidation: boolean, halfLifeDays: number) =>
-  new BuyAgainScorer(
-    { user: data.user, item: data.item, time: data.time, positions: forValidation ? validation.train : split.train, now: forValidation ? validationCutoffTime : cutoff },
-    { halfLifeDays },
-  );
+/** Validation's training purchases or all of training's, seen from the end of them (buy-again, trend). */
+const salesFor = (forValidation: boolean) => ({
+  user: data.user,
+  item: data.item,
+  time: data.time,
+  positions: forValidation ? validation.train : split.train,
+  now: forValidation ? validationCutoffTime : cutoff,
+});
+const buyAgainFor = (forValidation: boolean, halfLifeDays: number) => new BuyAgainScorer(salesFor(forValidation), { halfLifeDays });
 const candidates: { family: string; make: (value: number, forValidation: boolean) => Scorer; grid: number[] }[] = [
   { family: "popularity", make: () => new PopularityScorer(), grid: [0] },
   ...(isTime
@@ -170,16 +189,27 @@ const candidates: { family: string; make: (value: number, forValidation: boolean
   // EASE counting session proximity: a pair of a user's items counts more the closer in time the
   // two were taken up (models/ease.ts), with DLAE's dropout regularisation.
   { family: "session-ease", make: (index) => new EaseScorer(SESSION_GRID[index]), grid: SESSION_GRID.map((_, index) => index) },
+  // EASE times each product's trend (sales in the last weeks against the last months), on the
+  // time split: EASE plain or by sitting and the trend setting chosen on validation.
+  ...(isTime
+    ? [{
+        family: "trend-ease",
+        make: (index: number, forValidation: boolean) =>
+          new TrendScorer(easeVariants[Math.floor(index / (TREND_GRID.length - 1))](forValidation), salesFor(forValidation), TREND_GRID[1 + (index % (TREND_GRID.length - 1))], "trend-ease"),
+        grid: Array.from({ length: easeVariants.length * (TREND_GRID.length - 1) }, (_, index) => index),
+      }]
+    : []),
   // The blends: each part fitted once per training matrix and shared by every weight tried.
-  // What "Recommended for you" serves: EASE and ALS blended.
-  { family: "blend(ease+als)", ...easeBlend((ease, forValidation) => [ease, sharedAls(forValidation)], [0.3, 0.5, 0.7].map(complement)) },
+  // What "Recommended for you" serves: EASE and ALS blended, times the trend where validation
+  // chooses it (time split).
+  { family: "blend(ease+als)", ...easeBlend((ease, forValidation) => [ease, sharedAls(forValidation)], [0.3, 0.5, 0.7].map(complement), isTime ? TREND_GRID : undefined) },
   { family: "blend(ease+two-tower)", ...easeBlend((ease, forValidation) => [ease, sharedTwoTower(forValidation)], [0.5, 0.7, 0.9].map(complement)) },
   ...(!isTime ? [{ family: "blend(ease+als+two-tower)", ...easeBlend((ease, forValidation) => [ease, sharedAls(forValidation), sharedTwoTower(forValidation)], THREE_WAY) }] : []),
   // The time split's blends: the shopper's own purchases (90-day half-life) first.
   ...(isTime
     ? [
         { family: "blend(buy-again+ease)", ...easeBlend((ease, forValidation) => [buyAgainFor(forValidation, 90), ease], [0.2, 0.4, 0.6, 0.8].map(complement)) },
-        { family: "blend(buy-again+ease+als)", ...easeBlend((ease, forValidation) => [buyAgainFor(forValidation, 90), ease, sharedAls(forValidation)], TIME_THREE_WAY) },
+        { family: "blend(buy-again+ease+als)", ...easeBlend((ease, forValidation) => [buyAgainFor(forValidation, 90), ease, sharedAls(forValidation)], TIME_THREE_WAY, TREND_GRID.slice(0, 2)) },
       ]
     : []),
 ];
@@ -196,7 +226,12 @@ interface Row extends RankingMetrics {
   validationNdcg: number;
 }
 const results: Record<string, Row & { view: View }> = {};
-for (const candidate of candidates) {
+/** The baselines every run reports; `--models` adds to them (all families when left out). */
+const BASELINES = ["popularity", "buy-again", "item-knn", "ease"];
+const families = candidates.map((candidate) => candidate.family);
+const chosen = values.models?.split(",").map((name) => name.trim()).filter(Boolean);
+for (const name of chosen ?? []) if (!families.includes(name)) fail(`--models: no model family ${name}; the families are ${families.join(", ")}`);
+for (const candidate of candidates.filter((c) => !chosen || BASELINES.includes(c.family) || chosen.includes(c.family))) {
   // Each setting is fitted once on the validation split and scored for every view; the best
   // setting per view is then refitted on all of training (once per distinct setting).
   const best = new Map<View, { value: number; ndcg: number }>(views.map((view) => [view, { value: candidate.grid[0], ndcg: -1 }]));

@@ -5,6 +5,7 @@ import { fitNcf, ncfScores, NCF_DEFAULTS, type NcfParams, type NcfWeights } from
 import { fitSequential, nextItemScores, SEQUENTIAL_DEFAULTS, sequenceState, type SequentialParams, type SequentialWeights } from "../models/sequential";
 import { fitSvd, predictRating, type Ratings, type SvdModel, type SvdParams } from "../models/svd";
 import { fitTwoTower, scoreItems, TWO_TOWER_DEFAULTS, userVector, type FeatureRows, type TwoTowerParams, type TwoTowerWeights } from "../models/two-tower";
+import { applyTrend, itemTrend, TREND_DEFAULTS, type TrendParams } from "../trend";
 import type { EngineItem } from "../types";
 import { gram, userItems, type UserItems } from "./matrix";
 
@@ -273,6 +274,37 @@ export class BuyAgainScorer implements Scorer {
   score(user: number, _history: Int32Array, out: Float32Array) {
     out.set(this.popularity);
     for (let e = this.bought.rowStart[user]; e < this.bought.rowStart[user + 1]; e++) out[this.bought.cols[e]] += 1 + this.weights[e];
+  }
+}
+
+/**
+ * Another scorer's scores, each times its item's trend (app/engine/trend.ts), what it scores
+ * below 0 at 0; with power 0, the other scorer's scores as they are. Named as the scorer it
+ * wraps unless given a name.
+ */
+export class TrendScorer implements Scorer {
+  readonly name: string;
+  private factors: Float32Array = new Float32Array(0);
+  constructor(
+    private readonly inner: Scorer,
+    /** The sales the trend is read from (positions of the training data), seen from `now`. */
+    private readonly sales: { item: ArrayLike<number>; time: ArrayLike<number>; positions: ArrayLike<number>; now: number },
+    readonly trend: TrendParams = TREND_DEFAULTS,
+    name?: string,
+  ) {
+    this.name = name ?? inner.name;
+  }
+  get params() {
+    const trend = this.trend.power ? Object.entries(this.trend).map(([key, value]) => [`trend.${key}`, value]) : [["trend.power", 0]];
+    return { ...this.inner.params, ...Object.fromEntries(trend) };
+  }
+  fit(train: UserItems) {
+    this.inner.fit(train);
+    this.factors = itemTrend(train.items, this.sales, this.sales.now, this.trend);
+  }
+  score(user: number, history: Int32Array, out: Float32Array) {
+    this.inner.score(user, history, out);
+    if (this.trend.power) applyTrend(out, this.factors);
   }
 }
 

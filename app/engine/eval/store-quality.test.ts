@@ -38,4 +38,34 @@ describe("evaluateOnHistory", () => {
     expect(quality.models["session-ease"].new.ndcg).toBe(quality.models.ease.new.ndcg);
     expect(quality.forYouSessions).toBe(false);
   });
+
+  // Five product lines: shoppers bought a lead item a with `old` long ago (11 of them) and with
+  // `rising` in the two weeks before the last 30 days (10). Later shoppers bought a before the
+  // last 30 days and, in them, either the rising product or the old one.
+  const trending = (after: "rising" | "old") => {
+    const events: EngineEvent[] = [];
+    for (const line of lines) {
+      for (let i = 0; i < 11; i++) events.push(...order(`p${line}-${i}`, `p${line}-${i}`, 100, `a${line}`, `old${line}`));
+      for (let i = 0; i < 10; i++) events.push(...order(`r${line}-${i}`, `r${line}-${i}`, 45, `a${line}`, `rising${line}`));
+      for (let i = 0; i < 4; i++) {
+        const shopper = `t${line}-${i}`;
+        events.push(...order(shopper, `${shopper}-a`, 60, `a${line}`), ...order(shopper, `${shopper}-later`, 10, `${after}${line}`));
+      }
+    }
+    return buildDataset(events, items(...lines.flatMap((line) => [`a${line}`, `old${line}`, `rising${line}`])));
+  };
+
+  it("lets the rising products lead where shoppers went on to buy them", async () => {
+    const quality = (await evaluateOnHistory(trending("rising"), { k: 1, minCustomers: 5 }))!;
+    expect(quality.customers).toBe(20);
+    expect(quality.forYouTrend).toBe(true);
+    expect(quality.models.ease.new.ndcg).toBe(0);
+    expect(quality.models["for-you"].new.ndcg).toBe(1);
+  });
+
+  it("leaves the trend out where shoppers went on to buy what sold before", async () => {
+    const quality = (await evaluateOnHistory(trending("old"), { k: 1, minCustomers: 5 }))!;
+    expect(quality.forYouTrend).toBe(false);
+    expect(quality.models["for-you"].new.ndcg).toBe(1);
+  });
 });

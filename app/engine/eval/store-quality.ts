@@ -1,5 +1,6 @@
 import type { Dataset } from "../dataset";
 import { SESSION_EASE } from "../models/ease";
+import { applyTrend, itemTrend } from "../trend";
 import { userItems } from "./matrix";
 import { evaluateEach, type View } from "./metrics";
 import { fitAlsParallel, scoreAll, type AlsFactors } from "../models/als";
@@ -17,11 +18,17 @@ export interface StoreQuality {
   models: Record<string, Record<View, { ndcg: number; recall: number; precision: number }>>;
   /**
    * The weight on EASE (the rest on ALS) of "Recommended for you", and whether its EASE counts
-   * session proximity (SESSION_EASE), chosen together among FOR_YOU_WEIGHTS and both EASEs by NDCG
-   * on the `new` view of this split; the `for-you` entry of `models` is that blend.
+   * session proximity (SESSION_EASE), chosen together with `forYouTrend` among FOR_YOU_WEIGHTS,
+   * both EASEs and the trend on or off by NDCG on the `new` view of this split; the `for-you`
+   * entry of `models` is that blend.
    */
   forYouWeight: number;
   forYouSessions: boolean;
+  /**
+   * Whether the blend is multiplied by each product's trend (app/engine/trend.ts, TREND_DEFAULTS),
+   * chosen with the weight: the products selling faster lately than over the last months lead.
+   */
+  forYouTrend: boolean;
 }
 
 export const FOR_YOU_WEIGHTS = [0, 0.25, 0.5, 0.75, 1];
@@ -35,8 +42,8 @@ const MAX_EASE_ITEMS = 3_000;
  * The evaluation harness's time protocol on a shop's purchases: train before the last
  * `holdoutDays`, test on what each customer bought after, in both views (`all`: a repeat purchase
  * counts; `new`: only products new to the customer). "Recommended for you" blends EASE and ALS;
- * this split is where their weight is chosen, and whether EASE counts pairs by sitting (session
- * EASE). It is the shop's validation split: the models that serve are refitted on all of the
+ * this split is where their weight is chosen, whether EASE counts pairs by sitting (session
+ * EASE), and whether the blend favours products on the rise (trend). It is the shop's validation split: the models that serve are refitted on all of the
  * history. Popularity and buy-again are the baselines the blend must beat. Null when too few
  * customers bought in both periods to say anything.
  */
@@ -61,11 +68,18 @@ export async function evaluateOnHistory(dataset: Dataset, options: { k?: number;
   for (const scorer of scorers) scorer.fit(trainMatrix);
   // One pass per view: each model scores a customer once, and the blends of EASE and ALS (one
   // per EASE and weight tried) are made from those rows of scores.
-  const blends = eases.flatMap((ease) => FOR_YOU_WEIGHTS.map((weight) => ({ easeRow: scorers.indexOf(ease), weight, sessions: ease.name === "session-ease" })));
+  const blends = eases.flatMap((ease) =>
+    FOR_YOU_WEIGHTS.flatMap((weight) => [false, true].map((trend) => ({ easeRow: scorers.indexOf(ease), weight, sessions: ease.name === "session-ease", trend }))),
+  );
   const alsRow = als ? scorers.indexOf(als) : -1;
+  const trend = itemTrend(items, { item, time, positions: train }, cutoff);
   const score = (u: number, history: Int32Array, out: Float32Array[]) => {
     scorers.forEach((scorer, index) => scorer.score(u, history, out[index]));
-    blends.forEach(({ easeRow, weight }, index) => blendInto(out[scorers.length + index], [out[easeRow], out[alsRow]], [weight, 1 - weight]));
+    blends.forEach(({ easeRow, weight, trend: trended }, index) => {
+      const row = out[scorers.length + index];
+      blendInto(row, [out[easeRow], out[alsRow]], [weight, 1 - weight]);
+      if (trended) applyTrend(row, trend);
+    });
   };
   const evaluation = { requireHistory: true, auc: false };
   const [all, fresh] = (["all", "new"] as const).map((view) => evaluateEach(scorers.length + blends.length, score, trainMatrix, testMatrix, k, { ...evaluation, view }));
@@ -76,9 +90,10 @@ export async function evaluateOnHistory(dataset: Dataset, options: { k?: number;
     new: { ndcg: fresh[index].ndcg, recall: fresh[index].recall, precision: fresh[index].precision },
   });
   const models: StoreQuality["models"] = Object.fromEntries(scorers.map((scorer, index) => [scorer.name, summary(index)]));
-  let choice = { weight: DEFAULT_FOR_YOU_WEIGHT, sessions: false };
+  let choice = { weight: DEFAULT_FOR_YOU_WEIGHT, sessions: false, trend: false };
   if (blends.length) {
-    // The blend with the best NDCG on the `new` view (the first of equals: plain EASE before sessions).
+    // The blend with the best NDCG on the `new` view (the first of equals: plain EASE before
+    // sessions, no trend before trend).
     let best = 0;
     blends.forEach((_, index) => {
       if (fresh[scorers.length + index].ndcg > fresh[scorers.length + best].ndcg) best = index;
@@ -86,7 +101,7 @@ export async function evaluateOnHistory(dataset: Dataset, options: { k?: number;
     choice = blends[best];
     models["for-you"] = summary(scorers.length + best);
   }
-  return { protocol: "time", cutoff, k, customers, models, forYouWeight: choice.weight, forYouSessions: choice.sessions };
+  return { protocol: "time", cutoff, k, customers, models, forYouWeight: choice.weight, forYouSessions: choice.sessions, forYouTrend: choice.trend };
 }
 
 /** ALS factors fitted beforehand (on worker threads), as a harness scorer. */
