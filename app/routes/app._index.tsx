@@ -145,6 +145,7 @@ export default function Home() {
                     headings={["", t("home.view.all"), t("home.view.new")]}
                     rows={Object.entries(latestQuality.models).map(([name, views]) => [t(`home.model_name.${name}`), format.percent(views.all.recall), format.percent(views.new.recall)])}
                   />
+                  {latestQuality.forYouTrend && <Text as="p" variant="bodySm">{t("home.for_you_trend")}</Text>}
                   {quality.length > 1 && (
                     <Chart
                       kind="line"

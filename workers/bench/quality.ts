@@ -130,9 +130,10 @@ const SESSION_GRID = [SESSION_EASE, { ...SESSION_EASE, proximityMinutes: 60 }, {
 const TREND_GRID: TrendParams[] = [
   { ...TREND_DEFAULTS, power: 0 },
   TREND_DEFAULTS,
-  { ...TREND_DEFAULTS, longDays: 240, power: 0.75 },
-  { ...TREND_DEFAULTS, shortDays: 28 },
+  { ...TREND_DEFAULTS, shortDays: 14 },
+  { ...TREND_DEFAULTS, shortDays: 14, longDays: 240, power: 0.75 },
 ];
+const TRENDS_ON = TREND_GRID.slice(1);
 /**
  * A blend with EASE among its parts: its grid indexes every (EASE variant, weights, trend)
  * triple, so validation chooses all three. `parts` places EASE among the other parts; `trends`
@@ -195,8 +196,8 @@ const candidates: { family: string; make: (value: number, forValidation: boolean
     ? [{
         family: "trend-ease",
         make: (index: number, forValidation: boolean) =>
-          new TrendScorer(easeVariants[Math.floor(index / (TREND_GRID.length - 1))](forValidation), salesFor(forValidation), TREND_GRID[1 + (index % (TREND_GRID.length - 1))], "trend-ease"),
-        grid: Array.from({ length: easeVariants.length * (TREND_GRID.length - 1) }, (_, index) => index),
+          new TrendScorer(easeVariants[Math.floor(index / TRENDS_ON.length)](forValidation), salesFor(forValidation), TRENDS_ON[index % TRENDS_ON.length], "trend-ease"),
+        grid: Array.from({ length: easeVariants.length * TRENDS_ON.length }, (_, index) => index),
       }]
     : []),
   // The blends: each part fitted once per training matrix and shared by every weight tried.

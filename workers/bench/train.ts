@@ -8,6 +8,7 @@ import {
   CooccurrenceModel,
   EaseModel,
   HybridModel,
+  itemTrend,
   SESSION_EASE,
   evaluateOnHistory,
   PopularityModel,
@@ -97,14 +98,19 @@ async function fitOne(model: ModelName, dataset: Dataset) {
       return fitAlsParallel(interestRows(dataset));
     case "pipeline":
       // What training fits for a shop (app/models/training.server.ts), one after the other, and
-      // the validation on its last 30 days that weighs EASE against ALS.
-      return [
+      // the validation on its last 30 days that weighs EASE against ALS and chooses the trend.
+      const fitted = [
         PopularityModel.fit(dataset),
         CooccurrenceModel.fit(dataset),
         BuyAgainModel.fit(dataset),
         ContentModel.fit(dataset),
         await AlsModel.fitParallel(dataset),
-        EaseModel.fit(dataset, (await evaluateOnHistory(dataset))?.forYouSessions ? SESSION_EASE : {}),
+      ];
+      const quality = await evaluateOnHistory(dataset);
+      return [
+        ...fitted,
+        EaseModel.fit(dataset, quality?.forYouSessions ? SESSION_EASE : {}),
+        quality?.forYouTrend ? itemTrend(dataset.items.length, dataset.purchases, dataset.now) : null,
       ];
   }
 }
