@@ -6,10 +6,10 @@ import { cancelShopJobRuns } from "../app/models/job-runs.server";
 import { RecommendationService } from "../app/models/recommendations.server";
 import { InvalidationBus } from "../app/models/storefront/invalidation.server";
 import { ensureShop } from "../app/models/shops.server";
-import { importStoreSnapshot } from "../app/models/store-import.server";
+import { importStoreSnapshot, type StoreSnapshot } from "../app/models/store-import.server";
 import { trainShop } from "../app/models/training.server";
 import { deserializeModel, SESSION_EASE, type EaseModel, type StoreQuality } from "../app/engine";
-import { FOR_YOU_WEIGHTS } from "../app/engine/eval/store-quality";
+import { FOR_YOU_WEIGHTS, HYBRID_SHARES } from "../app/engine/eval/store-quality";
 import { generateDemoStore } from "../workers/demo/generate";
 import { z } from "zod";
 import { defineJob } from "../workers/jobs/define";
@@ -114,7 +114,67 @@ describe("the train job in-process (embedded database)", () => {
       expect(await database.prisma.jobRun.findUniqueOrThrow({ where: { id: run.id } })).toMatchObject({ status: "CANCELLED" });
     }
   });
+
+  it("fits and serves the two-tower hybrid where the shop's last 30 days gave it a share: the new products customers went on to buy", async () => {
+    const shop = await ensureShop(database.prisma, "new-lines.myshopify.com");
+    await importStoreSnapshot(database.prisma, shop.id, newLinesStore(), "DEMO");
+    const { modelVersionId } = await trainShop(database.prisma, shop.id);
+    const version = await database.prisma.modelVersion.findUniqueOrThrow({ where: { id: modelVersionId } });
+    const quality = version.metrics as unknown as StoreQuality;
+    expect(quality.forYouHybrid).toBeGreaterThan(0);
+    expect(version.models).toContain("hybrid");
+    expect(await database.prisma.modelArtifact.count({ where: { modelVersionId, name: "hybrid" } })).toBe(1);
+    // An early customer of the alpine line is offered the alpine set first.
+    const customer = await database.prisma.customer.findFirstOrThrow({ where: { shopId: shop.id, externalId: "p-alpine-0" } });
+    const list = await database.prisma.recommendationList.findFirstOrThrow({ where: { modelVersionId, placement: "FOR_YOU", subjectKey: customer.id } });
+    const set = await database.prisma.product.findFirstOrThrow({ where: { shopId: shop.id, externalId: "alpine-set" } });
+    expect((list.items as { productId: string }[])[0].productId).toBe(set.id);
+  }, 60_000);
 });
+
+/**
+ * Five product lines named by a word of their own. Early customers bought a line's lantern and
+ * blanket; later ones bought both, then, in the last 30 days, the line's new set of both, which
+ * nobody had bought before: only its words place it beside its line.
+ */
+function newLinesStore(): StoreSnapshot {
+  const words = ["alpine", "harbor", "meadow", "canyon", "prairie"];
+  const now = Date.now();
+  const daysAgo = (days: number) => new Date(now - days * 86_400_000);
+  const product = (id: string, title: string) => ({
+    externalId: id, handle: id, title, description: "", productType: "", vendor: "Affinity Outfitters", tags: [], price: 10, compareAtPrice: null,
+    available: true, inventory: 10, collectionHandles: [], imageUrl: "", createdAt: daysAgo(200),
+    variants: [{ externalId: `${id}-v`, title: "Default", sku: id, price: 10, available: true, inventory: 10 }],
+  });
+  const customers: StoreSnapshot["customers"] = [];
+  const orders: StoreSnapshot["orders"] = [];
+  const buy = (customer: string, id: string, days: number, ...products: string[]) => {
+    if (!customers.some((c) => c.externalId === customer)) {
+      customers.push({ externalId: customer, email: `${customer}@example.com`, firstName: customer, lastName: "Shopper", country: "GB", province: null, city: "Leeds", tags: [], birthYear: null, gender: null, acceptsMarketing: false, createdAt: daysAgo(300) });
+    }
+    orders.push({
+      externalId: id, name: `#${orders.length + 1001}`, customerExternalId: customer, processedAt: daysAgo(days), currency: "GBP", country: "GB", totalPrice: 10 * products.length,
+      lines: products.map((productId) => ({ productExternalId: productId, variantExternalId: `${productId}-v`, title: productId, quantity: 1, price: 10 })),
+    });
+  };
+  for (const word of words) {
+    for (let i = 0; i < 10; i++) buy(`p-${word}-${i}`, `p-${word}-${i}`, 100 + i, `${word}-lantern`, `${word}-blanket`);
+    for (let i = 0; i < 4; i++) {
+      buy(`t-${word}-${i}`, `t-${word}-${i}-a`, 60, `${word}-lantern`, `${word}-blanket`);
+      buy(`t-${word}-${i}`, `t-${word}-${i}-b`, 10, `${word}-set`);
+    }
+  }
+  return {
+    collections: [],
+    products: [
+      ...["lantern", "blanket"].flatMap((kind) => words.map((word) => product(`${word}-${kind}`, `${word} ${kind}`))),
+      ...words.map((word) => product(`${word}-set`, `${word} lantern, ${word} blanket`)),
+    ],
+    customers,
+    orders,
+    events: [],
+  };
+}
 
 describe.skipIf(!postgresUp || !redisUp)("the train job through BullMQ on Redis (PostgreSQL)", () => {
   let database: TestDatabase;
@@ -314,6 +374,11 @@ describe.skipIf(!postgresUp || !redisUp)("training on worker processes (PostgreS
     const artifact = await db.modelArtifact.findFirstOrThrow({ where: { modelVersionId, name: "ease" } });
     const ease = deserializeModel(artifact.data) as EaseModel;
     expect(ease.toJSON().params.proximityMinutes).toBe(quality.forYouSessions ? SESSION_EASE.proximityMinutes : 0);
+    // The hybrid is fitted, stored and named in the version exactly where the check gave it a share.
+    expect(HYBRID_SHARES).toContain(quality.forYouHybrid);
+    const hybrid = await db.modelArtifact.findFirst({ where: { modelVersionId, name: "hybrid" } });
+    expect(Boolean(hybrid)).toBe(quality.forYouHybrid! > 0);
+    expect(version.models.includes("hybrid")).toBe(quality.forYouHybrid! > 0);
   }, 120_000);
 
   it("finishes the job in hand on SIGTERM before the worker exits", async () => {

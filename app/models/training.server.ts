@@ -11,6 +11,7 @@ import {
   CooccurrenceModel,
   DatasetBuilder,
   EaseModel,
+  HybridModel,
   itemTrend,
   SESSION_EASE,
   learnSeasonality,
@@ -100,13 +101,15 @@ export async function trainShop(
     const als = await AlsModel.fitParallel(dataset);
     await onProgress(0.4, "measuring quality on the last 30 days and mapping the catalogue");
     const quality = await evaluateOnHistory(dataset);
-    // EASE counts session proximity where the shop's last 30 days say it serves better.
+    // EASE counts session proximity where the shop's last 30 days say it serves better, and the
+    // two-tower hybrid is fitted where they gave it a share of "Recommended for you".
     const ease = EaseModel.fit(dataset, quality?.forYouSessions ? SESSION_EASE : {});
+    const hybrid = quality?.forYouHybrid ? HybridModel.fit(dataset) : null;
     const insights = computeInsights(dataset);
 
     await onProgress(0.5, "writing model artifacts");
     await db.modelArtifact.createMany({
-      data: [popularity, cooccurrence, buyAgain, ease, als, content].map((model) => ({
+      data: [popularity, cooccurrence, buyAgain, ease, als, content, ...(hybrid ? [hybrid] : [])].map((model) => ({
         modelVersionId: version.id,
         name: model.name,
         data: serializeModel(model),
@@ -118,8 +121,8 @@ export async function trainShop(
     const lists = precomputeLists(
       dataset.items,
       dataset.userIds,
-      { popularity, cooccurrence, buyAgain, ease, als, content },
-      { weight: quality?.forYouWeight ?? DEFAULT_FOR_YOU_WEIGHT, trend },
+      { popularity, cooccurrence, buyAgain, ease, als, content, hybrid },
+      { weight: quality?.forYouWeight ?? DEFAULT_FOR_YOU_WEIGHT, hybridShare: quality?.forYouHybrid ?? 0, trend },
     );
     let written = 0;
     for (let start = 0; start < lists.length; start += WRITE_BATCH) {
@@ -162,6 +165,7 @@ export async function trainShop(
         where: { id: version.id },
         data: {
           status: "READY",
+          ...(hybrid ? { models: { push: HybridModel.modelName } } : {}),
           trainedAt: new Date(),
           interactionCount: interactions,
           metrics: (quality ?? undefined) as Prisma.InputJsonValue | undefined,
@@ -291,10 +295,12 @@ interface Models {
   ease: EaseModel;
   als: AlsModel;
   content: ContentModel;
+  /** Fitted only where the shop's last 30 days gave it a share of "Recommended for you". */
+  hybrid: HybridModel | null;
 }
 
 /** Every list serving reads: shop-wide, per product and per known customer. */
-function precomputeLists(items: EngineItem[], userIds: string[], models: Models, forYou: { weight: number; trend: Float32Array | null }) {
+function precomputeLists(items: EngineItem[], userIds: string[], models: Models, forYou: { weight: number; hybridShare: number; trend: Float32Array | null }) {
   const itemIndex = new Map(items.map((item, index) => [item.id, index]));
   const trend = forYou.trend;
   const trendOf = trend ? (itemId: string) => trend[itemIndex.get(itemId)!] ?? 1 : undefined;
@@ -323,12 +329,17 @@ function precomputeLists(items: EngineItem[], userIds: string[], models: Models,
   }
   for (const userId of userIds) {
     if (userId.startsWith("visitor:") || userId.startsWith("guest-order:")) continue;
-    // Two stages: EASE and ALS each retrieve candidates, ranked by their blend with the weight
-    // chosen on the shop's own last 30 days (evaluateOnHistory), times each product's trend where
-    // that check chose it; co-occurrence and popularity fill.
+    // Two stages: EASE, ALS and the hybrid (where fitted) each retrieve candidates, ranked by
+    // their blend with the weights chosen on the shop's own last 30 days (evaluateOnHistory),
+    // times each product's trend where that check chose it; co-occurrence and popularity fill.
+    const share = models.hybrid ? forYou.hybridShare : 0;
     const ranked = blendByScore(
-      [models.ease.recommend({ userId, k: CANDIDATES }), models.als.recommend({ userId, k: CANDIDATES })],
-      [forYou.weight, 1 - forYou.weight],
+      [
+        models.ease.recommend({ userId, k: CANDIDATES }),
+        models.als.recommend({ userId, k: CANDIDATES }),
+        ...(models.hybrid ? [models.hybrid.recommend({ userId, k: CANDIDATES })] : []),
+      ],
+      [forYou.weight * (1 - share), (1 - forYou.weight) * (1 - share), share],
       LIST_LENGTH,
       trendOf,
     );

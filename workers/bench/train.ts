@@ -98,7 +98,8 @@ async function fitOne(model: ModelName, dataset: Dataset) {
       return fitAlsParallel(interestRows(dataset));
     case "pipeline":
       // What training fits for a shop (app/models/training.server.ts), one after the other, and
-      // the validation on its last 30 days that weighs EASE against ALS and chooses the trend.
+      // the validation on its last 30 days that weighs EASE, ALS and (up to 100,000 purchases)
+      // the hybrid, and chooses the trend.
       const fitted = [
         PopularityModel.fit(dataset),
         CooccurrenceModel.fit(dataset),
@@ -110,6 +111,7 @@ async function fitOne(model: ModelName, dataset: Dataset) {
       return [
         ...fitted,
         EaseModel.fit(dataset, quality?.forYouSessions ? SESSION_EASE : {}),
+        quality?.forYouHybrid ? HybridModel.fit(dataset) : null,
         quality?.forYouTrend ? itemTrend(dataset.items.length, dataset.purchases, dataset.now) : null,
       ];
   }

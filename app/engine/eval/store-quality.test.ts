@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { buildDataset } from "../dataset";
 import { items, order } from "../test-data";
 import type { EngineEvent } from "../types";
-import { evaluateOnHistory } from "./store-quality";
+import { evaluateOnHistory, HYBRID_SHARES } from "./store-quality";
 
 describe("evaluateOnHistory", () => {
   // Five product lines: a lead item x, the y bought with it in one order, and a z bought by the
@@ -61,6 +61,40 @@ describe("evaluateOnHistory", () => {
     expect(quality.forYouTrend).toBe(true);
     expect(quality.models.ease.new.ndcg).toBe(0);
     expect(quality.models["for-you"].new.ndcg).toBe(1);
+  });
+
+  // Five product lines named by a word of their own: shoppers bought a line's lantern and
+  // blanket; later shoppers bought both before the last 30 days and, in them, the line's new
+  // set of both, which nobody had bought before. Only the words place the set beside its line.
+  const words = ["alpine", "harbor", "meadow", "canyon", "prairie"];
+  const newProducts = () => {
+    const events: EngineEvent[] = [];
+    words.forEach((word) => {
+      for (let i = 0; i < 10; i++) events.push(...order(`p-${word}-${i}`, `p-${word}-${i}`, 100 + i, `${word}-lantern`, `${word}-blanket`));
+      for (let i = 0; i < 4; i++) {
+        const shopper = `t-${word}-${i}`;
+        events.push(...order(shopper, `${shopper}-a`, 60, `${word}-lantern`, `${word}-blanket`), ...order(shopper, `${shopper}-b`, 10, `${word}-set`));
+      }
+    });
+    // The sets last, so that a model with nothing to say about them does not list them first.
+    const catalogue = [
+      ...["lantern", "blanket"].flatMap((kind) => words.map((word) => ({ id: `${word}-${kind}`, title: `${word} ${kind}` }))),
+      ...words.map((word) => ({ id: `${word}-set`, title: `${word} lantern, ${word} blanket` })),
+    ];
+    return buildDataset(events, catalogue);
+  };
+
+  it("gives the two-tower hybrid a share where the products shoppers went on to buy are new, and leaves it out of a large shop", async () => {
+    const quality = (await evaluateOnHistory(newProducts(), { k: 1, minCustomers: 5 }))!;
+    expect(quality.customers).toBe(20);
+    expect(quality.models.ease.new.ndcg).toBe(0);
+    expect(quality.models["two-tower"].new.ndcg).toBe(1);
+    expect(HYBRID_SHARES).toContain(quality.forYouHybrid);
+    expect(quality.forYouHybrid).toBeGreaterThan(0);
+    expect(quality.models["for-you"].new.ndcg).toBe(1);
+    const large = (await evaluateOnHistory(newProducts(), { k: 1, minCustomers: 5, maxHybridPurchases: 50 }))!;
+    expect(large.models["two-tower"]).toBeUndefined();
+    expect(large.forYouHybrid).toBe(0);
   });
 
   it("leaves the trend out where shoppers went on to buy what sold before", async () => {

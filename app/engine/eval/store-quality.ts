@@ -4,7 +4,7 @@ import { applyTrend, itemTrend } from "../trend";
 import { userItems } from "./matrix";
 import { evaluateEach, type View } from "./metrics";
 import { fitAlsParallel, scoreAll, type AlsFactors } from "../models/als";
-import { blendInto, BuyAgainScorer, EaseScorer, PopularityScorer, type Scorer } from "./scorers";
+import { blendInto, BuyAgainScorer, EaseScorer, PopularityScorer, TwoTowerScorer, type Scorer } from "./scorers";
 import type { UserItems } from "./matrix";
 
 /** How the shop's own models do on its own history, as the admin shows it after each training. */
@@ -17,7 +17,7 @@ export interface StoreQuality {
   customers: number;
   models: Record<string, Record<View, { ndcg: number; recall: number; precision: number }>>;
   /**
-   * The weight on EASE (the rest on ALS) of "Recommended for you", and whether its EASE counts
+   * The weight on EASE (the rest on ALS, besides the hybrid's share) of "Recommended for you", and whether its EASE counts
    * session proximity (SESSION_EASE), chosen together with `forYouTrend` among FOR_YOU_WEIGHTS,
    * both EASEs and the trend on or off by NDCG on the `new` view of this split; the `for-you`
    * entry of `models` is that blend.
@@ -29,6 +29,12 @@ export interface StoreQuality {
    * chosen with the weight: the products selling faster lately than over the last months lead.
    */
   forYouTrend: boolean;
+  /**
+   * The share of the blend given to the two-tower hybrid (HybridModel), chosen with the rest
+   * among HYBRID_SHARES; 0 where the shop is too large for it (MAX_HYBRID_PURCHASES). Absent
+   * from checks made before the hybrid joined them.
+   */
+  forYouHybrid?: number;
 }
 
 export const FOR_YOU_WEIGHTS = [0, 0.25, 0.5, 0.75, 1];
@@ -37,17 +43,28 @@ export const DEFAULT_FOR_YOU_WEIGHT = 0.5;
 
 /** EASE's dense inverse is items³: above this many products the report leaves it out. */
 const MAX_EASE_ITEMS = 3_000;
+/**
+ * The two-tower hybrid's training grows with shoppers × products (a softmax over the catalogue):
+ * about 14 s at 100,000 interactions. Above this many purchases it is neither checked nor served.
+ */
+export const MAX_HYBRID_PURCHASES = 100_000;
+/** The hybrid's shares of the blend tried; the rest is EASE and ALS at their weight. */
+export const HYBRID_SHARES = [0, 0.25];
 
 /**
  * The evaluation harness's time protocol on a shop's purchases: train before the last
  * `holdoutDays`, test on what each customer bought after, in both views (`all`: a repeat purchase
- * counts; `new`: only products new to the customer). "Recommended for you" blends EASE and ALS;
- * this split is where their weight is chosen, whether EASE counts pairs by sitting (session
- * EASE), and whether the blend favours products on the rise (trend). It is the shop's validation split: the models that serve are refitted on all of the
- * history. Popularity and buy-again are the baselines the blend must beat. Null when too few
+ * counts; `new`: only products new to the customer). "Recommended for you" blends EASE, ALS and,
+ * in a small shop, the two-tower hybrid; this split is where their weights are chosen, whether
+ * EASE counts pairs by sitting (session EASE), and whether the blend favours products on the
+ * rise (trend). It is the shop's validation split: the models that serve are refitted on all of
+ * the history. Popularity and buy-again are the baselines the blend must beat. Null when too few
  * customers bought in both periods to say anything.
  */
-export async function evaluateOnHistory(dataset: Dataset, options: { k?: number; holdoutDays?: number; minCustomers?: number } = {}): Promise<StoreQuality | null> {
+export async function evaluateOnHistory(
+  dataset: Dataset,
+  options: { k?: number; holdoutDays?: number; minCustomers?: number; maxHybridPurchases?: number } = {},
+): Promise<StoreQuality | null> {
   const k = options.k ?? 10;
   const cutoff = dataset.now - (options.holdoutDays ?? 30) * 86_400_000;
   // Every purchase, by user (the dataset's columns, read as they are).
@@ -64,20 +81,33 @@ export async function evaluateOnHistory(dataset: Dataset, options: { k?: number;
   // Without EASE there is no weight to choose, and ALS is not fitted twice.
   const eases = items <= MAX_EASE_ITEMS ? [new EaseScorer({ lambda: 250 }), new EaseScorer(SESSION_EASE)] : [];
   const als = eases.length ? new FactorsScorer(await fitAlsParallel({ rows: users, columns: items, rowStart: trainMatrix.rowStart, cols: trainMatrix.cols })) : null;
-  const scorers: Scorer[] = [new PopularityScorer(), new BuyAgainScorer({ user, item, time, positions: train, now: cutoff }, { halfLifeDays: 90 }), ...eases, ...(als ? [als] : [])];
+  const hybrid = eases.length && train.length <= (options.maxHybridPurchases ?? MAX_HYBRID_PURCHASES) ? new TwoTowerScorer({ items: dataset.items }) : null;
+  const scorers: Scorer[] = [
+    new PopularityScorer(),
+    new BuyAgainScorer({ user, item, time, positions: train, now: cutoff }, { halfLifeDays: 90 }),
+    ...eases,
+    ...(als ? [als] : []),
+    ...(hybrid ? [hybrid] : []),
+  ];
   for (const scorer of scorers) scorer.fit(trainMatrix);
-  // One pass per view: each model scores a customer once, and the blends of EASE and ALS (one
-  // per EASE and weight tried) are made from those rows of scores.
+  // One pass per view: each model scores a customer once, and the blends (one per EASE, weight,
+  // share of the hybrid and trend tried) are made from those rows of scores.
   const blends = eases.flatMap((ease) =>
-    FOR_YOU_WEIGHTS.flatMap((weight) => [false, true].map((trend) => ({ easeRow: scorers.indexOf(ease), weight, sessions: ease.name === "session-ease", trend }))),
+    FOR_YOU_WEIGHTS.flatMap((weight) =>
+      (hybrid ? HYBRID_SHARES : [0]).flatMap((hybridShare) =>
+        [false, true].map((trend) => ({ easeRow: scorers.indexOf(ease), weight, sessions: ease.name === "session-ease", hybrid: hybridShare, trend })),
+      ),
+    ),
   );
   const alsRow = als ? scorers.indexOf(als) : -1;
+  const hybridRow = hybrid ? scorers.indexOf(hybrid) : -1;
   const trend = itemTrend(items, { item, time, positions: train }, cutoff);
   const score = (u: number, history: Int32Array, out: Float32Array[]) => {
     scorers.forEach((scorer, index) => scorer.score(u, history, out[index]));
-    blends.forEach(({ easeRow, weight, trend: trended }, index) => {
+    blends.forEach(({ easeRow, weight, hybrid: share, trend: trended }, index) => {
       const row = out[scorers.length + index];
-      blendInto(row, [out[easeRow], out[alsRow]], [weight, 1 - weight]);
+      if (share) blendInto(row, [out[easeRow], out[alsRow], out[hybridRow]], [weight * (1 - share), (1 - weight) * (1 - share), share]);
+      else blendInto(row, [out[easeRow], out[alsRow]], [weight, 1 - weight]);
       if (trended) applyTrend(row, trend);
     });
   };
@@ -90,10 +120,10 @@ export async function evaluateOnHistory(dataset: Dataset, options: { k?: number;
     new: { ndcg: fresh[index].ndcg, recall: fresh[index].recall, precision: fresh[index].precision },
   });
   const models: StoreQuality["models"] = Object.fromEntries(scorers.map((scorer, index) => [scorer.name, summary(index)]));
-  let choice = { weight: DEFAULT_FOR_YOU_WEIGHT, sessions: false, trend: false };
+  let choice = { weight: DEFAULT_FOR_YOU_WEIGHT, sessions: false, hybrid: 0, trend: false };
   if (blends.length) {
     // The blend with the best NDCG on the `new` view (the first of equals: plain EASE before
-    // sessions, no trend before trend).
+    // sessions, no hybrid before the hybrid, no trend before trend).
     let best = 0;
     blends.forEach((_, index) => {
       if (fresh[scorers.length + index].ndcg > fresh[scorers.length + best].ndcg) best = index;
@@ -101,7 +131,7 @@ export async function evaluateOnHistory(dataset: Dataset, options: { k?: number;
     choice = blends[best];
     models["for-you"] = summary(scorers.length + best);
   }
-  return { protocol: "time", cutoff, k, customers, models, forYouWeight: choice.weight, forYouSessions: choice.sessions, forYouTrend: choice.trend };
+  return { protocol: "time", cutoff, k, customers, models, forYouWeight: choice.weight, forYouSessions: choice.sessions, forYouTrend: choice.trend, forYouHybrid: choice.hybrid };
 }
 
 /** ALS factors fitted beforehand (on worker threads), as a harness scorer. */
