@@ -6,6 +6,7 @@ import { evaluate, ratingErrors, type RankingMetrics, type View } from "../../ap
 import { AlsScorer, BlendScorer, BuyAgainScorer, ContentScorer, EaseScorer, FitOnce, ItemKnnScorer, NcfScorer, PopularityScorer, SequentialScorer, SvdScorer, TrendScorer, TwoTowerScorer, type Scorer } from "../../app/engine/eval/scorers";
 import type { FeatureRows } from "../../app/engine/models/two-tower";
 import { SESSION_EASE } from "../../app/engine/models/ease";
+import { HYBRID_SHARES } from "../../app/engine/eval/store-quality";
 import { TREND_DEFAULTS, type TrendParams } from "../../app/engine/trend";
 import { useTfBackend } from "../../app/engine/tf/backend";
 import type { EngineItem } from "../../app/engine/types";
@@ -152,7 +153,14 @@ const easeBlend = (parts: (ease: Scorer, forValidation: boolean) => Scorer[], we
 };
 /** [weight, 1 − weight], rounded so that reports read 0.3, not 0.30000000000000004. */
 const complement = (weight: number) => [weight, Math.round((1 - weight) * 1000) / 1000];
-const THREE_WAY = [[0.34, 0.33, 0.33], [0.5, 0.25, 0.25], [0.4, 0.2, 0.4], [0.4, 0.4, 0.2]];
+/**
+ * Weights of EASE, ALS and the two-tower as "Recommended for you" can blend them: the hybrid's
+ * share (HYBRID_SHARES), the rest split between EASE and ALS at a weight of FOR_YOU_WEIGHTS.
+ */
+const THREE_WAY = [0.25, 0.5, 0.75].map((weight) => {
+  const share = HYBRID_SHARES[1];
+  return [weight * (1 - share), (1 - weight) * (1 - share), share].map((w) => Math.round(w * 1000) / 1000);
+});
 /** Weights of buy-again, EASE and ALS tried on the time split. */
 const TIME_THREE_WAY = [[0.8, 0.1, 0.1], [0.6, 0.2, 0.2], [0.4, 0.3, 0.3], [0.2, 0.4, 0.4]];
 /** Validation's training purchases or all of training's, seen from the end of them (buy-again, trend). */
