@@ -98,8 +98,8 @@ async function fitOne(model: ModelName, dataset: Dataset) {
       return fitAlsParallel(interestRows(dataset));
     case "pipeline":
       // What training fits for a shop (app/models/training.server.ts), one after the other, and
-      // the validation on its last 30 days that weighs EASE, ALS and (up to 100,000 purchases)
-      // the hybrid, and chooses the trend.
+      // the validation on its last 30 days that weighs EASE, ALS and (up to 10 million shopper
+      // × product cells) the hybrid, and chooses the trend.
       const fitted = [
         PopularityModel.fit(dataset),
         CooccurrenceModel.fit(dataset),

@@ -92,7 +92,7 @@ describe("evaluateOnHistory", () => {
     expect(HYBRID_SHARES).toContain(quality.forYouHybrid);
     expect(quality.forYouHybrid).toBeGreaterThan(0);
     expect(quality.models["for-you"].new.ndcg).toBe(1);
-    const large = (await evaluateOnHistory(newProducts(), { k: 1, minCustomers: 5, maxHybridPurchases: 50 }))!;
+    const large = (await evaluateOnHistory(newProducts(), { k: 1, minCustomers: 5, maxHybridCells: 100 }))!;
     expect(large.models["two-tower"]).toBeUndefined();
     expect(large.forYouHybrid).toBe(0);
   });

@@ -31,7 +31,7 @@ export interface StoreQuality {
   forYouTrend: boolean;
   /**
    * The share of the blend given to the two-tower hybrid (HybridModel), chosen with the rest
-   * among HYBRID_SHARES; 0 where the shop is too large for it (MAX_HYBRID_PURCHASES). Absent
+   * among HYBRID_SHARES; 0 where the shop is too large for it (MAX_HYBRID_CELLS). Absent
    * from checks made before the hybrid joined them.
    */
   forYouHybrid?: number;
@@ -44,10 +44,11 @@ export const DEFAULT_FOR_YOU_WEIGHT = 0.5;
 /** EASE's dense inverse is items³: above this many products the report leaves it out. */
 const MAX_EASE_ITEMS = 3_000;
 /**
- * The two-tower hybrid's training grows with shoppers × products (a softmax over the catalogue):
- * about 14 s at 100,000 interactions. Above this many purchases it is neither checked nor served.
+ * The two-tower hybrid's training grows with shoppers × products (a softmax over the catalogue
+ * for each shopper): about 14 s for 5,000 shoppers × 1,250 products. Above this many shopper ×
+ * product cells it is neither checked nor served.
  */
-export const MAX_HYBRID_PURCHASES = 100_000;
+export const MAX_HYBRID_CELLS = 10_000_000;
 /**
  * The hybrid's shares of the blend tried; the rest is EASE and ALS at their weight. A third is
  * where the three models blend evenly, the best blend on MovieLens 100k.
@@ -66,7 +67,7 @@ export const HYBRID_SHARES = [0, 1 / 3];
  */
 export async function evaluateOnHistory(
   dataset: Dataset,
-  options: { k?: number; holdoutDays?: number; minCustomers?: number; maxHybridPurchases?: number } = {},
+  options: { k?: number; holdoutDays?: number; minCustomers?: number; maxHybridCells?: number } = {},
 ): Promise<StoreQuality | null> {
   const k = options.k ?? 10;
   const cutoff = dataset.now - (options.holdoutDays ?? 30) * 86_400_000;
@@ -84,7 +85,9 @@ export async function evaluateOnHistory(
   // Without EASE there is no weight to choose, and ALS is not fitted twice.
   const eases = items <= MAX_EASE_ITEMS ? [new EaseScorer({ lambda: 250 }), new EaseScorer(SESSION_EASE)] : [];
   const als = eases.length ? new FactorsScorer(await fitAlsParallel({ rows: users, columns: items, rowStart: trainMatrix.rowStart, cols: trainMatrix.cols })) : null;
-  const hybrid = eases.length && train.length <= (options.maxHybridPurchases ?? MAX_HYBRID_PURCHASES) ? new TwoTowerScorer({ items: dataset.items }) : null;
+  // Shoppers as training counts them (any positive interest, views included), a bound on the check's.
+  const shoppers = dataset.interest.filter((interest) => [...interest.values()].some((weight) => weight > 0)).length;
+  const hybrid = eases.length && shoppers * items <= (options.maxHybridCells ?? MAX_HYBRID_CELLS) ? new TwoTowerScorer({ items: dataset.items }) : null;
   const scorers: Scorer[] = [
     new PopularityScorer(),
     new BuyAgainScorer({ user, item, time, positions: train, now: cutoff }, { halfLifeDays: 90 }),
