@@ -17,10 +17,11 @@ export interface StoreQuality {
   customers: number;
   models: Record<string, Record<View, { ndcg: number; recall: number; precision: number }>>;
   /**
-   * The weight on EASE (the rest on ALS, besides the hybrid's share) of "Recommended for you", and whether its EASE counts
-   * session proximity (SESSION_EASE), chosen together with `forYouTrend` among FOR_YOU_WEIGHTS,
-   * both EASEs and the trend on or off by NDCG on the `new` view of this split; the `for-you`
-   * entry of `models` is that blend.
+   * The weight on EASE (the rest on ALS, besides the hybrid's share) of "Recommended for you",
+   * and whether its EASE counts session proximity (SESSION_EASE), chosen together with
+   * `forYouTrend` and `forYouHybrid` among FOR_YOU_WEIGHTS, both EASEs, the trend on or off and
+   * HYBRID_SHARES by NDCG on the `new` view of this split; the `for-you` entry of `models` is
+   * that blend.
    */
   forYouWeight: number;
   forYouSessions: boolean;
@@ -86,7 +87,15 @@ export async function evaluateOnHistory(
   const eases = items <= MAX_EASE_ITEMS ? [new EaseScorer({ lambda: 250 }), new EaseScorer(SESSION_EASE)] : [];
   const als = eases.length ? new FactorsScorer(await fitAlsParallel({ rows: users, columns: items, rowStart: trainMatrix.rowStart, cols: trainMatrix.cols })) : null;
   // Shoppers as training counts them (any positive interest, views included), a bound on the check's.
-  const shoppers = dataset.interest.filter((interest) => [...interest.values()].some((weight) => weight > 0)).length;
+  let shoppers = 0;
+  for (const interest of dataset.interest) {
+    for (const weight of interest.values()) {
+      if (weight > 0) {
+        shoppers++;
+        break;
+      }
+    }
+  }
   const hybrid = eases.length && shoppers * items <= (options.maxHybridCells ?? MAX_HYBRID_CELLS) ? new TwoTowerScorer({ items: dataset.items }) : null;
   const scorers: Scorer[] = [
     new PopularityScorer(),
