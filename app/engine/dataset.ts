@@ -102,6 +102,23 @@ export function* purchaseEvents(dataset: Dataset): Generator<EngineEvent> {
 }
 
 /** The distinct items a user bought, ascending. */
+/**
+ * The items a model keeps: by how many shoppers showed positive interest in each, most first
+ * (ties by catalogue order), at most `max`, those nobody showed interest in only when
+ * `withUnseen`. `column[item]` is each kept item's place in that order, −1 for the rest.
+ */
+export function itemsByShoppers(dataset: Dataset, max: number, withUnseen = false): { modelled: number[]; column: Int32Array } {
+  const shoppers = new Float64Array(dataset.items.length);
+  for (const interest of dataset.interest) for (const [item, weight] of interest) if (weight > 0) shoppers[item]++;
+  const modelled = [...shoppers.keys()]
+    .filter((item) => withUnseen || shoppers[item] > 0)
+    .sort((a, b) => shoppers[b] - shoppers[a] || a - b)
+    .slice(0, max);
+  const column = new Int32Array(dataset.items.length).fill(-1);
+  modelled.forEach((item, position) => (column[item] = position));
+  return { modelled, column };
+}
+
 export function boughtItems(dataset: Dataset, user: number): number[] {
   const items: number[] = [];
   forEachPurchased(dataset, user, (item) => items.push(item));

@@ -1,4 +1,4 @@
-import type { Dataset } from "../dataset";
+import { itemsByShoppers, type Dataset } from "../dataset";
 import { gram, userItems, type UserItems } from "../eval/matrix";
 import { easeWeights } from "../linalg";
 import { topK } from "../topk";
@@ -83,15 +83,8 @@ export class EaseModel implements Recommender {
       proximityFloor: params.proximityFloor ?? 0.2,
       dropout: params.dropout ?? 0,
     };
-    // How many shoppers have shown (positive) interest in each item.
-    const shoppers = new Float64Array(dataset.items.length);
-    for (const interest of dataset.interest) for (const [item, weight] of interest) if (weight > 0) shoppers[item]++;
-    const modelled = [...shoppers.keys()]
-      .filter((item) => shoppers[item] > 0)
-      .sort((a, b) => shoppers[b] - shoppers[a] || a - b)
-      .slice(0, full.maxItems);
-    const column = new Int32Array(dataset.items.length).fill(-1);
-    modelled.forEach((item, position) => (column[item] = position));
+    // The items most shoppers have shown (positive) interest in.
+    const { modelled, column } = itemsByShoppers(dataset, full.maxItems);
     const n = modelled.length;
     const matrix = modelledRows(dataset, column, n, full.proximityMinutes > 0);
     options.onProgress?.(0.2, `inverting ${n} × ${n}`);

@@ -1,4 +1,4 @@
-import type { Dataset } from "../dataset";
+import { itemsByShoppers, type Dataset } from "../dataset";
 import { topK } from "../topk";
 import type { FitOptions, Reason, Recommendation, RecommendRequest, Recommender } from "../types";
 import { tfidf } from "./content";
@@ -56,11 +56,8 @@ export class HybridModel implements Recommender {
 
   static fit(dataset: Dataset, params: HybridParams = {}, options: FitOptions = {}): HybridModel {
     const full: Required<HybridParams> = { ...TWO_TOWER_DEFAULTS, maxItems: 5_000, excludePurchased: true, ...params };
-    const shoppers = new Float64Array(dataset.items.length);
-    for (const interest of dataset.interest) for (const [item, weight] of interest) if (weight > 0) shoppers[item]++;
-    const modelled = [...shoppers.keys()].sort((a, b) => shoppers[b] - shoppers[a] || a - b).slice(0, full.maxItems);
-    const column = new Int32Array(dataset.items.length).fill(-1);
-    modelled.forEach((item, position) => (column[item] = position));
+    // Unsold products too: the item tower places them by their words.
+    const { modelled, column } = itemsByShoppers(dataset, full.maxItems, true);
 
     const rowStart = new Int32Array(dataset.interest.length + 1);
     const cols: number[] = [];
