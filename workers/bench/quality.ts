@@ -2,7 +2,7 @@ import fs from "node:fs";
 import { parseArgs } from "node:util";
 import { loadMovieLens100k, loadMovieLens100kSideInfo, type IndexedInteractions } from "../../app/engine/eval/interactions";
 import { userItems, type UserItems } from "../../app/engine/eval/matrix";
-import { evaluate, ratingErrors, type RankingMetrics, type View } from "../../app/engine/eval/metrics";
+import { evaluate, evaluateEach, ratingErrors, type RankingMetrics, type View } from "../../app/engine/eval/metrics";
 import { AlsScorer, BlendScorer, BuyAgainScorer, ContentScorer, EaseScorer, FitOnce, ItemKnnScorer, NcfScorer, PopularityScorer, SequentialScorer, SvdScorer, TrendScorer, TwoTowerScorer, type Scorer } from "../../app/engine/eval/scorers";
 import type { FeatureRows } from "../../app/engine/models/two-tower";
 import { SESSION_EASE } from "../../app/engine/models/ease";
@@ -245,13 +245,14 @@ for (const candidate of candidates.filter((c) => !chosen || BASELINES.includes(c
   // setting per view is then refitted on all of training (once per distinct setting).
   const best = new Map<View, { value: number; ndcg: number }>(views.map((view) => [view, { value: candidate.grid[0], ndcg: -1 }]));
   if (candidate.grid.length > 1) {
-    for (const value of candidate.grid) {
-      const scorer = candidate.make(value, true);
-      scorer.fit(validationTrain);
-      for (const view of views) {
-        const { ndcg } = evaluate(scorer, validationTrain, validationTest, k, evaluationOptions(view));
-        if (ndcg > best.get(view)!.ndcg) best.set(view, { value, ndcg });
-      }
+    // Every setting ranks each user in one pass, so the parts blends share score the user once.
+    const scorers = candidate.grid.map((value) => candidate.make(value, true));
+    for (const scorer of scorers) scorer.fit(validationTrain);
+    for (const view of views) {
+      const score = (user: number, history: Int32Array, out: Float32Array[]) => scorers.forEach((scorer, index) => scorer.score(user, history, out[index]));
+      evaluateEach(scorers.length, score, validationTrain, validationTest, k, evaluationOptions(view)).forEach(({ ndcg }, index) => {
+        if (ndcg > best.get(view)!.ndcg) best.set(view, { value: candidate.grid[index], ndcg });
+      });
     }
   }
   for (const value of new Set([...best.values()].map((choice) => choice.value))) {

@@ -174,17 +174,27 @@ describe("matrix models", () => {
     const counting = new PopularityScorer();
     const fit = counting.fit.bind(counting);
     counting.fit = (matrix) => (fits++, fit(matrix));
+    let scored = 0;
+    const score = counting.score.bind(counting);
+    counting.score = (user, history, out) => (scored++, score(user, history, out));
     const shared = new FitOnce(counting);
     const buyAgain = new BuyAgainScorer({ user: data.user, item: data.item, time: data.time, positions: Int32Array.from([0, 1, 2]), now: 1 });
     const out = new Float32Array(2);
+    const history = Int32Array.from([0]);
     for (const weight of [0, 1]) {
       const blend = new BlendScorer([buyAgain, shared], [weight, 1 - weight]);
       blend.fit(train);
-      blend.score(0, Int32Array.from([0]), out);
+      blend.score(0, history, out);
       // Weight 1: u's own item A first; weight 0: popularity, where B leads.
       expect(out[0] > out[1]).toBe(weight === 1);
     }
     expect(fits).toBe(1);
+    // Both blends asked for the same user and history in turn: the shared part scored once.
+    expect(scored).toBe(1);
+    const again = new Float32Array(2);
+    shared.score(0, Int32Array.from([0]), again);
+    expect(scored).toBe(2);
+    expect(Array.from(again)).toEqual([1, 2]);
   });
 
   it("evaluates several rankings in one pass exactly as one at a time", () => {

@@ -308,9 +308,14 @@ export class TrendScorer implements Scorer {
   }
 }
 
-/** A scorer fitted once per training matrix, however many times it is asked (shared by blends). */
+/**
+ * A scorer fitted once per training matrix, however many times it is asked, and scoring a user
+ * once for the blends that ask in turn with the same history (shared by blends: `evaluateEach`
+ * asks every blend of a grid for one user before the next).
+ */
 export class FitOnce implements Scorer {
   private fittedOn: UserItems | null = null;
+  private last: { history: Int32Array; scores: Float32Array } | null = null;
   constructor(readonly inner: Scorer) {}
   get name() {
     return this.inner.name;
@@ -322,9 +327,17 @@ export class FitOnce implements Scorer {
     if (this.fittedOn === train) return;
     this.inner.fit(train);
     this.fittedOn = train;
+    this.last = null;
   }
   score(user: number, history: Int32Array, out: Float32Array) {
+    if (this.last?.history === history && this.last.scores.length === out.length) {
+      out.set(this.last.scores);
+      return;
+    }
     this.inner.score(user, history, out);
+    const scores = this.last?.scores.length === out.length ? this.last.scores : new Float32Array(out.length);
+    scores.set(out);
+    this.last = { history, scores };
   }
 }
 
