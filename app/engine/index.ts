@@ -15,4 +15,5 @@ export { learnSeasonality, type LearnedCurve, type SeasonalityParams } from "./s
 export { applyRules, matchesTarget, seasonalWeight, NO_RULES, type RuleSet, type ProductFacts, type ServeContext, type CandidateTier, type Ranked } from "./rules";
 export { computeInsights, type Insights, type InsightsParams } from "./insights";
 export { evaluateOnHistory, DEFAULT_FOR_YOU_WEIGHT, type StoreQuality } from "./eval/store-quality";
+export { fitShopModels, type ShopModels } from "./pipeline";
 export { blendByScore } from "./blend";

@@ -1,19 +1,17 @@
 import { randomUUID } from "node:crypto";
 import type { InteractionKind, Placement, Prisma, PrismaClient } from "@prisma/client";
 import {
-  BuyAgainModel,
   AlsModel,
   blendByScore,
+  BuyAgainModel,
   computeInsights,
   ContentModel,
-  DEFAULT_FOR_YOU_WEIGHT,
-  evaluateOnHistory,
   CooccurrenceModel,
   DatasetBuilder,
+  DEFAULT_FOR_YOU_WEIGHT,
   EaseModel,
+  fitShopModels,
   HybridModel,
-  itemTrend,
-  SESSION_EASE,
   learnSeasonality,
   PopularityModel,
   purchaseEvents,
@@ -22,6 +20,7 @@ import {
   type EngineItem,
   type EventKind,
   type Recommendation,
+  type ShopModels,
 } from "../engine";
 import { useTfBackend } from "../engine/tf/backend";
 import type { ListItem } from "./recommendations.server";
@@ -94,17 +93,9 @@ export async function trainShop(
     await onProgress(0.05, "loading interactions");
     const { items, dataset, interactions } = await loadTrainingData(db, shopId, options.readPage ?? READ_PAGE);
     await onProgress(0.3, `fitting on ${interactions} interactions`);
-    const popularity = PopularityModel.fit(dataset);
-    const cooccurrence = CooccurrenceModel.fit(dataset);
-    const buyAgain = BuyAgainModel.fit(dataset);
-    const content = ContentModel.fit(dataset);
-    const als = await AlsModel.fitParallel(dataset);
-    await onProgress(0.4, "measuring quality on the last 30 days and mapping the catalogue");
-    const quality = await evaluateOnHistory(dataset);
-    // EASE counts session proximity where the shop's last 30 days say it serves better, and the
-    // two-tower hybrid is fitted where they gave it a share of "Recommended for you".
-    const ease = EaseModel.fit(dataset, quality?.forYouSessions ? SESSION_EASE : {});
-    const hybrid = quality?.forYouHybrid ? HybridModel.fit(dataset) : null;
+    const models = await fitShopModels(dataset, (fraction, message) => onProgress(0.3 + 0.2 * fraction, message));
+    const { popularity, cooccurrence, buyAgain, ease, als, content, hybrid, quality } = models;
+    await onProgress(0.45, "mapping the catalogue");
     const insights = computeInsights(dataset);
 
     await onProgress(0.5, "writing model artifacts");
@@ -116,14 +107,7 @@ export async function trainShop(
       })),
     });
 
-    // Where the check chose it, products selling faster lately than over the last months lead.
-    const trend = quality?.forYouTrend ? itemTrend(dataset.items.length, dataset.purchases, dataset.now) : null;
-    const lists = precomputeLists(
-      dataset.items,
-      dataset.userIds,
-      { popularity, cooccurrence, buyAgain, ease, als, content, hybrid },
-      { weight: quality?.forYouWeight ?? DEFAULT_FOR_YOU_WEIGHT, hybridShare: quality?.forYouHybrid ?? 0, trend },
-    );
+    const lists = precomputeLists(dataset.items, dataset.userIds, models, quality?.forYouWeight ?? DEFAULT_FOR_YOU_WEIGHT);
     let written = 0;
     for (let start = 0; start < lists.length; start += WRITE_BATCH) {
       const batch = lists.slice(start, start + WRITE_BATCH);
@@ -288,22 +272,11 @@ async function withCollectionHandles(db: PrismaClient, shopId: string, items: En
   return items.map((item) => ({ ...item, collections: handles.get(item.id) ?? [] }));
 }
 
-interface Models {
-  popularity: PopularityModel;
-  cooccurrence: CooccurrenceModel;
-  buyAgain: BuyAgainModel;
-  ease: EaseModel;
-  als: AlsModel;
-  content: ContentModel;
-  /** Fitted only where the shop's last 30 days gave it a share of "Recommended for you". */
-  hybrid: HybridModel | null;
-}
-
 /** Every list serving reads: shop-wide, per product and per known customer. */
-function precomputeLists(items: EngineItem[], userIds: string[], models: Models, forYou: { weight: number; hybridShare: number; trend: Float32Array | null }) {
-  const itemIndex = new Map(items.map((item, index) => [item.id, index]));
-  const trend = forYou.trend;
-  const trendOf = trend ? (itemId: string) => trend[itemIndex.get(itemId)!] ?? 1 : undefined;
+function precomputeLists(items: EngineItem[], userIds: string[], models: ShopModels, forYouWeight: number) {
+  const { trend } = models;
+  const itemIndex = trend && new Map(items.map((item, index) => [item.id, index]));
+  const trendOf = trend && itemIndex ? (itemId: string) => trend[itemIndex.get(itemId)!] ?? 1 : undefined;
   const lists: { placement: Placement; subjectKey: string; items: Prisma.InputJsonValue }[] = [];
   const add = (placement: Placement, subjectKey: string, recommendations: Recommendation[]) => {
     if (recommendations.length) lists.push({ placement, subjectKey, items: toListItems(recommendations) });
@@ -332,14 +305,14 @@ function precomputeLists(items: EngineItem[], userIds: string[], models: Models,
     // Two stages: EASE, ALS and the hybrid (where fitted) each retrieve candidates, ranked by
     // their blend with the weights chosen on the shop's own last 30 days (evaluateOnHistory),
     // times each product's trend where that check chose it; co-occurrence and popularity fill.
-    const share = models.hybrid ? forYou.hybridShare : 0;
+    const share = models.hybrid ? (models.quality?.forYouHybrid ?? 0) : 0;
     const ranked = blendByScore(
       [
         models.ease.recommend({ userId, k: CANDIDATES }),
         models.als.recommend({ userId, k: CANDIDATES }),
         ...(models.hybrid ? [models.hybrid.recommend({ userId, k: CANDIDATES })] : []),
       ],
-      [forYou.weight * (1 - share), (1 - forYou.weight) * (1 - share), share],
+      [forYouWeight * (1 - share), (1 - forYouWeight) * (1 - share), share],
       LIST_LENGTH,
       trendOf,
     );

@@ -1,17 +1,15 @@
 import { spawnSync } from "node:child_process";
 import { parseArgs } from "node:util";
 import {
-  AlsModel,
   buildDataset,
   BuyAgainModel,
   ContentModel,
   CooccurrenceModel,
   EaseModel,
+  fitShopModels,
   HybridModel,
-  itemTrend,
-  SESSION_EASE,
-  evaluateOnHistory,
   PopularityModel,
+  SESSION_EASE,
   type Dataset,
   type EngineEvent,
   type EngineItem,
@@ -26,7 +24,7 @@ import { interestRows } from "../../app/engine/models/als-model";
 // process, so its peak resident memory is its own: generating the store, indexing it, fitting.
 const MODELS = ["popularity", "cooccurrence", "buy-again", "ease", "session-ease", "content", "als", "pipeline", "hybrid"] as const;
 type ModelName = (typeof MODELS)[number];
-/** The two-tower hybrid is measured on request only (`--models hybrid --sizes 100000`): training does not fit it, and at a million interactions it takes many minutes. */
+/** The two-tower hybrid alone is measured on request only (`--models hybrid --sizes 100000`): training fits it only in small shops, and at a million interactions it takes many minutes. */
 const DEFAULT_MODELS = MODELS.filter((model) => model !== "hybrid");
 
 const { values } = parseArgs({
@@ -97,23 +95,8 @@ async function fitOne(model: ModelName, dataset: Dataset) {
       // On worker threads, one per core.
       return fitAlsParallel(interestRows(dataset));
     case "pipeline":
-      // What training fits for a shop (app/models/training.server.ts), one after the other, and
-      // the validation on its last 30 days that weighs EASE, ALS and (up to 10 million shopper
-      // × product cells) the hybrid, and chooses the trend.
-      const fitted = [
-        PopularityModel.fit(dataset),
-        CooccurrenceModel.fit(dataset),
-        BuyAgainModel.fit(dataset),
-        ContentModel.fit(dataset),
-        await AlsModel.fitParallel(dataset),
-      ];
-      const quality = await evaluateOnHistory(dataset);
-      return [
-        ...fitted,
-        EaseModel.fit(dataset, quality?.forYouSessions ? SESSION_EASE : {}),
-        quality?.forYouHybrid ? HybridModel.fit(dataset) : null,
-        quality?.forYouTrend ? itemTrend(dataset.items.length, dataset.purchases, dataset.now) : null,
-      ];
+      // What training fits for a shop (app/models/training.server.ts): the same function.
+      return fitShopModels(dataset);
   }
 }
 

@@ -31,20 +31,26 @@ export function userItems(users: number, items: number, user: ArrayLike<number>,
   }
   const cols = grouped.slice(0, size);
   if (!time) return { users, items, rowStart, cols };
-  // Each position's item found in its user's sorted row by bisection; the earliest time kept.
+  // Each position's item found in its user's sorted row; the earliest time kept.
+  const matrix = { users, items, rowStart, cols };
   const times = new Float64Array(size).fill(Infinity);
   for (let p = 0; p < positions.length; p++) {
-    const position = positions[p];
-    let low = rowStart[user[position]];
-    let high = rowStart[user[position] + 1];
-    while (low < high) {
-      const middle = (low + high) >> 1;
-      if (cols[middle] < item[position]) low = middle + 1;
-      else high = middle;
-    }
-    if (time[position] < times[low]) times[low] = time[position];
+    const place = placeInRow(matrix, user[positions[p]], item[positions[p]]);
+    if (time[positions[p]] < times[place]) times[place] = time[positions[p]];
   }
-  return { users, items, rowStart, cols, times };
+  return { ...matrix, times };
+}
+
+/** Where `item` stands in `user`'s sorted row (by bisection); the row holds it. */
+export function placeInRow(matrix: Pick<UserItems, "rowStart" | "cols">, user: number, item: number): number {
+  let low = matrix.rowStart[user];
+  let high = matrix.rowStart[user + 1] - 1;
+  while (low < high) {
+    const middle = (low + high) >> 1;
+    if (matrix.cols[middle] < item) low = middle + 1;
+    else high = middle;
+  }
+  return low;
 }
 
 export function row(matrix: UserItems, user: number): Int32Array {

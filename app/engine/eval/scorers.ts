@@ -7,7 +7,7 @@ import { fitSvd, predictRating, type Ratings, type SvdModel, type SvdParams } fr
 import { fitTwoTower, scoreItems, TWO_TOWER_DEFAULTS, userVector, type FeatureRows, type TwoTowerParams, type TwoTowerWeights } from "../models/two-tower";
 import { applyTrend, itemTrend, TREND_DEFAULTS, type TrendParams } from "../trend";
 import type { EngineItem } from "../types";
-import { gram, userItems, type UserItems } from "./matrix";
+import { gram, placeInRow, userItems, type UserItems } from "./matrix";
 
 /**
  * A model as the evaluation harness sees it: fitted on binary user × item rows, it scores
@@ -251,19 +251,10 @@ export class BuyAgainScorer implements Scorer {
     const { user, item, time, positions, now } = this.history;
     const rate = Math.LN2 / (this.params.halfLifeDays * 86_400_000);
     this.bought = userItems(train.users, train.items, user, item, positions);
-    const { rowStart, cols } = this.bought;
-    this.weights = new Float64Array(cols.length);
+    this.weights = new Float64Array(this.bought.cols.length);
     for (let p = 0; p < positions.length; p++) {
       const position = positions[p];
-      // The item's place in the user's sorted row.
-      let low = rowStart[user[position]];
-      let high = rowStart[user[position] + 1] - 1;
-      while (low < high) {
-        const middle = (low + high) >> 1;
-        if (cols[middle] < item[position]) low = middle + 1;
-        else high = middle;
-      }
-      this.weights[low] += Math.exp(-rate * Math.max(0, now - time[position]));
+      this.weights[placeInRow(this.bought, user[position], item[position])] += Math.exp(-rate * Math.max(0, now - time[position]));
     }
     const counts = new Float32Array(train.items);
     for (const i of train.cols) counts[i]++;

@@ -116,7 +116,8 @@ export async function evaluateOnHistory(
   );
   const alsRow = als ? scorers.indexOf(als) : -1;
   const hybridRow = hybrid ? scorers.indexOf(hybrid) : -1;
-  const trend = itemTrend(items, { item, time, positions: train }, cutoff);
+  // Read only where there are blends to multiply by it.
+  const trend = blends.length ? itemTrend(items, { item, time, positions: train }, cutoff) : new Float32Array(0);
   const score = (u: number, history: Int32Array, out: Float32Array[]) => {
     scorers.forEach((scorer, index) => scorer.score(u, history, out[index]));
     blends.forEach(({ easeRow, weight, hybrid: share, trend: trended }, index) => {
