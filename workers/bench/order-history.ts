@@ -4,6 +4,7 @@ import { parse } from "csv-parse";
 import { indexInteractions, type IndexedInteractions } from "../../app/engine/eval/interactions";
 import type { EngineItem } from "../../app/engine/types";
 import { cleanRow, normaliseHeader } from "../../app/models/import/order-rows";
+import { generateDemoStore, type DemoOptions } from "../demo/generate";
 
 /**
  * Purchases from order files in the import format (a file or a folder of CSVs, with --map), cleaned
@@ -43,4 +44,22 @@ export async function loadOrderHistory(source: string, map: Map<string, string>)
   rows.sort((a, b) => a.time - b.time);
   const data = indexInteractions(rows);
   return { ...data, catalogue: data.items.map((id) => products.get(id)!) };
+}
+
+/**
+ * The purchases of the generated demo store (`npm run demo`'s, by default): two years of orders
+ * whose categories sell by season, one interaction per customer, product and order line.
+ */
+export function demoOrderHistory(options: DemoOptions = {}): IndexedInteractions & { catalogue: EngineItem[] } {
+  const store = generateDemoStore(options);
+  const rows = store.orders
+    .flatMap((order) => order.lines.map((line) => ({ user: order.customerExternalId, item: line.productExternalId, time: order.processedAt.getTime(), rating: line.quantity })))
+    .sort((a, b) => a.time - b.time);
+  const data = indexInteractions(rows);
+  const products = new Map(store.products.map((product) => [product.externalId, product]));
+  const catalogue = data.items.map((id) => {
+    const product = products.get(id)!;
+    return { id, title: product.title, description: product.description, productType: product.productType, vendor: product.vendor, tags: product.tags };
+  });
+  return { ...data, catalogue };
 }

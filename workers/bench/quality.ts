@@ -3,7 +3,7 @@ import { parseArgs } from "node:util";
 import { loadMovieLens100k, loadMovieLens100kSideInfo, type IndexedInteractions } from "../../app/engine/eval/interactions";
 import { userItems, type UserItems } from "../../app/engine/eval/matrix";
 import { evaluate, evaluateEach, ratingErrors, type RankingMetrics, type View } from "../../app/engine/eval/metrics";
-import { AlsScorer, BlendScorer, BuyAgainScorer, ContentScorer, EaseScorer, FitOnce, ItemKnnScorer, NcfScorer, PopularityScorer, SequentialScorer, SvdScorer, TrendScorer, TwoTowerScorer, type Scorer } from "../../app/engine/eval/scorers";
+import { AlsScorer, BlendScorer, BuyAgainScorer, ContentScorer, EaseScorer, FitOnce, ItemKnnScorer, NcfScorer, PopularityScorer, SequentialScorer, SvdScorer, TrendingScorer, TrendScorer, TwoTowerScorer, type Scorer } from "../../app/engine/eval/scorers";
 import type { FeatureRows } from "../../app/engine/models/two-tower";
 import { SESSION_EASE } from "../../app/engine/models/ease";
 import { HYBRID_SHARES } from "../../app/engine/eval/store-quality";
@@ -11,12 +11,12 @@ import { TREND_DEFAULTS, type TrendParams } from "../../app/engine/trend";
 import { useTfBackend } from "../../app/engine/tf/backend";
 import type { EngineItem } from "../../app/engine/types";
 import { parseColumnMap } from "../../app/models/import/order-rows";
-import { loadOrderHistory } from "./order-history";
+import { demoOrderHistory, loadOrderHistory } from "./order-history";
 import { randomSplit, stratifiedSplit, timeSplit, type Split } from "../../app/engine/eval/split";
 
-// npm run bench:quality -- --dataset <ml-100k folder> | --orders <file or folder> [--map …] --protocol stratified-75-25|random-80-20|time [--cutoff …] [--end …] [--k 10] [--seed 42] [--models a,b] [--json]
+// npm run bench:quality -- --dataset <ml-100k folder> | --orders <file or folder> [--map …] | --demo --protocol stratified-75-25|random-80-20|time [--cutoff …] [--end …] [--k 10] [--seed 42] [--models a,b] [--json]
 const usage =
-  "usage: npm run bench:quality -- (--dataset <ml-100k folder> | --orders <file.csv or folder> [--map \"Src=dst,…\"]) --protocol stratified-75-25|random-80-20|time [--cutoff 2011-08-01] [--end …] [--k 10] [--seed 42] [--models ease,trend-ease,…] [--json]";
+  "usage: npm run bench:quality -- (--dataset <ml-100k folder> | --orders <file.csv or folder> [--map \"Src=dst,…\"] | --demo) --protocol stratified-75-25|random-80-20|time [--cutoff 2011-08-01] [--end …] [--k 10] [--seed 42] [--models ease,trend-ease,…] [--json]";
 const fail = (message: string): never => {
   console.error(`bench:quality: ${message}\n${usage}`);
   process.exit(1);
@@ -27,6 +27,7 @@ try {
     options: {
       dataset: { type: "string" },
       orders: { type: "string" },
+      demo: { type: "boolean", default: false },
       map: { type: "string" },
       protocol: { type: "string", default: "stratified-75-25" },
       cutoff: { type: "string" },
@@ -41,9 +42,11 @@ try {
   fail((error as Error).message);
 }
 values = values!;
-if (!values.dataset === !values.orders) fail("give one of --dataset (MovieLens 100k) or --orders (order files in the import format)");
-const source = (values.dataset ?? values.orders)!;
-if (!fs.existsSync(source)) fail(`${values.dataset ? "--dataset" : "--orders"}: ${source} does not exist`);
+if ([values.dataset, values.orders, values.demo || undefined].filter(Boolean).length !== 1) {
+  fail("give one of --dataset (MovieLens 100k), --orders (order files in the import format) or --demo (the generated demo store)");
+}
+const source = values.dataset ?? values.orders;
+if (source && !fs.existsSync(source)) fail(`${values.dataset ? "--dataset" : "--orders"}: ${source} does not exist`);
 if (values.protocol === "time" && !values.cutoff) fail("--protocol time needs --cutoff, e.g. --cutoff 2011-08-01");
 const k = Number(values.k);
 const seed = Number(values.seed);
@@ -55,15 +58,15 @@ try {
 } catch (error) {
   fail((error as Error).message);
 }
-const datasetName = values.dataset ? "MovieLens 100k" : `orders from ${source}`;
+const datasetName = values.dataset ? "MovieLens 100k" : values.demo ? "the demo store" : `orders from ${source}`;
 let data: IndexedInteractions;
 /** Content: the films' titles, genres and decades, or the products' titles and descriptions; users' own features where the data has them. */
 let side: { items: EngineItem[]; userFeatures?: FeatureRows };
 if (values.dataset) {
-  data = loadMovieLens100k(source);
-  side = loadMovieLens100kSideInfo(source, data);
+  data = loadMovieLens100k(values.dataset);
+  side = loadMovieLens100kSideInfo(values.dataset, data);
 } else {
-  const orders = await loadOrderHistory(source, columnMap);
+  const orders = values.demo ? demoOrderHistory() : await loadOrderHistory(values.orders!, columnMap);
   data = orders;
   side = { items: orders.catalogue };
 }
@@ -171,6 +174,8 @@ const salesFor = (forValidation: boolean) => ({
   positions: forValidation ? validation.train : split.train,
   now: forValidation ? validationCutoffTime : cutoff,
 });
+const trending = (forValidation: boolean, seasonShare: number) =>
+  new TrendingScorer(salesFor(forValidation), { halfLifeDays: 30, seasonDays: 30, seasonShare }, seasonShare ? "trending-season" : "trending");
 const buyAgainFor = (forValidation: boolean, halfLifeDays: number) => new BuyAgainScorer(salesFor(forValidation), { halfLifeDays });
 const candidates: { family: string; make: (value: number, forValidation: boolean) => Scorer; grid: number[] }[] = [
   { family: "popularity", make: () => new PopularityScorer(), grid: [0] },
@@ -180,6 +185,14 @@ const candidates: { family: string; make: (value: number, forValidation: boolean
         make: (days: number, forValidation: boolean) => buyAgainFor(forValidation, days),
         grid: [30, 90, 365],
       }]
+    : []),
+  // "Trending" as the product computes it (30-day half-life): recent sales alone, and with the
+  // same weeks last year at a share tuned on validation.
+  ...(isTime
+    ? [
+        { family: "trending", make: (_: number, forValidation: boolean) => trending(forValidation, 0), grid: [0] },
+        { family: "trending-season", make: (share: number, forValidation: boolean) => trending(forValidation, share), grid: [0.25, 0.5, 0.75, 1] },
+      ]
     : []),
   { family: "item-knn", make: (neighbours) => new ItemKnnScorer({ neighbours }), grid: [50, 100, 200, 400, 800] },
   { family: "ease", make: (lambda) => new EaseScorer({ lambda }), grid: isTime ? [100, 500, 2000] : [100, 250, 500, 1000, 2000] },
@@ -315,7 +328,7 @@ if (values.json) {
       { ndcg: row.ndcg, precision: row.precision, recall: row.recall, f1: row.f1, map: row.map, mapAll: row.mapAll, auc: row.auc, hitRate: row.hitRate, coverage: row.coverage, ...(row.rmse !== undefined ? { rmse: row.rmse, mae: row.mae } : {}), trainSeconds: row.trainSeconds, params: row.params, view: row.view },
     ]),
   );
-  console.log(JSON.stringify({ protocol: values.protocol, k, dataset: values.dataset ? "ml-100k" : source, seed, tfBackend, models, best: bestName }));
+  console.log(JSON.stringify({ protocol: values.protocol, k, dataset: values.dataset ? "ml-100k" : values.demo ? "demo" : source, seed, tfBackend, models, best: bestName }));
 } else {
   const f = (value: number) => value.toFixed(3);
   console.log(`${datasetName}, protocol ${values.protocol}${isTime ? ` (cutoff ${values.cutoff})` : `, seed ${seed}`}, k=${k}: ${data.users.length} users, ${data.items.length} items; ${split.train.length} training and ${split.test.length} test interactions; TensorFlow.js on ${tfBackend}`);

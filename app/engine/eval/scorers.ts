@@ -1,6 +1,7 @@
 import { easeWeights } from "../linalg";
 import { fitAls, scoreAll, type AlsFactors } from "../models/als";
 import { contentNeighbours, tfidf } from "../models/content";
+import { popularityScores } from "../models/popularity";
 import { fitNcf, ncfScores, NCF_DEFAULTS, type NcfParams, type NcfWeights } from "../models/ncf";
 import { fitSequential, nextItemScores, SEQUENTIAL_DEFAULTS, sequenceState, type SequentialParams, type SequentialWeights } from "../models/sequential";
 import { fitSvd, predictRating, type Ratings, type SvdModel, type SvdParams } from "../models/svd";
@@ -33,6 +34,26 @@ export class PopularityScorer implements Scorer {
   }
   score(_user: number, _history: Int32Array, out: Float32Array) {
     out.set(this.counts);
+  }
+}
+
+/**
+ * Popularity as the product's "Trending" reads it (`popularityScores`): sales decayed by a
+ * half-life, part of the score from the same weeks a year back; the same list for everyone.
+ */
+export class TrendingScorer implements Scorer {
+  private scores = new Float32Array(0);
+  constructor(
+    /** The sales (positions of the training data), seen from `now`. */
+    private readonly sales: { item: ArrayLike<number>; time: ArrayLike<number>; positions: ArrayLike<number>; now: number },
+    readonly params: { halfLifeDays: number; seasonDays: number; seasonShare: number },
+    readonly name = "trending",
+  ) {}
+  fit(train: UserItems) {
+    this.scores = Float32Array.from(popularityScores(train.items, this.sales, this.sales.now, this.params));
+  }
+  score(_user: number, _history: Int32Array, out: Float32Array) {
+    out.set(this.scores);
   }
 }
 

@@ -1,7 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { buildDataset } from "../dataset";
-import { items, order } from "../test-data";
-import { PopularityModel } from "./popularity";
+import { items, NOW, order } from "../test-data";
+import { PopularityModel, popularityScores } from "./popularity";
+
+const DAY = 86_400_000;
 
 describe("PopularityModel", () => {
   const dataset = buildDataset(
@@ -15,7 +17,7 @@ describe("PopularityModel", () => {
   );
 
   it("ranks recent sales above old ones with a short half-life", () => {
-    const model = PopularityModel.fit(dataset, { halfLifeDays: 30 });
+    const model = PopularityModel.fit(dataset, { halfLifeDays: 30, seasonShare: 0 });
     expect(model.recommend({ k: 3 }).map((r) => r.itemId)).toEqual(["b", "c", "a"]);
   });
 
@@ -35,5 +37,39 @@ describe("PopularityModel", () => {
     const model = PopularityModel.fit(dataset);
     expect(model.similar("a", 5).map((r) => r.itemId)).toEqual(["b"]);
     expect(model.similar("c", 5)).toEqual([]);
+  });
+
+  it("brings forward what sold in the coming weeks a year ago, where the history reaches back that far", () => {
+    // "x" sold in the four weeks from a year back, "y" months ago, "z" in the last days.
+    const seasonal = buildDataset(
+      [
+        ...[360, 355, 350, 345].flatMap((days, i) => order(`s${i}`, `s${i}`, days, "x")),
+        ...[200, 201, 202, 203].flatMap((days, i) => order(`m${i}`, `m${i}`, days, "y")),
+        ...[3, 4].flatMap((days, i) => order(`r${i}`, `r${i}`, days, "z")),
+      ],
+      items("x", "y", "z"),
+      { now: NOW },
+    );
+    expect(PopularityModel.fit(seasonal).recommend({ k: 3 }).map((r) => r.itemId)).toEqual(["x", "z", "y"]);
+    expect(PopularityModel.fit(seasonal, { seasonShare: 0 }).recommend({ k: 3 }).map((r) => r.itemId)).toEqual(["z", "y", "x"]);
+  });
+
+  it("is plain decayed popularity where nothing sold in those weeks a year ago", () => {
+    const recent = buildDataset([...order("u1", "o1", 10, "a"), ...order("u2", "o2", 2, "b"), ...order("u3", "o3", 1, "b")], items("a", "b"));
+    expect(PopularityModel.fit(recent).recommend({ k: 2 })).toEqual(PopularityModel.fit(recent, { seasonShare: 0 }).recommend({ k: 2 }));
+  });
+
+  it("scores each item's share of the decayed sales and of last year's window, by hand", () => {
+    const now = 1_000 * DAY;
+    const events = { item: [0, 1, 0, 1], time: [now, now - 10 * DAY, now - 364 * DAY, now + DAY], weight: [1, 1, 2, 5] };
+    const scores = popularityScores(2, events, now, { halfLifeDays: 10, seasonDays: 30, seasonShare: 0.5 });
+    // Recent: item 0 has 1 (plus 2 × 0.5^36.4), item 1 has 0.5; the window a year back holds item 0's 2; the sale after `now` is left out.
+    const old = 2 * 0.5 ** 36.4;
+    expect(scores[0]).toBeCloseTo(0.5 * ((1 + old) / (1.5 + old)) + 0.5, 9);
+    expect(scores[1]).toBeCloseTo(0.5 * (0.5 / (1.5 + old)), 9);
+    // Only the positions given count.
+    const first = popularityScores(2, { ...events, positions: [1] }, now, { halfLifeDays: 10, seasonDays: 30, seasonShare: 0.5 });
+    expect([...first]).toEqual([0, 1]);
+    expect(() => popularityScores(2, events, now, { halfLifeDays: 10, seasonDays: 30, seasonShare: 2 })).toThrow(/seasonShare within 0\.\.1/);
   });
 });

@@ -4,15 +4,70 @@ import type { FitOptions, Recommendation, RecommendRequest, Recommender } from "
 import { HistoryIndex, historyFromDataset, type UserHistory } from "./history";
 
 /**
- * Time-decayed popularity: every event adds its weight, halved every `halfLifeDays`.
+ * Time-decayed popularity, with the season a year back: every event adds its weight, halved
+ * every `halfLifeDays`; where the history reaches back a year, part of the score is what sold in
+ * the coming weeks of last year (so Christmas goods lead in late November, camping gear in May).
  *
  * Parameters (defaults):
  * - halfLifeDays (30): how fast old sales stop counting; short for "trending", long for "best sellers".
+ * - seasonDays (30): the window a year back, from the same day last year on.
+ * - seasonShare (SEASON_SHARE): the share of the score that comes from that window (each part as
+ *   a share of its total, so the two are on one scale); 0 turns it off, and it is 0 where the
+ *   history has nothing in that window.
  * - excludePurchased (true): leave out what the shopper already bought.
  */
 export interface PopularityParams {
   halfLifeDays?: number;
+  seasonDays?: number;
+  seasonShare?: number;
   excludePurchased?: boolean;
+}
+
+/** The share of "same weeks last year" in popularity, chosen on the demo store (README, "Trending"). */
+export const SEASON_SHARE = 0.5;
+const YEAR_MS = 365 * 86_400_000;
+
+/**
+ * Each item's popularity seen from `now` (see PopularityModel): a decayed share of recent sales
+ * blended with its share of the sales in the `seasonDays` from a year before `now`. `events`
+ * may be a subset (`positions`); weights default to 1; events after `now` are left out.
+ */
+export function popularityScores(
+  items: number,
+  events: { item: ArrayLike<number>; time: ArrayLike<number>; weight?: ArrayLike<number>; positions?: ArrayLike<number> },
+  now: number,
+  params: { halfLifeDays: number; seasonDays: number; seasonShare: number },
+): Float64Array {
+  if (!(params.halfLifeDays > 0) || !(params.seasonDays > 0) || !(params.seasonShare >= 0 && params.seasonShare <= 1)) {
+    throw new Error(`popularity: halfLifeDays and seasonDays must be positive and seasonShare within 0..1, got ${JSON.stringify(params)}`);
+  }
+  const recent = new Float64Array(items);
+  const season = new Float64Array(items);
+  const seasonFrom = now - YEAR_MS;
+  const seasonTo = seasonFrom + params.seasonDays * 86_400_000;
+  let recentTotal = 0;
+  let seasonTotal = 0;
+  const { positions } = events;
+  const n = positions ? positions.length : events.item.length;
+  for (let index = 0; index < n; index++) {
+    const e = positions ? positions[index] : index;
+    const weight = events.weight ? events.weight[e] : 1;
+    const time = events.time[e];
+    if (!(weight > 0) || time > now) continue;
+    const decayed = weight * decayFactor(now - time, params.halfLifeDays);
+    recent[events.item[e]] += decayed;
+    recentTotal += decayed;
+    if (time >= seasonFrom && time < seasonTo) {
+      season[events.item[e]] += weight;
+      seasonTotal += weight;
+    }
+  }
+  const share = seasonTotal > 0 ? params.seasonShare : 0;
+  const scores = new Float64Array(items);
+  for (let i = 0; i < items; i++) {
+    scores[i] = (recentTotal > 0 ? ((1 - share) * recent[i]) / recentTotal : 0) + (share ? (share * season[i]) / seasonTotal : 0);
+  }
+  return scores;
 }
 
 interface PopularityState {
@@ -38,17 +93,18 @@ export class PopularityModel implements Recommender {
   }
 
   static fit(dataset: Dataset, params: PopularityParams = {}, options: FitOptions = {}): PopularityModel {
-    const full = { halfLifeDays: params.halfLifeDays ?? 30, excludePurchased: params.excludePurchased ?? true };
-    const scores = new Float64Array(dataset.items.length);
-    const { item, time, weight } = dataset.events;
-    for (let e = 0; e < item.length; e++) {
-      if (weight[e] > 0) scores[item[e]] += weight[e] * decayFactor(dataset.now - time[e], full.halfLifeDays);
-    }
+    const full = {
+      halfLifeDays: params.halfLifeDays ?? 30,
+      seasonDays: params.seasonDays ?? 30,
+      seasonShare: params.seasonShare ?? SEASON_SHARE,
+      excludePurchased: params.excludePurchased ?? true,
+    };
+    const scores = popularityScores(dataset.items.length, dataset.events, dataset.now, full);
     options.onProgress?.(1, "popularity");
     return new PopularityModel({
       params: full,
       itemIds: dataset.items.map((i) => i.id),
-      scores: Array.from(scores, (score) => Math.round(score * 1e6) / 1e6),
+      scores: Array.from(scores, (score) => Math.round(score * 1e9) / 1e9),
       groups: dataset.items.map((i) => ({ collection: i.collections?.[0] ?? null, productType: i.productType || null })),
       history: historyFromDataset(dataset),
     });
