@@ -9,6 +9,7 @@ import { ensureShop } from "../app/models/shops.server";
 import { importStoreSnapshot, type StoreSnapshot } from "../app/models/store-import.server";
 import { trainShop } from "../app/models/training.server";
 import { deserializeModel, SESSION_EASE, type EaseModel, type StoreQuality } from "../app/engine";
+import { SEASON_SHARE, type PopularityModel } from "../app/engine/models/popularity";
 import { FOR_YOU_WEIGHTS, HYBRID_SHARES } from "../app/engine/eval/store-quality";
 import { generateDemoStore } from "../workers/demo/generate";
 import { z } from "zod";
@@ -379,6 +380,9 @@ describe.skipIf(!postgresUp || !redisUp)("training on worker processes (PostgreS
     const hybrid = await db.modelArtifact.findFirst({ where: { modelVersionId, name: "hybrid" } });
     expect(Boolean(hybrid)).toBe(quality.forYouHybrid! > 0);
     expect(version.models.includes("hybrid")).toBe(quality.forYouHybrid! > 0);
+    // Trending reads last year's season unless the check found it served worse.
+    const popularity = deserializeModel((await db.modelArtifact.findFirstOrThrow({ where: { modelVersionId, name: "popularity" } })).data) as PopularityModel;
+    expect(popularity.toJSON().params.seasonShare).toBe(quality.trendingSeason === false ? 0 : SEASON_SHARE);
   }, 120_000);
 
   it("finishes the job in hand on SIGTERM before the worker exits", async () => {

@@ -6,7 +6,7 @@ import { ContentModel } from "./models/content";
 import { CooccurrenceModel } from "./models/cooccurrence";
 import { EaseModel, SESSION_EASE } from "./models/ease";
 import { HybridModel } from "./models/hybrid";
-import { PopularityModel } from "./models/popularity";
+import { PopularityModel, SEASON_SHARE } from "./models/popularity";
 import { itemTrend } from "./trend";
 
 /** Everything a shop's training fits, and the check on its last 30 days that chose how. */
@@ -27,13 +27,12 @@ export interface ShopModels {
 }
 
 /**
- * What training fits for a shop, one after the other: popularity, co-occurrence, buy-again,
- * content, ALS (on worker threads), the check on the last 30 days (evaluateOnHistory), then
- * EASE, the two-tower hybrid and the trend as it chose. `onProgress` hears of the check before
+ * What training fits for a shop, one after the other: co-occurrence, buy-again, content, ALS
+ * (on worker threads), the check on the last 30 days (evaluateOnHistory), then popularity (with
+ * last year's season or not), EASE, the two-tower hybrid and the trend as it chose. `onProgress` hears of the check before
  * it starts (fraction 0.5 of this work).
  */
 export async function fitShopModels(dataset: Dataset, onProgress: (fraction: number, message: string) => Promise<void> | void = () => {}): Promise<ShopModels> {
-  const popularity = PopularityModel.fit(dataset);
   const cooccurrence = CooccurrenceModel.fit(dataset);
   const buyAgain = BuyAgainModel.fit(dataset);
   const content = ContentModel.fit(dataset);
@@ -41,7 +40,8 @@ export async function fitShopModels(dataset: Dataset, onProgress: (fraction: num
   await onProgress(0.5, "measuring quality on the last 30 days");
   const quality = await evaluateOnHistory(dataset);
   return {
-    popularity,
+    // Last year's season in "Trending" unless the check found it served worse.
+    popularity: PopularityModel.fit(dataset, { seasonShare: quality?.trendingSeason === false ? 0 : SEASON_SHARE }),
     cooccurrence,
     buyAgain,
     content,

@@ -146,6 +146,7 @@ export default function Home() {
                     rows={Object.entries(latestQuality.models).map(([name, views]) => [t(`home.model_name.${name}`), format.percent(views.all.recall), format.percent(views.new.recall)])}
                   />
                   {latestQuality.forYouTrend && <Text as="p" variant="bodySm">{t("home.for_you_trend")}</Text>}
+                  {latestQuality.trendingSeason && <Text as="p" variant="bodySm">{t("home.trending_season")}</Text>}
                   {quality.length > 1 && (
                     <Chart
                       kind="line"

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { buildDataset } from "../dataset";
-import { items, order } from "../test-data";
+import { items, NOW, order } from "../test-data";
 import type { EngineEvent } from "../types";
 import { evaluateOnHistory, HYBRID_SHARES } from "./store-quality";
 
@@ -101,5 +101,35 @@ describe("evaluateOnHistory", () => {
     const quality = (await evaluateOnHistory(trending("old"), { k: 1, minCustomers: 5 }))!;
     expect(quality.forYouTrend).toBe(false);
     expect(quality.models["for-you"].new.ndcg).toBe(1);
+  });
+
+  // Five seasonal products sold in the weeks from a year before the last 30 days, five steady
+  // ones in the weeks before them; 20 shoppers bought a filler product before the last 30 days
+  // and, in them, either a seasonal product or a steady one (shopper i the i % 5th).
+  const seasons = (after: "seasonal" | "steady", yearAgo = true) => {
+    const events: EngineEvent[] = [];
+    for (const line of lines) {
+      if (yearAgo) for (let i = 0; i < 6; i++) events.push(...order(`s${line}-${i}`, `s${line}-${i}`, 380, `seasonal${line}`));
+      for (let i = 0; i < 8; i++) events.push(...order(`p${line}-${i}`, `p${line}-${i}`, 40 + i, `steady${line}`));
+    }
+    for (let i = 0; i < 20; i++) events.push(...order(`t${i}`, `t${i}-a`, 60, "filler"), ...order(`t${i}`, `t${i}-b`, 10, `${after}${i % 5}`));
+    return buildDataset(events, items("filler", ...lines.flatMap((line) => [`seasonal${line}`, `steady${line}`])), { now: NOW });
+  };
+
+  it("lets Trending read last year's season where what sold in those weeks sold again", async () => {
+    const quality = (await evaluateOnHistory(seasons("seasonal"), { k: 1, minCustomers: 5 }))!;
+    expect(quality.customers).toBe(20);
+    expect(quality.models.trending.new.ndcg).toBe(0);
+    expect(quality.models["trending-season"].new.ndcg).toBeGreaterThan(0);
+    expect(quality.trendingSeason).toBe(true);
+  });
+
+  it("keeps Trending to recent sales where shoppers went on to buy those, and cannot tell without a year of history", async () => {
+    const steady = (await evaluateOnHistory(seasons("steady"), { k: 1, minCustomers: 5 }))!;
+    expect(steady.models.trending.new.ndcg).toBeGreaterThan(steady.models["trending-season"].new.ndcg);
+    expect(steady.trendingSeason).toBe(false);
+    const young = (await evaluateOnHistory(seasons("steady", false), { k: 1, minCustomers: 5 }))!;
+    expect(young.models["trending-season"]).toBeUndefined();
+    expect(young.trendingSeason).toBeUndefined();
   });
 });

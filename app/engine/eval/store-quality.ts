@@ -1,10 +1,11 @@
 import type { Dataset } from "../dataset";
 import { SESSION_EASE } from "../models/ease";
+import { POPULARITY_DEFAULTS, SEASON_SHARE, seasonWindow } from "../models/popularity";
 import { applyTrend, itemTrend } from "../trend";
 import { userItems } from "./matrix";
 import { evaluateEach, type View } from "./metrics";
 import { fitAlsParallel, scoreAll, type AlsFactors } from "../models/als";
-import { blendInto, BuyAgainScorer, EaseScorer, PopularityScorer, TwoTowerScorer, type Scorer } from "./scorers";
+import { blendInto, BuyAgainScorer, EaseScorer, PopularityScorer, TrendingScorer, TwoTowerScorer, type Scorer } from "./scorers";
 import type { UserItems } from "./matrix";
 
 /** How the shop's own models do on its own history, as the admin shows it after each training. */
@@ -36,6 +37,13 @@ export interface StoreQuality {
    * from checks made before the hybrid joined them.
    */
   forYouHybrid?: number;
+  /**
+   * Whether "Trending" reads last year's season (PopularityModel at SEASON_SHARE): chosen by NDCG
+   * on the `new` view of this split between Trending with it (`trending-season`) and without
+   * (`trending`), without where they tie. Absent where nothing sold in the weeks a year before
+   * the split, so the check cannot tell, and from checks made before it joined them.
+   */
+  trendingSeason?: boolean;
 }
 
 export const FOR_YOU_WEIGHTS = [0, 0.25, 0.5, 0.75, 1];
@@ -97,9 +105,19 @@ export async function evaluateOnHistory(
     }
   }
   const hybrid = eases.length && shoppers * items <= (options.maxHybridCells ?? MAX_HYBRID_CELLS) ? new TwoTowerScorer({ items: dataset.items }) : null;
+  // Trending as the product serves it, and with last year's season where those weeks had sales.
+  const sales = { item, time, positions: train, now: cutoff };
+  const { halfLifeDays, seasonDays } = POPULARITY_DEFAULTS;
+  const [seasonFrom, seasonTo] = seasonWindow(cutoff, seasonDays);
+  const seasonal = train.some((p) => time[p] >= seasonFrom && time[p] < seasonTo);
+  const trending = [
+    new TrendingScorer(sales, { halfLifeDays, seasonDays, seasonShare: 0 }),
+    ...(seasonal ? [new TrendingScorer(sales, { halfLifeDays, seasonDays, seasonShare: SEASON_SHARE }, "trending-season")] : []),
+  ];
   const scorers: Scorer[] = [
     new PopularityScorer(),
     new BuyAgainScorer({ user, item, time, positions: train, now: cutoff }, { halfLifeDays: 90 }),
+    ...trending,
     ...eases,
     ...(als ? [als] : []),
     ...(hybrid ? [hybrid] : []),
@@ -147,7 +165,19 @@ export async function evaluateOnHistory(
     choice = blends[best];
     models["for-you"] = summary(scorers.length + best);
   }
-  return { protocol: "time", cutoff, k, customers, models, forYouWeight: choice.weight, forYouSessions: choice.sessions, forYouTrend: choice.trend, forYouHybrid: choice.hybrid };
+  const trendingSeason = seasonal ? models["trending-season"].new.ndcg > models.trending.new.ndcg : undefined;
+  return {
+    protocol: "time",
+    cutoff,
+    k,
+    customers,
+    models,
+    forYouWeight: choice.weight,
+    forYouSessions: choice.sessions,
+    forYouTrend: choice.trend,
+    forYouHybrid: choice.hybrid,
+    ...(trendingSeason === undefined ? {} : { trendingSeason }),
+  };
 }
 
 /** ALS factors fitted beforehand (on worker threads), as a harness scorer. */

@@ -25,7 +25,13 @@ export interface PopularityParams {
 
 /** The share of "same weeks last year" in popularity, chosen on the demo store (README, "Trending"). */
 export const SEASON_SHARE = 0.5;
+export const POPULARITY_DEFAULTS: Required<PopularityParams> = { halfLifeDays: 30, seasonDays: 30, seasonShare: SEASON_SHARE, excludePurchased: true };
 const YEAR_MS = 365 * 86_400_000;
+
+/** The weeks a year back that popularity reads the season from, seen from `now`: [from, to) in ms. */
+export function seasonWindow(now: number, seasonDays = POPULARITY_DEFAULTS.seasonDays): [number, number] {
+  return [now - YEAR_MS, now - YEAR_MS + seasonDays * 86_400_000];
+}
 
 /**
  * Each item's popularity seen from `now` (see PopularityModel): a decayed share of recent sales
@@ -43,8 +49,7 @@ export function popularityScores(
   }
   const recent = new Float64Array(items);
   const season = new Float64Array(items);
-  const seasonFrom = now - YEAR_MS;
-  const seasonTo = seasonFrom + params.seasonDays * 86_400_000;
+  const [seasonFrom, seasonTo] = seasonWindow(now, params.seasonDays);
   let recentTotal = 0;
   let seasonTotal = 0;
   const { positions } = events;
@@ -93,12 +98,7 @@ export class PopularityModel implements Recommender {
   }
 
   static fit(dataset: Dataset, params: PopularityParams = {}, options: FitOptions = {}): PopularityModel {
-    const full = {
-      halfLifeDays: params.halfLifeDays ?? 30,
-      seasonDays: params.seasonDays ?? 30,
-      seasonShare: params.seasonShare ?? SEASON_SHARE,
-      excludePurchased: params.excludePurchased ?? true,
-    };
+    const full = { ...POPULARITY_DEFAULTS, ...params };
     const scores = popularityScores(dataset.items.length, dataset.events, dataset.now, full);
     options.onProgress?.(1, "popularity");
     return new PopularityModel({
