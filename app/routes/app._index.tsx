@@ -13,6 +13,13 @@ import { getDashboard, periodOf } from "../models/admin/dashboard.server";
 import { listJobRuns } from "../models/job-runs.server";
 import { getShopByDomain } from "../models/shops.server";
 
+/** The quality table's rows: the served blend, its models, Trending, then the baselines (the stored JSON keeps no order). */
+const MODEL_ORDER = ["for-you", "ease", "session-ease", "als", "two-tower", "trending", "trending-season", "popularity", "buy-again"];
+const byDisplayOrder = (names: string[]) => {
+  const rank = (name: string) => (MODEL_ORDER.includes(name) ? MODEL_ORDER.indexOf(name) : MODEL_ORDER.length);
+  return [...names].sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
+};
+
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { shopDomain, demo } = await requireAdmin(request);
   const shop = await getShopByDomain(prisma, shopDomain);
@@ -66,6 +73,7 @@ export default function Home() {
   }
   const { counts, activeModel, lift, series, quality, checklist } = dashboard;
   const latestQuality = quality.at(-1)?.metrics;
+  const modelNames = latestQuality ? byDisplayOrder(Object.keys(latestQuality.models)) : [];
   const editor = `https://${shopDomain}/admin/themes/current/editor?template=product&addAppBlockId=${apiKey}/bought-together&target=mainSection`;
   return (
     <Page title={t("home.title")} subtitle={shopDomain} titleMetadata={demo ? <Badge tone="attention">{t("common.demo")}</Badge> : undefined} secondaryActions={<PeriodPicker periods={PERIODS} />}>
@@ -143,7 +151,7 @@ export default function Home() {
                   <DataTable
                     columnContentTypes={["text", "numeric", "numeric"]}
                     headings={["", t("home.view.all"), t("home.view.new")]}
-                    rows={Object.entries(latestQuality.models).map(([name, views]) => [t(`home.model_name.${name}`), format.percent(views.all.recall), format.percent(views.new.recall)])}
+                    rows={modelNames.map((name) => [t(`home.model_name.${name}`), format.percent(latestQuality.models[name].all.recall), format.percent(latestQuality.models[name].new.recall)])}
                   />
                   {latestQuality.forYouTrend && <Text as="p" variant="bodySm">{t("home.for_you_trend")}</Text>}
                   {latestQuality.trendingSeason && <Text as="p" variant="bodySm">{t("home.trending_season")}</Text>}
@@ -151,7 +159,7 @@ export default function Home() {
                     <Chart
                       kind="line"
                       label={t("home.quality")}
-                      series={Object.keys(latestQuality.models).map((name) => ({
+                      series={modelNames.map((name) => ({
                         name: t(`home.model_name.${name}`),
                         data: quality.map((entry) => ({ key: `v${entry.version}`, value: entry.metrics.models[name]?.all.recall ?? 0 })),
                       }))}
