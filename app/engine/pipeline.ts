@@ -29,8 +29,8 @@ export interface ShopModels {
 /**
  * What training fits for a shop, one after the other: co-occurrence, buy-again, content, ALS
  * (on worker threads), the check on the last 30 days (evaluateOnHistory), then popularity (with
- * last year's season or not), EASE, the two-tower hybrid and the trend as it chose. `onProgress` hears of the check before
- * it starts (fraction 0.5 of this work).
+ * last year's season or not), EASE, the two-tower hybrid and the trend as it chose.
+ * `onProgress` hears of the check before it starts (fraction 0.5 of this work).
  */
 export async function fitShopModels(dataset: Dataset, onProgress: (fraction: number, message: string) => Promise<void> | void = () => {}): Promise<ShopModels> {
   const cooccurrence = CooccurrenceModel.fit(dataset);
