@@ -86,6 +86,9 @@ describe("storefront recommendations through the app proxy", () => {
     expect(guest.status).toBe(200);
     expect(guest.body.products.length).toBe(8);
     expect(new Set(guest.body.products.map((product) => product.tier))).toEqual(new Set(["trending"]));
+    // Two years of seasonal history: some products lead because they sold in these weeks last year.
+    expect(guest.body.products.map((product) => product.reason)).toContain("Popular this time of year");
+    for (const product of guest.body.products) expect(product.reason).toMatch(/^(Trending in .+|Trending now|Popular this time of year)$/);
     const bad = await proxied({ placement: "bought_together", limit: "500" });
     expect(bad.status).toBe(400);
     expect(bad.body.errors!.map((error) => error.field).sort()).toEqual(["limit", "product_id"]);

@@ -29,7 +29,7 @@ export interface EngineItem {
 /** Why an item is recommended; the app turns it into words with product titles. */
 export type Reason =
   | { kind: "popular" }
-  | { kind: "trending"; collection?: string }
+  | { kind: "trending"; collection?: string; season?: boolean }
   | { kind: "similar"; itemId: string }
   | { kind: "bought_with"; itemId: string }
   | { kind: "because_you_bought"; itemId: string }

@@ -342,6 +342,7 @@ export function describeReason(reason: Reason, titleOf: (productId: string) => s
     case "buy_again":
       return "Time to restock";
     case "trending":
+      if (reason.season) return "Popular this time of year";
       return reason.collection ? `Trending in ${reason.collection}` : "Trending now";
     case "similar":
       return other ? `Similar to ${other}` : "You may also like";

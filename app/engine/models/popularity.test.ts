@@ -50,7 +50,15 @@ describe("PopularityModel", () => {
       items("x", "y", "z"),
       { now: NOW },
     );
-    expect(PopularityModel.fit(seasonal).recommend({ k: 3 }).map((r) => r.itemId)).toEqual(["x", "z", "y"]);
+    const recs = PopularityModel.fit(seasonal).recommend({ k: 3 });
+    expect(recs.map((r) => r.itemId)).toEqual(["x", "z", "y"]);
+    // "x" sold in these weeks last year and not lately: "popular this time of year"; "z" trends.
+    expect(recs.map((r) => r.reason)).toEqual([
+      { kind: "trending", collection: "Camping", season: true },
+      { kind: "trending", collection: "Camping" },
+      { kind: "trending", collection: "Camping" },
+    ]);
+    expect(PopularityModel.fromJSON(JSON.parse(JSON.stringify(PopularityModel.fit(seasonal).toJSON()))).recommend({ k: 1 })[0].reason).toMatchObject({ season: true });
     expect(PopularityModel.fit(seasonal, { seasonShare: 0 }).recommend({ k: 3 }).map((r) => r.itemId)).toEqual(["z", "y", "x"]);
   });
 

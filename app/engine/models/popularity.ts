@@ -27,6 +27,8 @@ export interface PopularityParams {
 export const SEASON_SHARE = 0.5;
 export const POPULARITY_DEFAULTS: Required<PopularityParams> = { halfLifeDays: 30, seasonDays: 30, seasonShare: SEASON_SHARE, excludePurchased: true };
 const YEAR_MS = 365 * 86_400_000;
+/** How far the season must outweigh recent sales for an item to be "popular this time of year". */
+const IN_SEASON_RATIO = 2;
 
 /** The weeks a year back that popularity reads the season from, seen from `now`: [from, to) in ms. */
 export function seasonWindow(now: number, seasonDays = POPULARITY_DEFAULTS.seasonDays): [number, number] {
@@ -34,16 +36,17 @@ export function seasonWindow(now: number, seasonDays = POPULARITY_DEFAULTS.seaso
 }
 
 /**
- * Each item's popularity seen from `now` (see PopularityModel): a decayed share of recent sales
- * blended with its share of the sales in the `seasonDays` from a year before `now`. `events`
- * may be a subset (`positions`); weights default to 1; events after `now` are left out.
+ * Each item's popularity seen from `now` (see PopularityModel), in its two parts: `recent`, its
+ * decayed share of the sales times (1 − share), and `season`, its share of the sales in the
+ * `seasonDays` from a year before `now` times the share (0 where those weeks had no sales).
+ * `events` may be a subset (`positions`); weights default to 1; events after `now` are left out.
  */
-export function popularityScores(
+export function popularityParts(
   items: number,
   events: { item: ArrayLike<number>; time: ArrayLike<number>; weight?: ArrayLike<number>; positions?: ArrayLike<number> },
   now: number,
   params: { halfLifeDays: number; seasonDays: number; seasonShare: number },
-): Float64Array {
+): { recent: Float64Array; season: Float64Array } {
   if (!(params.halfLifeDays > 0) || !(params.seasonDays > 0) || !(params.seasonShare >= 0 && params.seasonShare <= 1)) {
     throw new Error(`popularity: halfLifeDays and seasonDays must be positive and seasonShare within 0..1, got ${JSON.stringify(params)}`);
   }
@@ -68,17 +71,29 @@ export function popularityScores(
     }
   }
   const share = seasonTotal > 0 ? params.seasonShare : 0;
-  const scores = new Float64Array(items);
   for (let i = 0; i < items; i++) {
-    scores[i] = (recentTotal > 0 ? ((1 - share) * recent[i]) / recentTotal : 0) + (share ? (share * season[i]) / seasonTotal : 0);
+    recent[i] = recentTotal > 0 ? ((1 - share) * recent[i]) / recentTotal : 0;
+    season[i] = share ? (share * season[i]) / seasonTotal : 0;
   }
-  return scores;
+  return { recent, season };
+}
+
+/** Each item's popularity seen from `now`: the sum of its two parts (`popularityParts`). */
+export function popularityScores(...args: Parameters<typeof popularityParts>): Float64Array {
+  const { recent, season } = popularityParts(...args);
+  return recent.map((value, i) => value + season[i]);
 }
 
 interface PopularityState {
   params: Required<PopularityParams>;
   itemIds: string[];
   scores: number[];
+  /**
+   * The items whose part from the season a year back is over IN_SEASON_RATIO times their part
+   * from recent sales (they are "popular this time of year"); absent from models saved before
+   * the season.
+   */
+  inSeason?: number[];
   /** Per item: its first collection (for "Trending in …") and product type, for `similar`. */
   groups: { collection: string | null; productType: string | null }[];
   history: UserHistory;
@@ -91,20 +106,24 @@ export class PopularityModel implements Recommender {
   readonly version = PopularityModel.modelVersion;
   private readonly itemIndex: Map<string, number>;
   private readonly users: HistoryIndex;
+  private readonly inSeason: Set<number>;
 
   private constructor(private readonly state: PopularityState) {
     this.itemIndex = new Map(state.itemIds.map((id, index) => [id, index]));
     this.users = new HistoryIndex(state.history);
+    this.inSeason = new Set(state.inSeason);
   }
 
   static fit(dataset: Dataset, params: PopularityParams = {}, options: FitOptions = {}): PopularityModel {
     const full = { ...POPULARITY_DEFAULTS, ...params };
-    const scores = popularityScores(dataset.items.length, dataset.events, dataset.now, full);
+    const { recent, season } = popularityParts(dataset.items.length, dataset.events, dataset.now, full);
+    const scores = recent.map((value, i) => value + season[i]);
     options.onProgress?.(1, "popularity");
     return new PopularityModel({
       params: full,
       itemIds: dataset.items.map((i) => i.id),
       scores: Array.from(scores, (score) => Math.round(score * 1e9) / 1e9),
+      inSeason: Array.from(season.keys()).filter((i) => season[i] > IN_SEASON_RATIO * recent[i]),
       groups: dataset.items.map((i) => ({ collection: i.collections?.[0] ?? null, productType: i.productType || null })),
       history: historyFromDataset(dataset),
     });
@@ -129,7 +148,7 @@ export class PopularityModel implements Recommender {
     return topK(this.state.scores, request.k, (index) => skip.has(index)).map((index) => ({
       itemId: this.state.itemIds[index],
       score: this.state.scores[index],
-      reason: { kind: "trending", collection: this.state.groups[index].collection ?? undefined },
+      reason: { kind: "trending", collection: this.state.groups[index].collection ?? undefined, ...(this.inSeason.has(index) ? { season: true } : {}) },
     }));
   }
 
