@@ -40,8 +40,8 @@ export async function fitShopModels(dataset: Dataset, onProgress: (fraction: num
   await onProgress(0.5, "measuring quality on the last 30 days");
   const quality = await evaluateOnHistory(dataset);
   return {
-    // Last year's season in "Trending" unless the check found it served worse.
-    popularity: PopularityModel.fit(dataset, { seasonShare: quality?.trendingSeason === false ? 0 : SEASON_SHARE }),
+    // Last year's season in "Trending" only where the check found it served the shop better.
+    popularity: PopularityModel.fit(dataset, { seasonShare: quality?.trendingSeason ? SEASON_SHARE : 0 }),
     cooccurrence,
     buyAgain,
     content,

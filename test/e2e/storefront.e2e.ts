@@ -244,7 +244,8 @@ describe("the storefront blocks in Chromium", () => {
         await route.continue();
       });
       for (const path of ["/", `/products/${productHandle}`]) {
-        // Each block renders while its foot is on screen, where a shift would count.
+        // Each block's foot is brought on screen in turn and kept there until the block is ready,
+        // so the late answer of a block in view lands where a shift would count.
         const { page } = await open(context, path, { inView: true });
         await page.waitForTimeout(300);
         const { cls, shifts } = await page.evaluate(() => ({ cls: (window as unknown as { __cls: number }).__cls, shifts: (window as unknown as { __shifts: string[] }).__shifts }));

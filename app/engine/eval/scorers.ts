@@ -44,8 +44,8 @@ export class PopularityScorer implements Scorer {
 export class TrendingScorer implements Scorer {
   private scores = new Float32Array(0);
   constructor(
-    /** The sales (positions of the training data), seen from `now`. */
-    private readonly sales: { item: ArrayLike<number>; time: ArrayLike<number>; positions: ArrayLike<number>; now: number },
+    /** The sales or weighted events (positions of the training data), seen from `now`. */
+    private readonly sales: { item: ArrayLike<number>; time: ArrayLike<number>; weight?: ArrayLike<number>; positions: ArrayLike<number>; now: number },
     readonly params: { halfLifeDays: number; seasonDays: number; seasonShare: number },
     readonly name = "trending",
   ) {}

@@ -1,6 +1,6 @@
 import type { Dataset } from "../dataset";
 import { SESSION_EASE } from "../models/ease";
-import { POPULARITY_DEFAULTS, SEASON_SHARE, seasonWindow } from "../models/popularity";
+import { MIN_SEASON_SALES, POPULARITY_DEFAULTS, SEASON_SHARE, seasonWindow } from "../models/popularity";
 import { applyTrend, itemTrend } from "../trend";
 import { userItems } from "./matrix";
 import { evaluateEach, type View } from "./metrics";
@@ -40,8 +40,9 @@ export interface StoreQuality {
   /**
    * Whether "Trending" reads last year's season (PopularityModel at SEASON_SHARE): chosen by NDCG
    * on the `new` view of this split between Trending with it (`trending-season`) and without
-   * (`trending`), without where they tie. Absent where nothing sold in the weeks a year before
-   * the split, so the check cannot tell, and from checks made before it joined them.
+   * (`trending`), without where they tie. Absent where the check cannot tell (under
+   * MIN_SEASON_SALES in the weeks a year before the split, or neither reached anyone) and from
+   * checks made before it joined them; training reads the season only where this is true.
    */
   trendingSeason?: boolean;
 }
@@ -105,11 +106,21 @@ export async function evaluateOnHistory(
     }
   }
   const hybrid = eases.length && shoppers * items <= (options.maxHybridCells ?? MAX_HYBRID_CELLS) ? new TwoTowerScorer({ items: dataset.items }) : null;
-  // Trending as the product serves it, and with last year's season where those weeks had sales.
-  const sales = { item, time, positions: train, now: cutoff };
+  // Trending as the product computes it (from every weighted event before the cut-off), and
+  // with last year's season where those weeks had enough sales to say anything.
   const { halfLifeDays, seasonDays } = POPULARITY_DEFAULTS;
   const [seasonFrom, seasonTo] = seasonWindow(cutoff, seasonDays);
-  const seasonal = train.some((p) => time[p] >= seasonFrom && time[p] < seasonTo);
+  const events = dataset.events;
+  const before = new Int32Array(events.time.length);
+  let count = 0;
+  let seasonSales = 0;
+  for (let e = 0; e < events.time.length; e++) {
+    if (events.time[e] >= cutoff) continue;
+    before[count++] = e;
+    if (events.time[e] >= seasonFrom && events.time[e] < seasonTo && events.weight[e] > 0) seasonSales += events.weight[e];
+  }
+  const sales = { ...events, positions: before.subarray(0, count), now: cutoff };
+  const seasonal = seasonSales >= MIN_SEASON_SALES;
   const trending = [
     new TrendingScorer(sales, { halfLifeDays, seasonDays, seasonShare: 0 }),
     ...(seasonal ? [new TrendingScorer(sales, { halfLifeDays, seasonDays, seasonShare: SEASON_SHARE }, "trending-season")] : []),
@@ -165,7 +176,9 @@ export async function evaluateOnHistory(
     choice = blends[best];
     models["for-you"] = summary(scorers.length + best);
   }
-  const trendingSeason = seasonal ? models["trending-season"].new.ndcg > models.trending.new.ndcg : undefined;
+  // Undecided where neither reached anyone (no customer bought anything new, or both missed).
+  const season = seasonal ? [models["trending-season"].new.ndcg, models.trending.new.ndcg] : [0, 0];
+  const trendingSeason = season[0] || season[1] ? season[0] > season[1] : undefined;
   return {
     protocol: "time",
     cutoff,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { buildDataset } from "../dataset";
 import { items, NOW, order } from "../test-data";
-import { PopularityModel, popularityScores } from "./popularity";
+import { MIN_SEASON_SALES, PopularityModel, popularityScores } from "./popularity";
 
 const DAY = 86_400_000;
 
@@ -22,7 +22,7 @@ describe("PopularityModel", () => {
   });
 
   it("ranks by volume when the half-life is long", () => {
-    const model = PopularityModel.fit(dataset, { halfLifeDays: 100_000 });
+    const model = PopularityModel.fit(dataset, { halfLifeDays: 100_000, seasonShare: 0 });
     expect(model.recommend({ k: 1 })[0].itemId).toBe("a");
   });
 
@@ -40,11 +40,12 @@ describe("PopularityModel", () => {
   });
 
   it("brings forward what sold in the coming weeks a year ago, where the history reaches back that far", () => {
-    // "x" sold in the four weeks from a year back, "y" months ago, "z" in the last days.
+    // "x" sold 20 times in the four weeks from a year back, "y" 20 times months ago, "z" twice in the last days.
+    const twenty = Array.from({ length: 20 }, (_, i) => i);
     const seasonal = buildDataset(
       [
-        ...[360, 355, 350, 345].flatMap((days, i) => order(`s${i}`, `s${i}`, days, "x")),
-        ...[200, 201, 202, 203].flatMap((days, i) => order(`m${i}`, `m${i}`, days, "y")),
+        ...twenty.flatMap((i) => order(`s${i}`, `s${i}`, 360 - i, "x")),
+        ...twenty.flatMap((i) => order(`m${i}`, `m${i}`, 200 + i, "y")),
         ...[3, 4].flatMap((days, i) => order(`r${i}`, `r${i}`, days, "z")),
       ],
       items("x", "y", "z"),
@@ -69,12 +70,17 @@ describe("PopularityModel", () => {
 
   it("scores each item's share of the decayed sales and of last year's window, by hand", () => {
     const now = 1_000 * DAY;
-    const events = { item: [0, 1, 0, 1], time: [now, now - 10 * DAY, now - 364 * DAY, now + DAY], weight: [1, 1, 2, 5] };
+    const events = { item: [0, 1, 0, 1], time: [now, now - 10 * DAY, now - 364 * DAY, now + DAY], weight: [1, 1, MIN_SEASON_SALES, 5] };
     const scores = popularityScores(2, events, now, { halfLifeDays: 10, seasonDays: 30, seasonShare: 0.5 });
-    // Recent: item 0 has 1 (plus 2 × 0.5^36.4), item 1 has 0.5; the window a year back holds item 0's 2; the sale after `now` is left out.
-    const old = 2 * 0.5 ** 36.4;
+    // Recent: item 0 has 1 (plus 20 × 0.5^36.4), item 1 has 0.5; the window a year back holds item 0's 20; the sale after `now` is left out.
+    const old = MIN_SEASON_SALES * 0.5 ** 36.4;
     expect(scores[0]).toBeCloseTo(0.5 * ((1 + old) / (1.5 + old)) + 0.5, 9);
     expect(scores[1]).toBeCloseTo(0.5 * (0.5 / (1.5 + old)), 9);
+    // Fewer sales in those weeks say nothing of a season: recent sales alone.
+    const thin = popularityScores(2, { ...events, weight: [1, 1, MIN_SEASON_SALES - 1, 5] }, now, { halfLifeDays: 10, seasonDays: 30, seasonShare: 0.5 });
+    const few = (MIN_SEASON_SALES - 1) * 0.5 ** 36.4;
+    expect(thin[0]).toBeCloseTo((1 + few) / (1.5 + few), 9);
+    expect(thin[1]).toBeCloseTo(0.5 / (1.5 + few), 9);
     // Only the positions given count.
     const first = popularityScores(2, { ...events, positions: [1] }, now, { halfLifeDays: 10, seasonDays: 30, seasonShare: 0.5 });
     expect([...first]).toEqual([0, 1]);

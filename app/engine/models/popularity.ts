@@ -13,7 +13,8 @@ import { HistoryIndex, historyFromDataset, type UserHistory } from "./history";
  * - seasonDays (30): the window a year back, from the same day last year on.
  * - seasonShare (SEASON_SHARE): the share of the score that comes from that window (each part as
  *   a share of its total, so the two are on one scale); 0 turns it off, and it is 0 where the
- *   history has nothing in that window.
+ *   window holds under MIN_SEASON_SALES (weighted events). Training sets it from the shop's
+ *   30-day check (`trendingSeason`).
  * - excludePurchased (true): leave out what the shopper already bought.
  */
 export interface PopularityParams {
@@ -27,8 +28,11 @@ export interface PopularityParams {
 export const SEASON_SHARE = 0.5;
 export const POPULARITY_DEFAULTS: Required<PopularityParams> = { halfLifeDays: 30, seasonDays: 30, seasonShare: SEASON_SHARE, excludePurchased: true };
 const YEAR_MS = 365 * 86_400_000;
-/** How far the season must outweigh recent sales for an item to be "popular this time of year". */
+/** Below this weight of sales in the weeks a year back, they say nothing of a season. */
+export const MIN_SEASON_SALES = 20;
+/** How far the season must outweigh recent sales, and on how many sales, for an item to be "popular this time of year". */
 const IN_SEASON_RATIO = 2;
+const IN_SEASON_MIN_SALES = 3;
 
 /** The weeks a year back that popularity reads the season from, seen from `now`: [from, to) in ms. */
 export function seasonWindow(now: number, seasonDays = POPULARITY_DEFAULTS.seasonDays): [number, number] {
@@ -38,15 +42,16 @@ export function seasonWindow(now: number, seasonDays = POPULARITY_DEFAULTS.seaso
 /**
  * Each item's popularity seen from `now` (see PopularityModel), in its two parts: `recent`, its
  * decayed share of the sales times (1 − share), and `season`, its share of the sales in the
- * `seasonDays` from a year before `now` times the share (0 where those weeks had no sales).
- * `events` may be a subset (`positions`); weights default to 1; events after `now` are left out.
+ * `seasonDays` from a year before `now` times the share (0 where those weeks had under
+ * MIN_SEASON_SALES); `seasonSales`, each item's sales in those weeks. `events` may be a subset
+ * (`positions`); weights default to 1; events after `now` are left out.
  */
 export function popularityParts(
   items: number,
   events: { item: ArrayLike<number>; time: ArrayLike<number>; weight?: ArrayLike<number>; positions?: ArrayLike<number> },
   now: number,
   params: { halfLifeDays: number; seasonDays: number; seasonShare: number },
-): { recent: Float64Array; season: Float64Array } {
+): { recent: Float64Array; season: Float64Array; seasonSales: Float64Array } {
   if (!(params.halfLifeDays > 0) || !(params.seasonDays > 0) || !(params.seasonShare >= 0 && params.seasonShare <= 1)) {
     throw new Error(`popularity: halfLifeDays and seasonDays must be positive and seasonShare within 0..1, got ${JSON.stringify(params)}`);
   }
@@ -70,12 +75,13 @@ export function popularityParts(
       seasonTotal += weight;
     }
   }
-  const share = seasonTotal > 0 ? params.seasonShare : 0;
+  const share = seasonTotal >= MIN_SEASON_SALES ? params.seasonShare : 0;
+  const seasonSales = Float64Array.from(season);
   for (let i = 0; i < items; i++) {
     recent[i] = recentTotal > 0 ? ((1 - share) * recent[i]) / recentTotal : 0;
     season[i] = share ? (share * season[i]) / seasonTotal : 0;
   }
-  return { recent, season };
+  return { recent, season, seasonSales };
 }
 
 /** Each item's popularity seen from `now`: the sum of its two parts (`popularityParts`). */
@@ -90,8 +96,8 @@ interface PopularityState {
   scores: number[];
   /**
    * The items whose part from the season a year back is over IN_SEASON_RATIO times their part
-   * from recent sales (they are "popular this time of year"); absent from models saved before
-   * the season.
+   * from recent sales, on at least IN_SEASON_MIN_SALES sales (they are "popular this time of
+   * year"); absent from models saved before the season.
    */
   inSeason?: number[];
   /** Per item: its first collection (for "Trending in …") and product type, for `similar`. */
@@ -115,15 +121,20 @@ export class PopularityModel implements Recommender {
   }
 
   static fit(dataset: Dataset, params: PopularityParams = {}, options: FitOptions = {}): PopularityModel {
-    const full = { ...POPULARITY_DEFAULTS, ...params };
-    const { recent, season } = popularityParts(dataset.items.length, dataset.events, dataset.now, full);
+    const full: Required<PopularityParams> = {
+      halfLifeDays: params.halfLifeDays ?? POPULARITY_DEFAULTS.halfLifeDays,
+      seasonDays: params.seasonDays ?? POPULARITY_DEFAULTS.seasonDays,
+      seasonShare: params.seasonShare ?? POPULARITY_DEFAULTS.seasonShare,
+      excludePurchased: params.excludePurchased ?? POPULARITY_DEFAULTS.excludePurchased,
+    };
+    const { recent, season, seasonSales } = popularityParts(dataset.items.length, dataset.events, dataset.now, full);
     const scores = recent.map((value, i) => value + season[i]);
     options.onProgress?.(1, "popularity");
     return new PopularityModel({
       params: full,
       itemIds: dataset.items.map((i) => i.id),
       scores: Array.from(scores, (score) => Math.round(score * 1e9) / 1e9),
-      inSeason: Array.from(season.keys()).filter((i) => season[i] > IN_SEASON_RATIO * recent[i]),
+      inSeason: Array.from(season.keys()).filter((i) => season[i] > IN_SEASON_RATIO * recent[i] && seasonSales[i] >= IN_SEASON_MIN_SALES),
       groups: dataset.items.map((i) => ({ collection: i.collections?.[0] ?? null, productType: i.productType || null })),
       history: historyFromDataset(dataset),
     });
