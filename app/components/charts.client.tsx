@@ -3,7 +3,8 @@ import "@shopify/polaris-viz/build/esm/styles.css";
 
 export interface Series {
   name: string;
-  data: { key: string; value: number }[];
+  /** Null where the series has no value (a line breaks there). */
+  data: { key: string; value: number | null }[];
 }
 
 export const SERIES_COLOURS = ["#2c6ecb", "#e56910", "#008060", "#6d3fc0"];

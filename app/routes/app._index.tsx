@@ -15,6 +15,8 @@ import { getShopByDomain } from "../models/shops.server";
 
 /** The quality table's rows: the served blend, its models, Trending, then the baselines (the stored JSON keeps no order). */
 const MODEL_ORDER = ["for-you", "ease", "session-ease", "als", "two-tower", "trending", "trending-season", "popularity", "buy-again"];
+/** The chart over versions follows the served blend against the baselines (one colour each). */
+const CHARTED_MODELS = ["for-you", "trending", "popularity", "buy-again"];
 const byDisplayOrder = (names: string[]) => {
   const rank = (name: string) => (MODEL_ORDER.includes(name) ? MODEL_ORDER.indexOf(name) : MODEL_ORDER.length);
   return [...names].sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
@@ -159,9 +161,9 @@ export default function Home() {
                     <Chart
                       kind="line"
                       label={t("home.quality")}
-                      series={modelNames.map((name) => ({
+                      series={modelNames.filter((name) => CHARTED_MODELS.includes(name)).map((name) => ({
                         name: t(`home.model_name.${name}`),
-                        data: quality.map((entry) => ({ key: `v${entry.version}`, value: entry.metrics.models[name]?.all.recall ?? 0 })),
+                        data: quality.map((entry) => ({ key: `v${entry.version}`, value: entry.metrics.models[name]?.all.recall ?? null })),
                       }))}
                     />
                   )}

@@ -1,6 +1,8 @@
+import type { Prisma } from "@prisma/client";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_SHOP_DOMAIN } from "../../app/demo.server";
+import type { StoreQuality } from "../../app/engine";
 import { recommendationService } from "../../app/models/recommendations.server";
 import { ensureShop } from "../../app/models/shops.server";
 import { importStoreSnapshot } from "../../app/models/store-import.server";
@@ -178,6 +180,23 @@ describe("the admin in Chromium (demo mode)", () => {
     expect([...errors, ...promotion.errors, ...rules.errors]).toEqual([]);
     await Promise.all([page.close(), promotion.page.close(), rules.page.close()]);
   });
+
+  it("charts each model version's quality, with a gap where an older version did not measure a model", async () => {
+    // The first version as a check made before Trending joined it, then a second training.
+    const first = await app.db.modelVersion.findFirstOrThrow({ where: { shopId, status: "READY" }, orderBy: { version: "asc" } });
+    const metrics = first.metrics as unknown as StoreQuality;
+    delete metrics.models.trending;
+    await app.db.modelVersion.update({ where: { id: first.id }, data: { metrics: metrics as unknown as Prisma.InputJsonValue } });
+    await trainShop(app.db, shopId);
+    const { page, errors } = await open("/app");
+    const chart = page.getByRole("img", { name: "Quality on your store's last 30 days" });
+    await chart.locator("svg").first().waitFor({ timeout: 10_000 });
+    const legend = await chart.locator("xpath=following-sibling::ul[1]").innerText();
+    expect(legend.split("\n")).toEqual(["Affinity (Recommended for you)", "Trending (last weeks' sales)", "Best sellers (baseline)", "Past purchases (baseline)"]);
+    await saveScreenshot("admin", "home-versions", (file) => page.screenshot({ path: file, fullPage: true }));
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 120_000);
 
   it("follows the merchant's language: Spanish pages and Spanish field errors", async () => {
     const { page, errors } = await open("/app/settings?locale=es");
