@@ -363,6 +363,31 @@ describe.skipIf(!postgresUp || !redisUp)("training on worker processes (PostgreS
     expect(await lists(paged.modelVersionId)).toEqual(await lists(whole.modelVersionId));
   }, 120_000);
 
+  it("trains the same store, imported into two shops, to the same quality and the same lists", async () => {
+    const db = database.prisma;
+    // Each list, its subject and its products named by the store's own ids, not the database's.
+    const trained = async (domain: string) => {
+      const shop = await seedShop(database, domain);
+      const { modelVersionId } = await trainShop(db, shop.id);
+      const external = new Map<string, string>();
+      for (const row of [...(await db.product.findMany({ where: { shopId: shop.id } })), ...(await db.customer.findMany({ where: { shopId: shop.id } }))]) external.set(row.id, row.externalId);
+      const version = await db.modelVersion.findUniqueOrThrow({ where: { id: modelVersionId } });
+      const lists = (await db.recommendationList.findMany({ where: { modelVersionId } }))
+        .map(({ placement, subjectKey, items }) => ({
+          placement,
+          subject: external.get(subjectKey) ?? subjectKey,
+          items: (items as unknown as { productId: string; score: number }[]).map((item) => [external.get(item.productId), item.score]),
+        }))
+        .sort((a, b) => `${a.placement} ${a.subject}`.localeCompare(`${b.placement} ${b.subject}`));
+      return { quality: version.metrics, lists };
+    };
+    const first = await trained("twin-a.myshopify.com");
+    const second = await trained("twin-b.myshopify.com");
+    expect(first.lists.length).toBeGreaterThan(100);
+    expect(second.quality).toEqual(first.quality);
+    expect(second.lists).toEqual(first.lists);
+  }, 120_000);
+
   it("fits EASE by sitting exactly when the shop's last 30 days chose it, with the weight chosen with it", async () => {
     const db = database.prisma;
     const shop = await seedShop(database, "sittings.myshopify.com");

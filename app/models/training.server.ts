@@ -199,7 +199,8 @@ async function loadTrainingData(
       available: true,
       collections: { select: { collection: { select: { title: true } } } },
     },
-    orderBy: { id: "asc" },
+    // By the store's own ids: the same store trains the same models whatever ids the database gave it.
+    orderBy: { externalId: "asc" },
   });
   const items: EngineItem[] = products.map((product) => ({
     id: product.id,
