@@ -101,7 +101,6 @@ export function* purchaseEvents(dataset: Dataset): Generator<EngineEvent> {
   }
 }
 
-/** The distinct items a user bought, ascending. */
 /**
  * The items a model keeps: by how many shoppers showed positive interest in each, most first
  * (ties by catalogue order), at most `max`, those nobody showed interest in only when
@@ -119,6 +118,7 @@ export function itemsByShoppers(dataset: Dataset, max: number, withUnseen = fals
   return { modelled, column };
 }
 
+/** The distinct items a user bought, ascending. */
 export function boughtItems(dataset: Dataset, user: number): number[] {
   const items: number[] = [];
   forEachPurchased(dataset, user, (item) => items.push(item));

@@ -107,7 +107,7 @@ export async function trainShop(
       })),
     });
 
-    const lists = precomputeLists(dataset.items, dataset.userIds, models, quality?.forYouWeight ?? DEFAULT_FOR_YOU_WEIGHT);
+    const lists = precomputeLists(dataset, models, quality?.forYouWeight ?? DEFAULT_FOR_YOU_WEIGHT);
     let written = 0;
     for (let start = 0; start < lists.length; start += WRITE_BATCH) {
       const batch = lists.slice(start, start + WRITE_BATCH);
@@ -274,10 +274,9 @@ async function withCollectionHandles(db: PrismaClient, shopId: string, items: En
 }
 
 /** Every list serving reads: shop-wide, per product and per known customer. */
-function precomputeLists(items: EngineItem[], userIds: string[], models: ShopModels, forYouWeight: number) {
+function precomputeLists({ items, userIds, itemIndex }: Dataset, models: ShopModels, forYouWeight: number) {
   const { trend } = models;
-  const itemIndex = trend && new Map(items.map((item, index) => [item.id, index]));
-  const trendOf = trend && itemIndex ? (itemId: string) => trend[itemIndex.get(itemId)!] ?? 1 : undefined;
+  const trendOf = trend ? (itemId: string) => trend[itemIndex.get(itemId)!] ?? 1 : undefined;
   const lists: { placement: Placement; subjectKey: string; items: Prisma.InputJsonValue }[] = [];
   const add = (placement: Placement, subjectKey: string, recommendations: Recommendation[]) => {
     if (recommendations.length) lists.push({ placement, subjectKey, items: toListItems(recommendations) });

@@ -6,6 +6,7 @@ import { evaluate, evaluateEach, ratingErrors, type RankingMetrics, type View } 
 import { AlsScorer, BlendScorer, BuyAgainScorer, ContentScorer, EaseScorer, FitOnce, ItemKnnScorer, NcfScorer, PopularityScorer, SequentialScorer, SvdScorer, TrendingScorer, TrendScorer, TwoTowerScorer, type Scorer } from "../../app/engine/eval/scorers";
 import type { FeatureRows } from "../../app/engine/models/two-tower";
 import { SESSION_EASE } from "../../app/engine/models/ease";
+import { POPULARITY_DEFAULTS } from "../../app/engine/models/popularity";
 import { HYBRID_SHARES } from "../../app/engine/eval/store-quality";
 import { TREND_DEFAULTS, type TrendParams } from "../../app/engine/trend";
 import { useTfBackend } from "../../app/engine/tf/backend";
@@ -175,7 +176,7 @@ const salesFor = (forValidation: boolean) => ({
   now: forValidation ? validationCutoffTime : cutoff,
 });
 const trending = (forValidation: boolean, seasonShare: number) =>
-  new TrendingScorer(salesFor(forValidation), { halfLifeDays: 30, seasonDays: 30, seasonShare }, seasonShare ? "trending-season" : "trending");
+  new TrendingScorer(salesFor(forValidation), { halfLifeDays: POPULARITY_DEFAULTS.halfLifeDays, seasonDays: POPULARITY_DEFAULTS.seasonDays, seasonShare }, seasonShare ? "trending-season" : "trending");
 const buyAgainFor = (forValidation: boolean, halfLifeDays: number) => new BuyAgainScorer(salesFor(forValidation), { halfLifeDays });
 const candidates: { family: string; make: (value: number, forValidation: boolean) => Scorer; grid: number[] }[] = [
   { family: "popularity", make: () => new PopularityScorer(), grid: [0] },
