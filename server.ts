@@ -7,7 +7,9 @@ import { createRequestHandler } from "@remix-run/express";
 import type { ServerBuild } from "@remix-run/node";
 import compression from "compression";
 import express from "express";
+import { MissingSecretsError } from "./app/config/required-secrets.server";
 import { demoModeStatus } from "./app/demo.server";
+import { continueIfBodyFits, limitRequestBodies } from "./app/http/request-body-limit.server";
 
 export interface ServerOptions {
   host: string;
@@ -16,6 +18,11 @@ export interface ServerOptions {
   dev: boolean;
   /** Routes answered ahead of the app (the serving benchmark's static floor). */
   before?: (app: express.Express) => void;
+  /**
+   * Production only: the server build to serve instead of build/server/index.js (tests serve
+   * Vite's build of the current sources through the production routing, without `npm run build`).
+   */
+  build?: ServerBuild;
 }
 
 export interface RunningServer {
@@ -45,6 +52,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   // Routes read their query from the URL; Express's own parsing of it is wasted work.
   app.set("query parser", false);
   const server = http.createServer(app);
+  server.on("checkContinue", continueIfBodyFits(app));
+  // First: a body over its route's cap is refused before anything below reads it.
+  app.use(limitRequestBodies());
 
   // Refused demo mode answers every request with the reason, before Remix sees it.
   app.use((_req, res, next) => {
@@ -65,7 +75,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     closeVite = () => viteServer.close();
   } else {
     const buildDir = path.resolve("build");
-    const serverBuild = (await import(pathToFileURL(path.join(buildDir, "server/index.js")).href)) as ServerBuild;
+    const serverBuild = options.build ?? ((await import(pathToFileURL(path.join(buildDir, "server/index.js")).href)) as ServerBuild);
     // Ahead of the static files, which would look each request up on disk first.
     const direct = directRoutes(serverBuild);
     app.post("/webhooks/*", direct);
@@ -101,13 +111,13 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
  * The hot paths (webhook deliveries, storefront recommendations) go straight to their route
  * module (routes/webhooks.<topic>.tsx, routes/apps.affinity.<name>.tsx), skipping Remix's route
  * matching, which costs more than the rest of an acknowledgement or an answer under load. GET
- * calls the loader, POST the action, the same functions Remix would call; anything else falls
- * through to Remix.
+ * and OPTIONS (CORS preflights) call the loader, POST the action: the same functions Remix
+ * would call. Anything else falls through to Remix.
  */
 export function directRoutes(build: ServerBuild): express.RequestHandler {
   return async (req, res, next) => {
     const module = build.routes[`routes/${req.path.slice(1).replaceAll("/", ".")}`]?.module;
-    const handler = req.method === "GET" ? module?.loader : req.method === "POST" ? module?.action : undefined;
+    const handler = req.method === "GET" || req.method === "OPTIONS" ? module?.loader : req.method === "POST" ? module?.action : undefined;
     if (!handler) return next();
     const chunks: Buffer[] = [];
     if (req.method === "POST") for await (const chunk of req) chunks.push(chunk as Buffer);
@@ -185,6 +195,12 @@ const headlessRecommendations = () =>
 
 const isMain = process.argv[1] && pathToFileURL(path.resolve(process.argv[1])).href === import.meta.url;
 if (isMain) {
-  const { startWebProcess } = await import("./workers/web");
-  await startWebProcess(serverOptionsFromEnv());
+  // Not awaited: workers/web imports this module, which has to finish evaluating first (awaited
+  // here, each would wait for the other and the process would exit without serving).
+  import("./workers/web")
+    .then(({ startWebProcess }) => startWebProcess(serverOptionsFromEnv()))
+    .catch((error: Error) => {
+      console.error(error instanceof MissingSecretsError ? error.message : error);
+      process.exit(1);
+    });
 }

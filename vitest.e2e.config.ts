@@ -5,7 +5,7 @@ import tsconfigPaths from "vite-tsconfig-paths";
 export default defineConfig({
   plugins: [tsconfigPaths()],
   test: {
-    include: ["test/e2e/**/*.e2e.ts"],
+    include: ["test/e2e/**/*.e2e.ts", "test/security/**/*.e2e.ts"],
     environment: "node",
     fileParallelism: false,
     testTimeout: 90_000,

@@ -1,6 +1,7 @@
 import prisma from "./db.server";
 import { Batcher } from "./db/batcher";
 import { storeWebhooks, type Delivery } from "./models/webhooks.server";
+import { textProblem } from "./text-input.server";
 import { processJobQueue } from "../workers/runtime";
 import { authenticate } from "./shopify.server";
 import { ingestWebhookJob } from "../workers/jobs/ingest-webhook";
@@ -13,6 +14,8 @@ import { ingestWebhookJob } from "../workers/jobs/ingest-webhook";
 export async function receiveWebhook(request: Request): Promise<Response> {
   // The body is read once and handed to authenticate.webhook with the headers it checks:
   // cheaper than cloning the request (the library's header handling grows with their number).
+  // It has to be read before its HMAC can be checked; the server refused it unread if it was
+  // over MAX_WEBHOOK_BODY_BYTES (app/http/body-limits.server.ts).
   const rawBody = await request.text();
   const headers = new Headers();
   request.headers.forEach((value, name) => {
@@ -38,6 +41,11 @@ export async function receiveWebhook(request: Request): Promise<Response> {
       error: `the body is not JSON: ${error.message}`,
     };
   }
+  // A NUL byte cannot be stored as text (nor is it JSON): keep the delivery quoted, with its error,
+  // rather than fail the batch of deliveries it is stored with.
+  if (textProblem(delivery.rawBody, Number.MAX_SAFE_INTEGER)) {
+    delivery = { ...delivery, rawBody: JSON.stringify(delivery.rawBody), error: "the body holds a NUL byte or invalid Unicode; it is kept JSON-quoted" };
+  }
   await inbox().add(delivery);
   return new Response(null, { status: 200 });
 }
@@ -45,6 +53,10 @@ export async function receiveWebhook(request: Request): Promise<Response> {
 declare global {
   var affinityWebhookInbox: Batcher<Delivery, void> | undefined;
 }
+
+/** Deliveries handed to the queue that Redis has not taken yet; past this many, the sweeper queues them. */
+const MAX_UNCONFIRMED_PUSHES = 10_000;
+let unconfirmedPushes = 0;
 
 /**
  * Deliveries arriving together are stored by one statement and queued by one Redis call
@@ -54,10 +66,15 @@ function inbox() {
   globalThis.affinityWebhookInbox ??= new Batcher<Delivery, void>(async (deliveries) => {
     const stored = await storeWebhooks(prisma, deliveries);
     const waiting = stored.filter((event) => !event.duplicate && !event.processedAt);
-    // If the queue is unreachable the deliveries are still stored; the sweeper queues them later.
-    await processJobQueue()
-      .pushMany(ingestWebhookJob, waiting.map((event) => ({ eventId: event.id })))
-      .catch((error: Error) => console.error(`[webhooks] could not queue ${waiting.length} deliveries: ${error.message}`));
+    // The acknowledgement does not wait for the queue: while Redis is down BullMQ holds the call
+    // until it is back. The deliveries are stored; what the queue never takes, the sweeper queues.
+    if (waiting.length && unconfirmedPushes + waiting.length <= MAX_UNCONFIRMED_PUSHES) {
+      unconfirmedPushes += waiting.length;
+      void processJobQueue()
+        .pushMany(ingestWebhookJob, waiting.map((event) => ({ eventId: event.id })))
+        .catch((error: Error) => console.error(`[webhooks] could not queue ${waiting.length} deliveries: ${error.message}`))
+        .finally(() => (unconfirmedPushes -= waiting.length));
+    }
     return deliveries.map(() => undefined);
   });
   return globalThis.affinityWebhookInbox;

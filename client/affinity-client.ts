@@ -2,6 +2,16 @@
  * A typed client for Affinity's headless recommendations API (GET /api/v1/recommendations,
  * described at /api/v1/openapi.json). No dependencies: it runs wherever `fetch` does (a
  * Hydrogen or Remix loader, Next.js, a browser, Node 18+). Copy this file into a storefront.
+ *
+ * Two kinds of key. On your server, use a secret key (afk_sk_…): it may name the shopper
+ * (`customerId`, `visitor`) and mint shopper tokens. In a browser, use a publishable key
+ * (afk_pk_…) with the origin allowed: it reads shop-wide and per-product lists, and a
+ * logged-in shopper's own lists only with the `shopperToken` your server minted for them:
+ *
+ *   // server, when the shopper logs in
+ *   const { token } = await createAffinityClient({ baseUrl, apiKey: SECRET_KEY }).shopperToken({ customerId });
+ *   // browser
+ *   createAffinityClient({ baseUrl, apiKey: PUBLISHABLE_KEY, shopperToken: token }).recommendations({ placement: "for_you" });
  */
 
 export type Placement = "for_you" | "bought_together" | "related" | "trending" | "buy_again" | "recently_viewed" | "cart";
@@ -12,9 +22,9 @@ export interface RecommendationQuery {
   productId?: string;
   /** Products in the cart (the store's ids). */
   cart?: string[];
-  /** The logged-in customer (the store's id). */
+  /** The logged-in customer (the store's id). Secret keys only: a browser uses `shopperToken`. */
   customerId?: string;
-  /** An anonymous browser id, stable per shopper. */
+  /** An anonymous browser id, stable per shopper. Secret keys only: a browser uses `shopperToken`. */
   visitor?: string;
   /** 1 to 50; 8 by default. */
   limit?: number;
@@ -63,10 +73,29 @@ export interface AffinityClientOptions {
   /** Where the app runs, e.g. https://affinity.example.com. */
   baseUrl: string;
   apiKey: string;
+  /** With a publishable key: the shopper token your server minted for this shopper. */
+  shopperToken?: string;
   fetch?: typeof fetch;
 }
 
-export function createAffinityClient({ baseUrl, apiKey, fetch: fetchImpl = fetch }: AffinityClientOptions) {
+export interface ShopperToken {
+  token: string;
+  expiresAt: string;
+}
+
+type ErrorBody = { error?: string; errors?: { field: string; message: string }[] };
+
+function failure(response: Response, body: ErrorBody): AffinityApiError {
+  const retryAfter = response.headers.get("retry-after");
+  return new AffinityApiError(response.status, body.error ?? `HTTP ${response.status}`, body.errors, retryAfter ? Number(retryAfter) : null);
+}
+
+export function createAffinityClient({ baseUrl, apiKey, shopperToken, fetch: fetchImpl = fetch }: AffinityClientOptions) {
+  const headers = (extra: Record<string, string> = {}) => ({
+    Authorization: `Bearer ${apiKey}`,
+    ...(shopperToken ? { "X-Affinity-Shopper-Token": shopperToken } : {}),
+    ...extra,
+  });
   return {
     async recommendations(query: RecommendationQuery = {}): Promise<Recommendations> {
       const url = new URL("/api/v1/recommendations", baseUrl);
@@ -79,27 +108,40 @@ export function createAffinityClient({ baseUrl, apiKey, fetch: fetchImpl = fetch
         limit: query.limit === undefined ? undefined : String(query.limit),
       };
       for (const [name, value] of Object.entries(params)) if (value) url.searchParams.set(name, value);
-      const response = await fetchImpl(url, { headers: { Authorization: `Bearer ${apiKey}`, Accept: "application/json" } });
-      const body = (await response.json().catch(() => ({}))) as Partial<Recommendations> & { error?: string; errors?: { field: string; message: string }[] };
-      if (!response.ok) {
-        const retryAfter = response.headers.get("retry-after");
-        throw new AffinityApiError(response.status, body.error ?? `HTTP ${response.status}`, body.errors, retryAfter ? Number(retryAfter) : null);
-      }
+      const response = await fetchImpl(url, { headers: headers({ Accept: "application/json" }) });
+      const body = (await response.json().catch(() => ({}))) as Partial<Recommendations> & ErrorBody;
+      if (!response.ok) throw failure(response, body);
       return body as Recommendations;
     },
 
-    /** Reports what a shopper saw (impression), clicked or added to the cart, with the answer's token. */
-    async event(event: { token: string; kind: "impression" | "click" | "add_to_cart"; productIds: string[]; customerId?: string; visitor?: string }): Promise<{ recorded: number }> {
+    /**
+     * Reports what a shopper saw (impression), clicked or added to the cart, with the answer's
+     * token, naming the same shopper the answer was for. A product reported twice for one answer
+     * and kind counts once (`duplicates`).
+     */
+    async event(event: { token: string; kind: "impression" | "click" | "add_to_cart"; productIds: string[]; customerId?: string; visitor?: string }): Promise<{ recorded: number; duplicates: number }> {
       const url = new URL("/api/v1/events", baseUrl);
       if (event.customerId) url.searchParams.set("customer_id", event.customerId);
       const response = await fetchImpl(url, {
         method: "POST",
-        headers: { Authorization: `Bearer ${apiKey}`, "Content-Type": "application/json" },
+        headers: headers({ "Content-Type": "application/json" }),
         body: JSON.stringify({ token: event.token, kind: event.kind, productIds: event.productIds, visitor: event.visitor }),
       });
-      const body = (await response.json().catch(() => ({}))) as { recorded?: number; error?: string; errors?: { field: string; message: string }[] };
-      if (!response.ok) throw new AffinityApiError(response.status, body.error ?? `HTTP ${response.status}`, body.errors);
-      return { recorded: body.recorded ?? 0 };
+      const body = (await response.json().catch(() => ({}))) as { recorded?: number; duplicates?: number } & ErrorBody;
+      if (!response.ok) throw failure(response, body);
+      return { recorded: body.recorded ?? 0, duplicates: body.duplicates ?? 0 };
+    },
+
+    /** Server side, with a secret key: a short-lived token for one shopper, for their browser's publishable-key client. */
+    async shopperToken(shopper: { customerId?: string; visitor?: string; ttlSeconds?: number }): Promise<ShopperToken> {
+      const response = await fetchImpl(new URL("/api/v1/shopper-tokens", baseUrl), {
+        method: "POST",
+        headers: headers({ "Content-Type": "application/json" }),
+        body: JSON.stringify(shopper),
+      });
+      const body = (await response.json().catch(() => ({}))) as Partial<ShopperToken> & ErrorBody;
+      if (!response.ok) throw failure(response, body);
+      return body as ShopperToken;
     },
   };
 }

@@ -4,7 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createAffinityClient } from "../client/affinity-client";
 import { createApiKey, listApiKeys, revokeApiKey } from "../app/models/api-keys.server";
 import { API_REQUESTS_PER_SECOND } from "../app/models/storefront/headless-answer.server";
-import { recommendationService, verifyToken, type RecommendationAnswer } from "../app/models/recommendations.server";
+import { recommendationService, type RecommendationAnswer } from "../app/models/recommendations.server";
+import { verifyAnswerToken } from "../app/models/signed-tokens.server";
 import { upsertShopifyOrder } from "../app/models/ingest/shopify.server";
 import { orderPayload } from "../app/models/ingest/shopify-payloads";
 import { measureLift } from "../app/models/measurement.server";
@@ -41,6 +42,12 @@ const customerWithOrders = async () => {
 };
 
 let app: TestApp;
+
+/** An answer token's claims, or null when the app would refuse it. */
+const verifyToken = (secret: string, token: string) => {
+  const checked = verifyAnswerToken(secret, token);
+  return "claims" in checked ? checked.claims : null;
+};
 
 beforeAll(async () => {
   app = await startTestApp({ name: "storefront-test", secret: SECRET });
@@ -209,7 +216,7 @@ describe("the headless API", () => {
         { field: "allowedOrigins.1", message: expect.stringContaining("is not an origin") },
       ],
     });
-    const created = await createApiKey(db, shopId, { name: "Hydrogen", allowedOrigins: [ORIGIN] });
+    const created = await createApiKey(db, shopId, { name: "Hydrogen", kind: "secret" });
     if (!("key" in created)) throw new Error("no key");
     expect(created.key).toMatch(/^afk_/);
     expect(await db.apiKey.count({ where: { hash: created.key } })).toBe(0);
@@ -221,7 +228,7 @@ describe("the headless API", () => {
     const customer = await customerWithOrders();
     expect((await client.recommendations({ customerId: customer.externalId })).products[0].tier).toBe("personal");
     await expect(client.recommendations({ placement: "related" })).rejects.toMatchObject({ status: 400, fieldErrors: [{ field: "product_id" }] });
-    expect(await client.event({ token: answer.token, kind: "impression", productIds: answer.products.map((product) => product.externalId) })).toEqual({ recorded: 4 });
+    expect(await client.event({ token: answer.token, kind: "impression", productIds: answer.products.map((product) => product.externalId) })).toEqual({ recorded: 4, duplicates: 0 });
     await expect(client.event({ token: "not.a-token-of-ours", kind: "click", productIds: ["1"] })).rejects.toMatchObject({ status: 403 });
 
     expect((await get("placement=trending")).status).toBe(401);
@@ -233,7 +240,7 @@ describe("the headless API", () => {
   });
 
   it("allows browsers from the key's origins only, and one shop's key never reads another shop", async () => {
-    const created = await createApiKey(db, shopId, { name: "Browser", allowedOrigins: [ORIGIN] });
+    const created = await createApiKey(db, shopId, { name: "Browser", kind: "publishable", allowedOrigins: [ORIGIN] });
     if (!("key" in created)) throw new Error("no key");
     const auth = { Authorization: `Bearer ${created.key}` };
     const preflight = await fetch(`${server.origin}/api/v1/recommendations`, { method: "OPTIONS", headers: { Origin: ORIGIN, "Access-Control-Request-Method": "GET" } });
@@ -269,7 +276,7 @@ describe("the headless API", () => {
 
     const document = await (await fetch(`${server.origin}/api/v1/openapi.json`)).json();
     expect(document.openapi).toBe("3.1.0");
-    expect(Object.keys(document.paths)).toEqual(["/api/v1/recommendations", "/api/v1/events"]);
+    expect(Object.keys(document.paths)).toEqual(["/api/v1/recommendations", "/api/v1/events", "/api/v1/shopper-tokens"]);
   });
 });
 
@@ -295,8 +302,8 @@ describe("measurement: events, attribution and the holdout's lift", () => {
     const shopper = { logged_in_customer_id: customer.externalId };
     const answer = (await proxied({ placement: "for_you", ...shopper, limit: "4" })).body;
     const shown = answer.products.map((product) => product.externalId);
-    expect(await post("/apps/affinity/events", { token: answer.token, kind: "impression", productIds: shown }, shopper)).toEqual({ status: 202, body: { recorded: 4 } });
-    expect(await post("/apps/affinity/events", { token: answer.token, kind: "click", productIds: [shown[1]] }, shopper)).toEqual({ status: 202, body: { recorded: 1 } });
+    expect(await post("/apps/affinity/events", { token: answer.token, kind: "impression", productIds: shown }, shopper)).toEqual({ status: 202, body: { recorded: 4, duplicates: 0 } });
+    expect(await post("/apps/affinity/events", { token: answer.token, kind: "click", productIds: [shown[1]] }, shopper)).toEqual({ status: 202, body: { recorded: 1, duplicates: 0 } });
     expect((await post("/apps/affinity/events", { token: `${answer.token.split(".")[0]}.forged-signature-xx`, kind: "click", productIds: [shown[1]] }, shopper)).status).toBe(403);
     const bad = await post("/apps/affinity/events", { token: answer.token, kind: "purchase", productIds: [] }, shopper);
     expect(bad.status).toBe(400);

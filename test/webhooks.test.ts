@@ -169,6 +169,15 @@ describe("Shopify webhooks through the running app", () => {
     expect(kept).toMatchObject({ rawBody: "{not json", error: expect.stringMatching(/the body is not JSON/) });
   });
 
+  it("keeps a signed body holding a NUL byte, quoted, and still stores the deliveries around it", async () => {
+    const withNulByte = '{"id":10,"name":"#1\u0000"}';
+    const [withNul, next] = await Promise.all([deliver("orders/create", withNulByte), deliver("orders/create", order({ id: 820982911946159777 }))]);
+    expect([withNul.status, next.status]).toEqual([200, 200]);
+    const kept = await db.webhookEvent.findUniqueOrThrow({ where: { webhookId: withNul.webhookId } });
+    expect(kept).toMatchObject({ rawBody: JSON.stringify(withNulByte), error: expect.stringContaining("NUL") });
+    expect((await processed(next.webhookId)).error).toBeNull();
+  });
+
   it("re-queues deliveries that were stored but never processed", async () => {
     const { sweepUnprocessedWebhooks } = await import("../workers/sweeper");
     const { processJobQueue } = await import("../workers/runtime");
@@ -347,9 +356,11 @@ describe("web pixel events", () => {
   let onConsent: Callback = () => {};
   const beacons: Promise<Response>[] = [];
   let clientEventSeq = 0;
+  // Events happen after the shop installed the app, a minute apart, and never in the future.
+  const pixelClockStart = Date.now() - 2 * 60 * 60_000;
 
   const standardEvent = (name: string, data: object, clientId = "client-1") => ({
-    id: `sh-${++clientEventSeq}`, clientId, name, timestamp: new Date(Date.UTC(2026, 10, 20, 10, clientEventSeq)).toISOString(), data, seq: clientEventSeq, type: "standard",
+    id: `sh-${++clientEventSeq}`, clientId, name, timestamp: new Date(pixelClockStart + clientEventSeq * 60_000).toISOString(), data, seq: clientEventSeq, type: "standard",
   });
   const variant = (productId: string) => ({ id: "808950810", price: { amount: 199, currencyCode: "USD" }, product: { id: productId, title: "IPod Nano", vendor: "Apple" } });
   const emit = async (name: string, event: object) => {
@@ -401,8 +412,11 @@ describe("web pixel events", () => {
     ]);
 
     await emit("checkout_completed", standardEvent("checkout_completed", {
-      checkout: { lineItems: [{ quantity: 1, variant: variant("632910392") }], order: { id: "820982911946154500", customer: { id: "115310627314723950", isFirstOrder: false } } },
+      checkout: { token: "checkout-1", lineItems: [{ quantity: 1, variant: variant("632910392") }], order: { id: "820982911946154500", customer: { id: "115310627314723950", isFirstOrder: false } } },
     }));
+    // The pixel's word is not proof: the browser is the customer's once the signed order names its checkout.
+    expect(await db.visitor.findUniqueOrThrow({ where: { shopId_visitorKey: { shopId: shop.id, visitorKey: "client-1" } } })).toMatchObject({ customerId: null });
+    await processed((await deliver("orders/create", order({ id: 820982911946159001, name: "#1091", checkout_token: "checkout-1", updated_at: new Date().toISOString() }))).webhookId);
     const customer = await db.customer.findUniqueOrThrow({ where: { shopId_externalId: { shopId: shop.id, externalId: "115310627314723950" } } });
     expect(await db.visitor.findUniqueOrThrow({ where: { shopId_visitorKey: { shopId: shop.id, visitorKey: "client-1" } } })).toMatchObject({ customerId: customer.id });
     expect(await db.interaction.count({ where: { shopId: shop.id, source: "PIXEL", customerId: customer.id } })).toBe(4);
@@ -428,7 +442,7 @@ describe("web pixel events", () => {
       const response = await fetch(`${server.origin}/pixel/events`, { method: "POST", body: JSON.stringify(body), headers: { "Content-Type": "text/plain" } });
       return { status: response.status, body: await response.json(), cors: response.headers.get("access-control-allow-origin") };
     };
-    const event = { id: "sh-direct-1", kind: "view", at: "2026-11-21T10:00:00Z", productId: "632910392" };
+    const event = { id: "sh-direct-1", kind: "view", at: new Date(Date.now() - 60_000).toISOString(), productId: "632910392" };
     const batch = { shop: SHOP, key, clientId: "client-2", consent: { analytics: true }, events: [event] };
     expect(await post({ ...batch, key: "not-the-key" })).toMatchObject({ status: 403, cors: "*" });
     expect(await post({ ...batch, shop: "other.myshopify.com" })).toMatchObject({ status: 403 });

@@ -1,8 +1,14 @@
 import "dotenv/config";
+import { MissingSecretsError, missingRequiredSecrets } from "../app/config/required-secrets.server";
 import { databaseTarget } from "../app/db/config.server";
 import { allJobs, onTerminate, processJobQueue, repeatingJobs, shutdownProcess } from "./runtime";
 
 // `npm run worker`: consumes jobs from Redis. Run as many as the load needs.
+const missing = missingRequiredSecrets();
+if (missing.length) {
+  console.error(new MissingSecretsError(missing, "The worker (npm run worker)").message);
+  process.exit(1);
+}
 if (!process.env.REDIS_URL) {
   console.error(
     "npm run worker consumes jobs from Redis: set REDIS_URL (e.g. redis://127.0.0.1:6379). " +

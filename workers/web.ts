@@ -1,5 +1,6 @@
 import "dotenv/config";
 import { startServer, type RunningServer, type ServerOptions } from "../server";
+import { requireSecrets } from "../app/config/required-secrets.server";
 import { processDatabase } from "../app/db.server";
 import { allJobs, onTerminate, processJobQueue, repeatingJobs, shutdownProcess } from "./runtime";
 import { SWEEP_EVERY_MS, sweepUnprocessedWebhooks } from "./sweeper";
@@ -9,6 +10,8 @@ import { SWEEP_EVERY_MS, sweepUnprocessedWebhooks } from "./sweeper";
  * database serves one process, so web and worker share it).
  */
 export async function startWebProcess(options: ServerOptions): Promise<RunningServer> {
+  // Before anything opens the database or loads the build, so that nothing starts half-configured.
+  requireSecrets("The web process (npm start)");
   const queue = processJobQueue();
   if (queue.kind === "in-process") {
     await queue.startWorkers(allJobs);

@@ -191,6 +191,10 @@ const en = {
   "settings.api_keys": "Headless API keys",
   "settings.api_keys_help": "For storefronts outside Shopify's themes. A key is shown once; store it safely.",
   "settings.key_name": "Name",
+  "settings.key_kind": "Kind",
+  "settings.key_kind_help": "Publishable keys may sit in a browser and never read a shopper's data without a shopper token from your server. Secret keys are for your server only.",
+  "settings.kind.PUBLISHABLE": "Publishable (browsers)",
+  "settings.kind.SECRET": "Secret (your server)",
   "settings.key_origins": "Allowed browser origins (one per line)",
   "settings.create_key": "Create key",
   "settings.new_key": "Your new key (shown once): {key}",
@@ -230,6 +234,7 @@ const en = {
   "errors.pair_exists": "This pair already exists.",
   "errors.name": "Give it a name (up to 80 characters).",
   "errors.origin": "Each origin looks like https://shop.example.com (https, no path).",
+  "errors.secret_origins": "A secret key is refused from browsers: choose a publishable key for these origins.",
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -418,6 +423,10 @@ const es: Record<MessageKey, string> = {
   "settings.api_keys": "Claves de la API headless",
   "settings.api_keys_help": "Para tiendas fuera de los temas de Shopify. Una clave se muestra una sola vez; guárdala en un lugar seguro.",
   "settings.key_name": "Nombre",
+  "settings.key_kind": "Tipo",
+  "settings.key_kind_help": "Las claves publicables pueden estar en un navegador y nunca leen los datos de un comprador sin un token de comprador de tu servidor. Las claves secretas son solo para tu servidor.",
+  "settings.kind.PUBLISHABLE": "Publicable (navegadores)",
+  "settings.kind.SECRET": "Secreta (tu servidor)",
   "settings.key_origins": "Orígenes de navegador permitidos (uno por línea)",
   "settings.create_key": "Crear clave",
   "settings.new_key": "Tu nueva clave (se muestra una vez): {key}",
@@ -457,6 +466,7 @@ const es: Record<MessageKey, string> = {
   "errors.pair_exists": "Esta pareja ya existe.",
   "errors.name": "Ponle un nombre (hasta 80 caracteres).",
   "errors.origin": "Cada origen es como https://tienda.ejemplo.com (https, sin ruta).",
+  "errors.secret_origins": "Una clave secreta se rechaza desde navegadores: elige una clave publicable para estos orígenes.",
 };
 
 export const MESSAGES: Record<Locale, Record<MessageKey, string>> = { en, es };

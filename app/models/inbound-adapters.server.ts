@@ -2,6 +2,7 @@ import { createHmac, timingSafeEqual } from "node:crypto";
 import type { PrismaClient } from "@prisma/client";
 import { z } from "zod";
 import { fieldErrors, type FieldError } from "../json-body.server";
+import { MAX_ID_LENGTH, quoted, storedText } from "../text-input.server";
 import { recordInboundEvents, type InboundEvent } from "./inbound.server";
 
 /**
@@ -25,11 +26,14 @@ export function verifyAdapterToken(secret: string, adapter: AdapterName, token: 
   return expected.length === given.length && timingSafeEqual(expected, given);
 }
 
-const id = z.union([z.string().trim().min(1), z.number().int().nonnegative()]).transform(String);
-const when = z.string().transform((value, context) => {
+const id = z.union([storedText(MAX_ID_LENGTH).trim().min(1), z.number().int().nonnegative()]).transform(String);
+/** Text of the payload that is stored or looked up (emails, list ids). */
+const text = storedText(MAX_ID_LENGTH);
+// Date() reads almost anything ("0\u0000" is a date to it): the text must be storable first.
+const when = text.transform((value, context) => {
   const date = new Date(value);
   if (Number.isNaN(date.getTime())) {
-    context.addIssue({ code: "custom", message: `not a date: ${value}` });
+    context.addIssue({ code: "custom", message: `not a date: ${quoted(value)}` });
     return z.NEVER;
   }
   return date;
@@ -45,10 +49,11 @@ const judgeMeReview = z.object({
   id,
   rating: z.number().int().min(1).max(5),
   product_external_id: id.nullish(),
-  reviewer: z.object({ external_id: id.nullish(), email: z.string().nullish() }).nullish(),
+  reviewer: z.object({ external_id: id.nullish(), email: text.nullish() }).nullish(),
   created_at: when,
 });
-const judgeMeBody = z.union([z.object({ review: judgeMeReview }), judgeMeReview.transform((review) => ({ review }))]);
+// Read by its shape rather than as a union, so that an error names the review's own field.
+const judgeMeBody = z.preprocess((body) => (body && typeof body === "object" && "review" in body ? body : { review: body }), z.object({ review: judgeMeReview }));
 
 /**
  * Swym Wishlist Plus events (https://developers.getswym.com/docs/wishlist-events):
@@ -59,17 +64,17 @@ const judgeMeBody = z.union([z.object({ review: judgeMeReview }), judgeMeReview.
 const swymFlat = z.object({
   Event: z.enum(["Swym-addToWishlist", "Swym-removeWishlist"]),
   EventTime: when,
-  Medium: z.string().nullish(),
-  MediumValue: z.string().nullish(),
+  Medium: text.nullish(),
+  MediumValue: text.nullish(),
   ProductId: id,
-  ListId: z.string().nullish(),
+  ListId: text.nullish(),
 });
 const swymNested = z.object({
   EventName: z.enum(["Swym-addToWishlist", "Swym-removeWishlist"]),
   EventTime: when,
-  User: z.object({ UserId: z.string().nullish(), Medium: z.string().nullish(), MediumValue: z.string().nullish() }),
+  User: z.object({ UserId: text.nullish(), Medium: text.nullish(), MediumValue: text.nullish() }),
   Product: z.object({ ProductId: id }),
-  List: z.object({ Id: z.string().nullish() }).nullish(),
+  List: z.object({ Id: text.nullish() }).nullish(),
 });
 
 interface AdapterEvent {

@@ -1,6 +1,7 @@
 import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 import type { Prisma, PrismaClient } from "@prisma/client";
 import { z } from "zod";
+import { MAX_ID_LENGTH, storedText } from "../text-input.server";
 import { appendInteractions } from "./interactions.server";
 import { customerRowIds, productRowIds } from "./placeholders.server";
 
@@ -17,7 +18,7 @@ import { customerRowIds, productRowIds } from "./placeholders.server";
 export const INBOUND_SIGNATURE_HEADER = "x-affinity-hmac-sha256";
 export const MAX_EVENTS_PER_REQUEST = 1_000;
 
-const externalId = z.union([z.string().trim().min(1), z.number().int().nonnegative()]).transform(String);
+const externalId = z.union([storedText(MAX_ID_LENGTH).trim().min(1), z.number().int().nonnegative()]).transform(String);
 const inboundEvent = z
   .object({
     id: externalId.optional(),

@@ -1,43 +1,55 @@
+import { createHash } from "node:crypto";
 import type { Prisma, PrismaClient } from "@prisma/client";
 import { z } from "zod";
-import { verifyToken } from "./recommendations.server";
+import { storedText } from "../text-input.server";
+import { shopperHash, verifyAnswerToken, type ShopperIdentity } from "./signed-tokens.server";
+import { consumeRateLimit } from "./storefront/rate-limits.server";
 
 type Db = PrismaClient | Prisma.TransactionClient;
+
+/** A report's body: one token and at most 50 product ids (both doors, and the server's cap before reading). */
+export const MAX_RECOMMENDATION_EVENT_BODY_BYTES = 16_384;
 
 /** Product ids one event may name (a block's impressions). */
 const MAX_PRODUCTS_PER_EVENT = 50;
 
 /** What a block reports, with the token of the answer it rendered. */
 export const recommendationEventBody = z.object({
-  token: z.string().min(10).max(600),
+  token: storedText(600).min(10),
   kind: z.enum(["impression", "click", "add_to_cart"]),
   /** The store's product ids: all shown for an impression, the one clicked or added otherwise. */
-  productIds: z.array(z.union([z.string().min(1).max(64), z.number().int()]).transform(String)).min(1).max(MAX_PRODUCTS_PER_EVENT),
-  visitor: z.string().trim().min(1).max(128).optional(),
+  productIds: z.array(z.union([storedText(64).min(1), z.number().int()]).transform(String)).min(1).max(MAX_PRODUCTS_PER_EVENT),
+  visitor: storedText(128).trim().min(1).optional(),
 });
 export type RecommendationEventBody = z.infer<typeof recommendationEventBody>;
 
 const KINDS = { impression: "IMPRESSION", click: "CLICK", add_to_cart: "ADD_TO_CART" } as const;
 
+export type EventsRecorded = { recorded: number; duplicates: number } | { refusal: { status: number; message: string; headers?: Record<string, string> } };
+
 /**
  * Records a block's impressions, clicks or add-to-carts. The token must be one this app signed
- * for this shop (an answer's token), which says the placement and whether the shopper is in the
- * holdout; products are stored by row id. Returns null for a token that is not ours.
+ * for this shop, not expired, and issued to this same shopper (as the door proved them: the app
+ * proxy's signed customer, or the headless API's secret key or shopper token): it says the
+ * placement and whether the shopper is in the holdout. Each (token, product, kind) counts once,
+ * so a replayed report adds nothing, and each shopper's reports are rate-limited. Products are
+ * stored by row id.
  */
-export async function recordRecommendationEvents(
-  db: Db,
-  secret: string,
-  shopId: string,
-  shopper: { customerExternalId?: string | null; visitorKey?: string | null },
-  body: RecommendationEventBody,
-): Promise<{ recorded: number } | null> {
-  const claims = verifyToken(secret, body.token);
-  if (!claims || claims.s !== shopId) return null;
+export async function recordRecommendationEvents(db: Db, secret: string, shopId: string, shopper: ShopperIdentity, body: RecommendationEventBody): Promise<EventsRecorded> {
+  const checked = verifyAnswerToken(secret, body.token);
+  if ("refusal" in checked) return { refusal: { status: 403, message: checked.refusal } };
+  const { claims } = checked;
+  if (claims.s !== shopId) return { refusal: { status: 403, message: "the token is not one of this shop's answers" } };
+  if (claims.u !== shopperHash(shopId, shopper)) {
+    return { refusal: { status: 403, message: "the token was issued to another shopper: report events with the token of the answer this shopper was shown" } };
+  }
+  const rate = await consumeRateLimit("shopper-events", `${shopId}:${claims.u}`);
+  if ("refusal" in rate) return { refusal: { status: 429, message: rate.refusal.body.error, headers: rate.refusal.headers } };
   const [products, customer] = await Promise.all([
     db.product.findMany({ where: { shopId, externalId: { in: body.productIds } }, select: { id: true } }),
-    shopper.customerExternalId ? db.customer.findUnique({ where: { shopId_externalId: { shopId, externalId: shopper.customerExternalId } }, select: { id: true } }) : null,
+    shopper.customerId ? db.customer.findUnique({ where: { shopId_externalId: { shopId, externalId: shopper.customerId } }, select: { id: true } }) : null,
   ]);
-  const visitorKey = shopper.visitorKey ?? body.visitor ?? null;
+  const tokenId = createHash("sha256").update(body.token).digest("base64url").slice(0, 22);
   const { count } = await db.recommendationEvent.createMany({
     data: products.map((product) => ({
       shopId,
@@ -46,11 +58,13 @@ export async function recordRecommendationEvents(
       placement: claims.p,
       productId: product.id,
       customerId: customer?.id ?? null,
-      visitorKey,
+      visitorKey: shopper.visitorKey,
       holdout: claims.h === 1,
+      dedupeKey: `${tokenId}:${body.kind}:${product.id}`,
     })),
+    skipDuplicates: true,
   });
-  return { recorded: count };
+  return { recorded: count, duplicates: products.length - count };
 }
 
 /**
@@ -119,8 +133,10 @@ export interface Lift {
 /**
  * What recommendations did in a period: click-through, attributed orders and revenue, and the
  * lift against the holdout group (shoppers who saw shop-wide lists only): revenue per shopper
- * who saw a block, compared between the groups. Shoppers are customers, or browsers not yet
- * linked to one.
+ * who saw a block, compared between the groups. Shoppers are customers, as the storefront
+ * proved them (the app proxy's signed customer, a shopper token, or a browser linked to its
+ * customer by that proof or by a checkout): a browser nobody proved has no orders to compare,
+ * and anyone could invent such browsers to move the figure.
  */
 export async function measureLift(db: Db, shopId: string, from: Date, to: Date): Promise<Lift> {
   const events = await db.recommendationEvent.findMany({
@@ -136,10 +152,10 @@ export async function measureLift(db: Db, shopId: string, from: Date, to: Date):
   const groups = { treatment: new Set<string>(), holdout: new Set<string>() };
   for (const event of events) {
     if (event.kind !== "IMPRESSION") continue;
-    const shopper = event.customerId ?? (event.visitorKey ? (linked.get(event.visitorKey) ?? `visitor:${event.visitorKey}`) : null);
+    const shopper = event.customerId ?? (event.visitorKey ? linked.get(event.visitorKey) : undefined);
     if (shopper) groups[event.holdout ? "holdout" : "treatment"].add(shopper);
   }
-  const customers = [...groups.treatment, ...groups.holdout].filter((shopper) => !shopper.startsWith("visitor:"));
+  const customers = [...groups.treatment, ...groups.holdout];
   const orders = await db.order.findMany({
     where: { shopId, customerId: { in: customers }, processedAt: { gte: from, lt: to }, test: false, cancelledAt: null },
     select: { customerId: true, totalPrice: true },

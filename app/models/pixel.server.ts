@@ -1,8 +1,11 @@
 import { randomBytes, timingSafeEqual } from "node:crypto";
 import type { Prisma, PrismaClient } from "@prisma/client";
 import { z } from "zod";
+import { MAX_ID_LENGTH, storedText } from "../text-input.server";
 import { appendInteractions } from "./interactions.server";
-import { customerRowIds, productRowIds } from "./placeholders.server";
+import type { FieldError } from "../json-body.server";
+import { productRowIds } from "./placeholders.server";
+import { recordCheckoutVisitor } from "./visitors.server";
 
 /**
  * Storefront events from Affinity's web pixel (extensions/affinity-pixel), posted to
@@ -14,27 +17,29 @@ import { customerRowIds, productRowIds } from "./placeholders.server";
  * The key is the shop's pixelKey, set in the pixel's settings when the app creates it; it
  * only says which shop's pixel sent the events (it is visible in the storefront). Events
  * without analytics consent are dropped unread. Purchases are not stored as interactions
- * (orders arrive by webhook); they link the browser to the customer who bought.
+ * (orders arrive by webhook); their checkout token links the browser to the customer once the
+ * signed orders/create webhook names the same checkout (see visitors.server.ts). A batch never
+ * names a customer itself: anyone can post one.
  */
 export const MAX_PIXEL_BODY_BYTES = 64 * 1024;
 
-const id = z.union([z.string().trim().min(1).max(100), z.number().int().nonnegative()]).transform(String);
+const id = z.union([storedText(100).trim().min(1), z.number().int().nonnegative()]).transform(String);
 const pixelEvent = z.object({
-  id: z.string().min(1).max(200),
+  id: storedText(200).min(1),
   kind: z.enum(["view", "add_to_cart", "search", "purchase", "wishlist_add", "wishlist_remove"]),
   at: z.iso.datetime({ offset: true }).transform((value) => new Date(value)),
   productId: id.optional(),
   quantity: z.number().int().min(1).max(1_000).optional(),
-  query: z.string().trim().min(1).max(200).optional(),
+  query: storedText(200).trim().min(1).optional(),
   productIds: z.array(id).max(250).optional(),
   orderId: id.optional(),
-  customerId: id.optional(),
+  checkoutToken: storedText(MAX_ID_LENGTH).trim().min(1).optional(),
 });
 
 export const pixelBatch = z.object({
-  shop: z.string().trim().toLowerCase().min(1),
-  key: z.string().min(1),
-  clientId: z.string().trim().min(1).max(200),
+  shop: storedText(MAX_ID_LENGTH).trim().toLowerCase().min(1),
+  key: storedText(MAX_ID_LENGTH).min(1),
+  clientId: storedText(200).trim().min(1),
   consent: z.object({ analytics: z.boolean() }),
   events: z.array(pixelEvent).min(1).max(100),
 });
@@ -71,21 +76,43 @@ export interface PixelResult {
   withoutConsent: number;
 }
 
-export async function recordPixelEvents(db: PrismaClient, shopId: string, batch: PixelBatch): Promise<PixelResult> {
+/** How far ahead of the server's clock an event may be dated (browsers' clocks drift). */
+export const PIXEL_CLOCK_SKEW_MS = 5 * 60_000;
+/** How long before the shop installed the app an event may be dated (the pixel exists from then on). */
+export const PIXEL_BEFORE_INSTALL_MS = 24 * 60 * 60_000;
+
+/** Events dated in the future, or long before the shop installed the app (which only a forged batch has). */
+export function implausibleDates(batch: PixelBatch, installedAt: Date, now = new Date()): FieldError[] {
+  const latest = now.getTime() + PIXEL_CLOCK_SKEW_MS;
+  const earliest = installedAt.getTime() - PIXEL_BEFORE_INSTALL_MS;
+  return batch.events.flatMap((event, index) =>
+    event.at.getTime() > latest
+      ? [{ field: `events.${index}.at`, message: `is in the future (${event.at.toISOString()}); send the time the event happened` }]
+      : event.at.getTime() < earliest
+        ? [{ field: `events.${index}.at`, message: `is before the shop installed Affinity (${installedAt.toISOString()})` }]
+        : [],
+  );
+}
+
+export async function recordPixelEvents(
+  db: PrismaClient,
+  shop: { id: string; installedAt: Date },
+  batch: PixelBatch,
+): Promise<PixelResult | { errors: FieldError[] }> {
   if (!batch.consent.analytics) return { accepted: 0, duplicates: 0, withoutConsent: batch.events.length };
+  const errors = implausibleDates(batch, shop.installedAt);
+  if (errors.length) return { errors };
+  const shopId = shop.id;
   const visitorKey = batch.clientId;
-  const customerExternalId = batch.events.map((event) => event.customerId).find(Boolean);
-  const customerId = customerExternalId ? (await customerRowIds(db, shopId, [customerExternalId])).get(customerExternalId)! : null;
-  const lastSeen = new Date(Math.max(...batch.events.map((event) => event.at.getTime())));
-  await db.visitor.upsert({
+  const times = batch.events.map((event) => event.at.getTime());
+  const lastSeen = new Date(Math.max(...times));
+  const visitor = await db.visitor.upsert({
     where: { shopId_visitorKey: { shopId, visitorKey } },
-    create: { shopId, visitorKey, customerId, firstSeen: lastSeen, lastSeen },
-    update: { lastSeen, ...(customerId ? { customerId } : {}) },
+    create: { shopId, visitorKey, firstSeen: new Date(Math.min(...times)), lastSeen },
+    update: { lastSeen },
+    select: { customerId: true },
   });
-  if (customerId) {
-    // What this browser did before the shopper was known now counts for the customer.
-    await db.interaction.updateMany({ where: { shopId, visitorKey, customerId: null }, data: { customerId } });
-  }
+  const customerId = visitor.customerId;
 
   const products = await productRowIds(
     db,
@@ -111,6 +138,9 @@ export async function recordPixelEvents(db: PrismaClient, shopId: string, batch:
     });
   }
   const accepted = await appendInteractions(db, rows);
+  for (const event of batch.events) {
+    if (event.kind === "purchase" && event.checkoutToken) await recordCheckoutVisitor(db, shopId, event.checkoutToken, visitorKey);
+  }
   const stored = batch.events.filter((event) => event.kind === "purchase").length + accepted;
   return { accepted: stored, duplicates: batch.events.length - stored, withoutConsent: 0 };
 }

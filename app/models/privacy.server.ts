@@ -20,7 +20,7 @@ export async function exportCustomerData(db: Db, shopDomain: string, customerExt
     const interactions = await db.interaction.findMany({ where: { shopId: shop.id, customerId: customer.id }, orderBy: { occurredAt: "asc" } });
     const productIds = [...new Set(interactions.flatMap((interaction) => (interaction.productId ? [interaction.productId] : [])))];
     const products = new Map(
-      (await db.product.findMany({ where: { id: { in: productIds } }, select: { id: true, externalId: true, title: true } })).map((product) => [product.id, product]),
+      (await db.product.findMany({ where: { shopId: shop.id, id: { in: productIds } }, select: { id: true, externalId: true, title: true } })).map((product) => [product.id, product]),
     );
     const record = { ...customer, interactions: interactions.map((interaction) => ({ ...interaction, product: products.get(interaction.productId ?? "") ?? null })) };
     result = JSON.parse(JSON.stringify(record, (_, value) => (typeof value === "bigint" ? value.toString() : value)));
@@ -49,6 +49,8 @@ export async function redactCustomer(db: PrismaClient, shopDomain: string, custo
         where: { shopId: shop.id, OR: [{ customerId: customer.id }, { visitorKey: { in: visitorKeys } }] },
       })).count;
       await db.visitor.deleteMany({ where: { shopId: shop.id, customerId: customer.id } });
+      await db.checkoutVisitor.deleteMany({ where: { shopId: shop.id, visitorKey: { in: visitorKeys } } });
+      await db.recommendationEvent.updateMany({ where: { shopId: shop.id, visitorKey: { in: visitorKeys } }, data: { visitorKey: null } });
       summary.lists = (await db.recommendationList.deleteMany({ where: { shopId: shop.id, subjectKey: customer.id } })).count;
       await db.recommendationEvent.updateMany({ where: { shopId: shop.id, customerId: customer.id }, data: { customerId: null } });
       const artifacts = await db.modelArtifact.findMany({ where: { modelVersion: { shopId: shop.id } } });

@@ -1,9 +1,12 @@
-import { createHash, createHmac, timingSafeEqual } from "node:crypto";
+import { createHash } from "node:crypto";
 import type { Placement, PrismaClient } from "@prisma/client";
 import { LRUCache } from "lru-cache";
 import { applyRules, type CandidateTier, type Ranked } from "../engine/rules";
 import type { Reason, Recommendation } from "../engine/types";
+import type { FieldError } from "../json-body.server";
 import type { PlainAnswer } from "../plain-answer.server";
+import { MAX_ID_LENGTH, parseDecimalInteger, readQueryText } from "../text-input.server";
+import { shopperHash, signAnswerToken, type AnswerClaims } from "./signed-tokens.server";
 import { invalidationBus, type InvalidationBus } from "./storefront/invalidation.server";
 import { SnapshotCache, type CatalogueProduct, type ListItem, type ShopSnapshot } from "./storefront/snapshot.server";
 
@@ -88,10 +91,6 @@ export interface RecommendationQuery {
 }
 
 /**
- * Reads `placement`, `product_id`, `cart` (comma-separated product ids), `limit` and `visitor`
- * from a storefront query string, naming each bad field.
- */
-/**
  * The answer both storefront doors give (the app proxy and the headless API), once they know the
  * shop and the shopper: 400 naming each bad parameter, the recommendations, or the status of a
  * RecommendationError with its message.
@@ -108,21 +107,42 @@ export async function answerRecommendationQuery(db: PrismaClient, shopId: string
   }
 }
 
-export function readRecommendationQuery(params: URLSearchParams): { query: RecommendationQuery } | { errors: { field: string; message: string }[] } {
-  const errors: { field: string; message: string }[] = [];
+/**
+ * Reads `placement`, `product_id`, `cart` (comma-separated product ids), `limit` and `visitor`
+ * from a storefront query string, naming each bad field. Every text is checked for storage
+ * (no NUL, well-formed, bounded) and `limit` must be decimal digits. The shopper parameters the
+ * two doors pass on unread (`customer_id`, `logged_in_customer_id`) are checked here too, as
+ * they reach the same lookups.
+ */
+export function readRecommendationQuery(params: URLSearchParams): { query: RecommendationQuery } | { errors: FieldError[] } {
+  const errors: FieldError[] = [];
+  const text = (field: string, max: number) => {
+    const read = readQueryText(params, field, max);
+    if ("error" in read) errors.push(read.error);
+    return "value" in read ? read.value : null;
+  };
   const placement = parsePlacement(params.get("placement") ?? "for_you");
   if (!placement) errors.push({ field: "placement", message: `must be one of ${PLACEMENTS.map((known) => known.toLowerCase()).join(", ")}` });
   const limitText = params.get("limit");
-  const limit = limitText === null || limitText === "" ? DEFAULT_LIMIT : Number(limitText);
-  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT) errors.push({ field: "limit", message: `must be a whole number from 1 to ${MAX_LIMIT}` });
-  const productId = params.get("product_id")?.trim() || null;
-  if (placement && PER_PRODUCT.includes(placement) && !productId) errors.push({ field: "product_id", message: `is required for ${placement.toLowerCase()}: the product shown` });
-  const cart = (params.get("cart") ?? "").split(",").map((id) => id.trim()).filter(Boolean);
+  const limit = limitText === null || limitText === "" ? DEFAULT_LIMIT : parseDecimalInteger(limitText);
+  if (limit === null || limit < 1 || limit > MAX_LIMIT) errors.push({ field: "limit", message: `must be a whole number from 1 to ${MAX_LIMIT}, in decimal digits` });
+  const productId = text("product_id", MAX_ID_LENGTH);
+  if (placement && PER_PRODUCT.includes(placement) && !productId && !errors.some((error) => error.field === "product_id")) {
+    errors.push({ field: "product_id", message: `is required for ${placement.toLowerCase()}: the product shown` });
+  }
+  const cart = (text("cart", MAX_LIMIT * (MAX_ID_LENGTH + 1)) ?? "").split(",").map((id) => id.trim()).filter(Boolean);
   if (cart.length > MAX_LIMIT) errors.push({ field: "cart", message: `may name at most ${MAX_LIMIT} products` });
-  const visitorKey = params.get("visitor")?.trim().slice(0, 128) || null;
-  if (errors.length || !placement) return { errors };
+  else if (cart.some((id) => id.length > MAX_ID_LENGTH)) errors.push({ field: "cart", message: `each product id must be at most ${MAX_ID_LENGTH} characters` });
+  const visitorKey = text("visitor", MAX_VISITOR_KEY_LENGTH);
+  for (const field of SHOPPER_FIELDS) text(field, MAX_ID_LENGTH);
+  if (errors.length || !placement || limit === null) return { errors };
   return { query: { placement, productId, cart, limit, visitorKey } };
 }
+
+/** A browser's id (Shopify's `_shopify_y` cookie, or the headless storefront's own). */
+const MAX_VISITOR_KEY_LENGTH = 128;
+/** How each door names the logged-in shopper: the headless API, and Shopify's app proxy. */
+const SHOPPER_FIELDS = ["customer_id", "logged_in_customer_id"];
 
 interface Shopper {
   customerId: string | null;
@@ -188,7 +208,8 @@ export class RecommendationService {
       cart: new Set(cart),
       purchased: shopper.purchased,
     });
-    const token = this.token({ s: request.shopId, p: request.placement, v: snapshot.activeModelVersionId, h: holdout ? 1 : 0, t: issuedAt(now) });
+    const u = shopperHash(request.shopId, { customerId: request.customerId ?? null, visitorKey: request.visitorKey ?? null });
+    const token = this.token({ s: request.shopId, p: request.placement, v: snapshot.activeModelVersionId, h: holdout ? 1 : 0, u, t: issuedAt(now) });
     return {
       placement: request.placement.toLowerCase(),
       token,
@@ -198,12 +219,12 @@ export class RecommendationService {
     };
   }
 
-  /** Tokens are the same for a minute (their time is to the minute), so each is signed once. */
+  /** A shopper's tokens are the same for a minute (their time is to the minute), so each is signed once. */
   private readonly tokens = new LRUCache<string, string>({ max: 10_000 });
-  private token(claims: TokenClaims): string {
-    const key = `${claims.s}:${claims.p}:${claims.v}:${claims.h}:${claims.t}`;
+  private token(claims: Omit<AnswerClaims, "typ">): string {
+    const key = `${claims.s}:${claims.p}:${claims.v}:${claims.h}:${claims.u}:${claims.t}`;
     let token = this.tokens.get(key);
-    if (!token) this.tokens.set(key, (token = signToken(this.tokenSecret, claims)));
+    if (!token) this.tokens.set(key, (token = signAnswerToken(this.tokenSecret, claims)));
     return token;
   }
 
@@ -318,7 +339,8 @@ function card(snapshot: ShopSnapshot, item: Ranked, detail: boolean): Recommende
     externalId: product.externalId,
     handle: product.handle,
     title: product.title,
-    url: product.handle ? `/products/${product.handle}` : `/products/${product.externalId}`,
+    // Encoded, so that a crafted handle stays one path segment under /products/ (no ../, no //host).
+    url: `/products/${encodeURIComponent(product.handle || product.externalId)}`,
     price: product.price,
     compareAtPrice: product.compareAtPrice,
     image: product.imageUrl,
@@ -364,34 +386,6 @@ export function inHoldout(shopId: string, shopperKey: string | null | undefined,
 
 /** A token's time: seconds since the epoch, to the minute. */
 const issuedAt = (now: Date) => Math.floor(now.getTime() / 60_000) * 60;
-
-export interface TokenClaims {
-  /** Shop, placement, model version, holdout (1/0), issued at (seconds, to the minute). */
-  s: string;
-  p: Placement;
-  v: string | null;
-  h: 0 | 1;
-  t: number;
-}
-
-export function signToken(secret: string, claims: TokenClaims): string {
-  const body = Buffer.from(JSON.stringify(claims)).toString("base64url");
-  return `${body}.${createHmac("sha256", secret).update(body).digest("base64url").slice(0, 22)}`;
-}
-
-/** The claims of a token this app signed, or null for anything else. */
-export function verifyToken(secret: string, token: string): TokenClaims | null {
-  const [body, signature] = token.split(".");
-  if (!body || !signature) return null;
-  const expected = Buffer.from(createHmac("sha256", secret).update(body).digest("base64url").slice(0, 22));
-  const given = Buffer.from(signature);
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return null;
-  try {
-    return JSON.parse(Buffer.from(body, "base64url").toString("utf8")) as TokenClaims;
-  } catch {
-    return null;
-  }
-}
 
 declare global {
   var affinityRecommendations: Promise<RecommendationService> | undefined;

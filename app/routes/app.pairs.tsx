@@ -20,7 +20,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
     topProducts(db, shop.id, 120),
   ]);
   const titles = new Map(
-    (await db.product.findMany({ where: { id: { in: pairs.flatMap((pair) => [pair.productId, pair.relatedProductId]) } }, select: { id: true, title: true } })).map((product) => [product.id, product.title]),
+    (await db.product.findMany({ where: { shopId: shop.id, id: { in: pairs.flatMap((pair) => [pair.productId, pair.relatedProductId]) } }, select: { id: true, title: true } })).map((product) => [product.id, product.title]),
   );
   return {
     status,

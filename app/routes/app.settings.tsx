@@ -1,7 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { Badge, Banner, BlockStack, Button, Card, DataTable, FormLayout, InlineStack, Layout, Page, Text } from "@shopify/polaris";
-import { SaveOutcome, TextInput, useFieldError } from "../components/admin";
+import { SaveOutcome, SelectInput, TextInput, useFieldError } from "../components/admin";
 import { useFormat, useT } from "../i18n/use-t";
 import { formObject, requireAdminShop, type FieldErrors } from "../models/admin/forms.server";
 import { createKeyFromForm, getSettings, saveSettings } from "../models/admin/settings.server";
@@ -30,7 +30,7 @@ export const action = async ({ request }: ActionFunctionArgs): Promise<{ form: s
     return "errors" in result ? { form, errors: result.errors } : { form, saved: true };
   }
   if (form === "create-key") {
-    const result = await createKeyFromForm(db, shop.id, { name: String(values.name ?? ""), origins: String(values.origins ?? "") });
+    const result = await createKeyFromForm(db, shop.id, { name: String(values.name ?? ""), kind: String(values.kind ?? ""), origins: String(values.origins ?? "") });
     return "errors" in result ? { form, errors: result.errors } : { form, key: result.key };
   }
   await revokeApiKey(db, shop.id, String(values.id));
@@ -90,10 +90,11 @@ export default function Settings() {
                 <Text as="p" tone="subdued">{t("settings.no_keys")}</Text>
               ) : (
                 <DataTable
-                  columnContentTypes={["text", "text", "text", "text", "text"]}
-                  headings={[t("settings.key_name"), "", t("settings.key_origins"), t("settings.last_used"), ""]}
+                  columnContentTypes={["text", "text", "text", "text", "text", "text"]}
+                  headings={[t("settings.key_name"), t("settings.key_kind"), "", t("settings.key_origins"), t("settings.last_used"), ""]}
                   rows={keys.map((key) => [
                     key.name,
+                    t(`settings.kind.${key.kind}`),
                     `${key.prefix}…`,
                     key.allowedOrigins.join(", "),
                     key.lastUsedAt ? format.date(key.lastUsedAt) : t("settings.never"),
@@ -114,6 +115,16 @@ export default function Settings() {
                 <FormLayout>
                   <FormLayout.Group>
                     <TextInput label={t("settings.key_name")} name="name" error={keyError("name")} />
+                    <SelectInput
+                      label={t("settings.key_kind")}
+                      name="kind"
+                      initial="publishable"
+                      helpText={t("settings.key_kind_help")}
+                      options={[
+                        { label: t("settings.kind.PUBLISHABLE"), value: "publishable" },
+                        { label: t("settings.kind.SECRET"), value: "secret" },
+                      ]}
+                    />
                     <TextInput label={t("settings.key_origins")} name="origins" multiline={2} error={keyError("origins")} />
                   </FormLayout.Group>
                   <InlineStack>

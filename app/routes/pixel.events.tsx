@@ -23,5 +23,7 @@ export const action = async ({ request }: ActionFunctionArgs) => {
   if (!shop || shop.uninstalledAt || !pixelKeyMatches(shop.settings?.pixelKey, parsed.data.key)) {
     return json({ error: "unknown shop or wrong pixel key" }, 403);
   }
-  return json(await recordPixelEvents(prisma, shop.id, parsed.data), 202);
+  const recorded = await recordPixelEvents(prisma, shop, parsed.data);
+  if ("errors" in recorded) return json({ error: "the batch is not valid; nothing was stored", errors: recorded.errors }, 400);
+  return json(recorded, 202);
 };

@@ -96,8 +96,7 @@ export async function startStorefrontHarness(options: HarnessOptions): Promise<R
     try {
       const product = catalogue.byHandle(request.params.handle);
       if (!product) return void response.status(404).type("text").send(`no product with the handle ${request.params.handle}`);
-      const { visitor, customerId } = session(request, response);
-      await reportProductView(product, visitor, customerId);
+      await reportProductView(product, session(request, response).visitor);
       await renderPage(request, response, "product", { product: productObject(product), page_title: product.title });
     } catch (error) {
       next(error);
@@ -167,14 +166,17 @@ export async function startStorefrontHarness(options: HarnessOptions): Promise<R
     response.type("image/svg+xml").set("Cache-Control", "public, max-age=3600").send(image);
   });
 
-  /** What the web pixel reports when a product page is viewed (Shopify runs the pixel; the harness plays it). */
-  async function reportProductView(product: StoreProduct, visitor: string, customerId: string | null) {
+  /**
+   * What the web pixel reports when a product page is viewed (Shopify runs the pixel; the harness
+   * plays it). The pixel never names the customer: the app proxy's signed customer links the browser.
+   */
+  async function reportProductView(product: StoreProduct, visitor: string) {
     const batch = {
       shop: shop.domain,
       key: pixelKey,
       clientId: visitor,
       consent: { analytics: true },
-      events: [{ id: randomUUID(), kind: "view", at: new Date().toISOString(), productId: product.externalId, ...(customerId ? { customerId } : {}) }],
+      events: [{ id: randomUUID(), kind: "view", at: new Date().toISOString(), productId: product.externalId }],
     };
     await fetch(new URL("/pixel/events", appOrigin), { method: "POST", headers: { "Content-Type": "text/plain" }, body: JSON.stringify(batch) }).catch(() => {});
   }

@@ -103,7 +103,7 @@ export async function placementStats(db: PrismaClient, shopId: string, days: num
 /** The customers with the most orders, for the admin's pickers ("name (orders)"). */
 export async function topCustomers(db: PrismaClient, shopId: string, take = 40) {
   const buyers = await db.order.groupBy({ by: ["customerId"], where: { shopId, customerId: { not: null } }, _count: { _all: true }, orderBy: { _count: { customerId: "desc" } }, take });
-  const customers = await db.customer.findMany({ where: { id: { in: buyers.map((buyer) => buyer.customerId!) } }, select: { id: true, firstName: true, lastName: true, email: true } });
+  const customers = await db.customer.findMany({ where: { shopId, id: { in: buyers.map((buyer) => buyer.customerId!) } }, select: { id: true, firstName: true, lastName: true, email: true } });
   const orderCount = new Map(buyers.map((buyer) => [buyer.customerId, buyer._count._all]));
   return customers
     .sort((a, b) => (orderCount.get(b.id) ?? 0) - (orderCount.get(a.id) ?? 0))
@@ -113,7 +113,7 @@ export async function topCustomers(db: PrismaClient, shopId: string, take = 40) 
 /** The best-selling products, for the admin's pickers. */
 export async function topProducts(db: PrismaClient, shopId: string, take = 80) {
   const sellers = await db.orderLine.groupBy({ by: ["productId"], where: { shopId, productId: { not: null } }, _sum: { quantity: true }, orderBy: { _sum: { quantity: "desc" } }, take });
-  const products = await db.product.findMany({ where: { id: { in: sellers.map((seller) => seller.productId!) } }, select: { id: true, title: true } });
+  const products = await db.product.findMany({ where: { shopId, id: { in: sellers.map((seller) => seller.productId!) } }, select: { id: true, title: true } });
   const rank = new Map(sellers.map((seller, index) => [seller.productId, index]));
   return products.sort((a, b) => rank.get(a.id)! - rank.get(b.id)!).map((product) => ({ id: product.id, label: product.title }));
 }

@@ -40,13 +40,21 @@ export async function saveSettings(db: PrismaClient, shopId: string, input: unkn
   return { data: true };
 }
 
-/** A headless API key from the admin's form (origins one per line); the key is returned once. */
-export async function createKeyFromForm(db: PrismaClient, shopId: string, input: { name?: string; origins?: string }): Promise<{ key: string } | { errors: FieldErrors }> {
+/** A headless API key from the admin's form (its kind, origins one per line); the key is returned once. */
+export async function createKeyFromForm(
+  db: PrismaClient,
+  shopId: string,
+  input: { name?: string; kind?: string; origins?: string },
+): Promise<{ key: string } | { errors: FieldErrors }> {
   const origins = (input.origins ?? "").split(/[\s,]+/).filter(Boolean);
-  const created = await createApiKey(db, shopId, { name: input.name ?? "", allowedOrigins: origins });
+  const kind = input.kind === "secret" ? "secret" : "publishable";
+  const created = await createApiKey(db, shopId, { name: input.name ?? "", kind, allowedOrigins: origins });
   if ("errors" in created) {
     const errors: FieldErrors = {};
-    for (const error of created.errors) errors[error.field.startsWith("allowedOrigins") ? "origins" : "name"] = error.field.startsWith("allowedOrigins") ? "errors.origin" : "errors.name";
+    for (const error of created.errors) {
+      if (error.field === "name") errors.name = "errors.name";
+      else errors.origins = error.field === "allowedOrigins" && kind === "secret" ? "errors.secret_origins" : "errors.origin";
+    }
     return { errors };
   }
   return { key: created.key };

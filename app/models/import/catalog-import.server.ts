@@ -2,7 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import type { Prisma, PrismaClient } from "@prisma/client";
 import { parse } from "csv-parse";
-import { ImportFormatError, normaliseId } from "./order-rows";
+import { checkCell, ImportFormatError, normaliseId } from "./order-rows";
 
 /**
  * Products and customers for headless stores, from CSV with a header (any column order,
@@ -46,6 +46,7 @@ async function* csvRows(file: string, known: readonly string[], required: readon
         continue;
       }
       if (record.length !== header.length) throw new ImportFormatError(name, info.lines, null, `expected ${header.length} columns, found ${record.length}`);
+      header.forEach((column, index) => checkCell(name, info.lines, column, record[index]));
       yield { line: info.lines, row: Object.fromEntries(header.map((column, index) => [column, record[index].trim().replace(/\s+/g, " ")])) };
     }
   } catch (error) {

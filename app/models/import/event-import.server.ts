@@ -4,6 +4,7 @@ import { createInterface } from "node:readline";
 import type { Prisma } from "@prisma/client";
 import { z } from "zod";
 import type { RawDatabase } from "../../db/raw.server";
+import { MAX_ID_LENGTH, storedText } from "../../text-input.server";
 import { appendInteractions } from "../interactions.server";
 import { ExternalIds } from "./external-ids.server";
 import { ImportFormatError, normaliseId } from "./order-rows";
@@ -25,7 +26,7 @@ const KINDS = {
   view: "VIEW", add_to_cart: "ADD_TO_CART", search: "SEARCH", wishlist_add: "WISHLIST_ADD", wishlist_remove: "WISHLIST_REMOVE", review: "REVIEW",
 } as const;
 
-const text = z.union([z.string().trim().min(1), z.number()]).transform(String);
+const text = z.union([storedText(MAX_ID_LENGTH).trim().min(1), z.number()]).transform(String);
 const eventLine = z
   .object({
     id: text.optional(),
@@ -35,7 +36,7 @@ const eventLine = z
     product_id: text.optional(),
     quantity: z.number().int().min(1).max(10_000).optional(),
     rating: z.number().int().min(1).max(5).optional(),
-    query: z.string().trim().min(1).max(200).optional(),
+    query: storedText(200).trim().min(1).optional(),
     occurred_at: z.iso.datetime({ offset: true, local: true }),
   })
   .refine((event) => event.customer_id || event.visitor_id, { message: "expected customer_id or visitor_id", path: ["customer_id"] })

@@ -1,3 +1,5 @@
+import { MAX_DOCUMENT_LENGTH, MAX_ID_LENGTH, MAX_LINE_LENGTH, textProblem } from "../../text-input.server";
+
 /**
  * The order import format: one CSV row per order line. Required columns, then optional ones.
  * `--map "Src=dst,..."` renames a raw export's columns to these names.
@@ -46,6 +48,21 @@ export class ImportFormatError extends Error {
   ) {
     super(`${file}, line ${line}${column ? `, column ${column}` : ""}: ${expected}`);
   }
+}
+
+/** Columns of the import files that hold ids, and those that hold long text; the rest are single values. */
+const ID_COLUMNS = new Set(["order_id", "customer_id", "product_id", "handle", "email"]);
+const DOCUMENT_COLUMNS = new Set(["description", "tags"]);
+
+/**
+ * Fails the file at a cell that cannot be stored (a NUL, a lone surrogate, or longer than its
+ * column allows), naming the line and column, before any of the file reaches the database.
+ */
+export function checkCell(file: string, line: number, column: string, value: string | undefined) {
+  if (value === undefined) return;
+  const max = ID_COLUMNS.has(column) ? MAX_ID_LENGTH : DOCUMENT_COLUMNS.has(column) ? MAX_DOCUMENT_LENGTH : MAX_LINE_LENGTH;
+  const problem = textProblem(value, max);
+  if (problem) throw new ImportFormatError(file, line, column, `the value ${problem}`);
 }
 
 /** Parses `"Src=dst,Other=dst2"` into a rename table; names every malformed pair. */
@@ -106,6 +123,7 @@ const optional = (value: string | undefined) => {
  * product sale is skipped with its reason.
  */
 export function cleanRow(file: string, line: number, row: Record<string, string | undefined>): CleanLine | { skip: SkipReason } {
+  for (const column of KNOWN) checkCell(file, line, column, row[column]);
   const required = (column: (typeof REQUIRED_COLUMNS)[number], what: string) => {
     const value = row[column]?.trim();
     if (!value) throw new ImportFormatError(file, line, column, `expected ${what}, found nothing`);

@@ -1,13 +1,35 @@
 import { z } from "zod";
+import { MAX_DOCUMENT_LENGTH, MAX_ID_LENGTH, MAX_LINE_LENGTH, quoted, storedText } from "../../text-input.server";
+
+/**
+ * Every text of a payload is stored, so each is checked for storage (see storedText): a field
+ * with a NUL or a lone surrogate fails the payload, which is then kept with its error.
+ */
+const code = storedText(MAX_ID_LENGTH);
+const line = storedText(MAX_LINE_LENGTH);
+const document = storedText(MAX_DOCUMENT_LENGTH);
+
+/**
+ * Quantities and stock levels: Shopify keeps inventory within ±1,000,000,000, and the columns
+ * they are stored in are 32-bit; a value beyond that is a broken payload, not a count.
+ */
+const quantity = z.number().int().min(-1_000_000_000).max(1_000_000_000);
 
 /** Shopify ids arrive as numbers in REST-format webhooks; they are kept as strings. */
-const id = z.union([z.number().int(), z.string().min(1)]).transform(String);
-const money = z.union([z.string(), z.number()]).transform(Number).pipe(z.number().finite());
-const optionalMoney = z.union([z.string(), z.number()]).nullish().transform((value) => (value === null || value === undefined || value === "" ? null : Number(value)));
-const timestamp = z.string().transform((value, context) => {
+const id = z.union([z.number().int(), code.min(1)]).transform(String);
+/** Prices are stored as DECIMAL(12, 2): a larger amount is a broken payload, not a price. */
+const amount = z.number().finite().min(-9_999_999_999.99).max(9_999_999_999.99);
+const money = z.union([z.string(), z.number()]).transform(Number).pipe(amount);
+const optionalMoney = z
+  .union([z.string(), z.number()])
+  .nullish()
+  .transform((value) => (value === null || value === undefined || value === "" ? null : Number(value)))
+  .pipe(amount.nullable());
+// Date() reads almost anything ("0\u0000" is a date to it): the text must be storable first.
+const timestamp = code.transform((value, context) => {
   const date = new Date(value);
   if (Number.isNaN(date.getTime())) {
-    context.addIssue({ code: "custom", message: `not a date: ${value}` });
+    context.addIssue({ code: "custom", message: `not a date: ${quoted(value)}` });
     return z.NEVER;
   }
   return date;
@@ -15,36 +37,38 @@ const timestamp = z.string().transform((value, context) => {
 
 export const customerPayload = z.object({
   id,
-  email: z.string().nullish(),
-  first_name: z.string().nullish(),
-  last_name: z.string().nullish(),
-  tags: z.string().nullish(),
+  email: code.nullish(),
+  first_name: line.nullish(),
+  last_name: line.nullish(),
+  tags: document.nullish(),
   created_at: timestamp.nullish(),
   updated_at: timestamp.nullish(),
-  default_address: z.object({ country_code: z.string().nullish(), province_code: z.string().nullish(), city: z.string().nullish() }).nullish(),
-  email_marketing_consent: z.object({ state: z.string().nullish() }).nullish(),
+  default_address: z.object({ country_code: code.nullish(), province_code: code.nullish(), city: line.nullish() }).nullish(),
+  email_marketing_consent: z.object({ state: code.nullish() }).nullish(),
 });
 
 export const orderPayload = z.object({
   id,
-  name: z.string().nullish(),
-  currency: z.string().nullish(),
+  name: line.nullish(),
+  currency: code.nullish(),
   total_price: money.nullish(),
-  financial_status: z.string().nullish(),
+  financial_status: code.nullish(),
   test: z.boolean().nullish(),
   created_at: timestamp,
   processed_at: timestamp.nullish(),
   updated_at: timestamp.nullish(),
   cancelled_at: timestamp.nullish(),
+  /** Links the browser the pixel saw complete this checkout to the order's customer. */
+  checkout_token: code.nullish(),
   customer: customerPayload.nullish(),
-  billing_address: z.object({ country_code: z.string().nullish() }).nullish(),
+  billing_address: z.object({ country_code: code.nullish() }).nullish(),
   line_items: z.array(
     z.object({
       id,
       product_id: id.nullish(),
       variant_id: id.nullish(),
-      title: z.string().nullish(),
-      quantity: z.number().int(),
+      title: line.nullish(),
+      quantity,
       price: money,
       gift_card: z.boolean().nullish(),
     }),
@@ -53,26 +77,26 @@ export const orderPayload = z.object({
 
 export const productPayload = z.object({
   id,
-  title: z.string(),
-  body_html: z.string().nullish(),
-  vendor: z.string().nullish(),
-  product_type: z.string().nullish(),
-  handle: z.string().nullish(),
+  title: line,
+  body_html: document.nullish(),
+  vendor: line.nullish(),
+  product_type: line.nullish(),
+  handle: code.nullish(),
   status: z.enum(["active", "draft", "archived"]).nullish(),
-  tags: z.string().nullish(),
+  tags: document.nullish(),
   created_at: timestamp.nullish(),
   updated_at: timestamp.nullish(),
   published_at: timestamp.nullish(),
-  image: z.object({ src: z.string(), alt: z.string().nullish() }).nullish(),
+  image: z.object({ src: line, alt: line.nullish() }).nullish(),
   variants: z
     .array(
       z.object({
         id,
-        title: z.string().nullish(),
-        sku: z.string().nullish(),
+        title: line.nullish(),
+        sku: code.nullish(),
         price: money,
         compare_at_price: optionalMoney,
-        inventory_quantity: z.number().int().nullish(),
+        inventory_quantity: quantity.nullish(),
         inventory_item_id: id.nullish(),
       }),
     )
@@ -132,16 +156,16 @@ export function parseShopifyJson(raw: string): unknown {
 
 /** The mandatory compliance topics (https://shopify.dev/docs/apps/build/compliance/privacy-law-compliance). */
 export const customersDataRequestPayload = z.object({
-  shop_domain: z.string(),
+  shop_domain: code,
   customer: z.object({ id }),
   orders_requested: z.array(id).default([]),
 });
 export const customersRedactPayload = z.object({
-  shop_domain: z.string(),
+  shop_domain: code,
   customer: z.object({ id }),
   orders_to_redact: z.array(id).default([]),
 });
-export const shopRedactPayload = z.object({ shop_domain: z.string() });
+export const shopRedactPayload = z.object({ shop_domain: code });
 
 export const refundPayload = z.object({
   id,
@@ -152,7 +176,7 @@ export const refundPayload = z.object({
       z.object({
         id,
         line_item_id: id,
-        quantity: z.number().int(),
+        quantity,
         subtotal: money.nullish(),
         line_item: z.object({ product_id: id.nullish() }).nullish(),
       }),
@@ -163,7 +187,7 @@ export const refundPayload = z.object({
 export const inventoryLevelPayload = z.object({
   inventory_item_id: id,
   location_id: id.nullish(),
-  available: z.number().int().nullish(),
+  available: quantity.nullish(),
   updated_at: timestamp.nullish(),
 });
 

@@ -1,5 +1,6 @@
 import type { DataSource, Prisma, PrismaClient } from "@prisma/client";
 import { appendInteractions } from "../interactions.server";
+import { linkCheckoutVisitor } from "../visitors.server";
 import { attributeOrder } from "../measurement.server";
 import { customerRowIds } from "../placeholders.server";
 import {
@@ -144,6 +145,7 @@ export async function upsertShopifyOrder(
     country: order.billing_address?.country_code ?? null,
     test: order.test ?? false,
     cancelledAt: order.cancelled_at ?? null,
+    checkoutToken: order.checkout_token ?? null,
     processedAt,
     sourceUpdatedAt: order.updated_at ?? null,
   };
@@ -172,6 +174,7 @@ export async function upsertShopifyOrder(
     }
   }
   await appendInteractions(db as PrismaClient, interactions);
+  await linkCheckoutVisitor(db, shopId, data.checkoutToken, customerId);
   // A live order may follow a recommendation its shopper clicked; history cannot.
   if (source === "SHOPIFY_WEBHOOK") await attributeOrder(db, shopId, saved.id);
 }

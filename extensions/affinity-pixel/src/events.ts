@@ -21,8 +21,8 @@ export interface PixelEvent {
   /** For purchases: every product bought, and the order. */
   productIds?: string[];
   orderId?: string;
-  /** Known when the shopper is logged in or has just bought. */
-  customerId?: string;
+  /** For purchases: the checkout, which the signed order webhook names too (that links this browser to its customer). */
+  checkoutToken?: string;
 }
 
 export interface PixelBatch {
@@ -68,7 +68,7 @@ export function fromCheckoutCompleted(event: PixelEventsCheckoutCompleted): Pixe
     at: event.timestamp,
     productIds,
     orderId: plainId(checkout?.order?.id),
-    customerId: plainId(checkout?.order?.customer?.id),
+    checkoutToken: checkout?.token || undefined,
   };
 }
 

@@ -5,7 +5,6 @@ import {
   fromProductViewed,
   fromSearchSubmitted,
   fromWishlistEvent,
-  plainId,
   WISHLIST_EVENT,
   type PixelBatch,
   type PixelEvent,
@@ -17,13 +16,10 @@ register(({ analytics, browser, init, settings, customerPrivacy }) => {
   if (!endpoint || !key) return;
 
   let analyticsAllowed = init.customerPrivacy?.analyticsProcessingAllowed === true;
-  let customerId = plainId(init.data?.customer?.id);
 
   // Each event goes out at once: the sandbox ends with the page, so nothing may wait in memory.
   const send = (event: PixelEvent | null, clientId: string) => {
     if (!event || !analyticsAllowed) return;
-    if (event.customerId) customerId = event.customerId;
-    else if (customerId) event.customerId = customerId;
     const batch: PixelBatch = {
       shop: init.data.shop.myshopifyDomain,
       key,
