@@ -22,6 +22,11 @@ export function rawPostgres(pool: pg.Pool): RawDatabase {
     kind: "postgres",
     async transaction(work) {
       const client = await pool.connect();
+      // A connection the server drops while it is checked out (a restart, an administrator's
+      // kill) reports it as an 'error' event, which unheard would end the process; the statement
+      // in flight, or the next one, fails with it instead, and the transaction with it.
+      const dropped = () => {};
+      client.on("error", dropped);
       const sql: SqlRunner = {
         query: async (text, params) => {
           const result = await client.query(text, params);
@@ -32,6 +37,7 @@ export function rawPostgres(pool: pg.Pool): RawDatabase {
         await client.query("BEGIN");
         const result = await work(sql);
         await client.query("COMMIT");
+        client.off("error", dropped);
         client.release();
         return result;
       } catch (error) {
@@ -40,6 +46,7 @@ export function rawPostgres(pool: pg.Pool): RawDatabase {
           () => undefined,
           (failure: Error) => failure,
         );
+        client.off("error", dropped);
         client.release(rollback);
         throw error;
       }

@@ -178,10 +178,11 @@ export class RecommendationService {
 
   /** The installed shop's row id for a storefront domain, or null. */
   async shopIdFor(domain: string): Promise<string | null> {
-    const cached = this.shopIds.get(domain);
-    if (cached) return cached;
-    const shop = await this.db.shop.findUnique({ where: { domain }, select: { id: true, uninstalledAt: true } });
-    if (!shop || shop.uninstalledAt) return null;
+    const last = lastGood(this.shopIds, domain);
+    if (last.fresh) return last.value!;
+    const read = this.db.shop.findUnique({ where: { domain }, select: { id: true, uninstalledAt: true } });
+    const shop = await orLastGood(read, last.value === undefined ? undefined : { id: last.value, uninstalledAt: null });
+    if (!shop || shop.uninstalledAt) return (this.shopIds.delete(domain), null);
     this.shopIds.set(domain, shop.id);
     return shop.id;
   }
@@ -274,8 +275,14 @@ export class RecommendationService {
 
   private async shopper(snapshot: ShopSnapshot, request: RecommendationRequest): Promise<Shopper> {
     const key = `${snapshot.shopId}:${request.customerId ?? ""}:${request.visitorKey ?? ""}`;
-    const cached = this.shoppers.get(key);
-    if (cached) return cached;
+    const last = lastGood(this.shoppers, key);
+    if (last.fresh) return last.value!;
+    const shopper = await orLastGood(this.readShopper(snapshot, request), last.value);
+    this.shoppers.set(key, shopper);
+    return shopper;
+  }
+
+  private async readShopper(snapshot: ShopSnapshot, request: RecommendationRequest): Promise<Shopper> {
     const customer = request.customerId
       ? await this.db.customer.findFirst({
           where: { shopId: snapshot.shopId, OR: [{ id: request.customerId }, { externalId: request.customerId }] },
@@ -297,14 +304,27 @@ export class RecommendationService {
           }),
         ])
       : [[], []];
-    const shopper: Shopper = {
+    return {
       customerId: customer?.id ?? null,
       purchased: new Set(purchases.flatMap((row) => (row.productId ? [row.productId] : []))),
       recentlyViewed: [...new Set(views.flatMap((row) => (row.productId ? [row.productId] : [])))].slice(0, RECENT_VIEWS),
     };
-    this.shoppers.set(key, shopper);
-    return shopper;
   }
+}
+
+/** A cached value, kept past its time so that it can still answer while the database cannot be read. */
+function lastGood<V extends {}>(cache: LRUCache<string, V>, key: string): { value: V | undefined; fresh: boolean } {
+  const status: LRUCache.Status<string, V> = {};
+  const value = cache.get(key, { allowStale: true, noDeleteOnStaleGet: true, status });
+  return { value, fresh: status.get === "hit" };
+}
+
+/** What the database answers, or, when it cannot be read, the last good value: stale rather than an error. */
+function orLastGood<V>(read: Promise<V>, last: V | undefined): Promise<V> {
+  return read.catch((error: unknown) => {
+    if (last === undefined) throw error;
+    return last;
+  });
 }
 
 function tier(name: CandidateTier["tier"], items: ListItem[] | Recommendation[] | (() => ListItem[])): CandidateTier {

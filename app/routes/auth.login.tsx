@@ -5,14 +5,10 @@ import { login } from "../shopify.server";
 
 // /auth/login: outside the Shopify admin, a merchant names their shop and is sent to Shopify to
 // install or open the app (login() redirects); a missing or malformed domain is said inline.
-const MESSAGES: Record<string, string> = {
-  [LoginErrorType.MissingShop]: "Enter your shop's domain.",
-  [LoginErrorType.InvalidShop]: "Enter the shop's domain as it ends in .myshopify.com, e.g. my-shop.myshopify.com.",
-};
-
 const errorOf = async (request: Request) => {
   const errors = await login(request);
-  return { error: errors.shop ? MESSAGES[errors.shop] : null };
+  if (!errors.shop) return { error: null };
+  return { error: errors.shop === LoginErrorType.MissingShop ? "Enter your shop's domain." : "Enter the shop's domain as it ends in .myshopify.com, e.g. my-shop.myshopify.com." };
 };
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {

@@ -81,12 +81,18 @@ export class ShopSnapshot {
     else for (const id of productIds) this.dirtyProducts.add(id);
   }
 
-  /** Re-reads changed products before an answer uses them: one query, only when something changed. */
+  /**
+   * Re-reads changed products before an answer uses them: one query, only when something changed.
+   * A read that fails leaves them marked, for the next answer to try again.
+   */
   async refreshDirty(db: PrismaClient): Promise<void> {
     if (this.catalogueDirty) {
       this.catalogueDirty = false;
       this.dirtyProducts.clear();
-      const fresh = await loadCatalogue(db, this.shopId);
+      const fresh = await loadCatalogue(db, this.shopId).catch((error: unknown) => {
+        this.catalogueDirty = true;
+        throw error;
+      });
       this.products.clear();
       this.byExternalId.clear();
       for (const [id, product] of fresh) this.remember(product, id);
@@ -96,7 +102,10 @@ export class ShopSnapshot {
     const ids = [...this.dirtyProducts];
     this.dirtyProducts.clear();
     const rowIds = ids.map((id) => (this.products.has(id) ? id : (this.byExternalId.get(id) ?? id)));
-    const fresh = await loadCatalogue(db, this.shopId, { OR: [{ id: { in: rowIds } }, { externalId: { in: ids } }] });
+    const fresh = await loadCatalogue(db, this.shopId, { OR: [{ id: { in: rowIds } }, { externalId: { in: ids } }] }).catch((error: unknown) => {
+      for (const id of ids) this.dirtyProducts.add(id);
+      throw error;
+    });
     for (const id of rowIds) this.products.delete(id);
     for (const [id, product] of fresh) this.remember(product, id);
   }
@@ -237,7 +246,8 @@ export class SnapshotCache {
       return null;
     }
     if (Date.now() - snapshot.loadedAt > MAX_AGE_MS) this.reloadInBackground(shopId, entry);
-    await snapshot.refreshDirty(this.db);
+    // While the database cannot be read, the last good data answers (stale rather than an error).
+    await snapshot.refreshDirty(this.db).catch(() => {});
     return snapshot;
   }
 
