@@ -1,6 +1,6 @@
 import type { PrismaClient } from "@prisma/client";
 import { RequestType, setUpValidRequest } from "@shopify/shopify-api/test-helpers";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createAffinityClient } from "../client/affinity-client";
 import { createApiKey, listApiKeys, revokeApiKey } from "../app/models/api-keys.server";
 import { API_REQUESTS_PER_SECOND } from "../app/models/storefront/headless-answer.server";
@@ -11,7 +11,8 @@ import { orderPayload } from "../app/models/ingest/shopify-payloads";
 import { measureLift } from "../app/models/measurement.server";
 import { ensureShop } from "../app/models/shops.server";
 import { importStoreSnapshot } from "../app/models/store-import.server";
-import { publishInvalidation } from "../app/models/storefront/invalidation.server";
+import { InvalidationBus, publishInvalidation } from "../app/models/storefront/invalidation.server";
+import { SnapshotCache } from "../app/models/storefront/snapshot.server";
 import { trainShop } from "../app/models/training.server";
 import type { RunningServer } from "../server";
 import { startTestApp, type TestApp } from "./helpers/app";
@@ -201,6 +202,25 @@ describe("storefront recommendations through the app proxy", () => {
     await db.shopSettings.update({ where: { shopId }, data: { holdoutShare: 0 } });
     await publishInvalidation({ shopId, scope: "rules" });
     expect((await proxied({ placement: "for_you", logged_in_customer_id: customer.externalId })).body.holdout).toBe(false);
+  });
+});
+
+describe("the shop's snapshot", () => {
+  it("reloads an old snapshot once, however many answers find it old at the same time", async () => {
+    let shopReads = 0;
+    const counting = db.$extends({ query: { shop: { findUnique: ({ args, query }) => (shopReads++, query(args)) } } }) as unknown as PrismaClient;
+    const cache = await new SnapshotCache(counting, new InvalidationBus(undefined)).start();
+    try {
+      await cache.get(shopId);
+      expect(shopReads).toBe(1);
+      const later = Date.now() + 6 * 60_000;
+      vi.spyOn(Date, "now").mockImplementation(() => later);
+      await Promise.all(Array.from({ length: 200 }, () => cache.get(shopId)));
+      expect(shopReads).toBe(2);
+    } finally {
+      vi.restoreAllMocks();
+      cache.stop();
+    }
   });
 });
 

@@ -251,14 +251,21 @@ export class SnapshotCache {
     return snapshot;
   }
 
+  /** Shops whose snapshot is being reloaded: one reload at a time, however many requests find it old. */
+  private readonly reloading = new Set<string>();
+
   private reloadInBackground(shopId: string, current: Promise<ShopSnapshot | null>) {
+    if (this.reloading.has(shopId)) return;
+    this.reloading.add(shopId);
     const next = loadSnapshot(this.db, shopId);
-    next.then(
-      () => {
-        if (this.snapshots.get(shopId) === current) this.snapshots.set(shopId, next);
-      },
-      () => {},
-    );
+    next
+      .then(
+        () => {
+          if (this.snapshots.get(shopId) === current) this.snapshots.set(shopId, next);
+        },
+        () => {},
+      )
+      .finally(() => this.reloading.delete(shopId));
   }
 
   async apply(message: Invalidation): Promise<void> {
