@@ -2,6 +2,7 @@ import fs from "node:fs";
 import { parseArgs } from "node:util";
 import { spawn } from "node:child_process";
 import { prepareBenchEnvironment } from "./environment";
+import { prepareBenchStore, signedProxyPath, storefrontQueries } from "./storefront";
 
 // npm run bench:serve [-- --rate 1000 --seconds 10 --connections 10 --json --profile <file.cpuprofile>]
 // Starts the built app against the configured database (DATABASE_URL, or a fresh embedded one;
@@ -40,44 +41,9 @@ if (!fs.existsSync("build/server/index.js")) {
 const removeDatabase = await prepareBenchEnvironment({ name: "bench-serve", secret: SECRET, production: true, scopes: "read_products,read_orders" });
 const { processDatabase } = await import("../../app/db.server");
 const { prisma } = processDatabase();
-const { ensureShop } = await import("../../app/models/shops.server");
-const { importStoreSnapshot } = await import("../../app/models/store-import.server");
-const { trainShop } = await import("../../app/models/training.server");
-const { generateDemoStore } = await import("../demo/generate");
-
-// A fresh shop each run (PostgreSQL keeps earlier runs' shops; their data does not interfere).
-const shop = await ensureShop(prisma, SHOP);
-await prisma.shop.delete({ where: { id: shop.id } });
-const shopId = (await ensureShop(prisma, SHOP)).id;
-const store = generateDemoStore({ seed: 11 });
-let started = performance.now();
-await importStoreSnapshot(prisma, shopId, store, "DEMO");
-log(`loaded ${store.products.length} products, ${store.customers.length} customers, ${store.orders.length} orders in ${((performance.now() - started) / 1000).toFixed(1)} s`);
-started = performance.now();
-await trainShop(prisma, shopId);
-log(`trained in ${((performance.now() - started) / 1000).toFixed(1)} s`);
-
-// Rules a merchant would have: every kind, so that each request pays for them.
-const products = await prisma.product.findMany({ where: { shopId }, select: { id: true, externalId: true, productType: true, tags: true }, orderBy: { externalId: "asc" } });
-const now = Date.now();
-await prisma.shopSettings.update({ where: { shopId }, data: { inStockOnly: true, hidePurchased: true, maxPerProductType: 3, priceBandMin: 0.3, priceBandMax: 3, holdoutShare: 0.05 } });
-await prisma.promotion.create({
-  data: { shopId, name: "Bench sale", targetType: "PRODUCT_TYPE", targetValue: products[0].productType, weight: 1.5, startsAt: new Date(now - 86_400_000), endsAt: new Date(now + 86_400_000) },
-});
-await prisma.seasonalityCurve.create({
-  data: { shopId, targetType: "PRODUCT_TYPE", targetValue: products[1].productType, source: "MERCHANT", months: [1.4, 1.2, 1, 0.8, 0.7, 0.6, 0.6, 0.7, 0.9, 1.1, 1.3, 1.5] },
-});
-await prisma.merchandisingRule.createMany({
-  data: [
-    { shopId, kind: "PIN", placement: "FOR_YOU", targetType: "PRODUCT", targetValue: products[2].externalId, position: 3 },
-    { shopId, kind: "EXCLUDE", placement: null, targetType: "PRODUCT", targetValue: products[3].externalId },
-    { shopId, kind: "BOOST", placement: null, targetType: "TAG", targetValue: products[4].tags[0] ?? "new", weight: 1.3 },
-    { shopId, kind: "BURY", placement: null, targetType: "PRODUCT", targetValue: products[5].externalId, weight: 2 },
-  ],
-});
+const { shopId, products, customers } = await prepareBenchStore(prisma, SHOP, log);
 
 const { startWebProcess } = await import("../web");
-const { createHmac } = await import("node:crypto");
 let staticBody = "{}";
 const server = await startWebProcess({
   host: "127.0.0.1",
@@ -87,25 +53,7 @@ const server = await startWebProcess({
 });
 
 // Signed storefront requests, as Shopify's app proxy forwards them: a mix of placements and shoppers.
-const customers = await prisma.customer.findMany({ where: { shopId }, select: { externalId: true }, orderBy: { externalId: "asc" } });
-const signed = (query: Record<string, string>) => {
-  const params = { shop: SHOP, path_prefix: "/apps/affinity", timestamp: String(Math.floor(Date.now() / 1000)), ...query };
-  const message = Object.keys(params).sort().map((key) => `${key}=${params[key as keyof typeof params]}`).join("");
-  const search = new URLSearchParams({ ...params, signature: createHmac("sha256", SECRET).update(message).digest("hex") });
-  return `/apps/affinity/recommendations?${search}`;
-};
-const paths: string[] = [];
-for (let i = 0; i < 2_000; i++) {
-  const customer = customers[(i * 7) % customers.length].externalId;
-  const product = products[(i * 13) % products.length].externalId;
-  const cart = products[(i * 17) % products.length].externalId;
-  const kind = i % 10;
-  if (kind < 4) paths.push(signed({ placement: "for_you", logged_in_customer_id: customer, limit: "8" }));
-  else if (kind < 6) paths.push(signed({ placement: "bought_together", product_id: product, limit: "4" }));
-  else if (kind < 8) paths.push(signed({ placement: "related", product_id: product, logged_in_customer_id: customer, limit: "8" }));
-  else if (kind < 9) paths.push(signed({ placement: "cart", cart, limit: "4" }));
-  else paths.push(signed({ placement: "trending", limit: "8" }));
-}
+const paths = storefrontQueries({ products, customers }).map((query) => signedProxyPath(query, SHOP, SECRET));
 const sample = await fetch(server.origin + paths[0]);
 if (sample.status !== 200) throw new Error(`the storefront endpoint answered ${sample.status}: ${await sample.text()}`);
 staticBody = await sample.text();
