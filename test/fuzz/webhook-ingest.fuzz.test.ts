@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ingestWebhookEvent } from "../../app/models/ingest/ingest-webhook.server";
+import { NotYetStoredError } from "../../app/models/ingest/shopify.server";
 import { storeWebhooks } from "../../app/models/webhooks.server";
 import { textProblem } from "../../app/text-input.server";
 import { createTestDatabase, type TestDatabase } from "../helpers/databases";
@@ -24,9 +25,13 @@ afterAll(async () => {
   await database?.destroy();
 });
 
+/** Stores a delivery and runs its ingestion once; "retry" is a refund whose order is not stored yet, which the job retries. */
 async function deliverAndIngest(topic: string, rawBody: string) {
   const [stored] = await storeWebhooks(database.prisma, [{ webhookId: randomUUID(), shopDomain: SHOP, topic, apiVersion: "2026-07", rawBody }]);
-  const outcome = await ingestWebhookEvent(database.prisma, stored.id);
+  const outcome = await ingestWebhookEvent(database.prisma, stored.id).catch((error: unknown) => {
+    if (error instanceof NotYetStoredError) return { status: "retry" as const };
+    throw error;
+  });
   const event = await database.prisma.webhookEvent.findUnique({ where: { id: stored.id } });
   return { outcome, event };
 }
@@ -52,7 +57,12 @@ describe("ingesting webhook payloads", () => {
     await fc.assert(
       fc.asyncProperty(fc.oneof(mutated([example]).map((payload) => JSON.stringify(payload) ?? "null"), withBadText), async (rawBody) => {
         const { outcome, event } = await deliverAndIngest(topic, rawBody);
-        expect(["ingested", "rejected"]).toContain(outcome.status);
+        expect(["ingested", "rejected", ...(topic === "refunds/create" ? ["retry"] : [])]).toContain(outcome.status);
+        // A refund of an order not stored yet stays unprocessed, for the job's retries and the sweeper.
+        if (outcome.status === "retry") {
+          expect(event!.processedAt).toBeNull();
+          return;
+        }
         // shop/redact deletes the shop's stored deliveries, this one included.
         if (topic === "shop/redact" && outcome.status === "ingested") return;
         expect(event!.processedAt).toEqual(expect.any(Date));
