@@ -17,6 +17,12 @@ import { trainShop } from "../app/models/training.server";
 import type { RunningServer } from "../server";
 import { startTestApp, type TestApp } from "./helpers/app";
 import { generateDemoStore } from "../workers/demo/generate";
+import { liquidAnswer } from "../app/models/storefront/liquid-answer.server";
+import { startProductionServer } from "./security/production";
+import { Catalogue, type StoreProduct } from "../workers/storefront-harness/catalogue";
+import { StorefrontLiquid } from "../workers/storefront-harness/liquid";
+import { MarketOffers, MARKETS, PRIMARY_MARKET, type Market, type Offer } from "../workers/storefront-harness/markets";
+import { AllProductsDrop, marketGlobals, productObject } from "../workers/storefront-harness/objects";
 
 const SECRET = "storefront-test-secret";
 const STORE = "storefront-test";
@@ -365,3 +371,134 @@ describe("measurement: events, attribution and the holdout's lift", () => {
     expect(lift.revenueLift).toBeCloseTo(42 / 12 - 1);
   });
 });
+
+describe("the app proxy's Liquid answer, for cards in the shopper's market", () => {
+  /** A signed proxied request's raw answer. */
+  async function proxiedText(query: Record<string, string>) {
+    const url = new URL(`${server.origin}/apps/affinity/recommendations`);
+    for (const [key, value] of Object.entries({ path_prefix: "/apps/affinity", ...query })) url.searchParams.set(key, value);
+    const signed = await setUpValidRequest({ type: RequestType.Public, store: STORE, apiSecretKey: SECRET }, new Request(url));
+    const response = await fetch(signed.url);
+    return { status: response.status, type: response.headers.get("content-type"), text: await response.text() };
+  }
+
+  /** Renders an answer as the storefront harness plays Shopify: in a market, with all_products looking products up by handle. */
+  async function render(template: string, market: Market, find: (handle: string) => ReturnType<typeof productObject> | undefined, extra: Record<string, unknown> = {}) {
+    const drop = new AllProductsDrop(find);
+    const globals = { cart: { currency: { iso_code: market.currency.iso_code } }, ...marketGlobals(market, market.language.iso_code), all_products: drop, ...extra };
+    const text = await new StorefrontLiquid().renderText(template, globals);
+    return { answer: JSON.parse(text) as RecommendationAnswer & { currency: string; products: { title: string; priceText: string; url: string; externalId: string; reason: string; compareAtText: string | null }[] }, drop };
+  }
+
+  const fakeAnswer = (products: Partial<RecommendationAnswer["products"][number]>[]): RecommendationAnswer => ({
+    placement: "trending",
+    token: "t0k.en",
+    holdout: false,
+    modelVersionId: null,
+    products: products.map((product, index) => ({
+      productId: `p${index}`, externalId: String(index), handle: `product-${index}`, title: "x", url: "/", price: 1, compareAtPrice: null, image: null, imageAlt: null,
+      variantId: "1", available: true, reason: "Trending now", tier: "trending", ...product,
+    })),
+  });
+
+  it("is Liquid that renders, in each market, to the JSON answer's products with that market's titles, prices and links", async () => {
+    const json = await proxied({ placement: "trending", limit: "6" });
+    const liquid = await proxiedText({ placement: "trending", limit: "6", format: "liquid" });
+    expect([liquid.status, liquid.type]).toEqual([200, "application/liquid"]);
+    expect(liquid.text.startsWith("{% layout none %}")).toBe(true);
+    const catalogue = await Catalogue.load(db, shopId);
+    for (const market of MARKETS) {
+      const offers = new MarketOffers(market, catalogue.products());
+      const { answer } = await render(liquid.text, market, (handle) => {
+        const offer = offers.offer(handle);
+        return offer?.sold ? productObject(catalogue.byHandle(handle)!, market, offer) : undefined;
+      });
+      expect(answer).toMatchObject({ placement: "trending", holdout: false, currency: market.currency.iso_code });
+      expect(verifyToken(SECRET, answer.token)).toMatchObject({ s: shopId, p: "TRENDING", v: json.body.modelVersionId });
+      expect(answer.products.length).toBeLessThanOrEqual(6);
+      const sold = json.body.products.filter((product) => offers.offer(product.handle!)?.sold);
+      // The market's first six of the app's candidates: the JSON answer's, less what the market does not sell, topped up from the next ones.
+      expect(answer.products.map((product) => product.externalId).slice(0, sold.length)).toEqual(sold.map((product) => product.externalId));
+      for (const product of answer.products) {
+        const offer = offers.offer(catalogue.products().find((candidate) => candidate.externalId === product.externalId)!.handle)!;
+        const money = new Intl.NumberFormat(market.language.iso_code, { style: "currency", currency: market.currency.iso_code });
+        expect(product).toMatchObject({ title: offer.title, priceText: money.format(offer.priceCents / 100), url: expect.stringMatching(new RegExp(`^${market.prefix}/products/`)) });
+      }
+    }
+  });
+
+  it("keeps hostile titles, handles and reasons inert: valid JSON after rendering, no Liquid of theirs runs", async () => {
+    const hostile = `Tent "Deluxe" \\ </script> {{ customer.email }} {% if true %}ran{% endif %} }}`;
+    const answer = fakeAnswer([
+      { handle: "tent", reason: `Often bought with ${hostile}`, externalId: `1"}],"x":{{ customer.email }}` },
+      { handle: `evil"] {{ customer.email }} {% comment %}`, reason: "Trending now" },
+      { handle: "mug", reason: "Trending now" },
+    ]);
+    const template = liquidAnswer(answer, 8);
+    const products: Record<string, ReturnType<typeof productObject>> = {
+      tent: { ...productObject(storeProduct("tent", hostile), PRIMARY_MARKET, offerOf(hostile, 1995)) },
+      mug: { ...productObject(storeProduct("mug", "Mug"), PRIMARY_MARKET, offerOf("Mug", 850)) },
+    };
+    const { answer: rendered } = await render(template, PRIMARY_MARKET, (handle) => products[handle], { customer: { email: "secret@example.com" } });
+    expect(JSON.stringify(rendered)).not.toContain("secret@example.com");
+    expect(rendered.products.map((product) => [product.title, product.reason, product.externalId])).toEqual([
+      [hostile, `Often bought with ${hostile}`, `1"}],"x":{{ customer.email }}`],
+      ["Mug", "Trending now", "2"],
+    ]);
+    expect(rendered.products[0].priceText).toBe("$19.95");
+    // The unsafe handle is never looked up: it could not be a Liquid string, and names no Shopify product.
+    expect(template).not.toContain("evil");
+  });
+
+  it("looks up at most 20 handles, prints at most the block's limit, and refuses more than 20", async () => {
+    const answer = fakeAnswer(Array.from({ length: 30 }, (_, index) => ({ handle: `product-${index}` })));
+    const template = liquidAnswer(answer, 12);
+    expect(template.match(/all_products\[/g)).toHaveLength(20);
+    const { answer: rendered, drop } = await render(template, PRIMARY_MARKET, (handle) => productObject(storeProduct(handle, handle), PRIMARY_MARKET, offerOf(handle, 1000)));
+    expect(rendered.products).toHaveLength(12);
+    expect(drop.handlesAsked).toBeLessThanOrEqual(20);
+    const tooMany = await proxiedText({ placement: "trending", limit: "21", format: "liquid" });
+    expect(tooMany.status).toBe(400);
+    expect(JSON.parse(tooMany.text).errors).toEqual([{ field: "limit", message: expect.stringContaining("at most 20 with format=liquid") }]);
+  });
+
+  it("comes the same through the production fast path (server.ts), JSON staying JSON", async () => {
+    const production = await startProductionServer();
+    try {
+      const ask = async (query: Record<string, string>) => {
+        const url = new URL(`${production.origin}/apps/affinity/recommendations`);
+        for (const [key, value] of Object.entries({ path_prefix: "/apps/affinity", placement: "trending", limit: "4", ...query })) url.searchParams.set(key, value);
+        const response = await fetch((await setUpValidRequest({ type: RequestType.Public, store: STORE, apiSecretKey: SECRET }, new Request(url))).url);
+        return { status: response.status, type: response.headers.get("content-type"), text: await response.text() };
+      };
+      const liquid = await ask({ format: "liquid" });
+      expect([liquid.status, liquid.type]).toEqual([200, "application/liquid"]);
+      expect(liquid.text).toMatch(/^\{% layout none %\}/);
+      expect(liquid.text.match(/all_products\[/g)).toHaveLength(8);
+      const json = await ask({});
+      expect([json.status, json.type]).toEqual([200, "application/json; charset=utf-8"]);
+      expect(JSON.parse(json.text).products).toHaveLength(4);
+    } finally {
+      await production.close();
+    }
+  }, 120_000);
+
+  it("is refused unsigned or altered, as the JSON answer is", async () => {
+    expect((await fetch(`${server.origin}/apps/affinity/recommendations?shop=${SHOP}&placement=for_you&format=liquid`)).status).toBe(400);
+    const url = new URL(`${server.origin}/apps/affinity/recommendations`);
+    for (const [key, value] of Object.entries({ path_prefix: "/apps/affinity", placement: "trending", format: "json" })) url.searchParams.set(key, value);
+    const signed = new URL((await setUpValidRequest({ type: RequestType.Public, store: STORE, apiSecretKey: SECRET }, new Request(url))).url);
+    signed.searchParams.set("format", "liquid");
+    const altered = await fetch(signed);
+    expect(altered.status).toBe(400);
+    expect(await altered.text()).toBe("");
+  });
+});
+
+function storeProduct(handle: string, title: string): StoreProduct {
+  return { externalId: String(handle.length), handle, title, description: "", priceCents: 0, compareAtCents: null, available: true, image: null, variantId: "7" };
+}
+
+function offerOf(title: string, priceCents: number): Offer {
+  return { sold: true, title, priceCents, compareAtCents: null, fixedPrice: false };
+}

@@ -2,6 +2,9 @@ import fs from "node:fs";
 import path from "node:path";
 import { check } from "@shopify/theme-check-node";
 import { describe, expect, it } from "vitest";
+import { StorefrontLiquid } from "../workers/storefront-harness/liquid";
+import { FRANCE, PRIMARY_MARKET } from "../workers/storefront-harness/markets";
+import { marketGlobals } from "../workers/storefront-harness/objects";
 
 const EXTENSION = path.resolve(import.meta.dirname, "../extensions/affinity-blocks");
 const read = (...parts: string[]) => fs.readFileSync(path.join(EXTENSION, ...parts), "utf8");
@@ -35,13 +38,27 @@ describe("the theme app extension", () => {
     }
   });
 
-  it("translates every storefront string and setting label into English and Spanish", () => {
+  it("translates every storefront string into English, Spanish and French, and every setting label into English and Spanish", () => {
     expect(keys(json("locales/es.json")).sort()).toEqual(keys(json("locales/en.default.json")).sort());
+    expect(keys(json("locales/fr.json")).sort()).toEqual(keys(json("locales/en.default.json")).sort());
     expect(keys(json("locales/es.schema.json")).sort()).toEqual(keys(json("locales/en.default.schema.json")).sort());
     const schemaKeys = new Set(keys(json("locales/en.default.schema.json")));
     const storefrontKeys = new Set(keys(json("locales/en.default.json")));
     const sources = [...blockFiles.map((file) => read("blocks", file)), read("snippets/affinity-block.liquid")].join("\n");
     for (const [, key] of sources.matchAll(/"t:([\w.]+)"/g)) expect(schemaKeys, key).toContain(key);
     for (const [, key] of sources.matchAll(/'([\w.]+)' \| t\b/g)) expect(storefrontKeys, key).toContain(key);
+  });
+
+  it("asks the app proxy under the shopper's locale for the Liquid answer, with the page's money format for totals", async () => {
+    const liquid = new StorefrontLiquid();
+    const schema = liquid.schema("bought-together");
+    for (const [market, proxy] of [[PRIMARY_MARKET, "/apps/affinity"], [FRANCE, "/fr/apps/affinity"]] as const) {
+      const globals = { cart: { currency: { iso_code: market.currency.iso_code } }, ...marketGlobals(market, market.language.iso_code) };
+      const html = await liquid.render("bought-together", { block: { id: "b1", settings: liquid.settings(schema), shopify_attributes: "" } }, globals);
+      const options = JSON.parse(/<script type="application\/json" data-afr-options>([\s\S]*?)<\/script>/.exec(html)![1]);
+      const money = new Intl.NumberFormat(market.language.iso_code, { style: "currency", currency: market.currency.iso_code });
+      expect(options, market.handle).toMatchObject({ proxy, moneySample: money.format(1234567.89) });
+    }
+    expect(read("assets/affinity.js")).toContain('format: "liquid"');
   });
 });

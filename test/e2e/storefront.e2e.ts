@@ -6,6 +6,7 @@ import { importStoreSnapshot } from "../../app/models/store-import.server";
 import { trainShop } from "../../app/models/training.server";
 import { generateDemoStore } from "../../workers/demo/generate";
 import { startStorefrontHarness, type RunningHarness } from "../../workers/storefront-harness/harness";
+import { roundUpTo95, type Offer } from "../../workers/storefront-harness/markets";
 import { startTestApp, type TestApp } from "../helpers/app";
 import { launchBrowser, saveScreenshot, VIEWPORTS, watchErrors } from "../helpers/browser";
 
@@ -193,10 +194,11 @@ describe("the storefront blocks in Chromium", () => {
     expect(count).toBeGreaterThanOrEqual(2);
     // Leave the last item out; the total follows.
     await boxes.nth(count - 1).uncheck();
+    // Prices in cents, as Liquid gives them.
     const chosen = await block.locator("input[data-afr-pick]:checked").evaluateAll((inputs) => inputs.map((input) => ({ variant: (input as HTMLInputElement).dataset.afrPick!, price: Number((input as HTMLInputElement).dataset.afrPrice) })));
     const main = await block.locator(".afr-bundle").evaluate((bundle) => ({ variant: (bundle as HTMLElement).dataset.variantId!, price: Number((bundle as HTMLElement).dataset.price) }));
     const total = main.price + chosen.reduce((sum, item) => sum + item.price, 0);
-    await expect.poll(() => block.locator(".afr-bundle__total-value").textContent()).toBe(new Intl.NumberFormat("en", { style: "currency", currency: "USD" }).format(total));
+    await expect.poll(() => block.locator(".afr-bundle__total-value").textContent()).toBe(new Intl.NumberFormat("en", { style: "currency", currency: "USD" }).format(total / 100));
     await block.getByRole("button", { name: "Add all to cart" }).click();
     await expect.poll(() => page.locator("[data-cart-count]").textContent()).toBe(String(chosen.length + 1));
     const cart = await page.evaluate(async () => (await (await fetch("/cart.js")).json()) as { items: { variant_id: number | string }[] });
@@ -313,17 +315,174 @@ describe("the storefront blocks in Chromium", () => {
   it("saves a screenshot of every block at desktop and mobile widths", async () => {
     for (const viewport of ["desktop", "mobile"] as const) {
       const context = await session({ as: customer, viewport });
-      for (const path of ["/", `/products/${productHandle}`]) {
+      for (const path of ["/", `/products/${productHandle}`, "/fr/"]) {
         const { page } = await open(context, path);
         for (const block of await blocks(page)) {
           if (block.hidden) continue;
           const element = page.locator(`affinity-recommendations[data-placement="${block.placement}"]`);
           await element.scrollIntoViewIfNeeded();
-          await saveScreenshot("storefront", `${block.placement}-${viewport}`, (file) => element.screenshot({ path: file }));
+          const market = path.startsWith("/fr/") ? "fr-" : "";
+          await saveScreenshot("storefront", `${market}${block.placement}-${viewport}`, (file) => element.screenshot({ path: file }));
         }
         await page.close();
       }
       await context.close();
     }
+  });
+});
+
+interface CardView {
+  placement: string;
+  title: string;
+  path: string;
+  price: string;
+  compare: string | null;
+}
+
+/** Every product card the page's blocks show: its title, link (without the click marker), price text and compare-at text. */
+async function cards(page: Page): Promise<CardView[]> {
+  return page.$$eval("affinity-recommendations:not([hidden]) .afr-card:not([data-afr-main]):not(.afr-card--skeleton)", (elements) =>
+    elements.map((card) => {
+      const link = card.querySelector(".afr-card__title a") as HTMLAnchorElement;
+      const url = new URL(link.href);
+      url.searchParams.delete("_afr");
+      const price = card.querySelector(".afr-card__price")!.cloneNode(true) as HTMLElement;
+      price.querySelectorAll(".afr-visually-hidden, .afr-card__compare").forEach((node) => node.remove());
+      return {
+        placement: (card.closest("affinity-recommendations") as HTMLElement).dataset.placement!,
+        title: link.textContent!.trim(),
+        path: url.pathname + url.search,
+        price: price.textContent!.trim(),
+        compare: card.querySelector(".afr-card__compare")?.textContent?.trim() ?? null,
+      };
+    }),
+  );
+}
+
+/**
+ * Opens a product page without running its scripts, as the web pixel's view is recorded: the
+ * shopper's history is cached for a minute from their first block's answer, so views meant for
+ * "Recently viewed" must all come before any block asks.
+ */
+async function view(context: BrowserContext, path: string) {
+  const response = await context.request.get(harness.url + path);
+  expect(response.status(), path).toBe(200);
+}
+
+/** What a product page shows: its title, price text and compare-at text. */
+async function productPage(context: BrowserContext, path: string) {
+  const page = await context.newPage();
+  const response = await page.goto(harness.url + path);
+  expect(response?.status(), path).toBe(200);
+  const shown = await page.evaluate(() => {
+    const price = document.querySelector(".theme-price")!.cloneNode(true) as HTMLElement;
+    price.querySelectorAll(".theme-compare").forEach((node) => node.remove());
+    return { title: document.querySelector("h1")!.textContent!.trim(), price: price.textContent!.trim(), compare: document.querySelector(".theme-compare")?.textContent?.trim() ?? null };
+  });
+  await page.close();
+  return shown;
+}
+
+const MARKETS = [
+  { handle: "us", prefix: "", money: new Intl.NumberFormat("en", { style: "currency", currency: "USD" }), symbol: "$" },
+  { handle: "fr", prefix: "/fr", money: new Intl.NumberFormat("fr", { style: "currency", currency: "EUR" }), symbol: "€" },
+];
+
+describe("product cards in the shopper's market", () => {
+  /** Products in stock that a market sells, with what it offers of them. */
+  async function offered(market: string, test: (offer: Offer, handle: string) => boolean) {
+    const inStock = new Set((await app.db.product.findMany({ where: { shopId, available: true, status: "ACTIVE" }, select: { handle: true } })).map((row) => row.handle));
+    return harness.offers(market).all().filter(([handle, offer]) => inStock.has(handle) && test(offer, handle));
+  }
+
+  it("show the product page's title, price, compare-at price, currency and link, in each market, to the cent", async () => {
+    for (const market of MARKETS) {
+      const context = await session();
+      // A product on sale and, in France, one with a French title, viewed first, so that "Recently viewed" shows them.
+      const [onSale] = await offered(market.handle, (offer) => offer.sold && offer.compareAtCents !== null && offer.compareAtCents > offer.priceCents);
+      expect(onSale, `a product on sale in ${market.handle}`).toBeTruthy();
+      const [translated] = market.prefix ? await offered(market.handle, (offer, handle) => offer.sold && offer.title !== harness.offers("us").offer(handle)!.title) : [];
+      for (const [handle] of [onSale, ...(translated ? [translated] : [])]) await view(context, `${market.prefix}/products/${handle}`);
+      const { page, errors } = await open(context, `${market.prefix}/`);
+      const shown = await cards(page);
+      expect(shown.length, market.handle).toBeGreaterThan(4);
+      const checked = new Set<string>();
+      for (const card of shown) {
+        if (checked.has(card.path) || checked.size >= 8) continue;
+        checked.add(card.path);
+        const where = `${market.handle} ${card.placement} ${card.path}`;
+        expect(card.path, where).toMatch(new RegExp(`^${market.prefix}/products/[^/]+$`));
+        const handle = decodeURIComponent(card.path.split("/").pop()!);
+        const offer = harness.offers(market.handle).offer(handle)!;
+        expect(offer.sold, where).toBe(true);
+        expect(card.price, where).toContain(market.symbol);
+        expect(card.price, where).toBe(market.money.format(offer.priceCents / 100));
+        expect(card.compare, where).toBe(offer.compareAtCents && offer.compareAtCents > offer.priceCents ? market.money.format(offer.compareAtCents / 100) : null);
+        expect(card.title, where).toBe(offer.title);
+        expect(await productPage(context, card.path), where).toEqual({ title: card.title, price: card.price, compare: card.compare });
+      }
+      expect(shown.some((card) => card.compare !== null), `${market.handle}: a card with a compare-at price`).toBe(true);
+      if (translated) {
+        const english = harness.offers("us").offer(translated[0])!.title;
+        const card = shown.find((candidate) => candidate.path === `/fr/products/${translated[0]}`);
+        expect(card?.title, `the French card of ${english}`).toBe(translated[1].title);
+        expect(card!.title).not.toBe(english);
+      }
+      expect(errors).toEqual([]);
+      await context.close();
+    }
+  });
+
+  it("shows a product's fixed market price, not the converted one", async () => {
+    const [[handle, offer]] = await offered("fr", (candidate) => candidate.sold && candidate.fixedPrice);
+    const converted = roundUpTo95(harness.offers("us").offer(handle)!.priceCents * 0.92);
+    const fixed = MARKETS[1].money.format(offer.priceCents / 100);
+    expect(fixed).not.toBe(MARKETS[1].money.format(converted / 100));
+    const context = await session();
+    await view(context, `/fr/products/${handle}`);
+    const { page } = await open(context, "/fr/");
+    const card = (await cards(page)).find((candidate) => candidate.placement === "recently_viewed" && candidate.path === `/fr/products/${handle}`);
+    expect(card, `the recently viewed ${handle}`).toBeTruthy();
+    expect(card!.price).toBe(fixed);
+    expect((await productPage(context, `/fr/products/${handle}`)).price).toBe(fixed);
+    await context.close();
+  });
+
+  it("leaves out a product the market does not sell", async () => {
+    const [[handle]] = await offered("fr", (offer) => !offer.sold);
+    const context = await session();
+    // Viewed in the primary market, it is recently viewed in both; France does not sell it.
+    await view(context, `/products/${handle}`);
+    const home = await open(context, "/");
+    expect((await cards(home.page)).filter((card) => card.placement === "recently_viewed").map((card) => card.path)).toContain(`/products/${handle}`);
+    const french = await open(context, "/fr/");
+    const frenchCards = await cards(french.page);
+    expect(frenchCards.length).toBeGreaterThan(0);
+    expect(frenchCards.map((card) => card.path)).not.toContain(`/fr/products/${handle}`);
+    expect((await french.page.goto(`${harness.url}/fr/products/${handle}`))?.status()).toBe(404);
+    await context.close();
+  });
+
+  it("adds up the bundle in the market's currency, as the page formats money", async () => {
+    const context = await session();
+    const sold = await offered("fr", (offer) => offer.sold);
+    const handle = sold.some(([candidate]) => candidate === productHandle) ? productHandle : sold[0][0];
+    const { page, errors } = await open(context, `/fr/products/${handle}`);
+    const block = page.locator('affinity-recommendations[data-placement="bought_together"]');
+    const boxes = block.locator("input[data-afr-pick]");
+    expect(await boxes.count()).toBeGreaterThanOrEqual(2);
+    await boxes.first().uncheck();
+    const chosen = await block.locator("input[data-afr-pick]:checked").evaluateAll((inputs) => inputs.map((input) => Number((input as HTMLInputElement).dataset.afrPrice)));
+    const main = await block.locator(".afr-bundle").evaluate((bundle) => Number((bundle as HTMLElement).dataset.price));
+    expect(main).toBe(harness.offers("fr").offer(handle)!.priceCents);
+    const total = main + chosen.reduce((sum, cents) => sum + cents, 0);
+    await expect.poll(() => block.locator(".afr-bundle__total-value").textContent()).toBe(MARKETS[1].money.format(total / 100));
+    await block.locator(".afr-bundle__add").click();
+    await expect.poll(() => page.locator("[data-cart-count]").textContent()).toBe(String(chosen.length + 1));
+    // The cart holds the market's prices.
+    const cart = await page.evaluate(async () => (await (await fetch("/fr/cart.js")).json()) as { currency: string; total_price: number });
+    expect(cart).toMatchObject({ currency: "EUR", total_price: total });
+    expect(errors).toEqual([]);
+    await context.close();
   });
 });

@@ -7,6 +7,10 @@ export interface StoreProduct {
   title: string;
   description: string;
   priceCents: number;
+  /** The compare-at price in cents, when the product is on sale. */
+  compareAtCents: number | null;
+  /** In stock (the product's availability, as the app reads it). */
+  available: boolean;
   /** Where the storefront loads the image from (the harness serves /cdn/shop/files/…). */
   image: string | null;
   variantId: string;
@@ -40,7 +44,10 @@ export class Catalogue {
   static async load(db: PrismaClient, shopId: string): Promise<Catalogue> {
     const rows = await db.product.findMany({
       where: { shopId, status: "ACTIVE", deletedAt: null, handle: { not: null } },
-      select: { externalId: true, handle: true, title: true, description: true, priceMin: true, imageUrl: true, variants: { select: { externalId: true, price: true, available: true } } },
+      select: {
+        externalId: true, handle: true, title: true, description: true, priceMin: true, compareAtPrice: true, available: true, imageUrl: true,
+        variants: { select: { externalId: true, price: true, compareAtPrice: true, available: true } },
+      },
     });
     const handles = new Map<string, StoreProduct>();
     const sourceImages = new Map<string, string | null>();
@@ -54,12 +61,18 @@ export class Catalogue {
         title: row.title,
         description: row.description,
         priceCents: Math.round(Number(variant.price) * 100),
+        compareAtCents: compareAtCents(variant.compareAtPrice ?? row.compareAtPrice, Number(variant.price)),
+        available: row.available,
         // Inline images are served from the storefront's CDN path, as Shopify serves product images.
         image: row.imageUrl ? (row.imageUrl.startsWith("data:") ? `/cdn/shop/files/${row.handle}.svg` : row.imageUrl) : null,
         variantId: variant.externalId,
       });
     }
     return new Catalogue(db, shopId, handles, sourceImages);
+  }
+
+  products(): StoreProduct[] {
+    return [...this.handles.values()];
   }
 
   byHandle(handle: string): StoreProduct | undefined {
@@ -100,4 +113,10 @@ export class Catalogue {
       .map((row) => ({ id: row.externalId, first_name: row.firstName ?? "", last_name: row.lastName ?? "", orders_count: counts.get(row.id) ?? 0 }))
       .sort((a, b) => b.orders_count - a.orders_count);
   }
+}
+
+/** A compare-at price only when it is above the price, as a theme shows one. */
+function compareAtCents(compareAt: { toString(): string } | null, price: number): number | null {
+  const value = compareAt === null ? NaN : Number(compareAt.toString());
+  return Number.isFinite(value) && value > price ? Math.round(value * 100) : null;
 }

@@ -44,6 +44,7 @@ export class StorefrontLiquid {
       cache: this.cache,
     });
     this.engine.registerTag("schema", SchemaTag);
+    this.engine.registerTag("layout", LayoutTag);
     this.registerFilters();
   }
 
@@ -70,6 +71,11 @@ export class StorefrontLiquid {
    */
   async render(template: string, scope: Record<string, unknown>, globals: Record<string, unknown>): Promise<string> {
     return this.engine.renderFile(template, scope, { globals });
+  }
+
+  /** Renders Liquid that is not a file: what an app proxy answers as application/liquid. */
+  async renderText(source: string, globals: Record<string, unknown>): Promise<string> {
+    return this.engine.parseAndRender(source, {}, { globals });
   }
 
   /** The storefront strings of one locale (locales/<code>.json, or en.default.json). */
@@ -135,6 +141,12 @@ export function sizedUrl(src: string, width?: number): string {
 
 function escapeAttribute(value: string) {
   return value.replace(/[&<>"']/g, (character) => `&#${character.charCodeAt(0)};`);
+}
+
+/** `{% layout none %}` (or a layout's name) in an app proxy's Liquid: read by the harness, prints nothing. */
+export const LAYOUT_NONE = /{%-?\s*layout\s+none\s*-?%}/;
+class LayoutTag extends Tag {
+  *render(_context: Context, _emitter: Emitter) {}
 }
 
 /** `{% schema %}…{% endschema %}`: the block's settings for the theme editor; prints nothing. */

@@ -2,6 +2,8 @@
 // nears the viewport, asks the app proxy for the placement's products, fills the reserved
 // skeleton with product cards, adds to cart through the Ajax Cart API, and reports impressions,
 // clicks and add-to-carts with the answer's token. If anything fails, the block hides itself.
+// The answer is Liquid that Shopify renders in the shopper's market (format=liquid), so titles,
+// prices (as the `money` filter writes them), links and availability are the product page's.
 (() => {
   if (customElements.get("affinity-recommendations")) return;
   const esc = (s) => String(s ?? "").replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -29,7 +31,7 @@
 
     async load() {
       const o = this.options;
-      const query = new URLSearchParams({ placement: o.placement, limit: String(o.limit) });
+      const query = new URLSearchParams({ placement: o.placement, limit: String(o.limit), format: "liquid" });
       if (o.productId) query.set("product_id", o.productId);
       if (o.placement === "cart") query.set("cart", (await this.cart()).items.map((item) => item.product_id).join(","));
       if (visitor()) query.set("visitor", visitor());
@@ -64,8 +66,8 @@
       const image = p.image
         ? `<img src="${esc(sized(p.image, 360))}"${srcset(p.image)} sizes="${esc(o.sizes)}" alt="${esc(p.imageAlt || p.title)}" loading="lazy" width="360" height="${Math.round(360 / o.ratio)}">`
         : "";
-      const compare = o.showCompare && p.compareAtPrice > p.price ? ` <s class="afr-card__compare">${this.money(p.compareAtPrice)}</s>` : "";
-      const price = o.showPrice ? `<p class="afr-card__price"><span class="afr-visually-hidden">${esc(t.price)}</span>${this.money(p.price)}${compare}</p>` : "";
+      const compare = o.showCompare && p.compareAtPrice > p.price ? ` <s class="afr-card__compare">${esc(p.compareAtText)}</s>` : "";
+      const price = o.showPrice ? `<p class="afr-card__price"><span class="afr-visually-hidden">${esc(t.price)}</span>${esc(p.priceText)}${compare}</p>` : "";
       const pick = o.placement === "bought_together"
         ? `<label class="afr-card__pick"><input type="checkbox" checked data-afr-pick="${esc(p.variantId)}" data-afr-price="${p.price}" data-afr-product="${esc(p.externalId)}"> ${esc(t.include)}</label>`
         : "";
@@ -75,13 +77,14 @@
       return `<li class="afr-card" data-afr-index="${index}"><a class="afr-card__media" href="${esc(url)}" tabindex="-1" aria-hidden="true" data-afr-click="${esc(p.externalId)}">${image}</a><p class="afr-card__title"><a href="${esc(url)}" data-afr-click="${esc(p.externalId)}">${esc(p.title)}</a></p>${price}${pick}${add}</li>`;
     }
 
-    money(amount) {
-      const o = this.options;
-      try {
-        return esc(new Intl.NumberFormat(o.locale, { style: "currency", currency: o.currency }).format(amount));
-      } catch {
-        return esc(amount.toFixed(2));
-      }
+    /** Cents in the page's money format, learned from its sample: 1,234,567.89 as `money` writes it there. */
+    money(cents) {
+      const sample = this.options.moneySample || "";
+      const m = /1(\D*)234\1(?:567(\D+)89|568)/.exec(sample);
+      if (!m) return (cents / 100).toFixed(2);
+      const whole = String(m[2] ? Math.floor(cents / 100) : Math.round(cents / 100)).replace(/\B(?=(\d{3})+$)/g, m[1]);
+      const amount = m[2] ? `${whole}${m[2]}${String(cents % 100).padStart(2, "0")}` : whole;
+      return sample.slice(0, m.index) + amount + sample.slice(m.index + m[0].length);
     }
 
     onClick(event) {
