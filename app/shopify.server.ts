@@ -1,13 +1,32 @@
 import "@shopify/shopify-app-remix/adapters/node";
-import { ApiVersion, AppDistribution, LogSeverity, shopifyApp } from "@shopify/shopify-app-remix/server";
+import { ApiVersion, AppDistribution, BillingInterval, BillingReplacementBehavior, LogSeverity, shopifyApp } from "@shopify/shopify-app-remix/server";
+import { setAbstractFetchFunc } from "@shopify/shopify-api/runtime";
 import { PrismaSessionStorage } from "@shopify/shopify-app-session-storage-prisma";
 import prisma from "./db.server";
 import { CachedSessionStorage } from "./shopify/session-cache.server";
 import { enqueueJob } from "./jobs.server";
 import { handleInstall } from "./models/install.server";
+import { billingIsTest, GROWTH_PLAN, GROWTH_PRICE_USD, GROWTH_TRIAL_DAYS } from "./models/billing.server";
 import { backfillJob } from "../workers/jobs/backfill";
 
 const cachedSessions = new CachedSessionStorage(new PrismaSessionStorage(prisma));
+
+/** Test charges or real ones (AFFINITY_BILLING_TEST); read once, so a bad value stops the start. */
+export const billingTest = billingIsTest();
+
+/**
+ * Outside production, SHOPIFY_ADMIN_API_ORIGIN sends the library's own Admin API requests
+ * (billing, token exchange) to that server, as app/shopify/admin-api.server.ts does for ours.
+ */
+if (process.env.SHOPIFY_ADMIN_API_ORIGIN && process.env.NODE_ENV !== "production") {
+  const origin = process.env.SHOPIFY_ADMIN_API_ORIGIN;
+  setAbstractFetchFunc(((input: string | URL | Request, init?: RequestInit) => {
+    const target = new URL(input instanceof Request ? input.url : input);
+    if (!target.pathname.startsWith("/admin/")) return fetch(input, init);
+    const local = new URL(target.pathname + target.search, origin);
+    return input instanceof Request ? fetch(new Request(local, input), init) : fetch(local, init);
+  }) as typeof fetch);
+}
 
 const shopify = shopifyApp({
   apiKey: process.env.SHOPIFY_API_KEY,
@@ -18,6 +37,13 @@ const shopify = shopifyApp({
   authPathPrefix: "/auth",
   sessionStorage: cachedSessions,
   distribution: AppDistribution.AppStore,
+  billing: {
+    [GROWTH_PLAN]: {
+      trialDays: GROWTH_TRIAL_DAYS,
+      replacementBehavior: BillingReplacementBehavior.ApplyImmediately,
+      lineItems: [{ amount: GROWTH_PRICE_USD, currencyCode: "USD", interval: BillingInterval.Every30Days }],
+    },
+  },
   // The library logs every authenticated request at Info: in production that is a line per
   // storefront request, which costs more than answering it.
   logger: { level: process.env.NODE_ENV === "production" ? LogSeverity.Warning : LogSeverity.Info },

@@ -3,12 +3,15 @@ import { Link, Outlet, useLoaderData, useLocation, useRouteError } from "@remix-
 import { boundary } from "@shopify/shopify-app-remix/server";
 import { AppProvider } from "@shopify/shopify-app-remix/react";
 import { NavMenu } from "@shopify/app-bridge-react";
-import { Box, InlineStack } from "@shopify/polaris";
+import { Banner, Box, InlineStack } from "@shopify/polaris";
 import polarisStyles from "@shopify/polaris/build/esm/styles.css?url";
 import polarisEn from "@shopify/polaris/locales/en.json";
 import polarisEs from "@shopify/polaris/locales/es.json";
 import { requireAdmin } from "../admin.server";
 import { requestLocale, translator } from "../i18n/admin";
+import prisma from "../db.server";
+import { planIsStale, planUsage, refreshPlan } from "../models/billing.server";
+import { authenticate, billingTest } from "../shopify.server";
 
 export const links = () => [{ rel: "stylesheet", href: polarisStyles }];
 
@@ -21,17 +24,44 @@ export const ADMIN_PAGES = [
   { path: "/app/preview", label: "nav.preview" },
   { path: "/app/insights", label: "nav.insights" },
   { path: "/app/settings", label: "nav.settings" },
+  { path: "/app/plan", label: "nav.plan" },
 ] as const;
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
-  const { demo } = await requireAdmin(request);
+  const { demo, shopDomain } = await requireAdmin(request);
   const { locale, setCookie } = requestLocale(request);
-  const data = { apiKey: process.env.SHOPIFY_API_KEY || "", demo, locale };
+  const trainingHeld = demo ? null : await heldTraining(request, shopDomain);
+  const data = { apiKey: process.env.SHOPIFY_API_KEY || "", demo, locale, trainingHeld };
   return setCookie ? Response.json(data, { headers: { "Set-Cookie": setCookie } }) : data;
 };
 
+/**
+ * The plan is asked of Shopify when the stored one is older than PLAN_REFRESH_MS, so the worker
+ * enforces what the merchant pays for; a Free shop over its limit sees why training is held.
+ */
+async function heldTraining(request: Request, shopDomain: string) {
+  let shop = await prisma.shop.findUnique({ where: { domain: shopDomain }, select: { id: true, domain: true, platform: true, plan: true, planCheckedAt: true } });
+  if (!shop) return null;
+  if (planIsStale(shop.planCheckedAt)) {
+    try {
+      const { billing } = await authenticate.admin(request);
+      shop = { ...shop, plan: (await refreshPlan(prisma, shopDomain, billing, billingTest)).plan };
+    } catch (error) {
+      if (error instanceof Response) throw error;
+      console.error(`[billing] ${shopDomain}: checking the plan failed: ${(error as Error).message}`);
+    }
+  }
+  const usage = await planUsage(prisma, shop);
+  return usage.trainingHeld ? { orders: usage.orders, limit: usage.limit, days: usage.windowDays } : null;
+}
+
 export default function App() {
-  const { apiKey, demo, locale } = useLoaderData<typeof loader>() as { apiKey: string; demo: boolean; locale: "en" | "es" };
+  const { apiKey, demo, locale, trainingHeld } = useLoaderData<typeof loader>() as {
+    apiKey: string;
+    demo: boolean;
+    locale: "en" | "es";
+    trainingHeld: { orders: number; limit: number; days: number } | null;
+  };
   const t = translator(locale);
   const { pathname } = useLocation();
   // In demo mode there is no Shopify admin around the app, so App Bridge stays out and the
@@ -58,6 +88,13 @@ export default function App() {
             </Link>
           ))}
         </NavMenu>
+      )}
+      {trainingHeld && pathname !== "/app/plan" && (
+        <Box paddingBlockStart="400" paddingInline="400">
+          <Banner tone="warning" title={t("plan.held_title")} action={{ content: t("plan.upgrade"), url: "/app/plan" }}>
+            <p>{t("plan.held", trainingHeld)}</p>
+          </Banner>
+        </Box>
       )}
       <Outlet />
     </AppProvider>

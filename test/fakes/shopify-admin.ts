@@ -1,6 +1,6 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import { Kind, parse, type FieldNode, type SelectionSetNode } from "graphql";
+import { Kind, parse, valueFromASTUntyped, type FieldNode, type FragmentDefinitionNode, type SelectionSetNode } from "graphql";
 
 /**
  * A local stand-in for the Admin GraphQL API (2026-07), speaking its request and response
@@ -34,6 +34,8 @@ export interface FakeAdminOptions {
   pollsToComplete?: number;
   /** Delay between JSONL lines served for a root field (to test a worker killed mid-download). */
   lineDelayMs?: Partial<Record<string, number>>;
+  /** The store's themes and their files, for the themes query (read_themes). */
+  themes?: FakeTheme[];
 }
 
 export interface FakeAdmin {
@@ -41,6 +43,8 @@ export interface FakeAdmin {
   operations: Operation[];
   webPixel: { id: string; settings: string } | null;
   requests: { query: string; variables: Obj }[];
+  /** The app's subscriptions (Billing API), for appSubscriptionCreate/Cancel and currentAppInstallation. */
+  billing: FakeBilling;
   close(): Promise<void>;
 }
 
@@ -48,7 +52,7 @@ const CONNECTION_LIMIT = 5;
 const NESTING_LIMIT = 2;
 
 export async function startFakeAdmin(options: FakeAdminOptions): Promise<FakeAdmin> {
-  const fake: FakeAdmin = { origin: "", operations: [], webPixel: null, requests: [], close: async () => {} };
+  const fake: FakeAdmin = { origin: "", operations: [], webPixel: null, requests: [], billing: new FakeBilling(() => fake.origin), close: async () => {} };
 
   const server = http.createServer(async (req, res) => {
     const url = new URL(req.url ?? "/", "http://fake");
@@ -90,7 +94,8 @@ export async function startFakeAdmin(options: FakeAdminOptions): Promise<FakeAdm
 
   function answer(query: string, variables: Obj): Obj {
     const document = parse(query);
-    const definition = document.definitions[0];
+    // Fragments may come first (the Billing API queries start with theirs).
+    const definition = document.definitions.find((candidate) => candidate.kind === Kind.OPERATION_DEFINITION) ?? document.definitions[0];
     if (definition.kind !== Kind.OPERATION_DEFINITION) throw new Error("expected an operation");
     const field = definition.selectionSet.selections[0] as FieldNode;
     switch (field.name.value) {
@@ -118,6 +123,8 @@ export async function startFakeAdmin(options: FakeAdminOptions): Promise<FakeAdm
           },
         };
       }
+      case "themes":
+        return { data: { themes: answerThemes(options.themes ?? [], field, variables) } };
       case "webPixel":
         if (!fake.webPixel) return { data: { webPixel: null }, errors: [{ message: "No web pixel was found for this app.", extensions: { code: "NOT_FOUND" } }] };
         return { data: { webPixel: fake.webPixel } };
@@ -136,6 +143,10 @@ export async function startFakeAdmin(options: FakeAdminOptions): Promise<FakeAdm
         fake.webPixel = { id: fake.webPixel?.id ?? "gid://shopify/WebPixel/1", settings: input.settings };
         return { data: { [name]: { webPixel: fake.webPixel, userErrors: [] } } };
       }
+      case "appSubscriptionCreate":
+      case "appSubscriptionCancel":
+      case "currentAppInstallation":
+        return { data: { [field.name.value]: fake.billing.answer(field, variables, fragmentsOf(document.definitions)) } };
       default:
         throw new Error(`Field '${field.name.value}' doesn't exist on type 'QueryRoot'`);
     }
@@ -177,6 +188,49 @@ export async function startFakeAdmin(options: FakeAdminOptions): Promise<FakeAdm
   fake.close = () => new Promise((resolve) => { server.closeAllConnections(); server.close(() => resolve()); });
   return fake;
 }
+
+export interface FakeTheme {
+  id: string;
+  name: string;
+  role: "MAIN" | "UNPUBLISHED" | "DEVELOPMENT" | "DEMO";
+  files: { filename: string; content: string }[];
+}
+
+/**
+ * QueryRoot.themes(first, roles) { nodes { id name role files(filenames, first) { nodes { filename
+ * body { ... on OnlineStoreThemeFileBodyText { content } } } } } }: `*` in a filename matches any
+ * characters within a name, and at most 50 filenames are taken, as the Admin API documents.
+ */
+function answerThemes(themes: FakeTheme[], field: FieldNode, variables: Obj) {
+  const argument = (node: FieldNode, name: string) => node.arguments?.find((candidate) => candidate.name.value === name)?.value;
+  const valueOf = (value: ReturnType<typeof argument>): unknown => {
+    if (!value) return undefined;
+    if (value.kind === Kind.VARIABLE) return variables[value.name.value];
+    if (value.kind === Kind.LIST) return value.values.map((entry) => ("value" in entry ? entry.value : undefined));
+    return "value" in value ? value.value : undefined;
+  };
+  const roles = valueOf(argument(field, "roles")) as string[] | undefined;
+  const first = Number(valueOf(argument(field, "first")) ?? 50);
+  const nodesField = field.selectionSet?.selections.find((s) => s.kind === Kind.FIELD && s.name.value === "nodes") as FieldNode | undefined;
+  if (!nodesField) throw new Error("Affinity's fake answers themes { nodes { ... } } only");
+  const filesField = nodesField.selectionSet?.selections.find((s) => s.kind === Kind.FIELD && s.name.value === "files") as FieldNode | undefined;
+  const chosen = themes.filter((theme) => !roles || roles.includes(theme.role)).slice(0, first);
+  return {
+    nodes: chosen.map((theme) => {
+      const node: Obj = { id: theme.id, name: theme.name, role: theme.role };
+      if (filesField) {
+        const filenames = valueOf(argument(filesField, "filenames")) as string[] | undefined;
+        if (filenames && filenames.length > 50) throw new Error("filenames: at most 50 filenames can be specified");
+        const patterns = filenames?.map((name) => new RegExp("^" + name.split("*").map(escapeRegExp).join("[^/]*") + "$"));
+        const files = theme.files.filter((file) => !patterns || patterns.some((pattern) => pattern.test(file.filename)));
+        node.files = { nodes: files.slice(0, Number(valueOf(argument(filesField, "first")) ?? 50)).map((file) => ({ filename: file.filename, body: { content: file.content } })), userErrors: [] };
+      }
+      return node;
+    }),
+  };
+}
+
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
 function invalid(message: string) {
   return { bulkOperation: null, userErrors: [{ code: "INVALID", field: ["query"], message }] };
@@ -241,6 +295,131 @@ function project(value: unknown, selectionSet: SelectionSetNode | undefined): un
     const source = value as Obj;
     if (!(name in source)) throw new Error(`Field '${name}' doesn't exist`);
     out[name] = project(source[name], selection.selectionSet);
+  }
+  return out;
+}
+
+// ------------------------------------------------------------------------------ billing
+
+export interface FakeSubscription {
+  id: string;
+  name: string;
+  status: "PENDING" | "ACTIVE" | "CANCELLED" | "DECLINED" | "EXPIRED" | "FROZEN";
+  test: boolean;
+  trialDays: number;
+  createdAt: string;
+  currentPeriodEnd: string | null;
+  returnUrl: string;
+  lineItems: Obj[];
+  /** The prorate argument appSubscriptionCancel was given. */
+  prorated?: boolean;
+}
+
+/**
+ * The app's subscriptions as Shopify keeps them: appSubscriptionCreate makes a PENDING one and a
+ * confirmation URL; the merchant approving it there (approve) makes it ACTIVE and cancels the
+ * one it replaces; appSubscriptionCancel and uninstalling cancel. Answers carry exactly the
+ * fields (fragments and inline fragments included) the query selects.
+ */
+export class FakeBilling {
+  subscriptions: FakeSubscription[] = [];
+
+  constructor(private readonly origin: () => string) {}
+
+  /** The merchant approves the charge on Shopify's confirmation page. */
+  approve(id: string, now = new Date()) {
+    const subscription = this.subscriptions.find((candidate) => candidate.id === id);
+    if (!subscription || subscription.status !== "PENDING") throw new Error(`no pending subscription ${id}`);
+    for (const other of this.subscriptions) if (other.status === "ACTIVE") other.status = "CANCELLED";
+    subscription.status = "ACTIVE";
+    subscription.currentPeriodEnd = new Date(now.getTime() + (subscription.trialDays + 30) * 86_400_000).toISOString();
+  }
+
+  /** Shopify cancels the app's subscriptions when the app is uninstalled. */
+  uninstall() {
+    for (const subscription of this.subscriptions) if (subscription.status === "ACTIVE" || subscription.status === "PENDING") subscription.status = "CANCELLED";
+  }
+
+  answer(field: FieldNode, variables: Obj, fragments: Fragments): Obj | null {
+    const args = Object.fromEntries((field.arguments ?? []).map((argument) => [argument.name.value, valueFromASTUntyped(argument.value, variables)])) as Obj;
+    const selection = field.selectionSet!;
+    if (field.name.value === "currentAppInstallation") {
+      const installation = { activeSubscriptions: this.subscriptions.filter((subscription) => subscription.status === "ACTIVE"), oneTimePurchases: { edges: [], pageInfo: { hasNextPage: false, endCursor: null } } };
+      return select(installation, selection, fragments) as Obj;
+    }
+    const result = field.name.value === "appSubscriptionCreate" ? this.create(args) : this.cancel(args);
+    return select(result, selection, fragments) as Obj;
+  }
+
+  private create(args: Obj) {
+    const lineItems = (args.lineItems as Obj[] | undefined) ?? [];
+    const errors: { field: string[]; message: string }[] = [];
+    if (typeof args.name !== "string" || !args.name.trim()) errors.push({ field: ["name"], message: "Name can't be blank" });
+    if (typeof args.returnUrl !== "string" || !URL.canParse(args.returnUrl)) errors.push({ field: ["returnUrl"], message: "Return url is not a valid URL" });
+    if (!lineItems.length) errors.push({ field: ["lineItems"], message: "Line items can't be blank" });
+    const details = lineItems.map((item) => (item.plan as Obj | undefined)?.appRecurringPricingDetails as Obj | undefined);
+    if (details.some((detail) => !detail || !(Number((detail.price as Obj | undefined)?.amount) > 0))) errors.push({ field: ["lineItems"], message: "Price must be greater than 0" });
+    if (errors.length) return { appSubscription: null, confirmationUrl: null, userErrors: errors };
+    const number = 1000 + this.subscriptions.length;
+    const subscription: FakeSubscription = {
+      id: `gid://shopify/AppSubscription/${number}`,
+      name: String(args.name),
+      status: "PENDING",
+      test: args.test === true,
+      trialDays: Number(args.trialDays ?? 0),
+      createdAt: new Date().toISOString(),
+      currentPeriodEnd: null,
+      returnUrl: String(args.returnUrl),
+      lineItems: details.map((detail, index) => ({
+        id: `gid://shopify/AppSubscriptionLineItem/${number}${index}?v=1&index=${index}`,
+        plan: { pricingDetails: { __typename: "AppRecurringPricing", interval: detail!.interval ?? "EVERY_30_DAYS", discount: null, price: { amount: Number((detail!.price as Obj).amount).toFixed(1), currencyCode: (detail!.price as Obj).currencyCode } } },
+      })),
+    };
+    this.subscriptions.push(subscription);
+    const confirmationUrl = `${this.origin()}/admin/charges/${number}/RecurringApplicationCharge/confirm_recurring_application_charge?signature=fake${number}`;
+    return { appSubscription: subscription, confirmationUrl, userErrors: [] };
+  }
+
+  private cancel(args: Obj) {
+    const subscription = this.subscriptions.find((candidate) => candidate.id === args.id);
+    if (!subscription || subscription.status !== "ACTIVE") {
+      return { appSubscription: null, userErrors: [{ field: ["id"], message: subscription ? "Cannot cancel a subscription that is not active" : "Couldn't find RecurringApplicationCharge" }] };
+    }
+    subscription.status = "CANCELLED";
+    subscription.prorated = args.prorate !== false;
+    return { appSubscription: subscription, userErrors: [] };
+  }
+}
+
+type Fragments = Record<string, FragmentDefinitionNode>;
+
+function fragmentsOf(definitions: readonly { kind: string }[]): Fragments {
+  const fragments: Fragments = {};
+  for (const definition of definitions) if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments[(definition as FragmentDefinitionNode).name.value] = definition as FragmentDefinitionNode;
+  return fragments;
+}
+
+/** The fields a selection asks for, following fragments whose type matches the object's __typename. */
+function select(value: unknown, selectionSet: SelectionSetNode, fragments: Fragments): unknown {
+  if (value === null || value === undefined) return null;
+  if (Array.isArray(value)) return value.map((entry) => select(entry, selectionSet, fragments));
+  const source = value as Obj;
+  const out: Obj = {};
+  const applies = (type: string | undefined) => !type || !source.__typename || source.__typename === type;
+  for (const selection of selectionSet.selections) {
+    if (selection.kind === Kind.INLINE_FRAGMENT) {
+      if (applies(selection.typeCondition?.name.value)) Object.assign(out, select(source, selection.selectionSet, fragments));
+    } else if (selection.kind === Kind.FRAGMENT_SPREAD) {
+      const fragment = fragments[selection.name.value];
+      if (!fragment) throw new Error(`Fragment ${selection.name.value} was used, but not defined`);
+      if (applies(fragment.typeCondition.name.value)) Object.assign(out, select(source, fragment.selectionSet, fragments));
+    } else {
+      const name = selection.name.value;
+      const key = selection.alias?.value ?? name;
+      if (name === "__typename") out[key] = source.__typename;
+      else if (!(name in source)) throw new Error(`Field '${name}' doesn't exist on type '${String(source.__typename ?? "object")}'`);
+      else out[key] = selection.selectionSet ? select(source[name], selection.selectionSet, fragments) : source[name] ?? null;
+    }
   }
   return out;
 }

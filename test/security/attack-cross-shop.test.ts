@@ -385,6 +385,7 @@ const ROUTES: Record<string, RouteAttacks> = {
   "app._index.tsx": adminRoute("/app"),
   "app.insights.tsx": adminRoute("/app/insights"),
   "app.placements.tsx": adminRoute("/app/placements"),
+  "app.plan.tsx": adminRoute("/app/plan"),
   "app.preview.tsx": adminRoute("/app/preview", async () => {
     const { customer, product } = await bravoIds();
     return `?customer=${customer.id}&product=${product.id}`;
