@@ -11,6 +11,8 @@ declare module "@remix-run/node" {
 export default defineConfig({
   plugins: [
     remix({
+      // AFFINITY_BUILD_DIR: a build elsewhere than build/ (the admin's Web Vitals test builds the current sources).
+      buildDirectory: process.env.AFFINITY_BUILD_DIR || "build",
       ignoredRouteFiles: ["**/.*", "**/*.test.ts"],
       future: {
         v3_fetcherPersist: true,

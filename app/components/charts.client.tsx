@@ -19,7 +19,8 @@ export default function Chart({ kind, series, label }: { kind: "line" | "bar"; s
   return (
     <PolarisVizProvider>
       <div style={{ height: 212 }} role="img" aria-label={label}>
-        {kind === "line" ? <LineChart data={coloured} theme="Light" showLegend={false} /> : <BarChart data={coloured} theme="Light" showLegend={false} />}
+        {/* Not animated: the spring animations kept the main thread busy after load, delaying the merchant's first clicks. */}
+        {kind === "line" ? <LineChart data={coloured} theme="Light" showLegend={false} isAnimated={false} /> : <BarChart data={coloured} theme="Light" showLegend={false} isAnimated={false} />}
       </div>
       <ul aria-hidden="true" style={{ display: "flex", gap: 16, justifyContent: "center", listStyle: "none", margin: "8px 0 0", padding: 0, fontSize: 12 }}>
         {coloured.map((entry) => (

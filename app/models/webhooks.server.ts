@@ -76,7 +76,60 @@ export async function listFailedWebhooks(db: PrismaClient, shopDomain: string, t
   return db.webhookEvent.findMany({
     where: { shopDomain, error: { not: null } },
     orderBy: { receivedAt: "desc" },
-    select: { id: true, topic: true, receivedAt: true, error: true },
+    select: { id: true, topic: true, receivedAt: true, processedAt: true, attempts: true, error: true },
     take,
   });
+}
+
+/** Why a delivery failed, in the terms the merchant can act on. */
+export type WebhookFailureReason = "not_json" | "unexpected_payload" | "waiting_for_data" | "storing_failed";
+
+/** Reads a stored error (as ingestion writes it) as a reason and the part worth showing. */
+export function explainWebhookError(error: string): { reason: WebhookFailureReason; detail: string } {
+  if (/^the body (is not JSON|holds a NUL byte)/.test(error)) return { reason: "not_json", detail: error.replace(/^the body is not JSON: /, "") };
+  const unexpected = /^unexpected \S+ payload: (.*)$/s.exec(error);
+  if (unexpected) return { reason: "unexpected_payload", detail: unexpected[1] };
+  if (/is not stored yet/.test(error)) return { reason: "waiting_for_data", detail: error.replace(/; will retry$/, "") };
+  return { reason: "storing_failed", detail: error };
+}
+
+/** The shop's failed deliveries as the home page shows them: newest first, each with its reason. */
+export async function failedWebhooksForAdmin(db: PrismaClient, shopDomain: string, take = 20) {
+  const failed = await listFailedWebhooks(db, shopDomain, take);
+  return failed.map((event) => ({
+    id: event.id,
+    topic: event.topic,
+    receivedAt: event.receivedAt.toISOString(),
+    attempts: event.attempts,
+    // Unprocessed: a retry is queued, or the sweeper will queue one.
+    pending: event.processedAt === null,
+    ...explainWebhookError(event.error!),
+  }));
+}
+
+/**
+ * Reopens the shop's failed deliveries for another ingestion and returns the ones to queue
+ * (with the attempt count, which keys the job so that one retry is queued once). Ids of
+ * another shop, or of deliveries that have since succeeded, are left alone. The last error
+ * stays until an attempt succeeds (ingestion clears it) or fails again (it writes the new one).
+ */
+export async function reopenFailedWebhooks(db: PrismaClient, shopDomain: string, ids: string[] | "all") {
+  const failed = await db.webhookEvent.findMany({
+    where: { shopDomain, error: { not: null }, ...(ids === "all" ? {} : { id: { in: ids } }) },
+    select: { id: true, attempts: true },
+    take: 500,
+  });
+  if (failed.length) await db.webhookEvent.updateMany({ where: { id: { in: failed.map((event) => event.id) }, shopDomain }, data: { processedAt: null } });
+  return failed;
+}
+
+/** The merchant does not want these deliveries: their stored payloads are deleted. Returns how many. */
+export async function dismissFailedWebhooks(db: PrismaClient, shopDomain: string, ids: string[] | "all") {
+  const { count } = await db.webhookEvent.deleteMany({ where: { shopDomain, error: { not: null }, ...(ids === "all" ? {} : { id: { in: ids } }) } });
+  return count;
+}
+
+/** Whether a delivery id is this shop's (a retry of another shop's delivery answers 404). */
+export async function isShopWebhook(db: PrismaClient, shopDomain: string, id: string) {
+  return (await db.webhookEvent.count({ where: { id, shopDomain } })) > 0;
 }

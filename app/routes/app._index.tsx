@@ -3,8 +3,10 @@ import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/re
 import { Badge, Banner, BlockStack, Box, Button, Card, DataTable, EmptyState, Icon, InlineGrid, InlineStack, Layout, Link, Page, Text } from "@shopify/polaris";
 import { AlertCircleIcon, CheckCircleIcon } from "@shopify/polaris-icons";
 import { backfillJob } from "../../workers/jobs/backfill";
+import { ingestWebhookJob } from "../../workers/jobs/ingest-webhook";
 import { Chart, PeriodPicker } from "../components/admin";
-import { enqueueJob } from "../jobs.server";
+import { FailedWebhooksCard, ThemeBlocksCard } from "../components/home-cards";
+import { enqueueJob, pushJob } from "../jobs.server";
 import { requireAdmin } from "../admin.server";
 import prisma from "../db.server";
 import { useFormat, useT } from "../i18n/use-t";
@@ -12,6 +14,9 @@ import { PERIODS } from "../models/admin/constants";
 import { getDashboard, periodOf } from "../models/admin/dashboard.server";
 import { listJobRuns } from "../models/job-runs.server";
 import { getShopByDomain } from "../models/shops.server";
+import { demoThemeBlocks, themeBlocksStatus } from "../models/theme-blocks.server";
+import { dismissFailedWebhooks, failedWebhooksForAdmin, isShopWebhook, reopenFailedWebhooks } from "../models/webhooks.server";
+import { adminApiForShop } from "../shopify/admin-api.server";
 
 /** The quality table's rows: the served blend, its models, Trending, then the baselines (the stored JSON keeps no order). */
 const MODEL_ORDER = ["for-you", "ease", "session-ease", "als", "two-tower", "trending", "trending-season", "popularity", "buy-again"];
@@ -25,14 +30,24 @@ const byDisplayOrder = (names: string[]) => {
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { shopDomain, demo } = await requireAdmin(request);
   const shop = await getShopByDomain(prisma, shopDomain);
-  if (!shop) return { shopDomain, demo, dashboard: null, runs: [], currency: "USD", apiKey: "" };
-  const [dashboard, runs] = await Promise.all([getDashboard(prisma, shop.id, periodOf(new URL(request.url))), listJobRuns(prisma, shop.id, 8)]);
+  if (!shop) return { shopDomain, demo, dashboard: null, runs: [], currency: "USD", apiKey: "", failedWebhooks: [], themeBlocks: null };
+  const apiKey = process.env.SHOPIFY_API_KEY ?? "";
+  // The demo store has no Shopify theme: no Admin API call.
+  const themeBlocks = demo ? Promise.resolve(demoThemeBlocks({ shopDomain, apiKey })) : themeBlocksStatus(() => adminApiForShop(prisma, shopDomain), { shopDomain, apiKey });
+  const [dashboard, runs, failedWebhooks, blocks] = await Promise.all([
+    getDashboard(prisma, shop.id, periodOf(new URL(request.url))),
+    listJobRuns(prisma, shop.id, 8),
+    failedWebhooksForAdmin(prisma, shopDomain),
+    themeBlocks,
+  ]);
   return {
     shopDomain,
     demo,
     dashboard,
     currency: shop.currency ?? "USD",
-    apiKey: process.env.SHOPIFY_API_KEY ?? "",
+    apiKey,
+    failedWebhooks,
+    themeBlocks: blocks,
     runs: runs.map((run) => ({
       id: run.id,
       name: run.name,
@@ -44,9 +59,30 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   };
 };
 
-// "Import history again": a new backfill of products, customers and orders from Shopify.
-export const action = async ({ request }: ActionFunctionArgs) => {
+type HomeAnswer = { error?: "home.import_demo"; queued?: string; retried?: number; dismissed?: number };
+
+/**
+ * Retry re-queues the shop's stored payloads for ingestion (a delivery of another shop is not
+ * found: 404); the job key carries the attempt count, so a double click queues one job, and a
+ * payload that fails again is kept with the new error. Dismiss deletes the stored payloads.
+ */
+async function answerFailedWebhooks(shopDomain: string, intent: string, id: string): Promise<HomeAnswer> {
+  const ids = intent.endsWith("-all-webhooks") ? "all" : [id];
+  if (ids !== "all" && !(await isShopWebhook(prisma, shopDomain, id))) throw new Response("No such webhook delivery for this store.", { status: 404 });
+  if (intent === "dismiss-webhook") return { dismissed: await dismissFailedWebhooks(prisma, shopDomain, ids) };
+  const reopened = await reopenFailedWebhooks(prisma, shopDomain, ids);
+  for (const event of reopened) await pushJob(ingestWebhookJob, { eventId: event.id }, `ingest-webhook-${event.id}-retry-${event.attempts}`);
+  return { retried: reopened.length };
+}
+
+const WEBHOOK_INTENTS = new Set(["retry-webhook", "retry-all-webhooks", "dismiss-webhook"]);
+
+// "Import history again": a new backfill of products, customers and orders from Shopify; and the failed deliveries' Retry / Dismiss.
+export const action = async ({ request }: ActionFunctionArgs): Promise<HomeAnswer> => {
   const { shopDomain, demo } = await requireAdmin(request);
+  const form = await request.formData();
+  const intent = String(form.get("intent") ?? "import");
+  if (WEBHOOK_INTENTS.has(intent)) return answerFailedWebhooks(shopDomain, intent, String(form.get("id") ?? ""));
   if (demo) return { error: "home.import_demo" as const };
   const shop = await getShopByDomain(prisma, shopDomain);
   if (!shop) return { error: "home.import_demo" as const };
@@ -57,9 +93,10 @@ export const action = async ({ request }: ActionFunctionArgs) => {
 const STATUS_TONE = { SUCCEEDED: "success", FAILED: "critical", RUNNING: "info", QUEUED: undefined, CANCELLED: undefined } as const;
 
 export default function Home() {
-  const { shopDomain, demo, dashboard, runs, currency, apiKey } = useLoaderData<typeof loader>();
+  const { shopDomain, demo, dashboard, runs, currency, apiKey, failedWebhooks, themeBlocks } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
-  const importing = useNavigation().state === "submitting";
+  const navigation = useNavigation();
+  const importing = navigation.state === "submitting" && (navigation.formData?.get("intent") ?? "import") === "import";
   const t = useT();
   const format = useFormat();
   if (!dashboard) {
@@ -73,10 +110,12 @@ export default function Home() {
       </Page>
     );
   }
-  const { counts, activeModel, lift, series, quality, checklist } = dashboard;
+  const { counts, activeModel, lift, series, quality } = dashboard;
+  // Blocks count as added once one is live in the published theme (or App Bridge says so).
+  const checklist = { ...dashboard.checklist, blocks: !!themeBlocks?.blocks.some((block) => block.live.length > 0) };
   const latestQuality = quality.at(-1)?.metrics;
   const modelNames = latestQuality ? byDisplayOrder(Object.keys(latestQuality.models)) : [];
-  const editor = `https://${shopDomain}/admin/themes/current/editor?template=product&addAppBlockId=${apiKey}/bought-together&target=mainSection`;
+  const editor = themeBlocks?.blocks.find((block) => block.handle === "bought-together")?.addLink ?? "";
   return (
     <Page title={t("home.title")} subtitle={shopDomain} titleMetadata={demo ? <Badge tone="attention">{t("common.demo")}</Badge> : undefined} secondaryActions={<PeriodPicker periods={PERIODS} />}>
       <Layout>
@@ -93,6 +132,11 @@ export default function Home() {
                 ))}
               </BlockStack>
             </Card>
+          </Layout.Section>
+        )}
+        {(failedWebhooks.length > 0 || actionData?.retried !== undefined || actionData?.dismissed !== undefined) && (
+          <Layout.Section>
+            <FailedWebhooksCard deliveries={failedWebhooks} outcome={actionData} />
           </Layout.Section>
         )}
         <Layout.Section>
@@ -174,6 +218,11 @@ export default function Home() {
             </BlockStack>
           </Card>
         </Layout.Section>
+        {themeBlocks && (
+          <Layout.Section>
+            <ThemeBlocksCard report={themeBlocks} embedded={!demo} shopDomain={shopDomain} apiKey={apiKey} />
+          </Layout.Section>
+        )}
         <Layout.Section>
           <Card>
             <BlockStack gap="200">

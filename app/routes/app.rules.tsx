@@ -2,6 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { BlockStack, Button, Card, DataTable, FormLayout, InlineStack, Layout, Page, Text } from "@shopify/polaris";
 import { CheckboxInput, SaveOutcome, SelectInput, TextInput, useFieldError } from "../components/admin";
+import { SaveBarForm } from "../components/save-bar";
 import { useT } from "../i18n/use-t";
 import { RULE_KINDS, RULE_PLACEMENTS, TARGET_TYPES } from "../models/admin/constants";
 import { formObject, requireAdminShop, type FieldErrors } from "../models/admin/forms.server";
@@ -36,8 +37,7 @@ export default function Rules() {
         <SaveOutcome result={result} />
         <Layout.Section>
           <Card>
-            <Form method="post">
-              <input type="hidden" name="intent" value="filters" />
+            <SaveBarForm id="filters-save-bar" intent="filters" resetKey={JSON.stringify(settings)}>
               <BlockStack gap="300">
                 <Text as="h2" variant="headingMd">{t("rules.filters")}</Text>
                 <FormLayout>
@@ -49,11 +49,8 @@ export default function Rules() {
                     <TextInput label={t("rules.price_max")} name="priceBandMax" type="number" step={0.05} initial={settings.priceBandMax?.toString() ?? ""} error={filterError("priceBandMax")} />
                   </FormLayout.Group>
                 </FormLayout>
-                <InlineStack>
-                  <Button submit variant="primary" loading={busy}>{t("common.save")}</Button>
-                </InlineStack>
               </BlockStack>
-            </Form>
+            </SaveBarForm>
           </Card>
         </Layout.Section>
         <Layout.Section>

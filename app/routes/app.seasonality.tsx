@@ -2,6 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { BlockStack, Button, Card, DataTable, FormLayout, InlineGrid, InlineStack, Layout, Page, Select, Text } from "@shopify/polaris";
 import { Chart, ProductList, SaveOutcome, SelectInput, TextInput, useFieldError } from "../components/admin";
+import { SaveBarForm } from "../components/save-bar";
 import { useFormat, useT } from "../i18n/use-t";
 import { topCustomers } from "../models/admin/dashboard.server";
 import { formObject, requireAdminShop, type FieldErrors } from "../models/admin/forms.server";
@@ -172,8 +173,7 @@ export default function Seasonality() {
                           ...(curve.yours ? [{ name: t("seasonality.yours"), data: MONTHS.map((month) => ({ key: monthName(month), value: curve.yours![month] })) }] : []),
                         ]}
                       />
-                      <Form method="post" key={selectedCurve}>
-                        <input type="hidden" name="intent" value="curve" />
+                      <SaveBarForm id="curve-save-bar" intent="curve" resetKey={`${selectedCurve}:${JSON.stringify(curve.yours)}`}>
                         <input type="hidden" name="targetType" value={curve.targetType} />
                         <input type="hidden" name="targetValue" value={curve.targetValue} />
                         {previewField}
@@ -191,11 +191,8 @@ export default function Seasonality() {
                               />
                             ))}
                           </InlineGrid>
-                          <InlineStack>
-                            <Button submit variant="primary" loading={busy}>{t("common.save")}</Button>
-                          </InlineStack>
                         </BlockStack>
-                      </Form>
+                      </SaveBarForm>
                       {curve.yours && (
                         <Form method="post">
                           <input type="hidden" name="intent" value="reset-curve" />

@@ -2,6 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { Badge, Banner, BlockStack, Button, Card, DataTable, FormLayout, InlineStack, Layout, Page, Text } from "@shopify/polaris";
 import { SaveOutcome, SelectInput, TextInput, useFieldError } from "../components/admin";
+import { SaveBarForm } from "../components/save-bar";
 import { useFormat, useT } from "../i18n/use-t";
 import { formObject, requireAdminShop, type FieldErrors } from "../models/admin/forms.server";
 import { createKeyFromForm, getSettings, saveSettings } from "../models/admin/settings.server";
@@ -51,8 +52,7 @@ export default function Settings() {
         <SaveOutcome result={result} />
         <Layout.Section>
           <Card>
-            <Form method="post">
-              <input type="hidden" name="intent" value="settings" />
+            <SaveBarForm id="settings-save-bar" intent="settings" resetKey={JSON.stringify(settings)}>
               <BlockStack gap="300">
                 <Text as="h2" variant="headingMd">{t("settings.training")}</Text>
                 <FormLayout>
@@ -69,11 +69,8 @@ export default function Settings() {
                     <TextInput label={t("settings.attribution_days")} name="attributionDays" type="number" initial={String(Math.round(settings.attributionWindowMinutes / 1440))} error={settingsError("attributionDays")} />
                   </FormLayout.Group>
                 </FormLayout>
-                <InlineStack>
-                  <Button submit variant="primary" loading={busy}>{t("common.save")}</Button>
-                </InlineStack>
               </BlockStack>
-            </Form>
+            </SaveBarForm>
           </Card>
         </Layout.Section>
         <Layout.Section>

@@ -4,10 +4,14 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_SHOP_DOMAIN } from "../../app/demo.server";
 import type { StoreQuality } from "../../app/engine";
 import { recommendationService } from "../../app/models/recommendations.server";
+import { ingestWebhookEvent } from "../../app/models/ingest/ingest-webhook.server";
 import { ensureShop } from "../../app/models/shops.server";
+import { storeWebhooks } from "../../app/models/webhooks.server";
 import { importStoreSnapshot } from "../../app/models/store-import.server";
 import { trainShop } from "../../app/models/training.server";
 import { generateDemoStore } from "../../workers/demo/generate";
+import type { JobContext } from "../../workers/jobs/define";
+import { ingestWebhookJob } from "../../workers/jobs/ingest-webhook";
 import { startTestApp, type TestApp } from "../helpers/app";
 import { launchBrowser, saveScreenshot, watchErrors } from "../helpers/browser";
 
@@ -208,6 +212,84 @@ describe("the admin in Chromium (demo mode)", () => {
     await page.goto(`${app.server.origin}/app/rules`, { waitUntil: "networkidle" });
     await page.getByRole("heading", { name: "Reglas", level: 1 }).waitFor({ timeout: 10_000 });
     await saveScreenshot("admin", "rules-es", (file) => page.screenshot({ path: file, fullPage: true }));
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+  it("shows a failed webhook delivery with its reason, and Retry stores it once what it lacked has arrived", async () => {
+    const deliver = async (topic: string, body: unknown) =>
+      (await storeWebhooks(app.db, [{ webhookId: `e2e-${topic}-${Date.now()}`, shopDomain: DEMO_SHOP_DOMAIN, topic, apiVersion: "2026-07", rawBody: typeof body === "string" ? body : JSON.stringify(body) }]))[0].id;
+    // A refund delivered before its order: ingestion fails, and the row keeps the reason.
+    const refundId = await deliver("refunds/create", { id: 880_001, order_id: 990_001, created_at: new Date().toISOString(), refund_line_items: [{ id: 1, line_item_id: 770_001, quantity: 1, subtotal: 25 }] });
+    await expect(ingestWebhookJob.handler({ eventId: refundId }, { db: app.db } as unknown as JobContext)).rejects.toThrow(/not stored yet/);
+    const brokenId = await deliver("products/update", "{ not json");
+    await ingestWebhookEvent(app.db, brokenId);
+
+    const { page, errors } = await open("/app?locale=en");
+    const refundRow = page.locator(`li[data-delivery-id="${refundId}"]`);
+    await refundRow.getByText("It refers to something Affinity has not received yet").waitFor({ timeout: 10_000 });
+    await refundRow.getByText("order 990001 of refund 880001 is not stored yet").waitFor();
+    await page.locator(`li[data-delivery-id="${brokenId}"]`).getByText("Shopify's message could not be read").waitFor();
+    expect(await page.getByRole("button", { name: "Retry all" }).count()).toBe(1);
+    await saveScreenshot("admin", "home-failed-webhooks", (file) => page.screenshot({ path: file, fullPage: true }));
+
+    // The order arrives; Retry re-runs the refund's ingestion through the queue.
+    const product = await app.db.product.findFirstOrThrow({ where: { shopId } });
+    const orderId = await deliver("orders/create", {
+      id: 990_001, name: "#E2E1", currency: "USD", total_price: "25.00", financial_status: "paid", test: false,
+      created_at: new Date().toISOString(), processed_at: new Date().toISOString(), updated_at: new Date().toISOString(), cancelled_at: null, customer: null,
+      line_items: [{ id: 770_001, product_id: Number(product.externalId), variant_id: null, title: product.title, quantity: 1, price: "25.00", gift_card: false }],
+    });
+    expect((await ingestWebhookEvent(app.db, orderId)).status).toBe("ingested");
+    await submit(page, refundRow.getByRole("button", { name: "Retry" }));
+    await refundRow.waitFor({ state: "detached", timeout: 20_000 });
+    const refund = await app.db.refund.findFirstOrThrow({ where: { shopId, externalId: "880001" }, include: { order: true } });
+    expect(refund.order.externalId).toBe("990001");
+
+    // The unreadable one is dismissed: its stored payload goes.
+    await submit(page, page.locator(`li[data-delivery-id="${brokenId}"]`).getByRole("button", { name: "Dismiss" }));
+    await page.locator(`li[data-delivery-id="${brokenId}"]`).waitFor({ state: "detached", timeout: 10_000 });
+    expect(await app.db.webhookEvent.count({ where: { id: brokenId } })).toBe(0);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it("shows which blocks the demo store's theme has, without asking Shopify", async () => {
+    const { page, errors } = await open("/app?locale=en");
+    await page.getByText("Demo store: the blocks its local storefront shows.").waitFor({ timeout: 10_000 });
+    const live = await page.locator("li[data-block]").evaluateAll((items) => items.map((item) => [item.getAttribute("data-block"), /Live on ([^\n]*?)(?:Success|$)/.exec(item.textContent ?? "")?.[1]]));
+    expect(Object.fromEntries(live)).toEqual({
+      "recommended-for-you": "cart, customers/account, index",
+      trending: "index",
+      "buy-again": "customers/account, index",
+      "bought-together": "product",
+      "also-like": "product",
+      "recently-viewed": "index, product",
+    });
+    // The demo has no Shopify theme editor to link to.
+    expect(await page.locator("li[data-block] a").count()).toBe(0);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it("shows a save bar while a form has unsaved changes: Discard restores the value, Save keeps it", async () => {
+    const { page, errors } = await open("/app/settings?locale=en");
+    const field = page.getByLabel(/Retrain early after/);
+    const bar = page.getByRole("region", { name: "Unsaved changes" });
+    const before = await field.inputValue();
+    expect(await bar.count()).toBe(0);
+    await field.fill("321");
+    await bar.waitFor({ timeout: 5_000 });
+    await bar.getByRole("button", { name: "Discard" }).click();
+    await bar.waitFor({ state: "detached", timeout: 5_000 });
+    expect(await page.getByLabel(/Retrain early after/).inputValue()).toBe(before);
+
+    await page.getByLabel(/Retrain early after/).fill("321");
+    await saveScreenshot("admin", "settings-save-bar", (file) => page.screenshot({ path: file }));
+    await submit(page, bar.getByRole("button", { name: "Save" }));
+    await bar.waitFor({ state: "detached", timeout: 10_000 });
+    expect((await app.db.shopSettings.findUniqueOrThrow({ where: { shopId } })).retrainAfterOrders).toBe(321);
+    await page.reload({ waitUntil: "networkidle" });
+    expect(await page.getByLabel(/Retrain early after/).inputValue()).toBe("321");
     expect(errors).toEqual([]);
     await page.close();
   });

@@ -14,7 +14,7 @@ export function periodOf(url: URL): (typeof PERIODS)[number] {
 /** The home page: data in, the model and its quality over time, revenue, and the first-run checklist. */
 export async function getDashboard(db: PrismaClient, shopId: string, days: number, now = new Date()) {
   const from = new Date(now.getTime() - days * DAY_MS);
-  const [overview, webhooks, backfill, versions, lift, series, everShown] = await Promise.all([
+  const [overview, webhooks, backfill, versions, lift, series] = await Promise.all([
     getShopOverview(db, shopId),
     db.webhookEvent.count({ where: { shopId, receivedAt: { gte: new Date(now.getTime() - DAY_MS) } } }),
     db.jobRun.findFirst({ where: { shopId, name: "backfill" }, orderBy: { createdAt: "desc" } }),
@@ -26,7 +26,6 @@ export async function getDashboard(db: PrismaClient, shopId: string, days: numbe
     }),
     measureLift(db, shopId, from, now),
     dailySeries(db, shopId, from, now),
-    db.recommendationEvent.findFirst({ where: { shopId, kind: "IMPRESSION" }, select: { id: true } }),
   ]);
   const quality = versions
     .filter((version) => version.metrics && typeof version.metrics === "object" && "models" in (version.metrics as object))
@@ -40,10 +39,10 @@ export async function getDashboard(db: PrismaClient, shopId: string, days: numbe
     quality,
     lift,
     series,
+    // Whether the blocks are in the theme is read from the theme (models/theme-blocks.server.ts).
     checklist: {
       history: overview.counts.orders > 0 || backfill?.status === "SUCCEEDED",
       model: !!overview.activeModel,
-      blocks: !!everShown,
     },
   };
 }
