@@ -7,7 +7,7 @@ import { createRequestHandler } from "@remix-run/express";
 import type { ServerBuild } from "@remix-run/node";
 import compression from "compression";
 import express from "express";
-import { MissingSecretsError } from "./app/config/required-secrets.server";
+import { MissingSecretsError, requireSecrets } from "./app/config/required-secrets.server";
 import { demoModeStatus } from "./app/demo.server";
 import { continueIfBodyFits, limitRequestBodies } from "./app/http/request-body-limit.server";
 
@@ -155,13 +155,14 @@ function plainRoute(answerer: () => Promise<PlainAnswerer>): express.RequestHand
     try {
       const plain = await (await answer)(req);
       // Written directly: Express's res.json would also hash the body for an ETag nobody sends back.
-      const json = plain.body === undefined ? "" : JSON.stringify(plain.body);
+      // A text body (the app proxy's Liquid answer) carries its own Content-Type in the headers.
+      const body = plain.text ?? (plain.body === undefined ? "" : JSON.stringify(plain.body));
       res.writeHead(plain.status, {
+        ...(body && plain.text === undefined ? { "Content-Type": "application/json; charset=utf-8" } : {}),
         ...plain.headers,
-        ...(json ? { "Content-Type": "application/json; charset=utf-8" } : {}),
-        "Content-Length": Buffer.byteLength(json),
+        "Content-Length": Buffer.byteLength(body),
       });
-      res.end(json);
+      res.end(body);
     } catch (error) {
       next(error);
     }
@@ -197,10 +198,16 @@ const isMain = process.argv[1] && pathToFileURL(path.resolve(process.argv[1])).h
 if (isMain) {
   // Not awaited: workers/web imports this module, which has to finish evaluating first (awaited
   // here, each would wait for the other and the process would exit without serving).
-  import("./workers/web")
+  // The settings first, then migrations (applied on the embedded database, checked on
+  // PostgreSQL), because workers/web opens the database.
+  Promise.resolve()
+    .then(() => requireSecrets("The web process (npm start)"))
+    .then(() => import("./app/db/migrate.server"))
+    .then(({ prepareDatabase }) => prepareDatabase())
+    .then(() => import("./workers/web"))
     .then(({ startWebProcess }) => startWebProcess(serverOptionsFromEnv()))
     .catch((error: Error) => {
-      console.error(error instanceof MissingSecretsError ? error.message : error);
+      console.error(error instanceof MissingSecretsError || error.name === "DatabaseNotReadyError" ? error.message : error);
       process.exit(1);
     });
 }

@@ -27,6 +27,7 @@ export async function runDemoCheck(db: PrismaClient, shopId: string, origin: str
   const admin = await get(origin, "/app");
   if (!admin.text.includes("Affinity")) throw new Error("GET /app did not render the admin home page");
   log(`GET /app: ${admin.status}, ${admin.text.length.toLocaleString("en-US")} bytes`);
+  for (const [label, value] of homeFigures(admin.text)) log(`    ${label}: ${value}`);
 
   const placements = [
     ["for_you", `customer=${customer.id}`, `for ${customer.name}`],
@@ -56,6 +57,19 @@ export async function runDemoCheck(db: PrismaClient, shopId: string, origin: str
   const proxied = JSON.parse((await get(storefront, "/apps/affinity/recommendations?placement=trending&limit=4")).text) as { products: ApiItem[] };
   if (!proxied.products.length) throw new Error("the storefront's app proxy answered no trending products");
   log(`storefront GET /apps/affinity/recommendations (signed by the app proxy): ${proxied.products.length} products`);
+}
+
+/** The home page's measured figures, as rendered: each must be there, a number, finite and not zero. */
+const HOME_FIGURES = ["Attributed orders", "Attributed revenue", "Click-through", "Revenue per shopper vs holdout"];
+
+export function homeFigures(html: string): [string, string][] {
+  return HOME_FIGURES.map((label) => {
+    const shown = new RegExp(`>${label}</h3>\\s*<p[^>]*>([^<]*)</p>`).exec(html)?.[1]?.trim();
+    if (!shown) throw new Error(`the admin home page shows no "${label}" figure`);
+    const value = Number(shown.replace(/[$,%+\s]/g, ""));
+    if (!Number.isFinite(value) || value === 0) throw new Error(`the admin home page's "${label}" is "${shown}", not a measured figure`);
+    return [label, shown];
+  });
 }
 
 async function get(origin: string, pathAndQuery: string) {

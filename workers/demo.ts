@@ -1,5 +1,6 @@
 import fs from "node:fs";
-import { applyMigrations } from "../app/db/migrate.server";
+import type { PrismaClient } from "@prisma/client";
+import { prepareDatabase } from "../app/db/migrate.server";
 import { DEMO_SHOP_DOMAIN, demoModeStatus } from "../app/demo.server";
 import { ensureShop } from "../app/models/shops.server";
 import { importStoreSnapshot } from "../app/models/store-import.server";
@@ -34,7 +35,7 @@ const log = (message: string) => console.log(`[demo ${elapsed()}] ${message}`);
 
 log("applying database migrations");
 try {
-  await applyMigrations();
+  await prepareDatabase();
 } catch (error) {
   fail((error as Error).message);
 }
@@ -58,6 +59,9 @@ if ((await prisma.order.count({ where: { shopId: shop.id } })) === 0) {
     log(`  ${Math.round(fraction * 100)}% ${message}`),
   );
   log(`loaded ${describe(counts)}`);
+  // A tenth of shoppers in the holdout (the default is 5%), so that the visits played below give
+  // the lift enough holdout shoppers to compare with; the merchant's settings page shows it.
+  await prisma.shopSettings.update({ where: { shopId: shop.id }, data: { holdoutShare: 0.1 } });
 } else {
   log("demo store already loaded (npm run demo -- --reset reloads it)");
 }
@@ -81,6 +85,7 @@ const storefront = await startStorefrontHarness({
   host: options.host,
   port: storefrontPort,
 });
+await playVisitsUnlessRecent(prisma, shop.id, args.has("--reset"));
 log(`admin:      ${server.url}/app`);
 log(`storefront: ${storefront.url} (the theme blocks on a local storefront; /login signs in as a customer)`);
 log(`JSON:       ${server.url}/preview/recommendations?placement=trending`);
@@ -97,6 +102,22 @@ if (args.has("--check")) {
   await server.close();
   await shutdownProcess();
   process.exit();
+}
+
+/**
+ * Shoppers on the blocks, so that the admin's revenue, click-through and lift are populated: played
+ * when the home page's period (30 days) has no impressions, as on a new or a month-old data folder.
+ */
+async function playVisitsUnlessRecent(db: PrismaClient, shopId: string, reset: boolean) {
+  const since = new Date(Date.now() - 30 * 86_400_000);
+  const recent = await db.recommendationEvent.count({ where: { shopId, kind: "IMPRESSION", occurredAt: { gte: since } } });
+  if (recent && !reset) return log(`shoppers' visits already played (${recent.toLocaleString("en-US")} impressions in the last 30 days)`);
+  log("playing three weeks of shoppers' visits through the storefront's answers, events and order webhooks");
+  const { playShopperVisits } = await import("./demo/shoppers");
+  const started = Date.now();
+  const played = await playShopperVisits(db, shopId, process.env.SHOPIFY_API_SECRET!);
+  const { holdoutVisits, addToCarts, ...rest } = played;
+  log(`played in ${((Date.now() - started) / 1000).toFixed(1)} s: ${describe({ ...rest, "visits in the holdout": holdoutVisits, "add-to-carts": addToCarts })}`);
 }
 
 function describe(counts: Record<string, number>) {

@@ -55,6 +55,13 @@ if (args.orders) {
   if (!files.length) fail(`--orders: ${source} holds no .csv files`);
 }
 
+// A fresh data folder is migrated here; the database opens (and takes its lock) only after.
+const { prepareDatabase } = await import("../app/db/migrate.server");
+try {
+  await prepareDatabase();
+} catch (error) {
+  fail((error as Error).message);
+}
 const { processDatabase } = await import("../app/db.server");
 const { ensureShop } = await import("../app/models/shops.server");
 const { importOrderFile } = await import("../app/models/import/order-import.server");

@@ -1,6 +1,7 @@
 import "dotenv/config";
 import { MissingSecretsError, missingRequiredSecrets } from "../app/config/required-secrets.server";
 import { databaseTarget } from "../app/db/config.server";
+import { prepareDatabase } from "../app/db/migrate.server";
 import { allJobs, onTerminate, processJobQueue, repeatingJobs, shutdownProcess } from "./runtime";
 
 // `npm run worker`: consumes jobs from Redis. Run as many as the load needs.
@@ -24,6 +25,12 @@ if (databaseTarget().kind === "pglite") {
   process.exit(1);
 }
 
+try {
+  await prepareDatabase();
+} catch (error) {
+  console.error(`npm run worker: ${(error as Error).message}`);
+  process.exit(1);
+}
 const queue = processJobQueue();
 await queue.startWorkers(allJobs);
 for (const { definition, everyMs } of repeatingJobs) await queue.repeat(definition, everyMs);

@@ -1,4 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { randomUUID } from "node:crypto";
 import { once } from "node:events";
 import fs from "node:fs";
 import net from "node:net";
@@ -8,7 +9,7 @@ import { PrismaClient } from "@prisma/client";
 import pg from "pg";
 import { openAdapter } from "../../app/db/adapter.server";
 import type { RawDatabase } from "../../app/db/raw.server";
-import { migrationFiles } from "../../app/db/migrate.server";
+import { MIGRATIONS_TABLE, migrationFiles, RECORD_MIGRATION } from "../../app/db/migrate.server";
 
 /**
  * A Redis server and a PostgreSQL cluster of a test's own, on spare loopback ports, for tests
@@ -270,16 +271,20 @@ export async function startOwnPostgres(): Promise<OwnPostgres> {
 }
 
 /**
- * The files `npm run setup` applies, in one transaction. `prisma migrate deploy` takes 15 s
- * here, most of it the CLI starting; the fault tests need the schema, not the CLI's bookkeeping
- * (test/database.test.ts covers `npm run setup` itself).
+ * The files `npm run setup` applies, in one transaction, recorded as Prisma Migrate records them
+ * (the commands check that record before they start). `prisma migrate deploy` takes 15 s here,
+ * most of it the CLI starting (test/database.test.ts covers `npm run setup` itself).
  */
 export async function applyMigrationFiles(url: string): Promise<void> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
     await client.query("BEGIN");
-    for (const migration of migrationFiles()) await client.query(migration.sql);
+    await client.query(MIGRATIONS_TABLE);
+    for (const migration of migrationFiles()) {
+      await client.query(migration.sql);
+      await client.query(RECORD_MIGRATION, [randomUUID(), migration.checksum, migration.name]);
+    }
     await client.query("COMMIT");
   } finally {
     await client.end();

@@ -6,12 +6,14 @@ import { parseArgs } from "node:util";
 import * as chromeLauncher from "chrome-launcher";
 import lighthouse from "lighthouse";
 import desktopConfig from "lighthouse/core/config/desktop-config.js";
+import { jsonOnStdout } from "./json-output";
 
 // npm run bench:admin [-- --runs 3] [--json]: Lighthouse's performance score for the admin's
 // pages in demo mode, served from the production build (npm run build runs first), in Debian's
 // Chromium; the median of the runs per page, with mobile (Lighthouse's default throttling) and
 // desktop settings.
 const { values } = parseArgs({ options: { runs: { type: "string", default: "3" }, json: { type: "boolean", default: false }, port: { type: "string", default: "3310" } } });
+const printJson = jsonOnStdout(values.json);
 const runs = Number(values.runs);
 const chromium = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 if (!fs.existsSync(chromium)) throw new Error(`no Chromium at ${chromium}: apt-get install -y chromium, or set CHROMIUM_PATH`);
@@ -65,7 +67,7 @@ try {
   fs.rmSync(dataDir, { recursive: true, force: true });
 }
 
-if (values.json) console.log(JSON.stringify({ runs, pages: results }));
+if (values.json) printJson({ runs, pages: results });
 else {
   console.log(`| page | performance, mobile | performance, desktop | LCP, mobile | TBT, mobile |\n|---|---|---|---|---|`);
   for (const row of results) console.log(`| ${row.page} | ${row.mobile} | ${row.desktop} | ${(row.lcpMs / 1000).toFixed(1)} s | ${row.tbtMs} ms |`);

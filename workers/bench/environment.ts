@@ -4,7 +4,8 @@ import path from "node:path";
 
 /**
  * The environment a bench's app process runs in: the app's settings for a bench shop's secret,
- * DATABASE_URL when set or else a fresh embedded database in a temporary folder, migrated.
+ * DATABASE_URL when set (already set up: `npm run setup`) or else a fresh embedded database in a
+ * temporary folder, migrated.
  * Returns what removes that folder at the end.
  */
 export async function prepareBenchEnvironment(options: { name: string; secret: string; production: boolean; scopes: string }): Promise<() => void> {
@@ -17,8 +18,8 @@ export async function prepareBenchEnvironment(options: { name: string; secret: s
   });
   const dataDir = process.env.DATABASE_URL ? null : fs.mkdtempSync(path.join(os.tmpdir(), `affinity-${options.name}-`));
   if (dataDir) process.env.AFFINITY_DATA_DIR = dataDir;
-  const { applyMigrations } = await import("../../app/db/migrate.server");
-  await applyMigrations();
+  const { prepareDatabase } = await import("../../app/db/migrate.server");
+  await prepareDatabase();
   return () => {
     if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
   };

@@ -3,6 +3,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
+import { jsonOnStdout } from "./json-output";
 
 // npm run bench:import [-- --lines 1000000 --files 100 --json]
 // Writes a generated order history in the import format (CSV files of whole orders), then
@@ -15,6 +16,7 @@ const { values } = parseArgs({
     json: { type: "boolean", default: false },
   },
 });
+const printJson = jsonOnStdout(values.json);
 const lines = Number(values.lines);
 const fileCount = Number(values.files);
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "affinity-bench-import-"));
@@ -68,7 +70,7 @@ const second = measure();
 fs.rmSync(dir, { recursive: true, force: true });
 
 const database = process.env.DATABASE_URL ? "postgres" : "pglite";
-if (values.json) console.log(JSON.stringify({ database, lines, files: fileCount, first, second }));
+if (values.json) printJson({ database, lines, files: fileCount, first, second });
 else {
   console.log(`${lines.toLocaleString("en-US")} order lines in ${fileCount} files into ${database}, process start to exit:`);
   console.log(`  first run   ${first.seconds} s, ${first.rowsPerSecond.toLocaleString("en-US")} rows/s, ${first.imported.toLocaleString("en-US")} lines imported, peak ${first.peakMB} MB`);

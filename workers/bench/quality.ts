@@ -13,6 +13,7 @@ import { useTfBackend } from "../../app/engine/tf/backend";
 import type { EngineItem } from "../../app/engine/types";
 import { parseColumnMap } from "../../app/models/import/order-rows";
 import { demoOrderHistory, loadOrderHistory } from "./order-history";
+import { jsonOnStdout } from "./json-output";
 import { randomSplit, stratifiedSplit, timeSplit, type Split } from "../../app/engine/eval/split";
 
 // npm run bench:quality -- --dataset <ml-100k folder> | --orders <file or folder> [--map …] | --demo --protocol stratified-75-25|random-80-20|time [--cutoff …] [--end …] [--k 10] [--seed 42] [--models a,b] [--json]
@@ -43,6 +44,7 @@ try {
   fail((error as Error).message);
 }
 values = values!;
+const printJson = jsonOnStdout(values.json);
 if ([values.dataset, values.orders, values.demo || undefined].filter(Boolean).length !== 1) {
   fail("give one of --dataset (MovieLens 100k), --orders (order files in the import format) or --demo (the generated demo store)");
 }
@@ -329,7 +331,7 @@ if (values.json) {
       { ndcg: row.ndcg, precision: row.precision, recall: row.recall, f1: row.f1, map: row.map, mapAll: row.mapAll, auc: row.auc, hitRate: row.hitRate, coverage: row.coverage, ...(row.rmse !== undefined ? { rmse: row.rmse, mae: row.mae } : {}), trainSeconds: row.trainSeconds, params: row.params, view: row.view },
     ]),
   );
-  console.log(JSON.stringify({ protocol: values.protocol, k, dataset: values.dataset ? "ml-100k" : values.demo ? "demo" : source, seed, tfBackend, models, best: bestName }));
+  printJson({ protocol: values.protocol, k, dataset: values.dataset ? "ml-100k" : values.demo ? "demo" : source, seed, tfBackend, models, best: bestName });
 } else {
   const f = (value: number) => value.toFixed(3);
   console.log(`${datasetName}, protocol ${values.protocol}${isTime ? ` (cutoff ${values.cutoff})` : `, seed ${seed}`}, k=${k}: ${data.users.length} users, ${data.items.length} items; ${split.train.length} training and ${split.test.length} test interactions; TensorFlow.js on ${tfBackend}`);

@@ -2,6 +2,7 @@ import fs from "node:fs";
 import { parseArgs } from "node:util";
 import { spawn } from "node:child_process";
 import { prepareBenchEnvironment } from "./environment";
+import { jsonOnStdout } from "./json-output";
 import { prepareBenchStore, signedProxyPath, storefrontQueries } from "./storefront";
 
 // npm run bench:serve [-- --rate 1000 --seconds 10 --connections 10 --json --profile <file.cpuprofile>]
@@ -30,6 +31,7 @@ if (!(rate > 0 && seconds > 0 && seconds <= 120 && connections > 0 && connection
   console.error("bench:serve: --rate must be positive, --seconds from 1 to 120, --connections from 1 to 500");
   process.exit(1);
 }
+const printJson = jsonOnStdout(values.json);
 const log = (message: string) => (values.json ? process.stderr : process.stdout).write(`[bench:serve] ${message}\n`);
 
 const SECRET = "bench-serve-secret";
@@ -152,7 +154,7 @@ const result = {
   },
   database: process.env.DATABASE_URL ? "postgres" : "pglite",
 };
-if (values.json) console.log(JSON.stringify(result));
+if (values.json) printJson(result);
 else {
   console.log(`storefront recommendations, ${result.database}, ${connections} connections:`);
   console.log(`  at ${rate}/s (achieved ${result.atRate.achievedRps}/s): p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms; event loop delay p99 ${result.atRate.loopDelayP99Ms} ms, max ${result.atRate.loopDelayMaxMs} ms`);

@@ -6,6 +6,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { createRequire } from "node:module";
 import { parseArgs } from "node:util";
 import { prepareBenchEnvironment } from "./environment";
+import { jsonOnStdout } from "./json-output";
 import { headlessPath, prepareBenchStore, signedProxyPath, storefrontQueries } from "./storefront";
 
 // npm run bench:soak [-- --rate 1000 --duration 600 --window 30 --webhooks 10 --warmup 15 --connections 10 --json --profile <file.cpuprofile>]
@@ -54,6 +55,7 @@ if (
   );
   process.exit(1);
 }
+const printJson = jsonOnStdout(values.json);
 const log = (message: string) => (values.json ? process.stderr : process.stdout).write(`[bench:soak] ${message}\n`);
 
 const SECRET = "bench-soak-secret";
@@ -535,7 +537,7 @@ const result = {
   },
 };
 
-if (values.json) console.log(JSON.stringify(result));
+if (values.json) printJson(result);
 else {
   const pad = (value: unknown, width: number) => String(value).padStart(width);
   console.log(

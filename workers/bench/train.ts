@@ -18,6 +18,7 @@ import { seededRandom } from "../../app/engine/eval/split";
 import { useTfBackend } from "../../app/engine/tf/backend";
 import { fitAlsParallel } from "../../app/engine/models/als";
 import { interestRows } from "../../app/engine/models/als-model";
+import { jsonOnStdout } from "./json-output";
 
 // npm run bench:train [-- --sizes 100000,1000000,5000000] [--models …] [--json]: seconds and peak
 // memory to fit each model on generated stores of each size. Every (size, model) runs in its own
@@ -124,6 +125,8 @@ if (values.child) {
   process.exit(0);
 }
 
+// A child's stdout is its one result line, read by the parent: only the parent reroutes.
+const printJson = jsonOnStdout(values.json);
 const sizes = values.sizes.split(",").map(Number);
 const models = values.models.split(",") as ModelName[];
 for (const model of models) if (!MODELS.includes(model)) throw new Error(`unknown model ${model}; use ${MODELS.join(", ")}`);
@@ -144,7 +147,7 @@ for (const size of sizes) {
       );
   }
 }
-if (values.json) console.log(JSON.stringify({ runs }));
+if (values.json) printJson({ runs });
 else {
   console.log("| interactions | products | shoppers | model | seconds | peak MB |\n|---|---|---|---|---|---|");
   for (const run of runs)

@@ -1,8 +1,9 @@
 import fs from "node:fs";
 import { parseArgs } from "node:util";
 import { prepareBenchEnvironment } from "./environment";
+import { childStdout, jsonOnStdout } from "./json-output";
 
-// npm run bench:webhooks [-- --deliveries 1000 --concurrency 50 --built]
+// npm run bench:webhooks [-- --deliveries 1000 --concurrency 50 --built --json]
 // A burst of signed orders/create deliveries against the running app on loopback: how fast
 // each is acknowledged (stored and queued), then how long ingestion of all of them takes.
 // Uses DATABASE_URL / REDIS_URL when set, otherwise a fresh embedded database.
@@ -16,8 +17,10 @@ const { values } = parseArgs({
     "ingest-after": { type: "boolean", default: false },
     // Write a CPU profile of the web process during the burst to this file (.cpuprofile).
     profile: { type: "string" },
+    json: { type: "boolean", default: false },
   },
 });
+const printJson = jsonOnStdout(values.json);
 const deliveries = Number(values.deliveries);
 const concurrency = Number(values.concurrency);
 const SECRET = "bench-secret";
@@ -26,7 +29,7 @@ const SHOP = "bench.myshopify.com";
 const removeDatabase = await prepareBenchEnvironment({ name: "bench", secret: SECRET, production: false, scopes: "read_orders" });
 // With Redis, ingestion runs where production runs it: in a separate `npm run worker` process.
 const { spawn } = await import("node:child_process");
-const startWorker = () => spawn(process.execPath, ["--import", "tsx", "workers/main.ts"], { stdio: "inherit", env: process.env });
+const startWorker = () => spawn(process.execPath, ["--import", "tsx", "workers/main.ts"], { stdio: ["inherit", childStdout(values.json), "inherit"], env: process.env });
 let worker = process.env.REDIS_URL && !values["ingest-after"] ? startWorker() : null;
 const { startWebProcess } = await import("../web");
 const server = await startWebProcess({ host: "127.0.0.1", port: 0, dev: !values.built });
@@ -118,14 +121,31 @@ const ingestSeconds = (performance.now() - burstStarted) / 1000;
 const failed = await prisma.webhookEvent.count({ where: { error: { not: null } } });
 const orders = await prisma.order.count();
 
-console.log(
-  `database: ${process.env.DATABASE_URL ? "PostgreSQL" : "embedded PGlite"}; jobs: ${process.env.REDIS_URL ? "BullMQ on Redis" : "in-process"}; ` +
-    `server: ${values.built ? "npm run build output" : "Vite dev middleware"}` +
-    (values["ingest-after"] ? "; worker started after the burst" : ""),
-);
-console.log(`${deliveries} deliveries, ${concurrency} at a time: acknowledged in ${burstSeconds.toFixed(2)} s (${Math.round(deliveries / burstSeconds)}/s)`);
-console.log(`acknowledgement latency ms: p50 ${pct(50)}, p90 ${pct(90)}, p99 ${pct(99)}, max ${latencies[latencies.length - 1].toFixed(1)}`);
-console.log(`all ingested ${ingestSeconds.toFixed(2)} s after the burst began: ${orders} orders, ${failed} failed`);
+const result = {
+  database: process.env.DATABASE_URL ? "postgres" : "pglite",
+  jobs: process.env.REDIS_URL ? "bullmq" : "in-process",
+  server: values.built ? "build" : "vite-dev",
+  ingestAfter: values["ingest-after"],
+  deliveries,
+  concurrency,
+  acknowledgedSeconds: Math.round(burstSeconds * 100) / 100,
+  acknowledgedPerSecond: Math.round(deliveries / burstSeconds),
+  latencyMs: { p50: Number(pct(50)), p90: Number(pct(90)), p99: Number(pct(99)), max: Number(latencies[latencies.length - 1].toFixed(1)) },
+  ingestedSeconds: Math.round(ingestSeconds * 100) / 100,
+  orders,
+  failed,
+};
+if (values.json) printJson(result);
+else {
+  console.log(
+    `database: ${process.env.DATABASE_URL ? "PostgreSQL" : "embedded PGlite"}; jobs: ${process.env.REDIS_URL ? "BullMQ on Redis" : "in-process"}; ` +
+      `server: ${values.built ? "npm run build output" : "Vite dev middleware"}` +
+      (values["ingest-after"] ? "; worker started after the burst" : ""),
+  );
+  console.log(`${deliveries} deliveries, ${concurrency} at a time: acknowledged in ${burstSeconds.toFixed(2)} s (${result.acknowledgedPerSecond}/s)`);
+  console.log(`acknowledgement latency ms: p50 ${pct(50)}, p90 ${pct(90)}, p99 ${pct(99)}, max ${latencies[latencies.length - 1].toFixed(1)}`);
+  console.log(`all ingested ${ingestSeconds.toFixed(2)} s after the burst began: ${orders} orders, ${failed} failed`);
+}
 
 worker?.kill("SIGTERM");
 await server.close();
