@@ -16,10 +16,14 @@ export interface OpenedAdapter {
   raw: RawDatabase;
 }
 
+const POSTGRES_CONNECT_TIMEOUT_MS = 15_000;
+
 /** The one place that turns configuration into a Prisma driver adapter (app, CLI and prisma.config.ts). */
 export function openAdapter(purpose: string, target: DatabaseTarget = databaseTarget()): OpenedAdapter {
   if (target.kind === "postgres") {
-    const pool = new pg.Pool({ connectionString: target.url });
+    // Without a connect timeout a request waits forever for a server that stopped answering
+    // (a dropped network path, not a refused port) or for a free client of a pool in use.
+    const pool = new pg.Pool({ connectionString: target.url, connectionTimeoutMillis: POSTGRES_CONNECT_TIMEOUT_MS });
     const factory = patchQueries(new PrismaPg(pool, { disposeExternalPool: true }), reportNameColumnsAsText);
     const close = async () => {
       if (!pool.ended) await pool.end();
