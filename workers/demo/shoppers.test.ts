@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_SHOP_DOMAIN } from "../../app/demo.server";
 import { measureLift } from "../../app/models/measurement.server";
 import { ensureShop } from "../../app/models/shops.server";
+import { publishInvalidation } from "../../app/models/storefront/invalidation.server";
 import { importStoreSnapshot } from "../../app/models/store-import.server";
 import { trainShop } from "../../app/models/training.server";
 import { startTestApp, type TestApp } from "../../test/helpers/app";
@@ -18,8 +19,10 @@ beforeAll(async () => {
   app = await startTestApp({ name: "demo-shoppers", secret: SECRET, demo: true });
   shopId = (await ensureShop(app.db, DEMO_SHOP_DOMAIN, { name: "Affinity Outfitters (demo)", currency: "USD" })).id;
   await importStoreSnapshot(app.db, shopId, generateDemoStore({ seed: 21, products: 80, customers: 300, orders: 2_000 }), "DEMO");
-  // A fifth in the holdout, so that this small run has holdout shoppers to compare with.
-  await app.db.shopSettings.update({ where: { shopId }, data: { holdoutShare: 0.2 } });
+  // Three in ten in the holdout, so that this small run has holdout shoppers to compare with,
+  // announced as the settings page announces a save, so no snapshot keeps the default share.
+  await app.db.shopSettings.update({ where: { shopId }, data: { holdoutShare: 0.3 } });
+  await publishInvalidation({ shopId, scope: "rules" });
   await trainShop(app.db, shopId);
   const { playShopperVisits } = await import("./shoppers");
   played = await playShopperVisits(app.db, shopId, SECRET, { days: 3, visitsPerDay: 30 });
