@@ -1,4 +1,7 @@
 import type { IndexedInteractions } from "./interactions";
+import { seededRandom } from "../math/random";
+
+export { seededRandom } from "../math/random";
 
 /** A train/test split as lists of interaction positions. */
 export interface Split {
@@ -6,17 +9,6 @@ export interface Split {
   test: Int32Array;
 }
 
-/** Mulberry32: a small, seeded, fast generator, so every split is reproducible. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function shuffle(values: number[], random: () => number) {
   for (let i = values.length - 1; i > 0; i--) {

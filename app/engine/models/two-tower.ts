@@ -1,4 +1,4 @@
-import { seededRandom } from "../eval/split";
+import { seededRandom } from "../math/random";
 import { tf } from "../tf/backend";
 import { matMul, sparseMatMul, type SparseMatrix } from "../tf/ops";
 

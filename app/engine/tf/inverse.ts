@@ -1,4 +1,4 @@
-import { invertSpd } from "../linalg";
+import { invertSpd } from "../math/cholesky";
 import { activeTfBackend, tf } from "./backend";
 
 /** Below this size a block is inverted in JavaScript, in double precision. */

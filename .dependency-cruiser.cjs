@@ -1,0 +1,51 @@
+// The import direction, checked in CI (`npm run lint:deps`): routes → models → engine; the engine
+// imports nothing of the app; nothing in app/ imports the benchmarks, the demo or the storefront
+// harness; tests are imported by tests only; no cycles.
+/** @type {import('dependency-cruiser').IConfiguration} */
+module.exports = {
+  forbidden: [
+    {
+      name: "no-circular",
+      severity: "error",
+      comment:
+        "A cycle makes evaluation order matter and the pieces impossible to read apart. An import() made at run time " +
+        "(server.ts loading workers/web.ts when it is the entry point) evaluates nothing early and is allowed.",
+      from: {},
+      to: { circular: true, viaOnly: { dependencyTypesNot: ["dynamic-import"] } },
+    },
+    {
+      name: "engine-is-standalone",
+      severity: "error",
+      comment: "The recommendation engine is a library: no database, no Shopify, no routes.",
+      from: { path: "^app/engine/" },
+      to: { path: "^(app/(?!engine/)|workers/|server\\.ts|client/|test/)" },
+    },
+    {
+      name: "models-not-to-routes",
+      severity: "error",
+      comment: "Routes call models; models never import a route.",
+      from: { path: "^app/(?!routes/)" },
+      to: { path: "^app/routes/" },
+    },
+    {
+      name: "app-not-to-tools",
+      severity: "error",
+      comment: "The app does not import the benchmarks, the demo, the storefront harness or the commands.",
+      from: { path: "^(app|client)/" },
+      to: { path: "^workers/(bench|demo|storefront-harness)/|^workers/(demo|demo-check|import|setup)\\.ts$" },
+    },
+    {
+      name: "tests-imported-by-tests-only",
+      severity: "error",
+      from: { path: "^(app|workers|client|server\\.ts)", pathNot: "\\.(test|fuzz\\.test|e2e)\\.tsx?$" },
+      to: { path: "^test/|\\.(test|e2e)\\.tsx?$" },
+    },
+  ],
+  options: {
+    doNotFollow: { path: "node_modules" },
+    exclude: { path: "^(node_modules|build|extensions/.*/dist)" },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: "tsconfig.json" },
+    enhancedResolveOptions: { exportsFields: ["exports"], conditionNames: ["import", "require", "node", "default"] },
+  },
+};
