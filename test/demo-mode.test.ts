@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { demoModeStatus, isLoopbackHost } from "../app/demo.server";
-import { startServer, type RunningServer } from "../server";
+import { startServer, type RunningServer } from "../app/http/web-server.server";
 
 describe("demo mode guard", () => {
   it("knows loopback addresses", () => {

@@ -14,7 +14,7 @@ import { importStoreSnapshot } from "../app/models/store-import.server";
 import { InvalidationBus, publishInvalidation } from "../app/models/storefront/invalidation.server";
 import { SnapshotCache } from "../app/models/storefront/snapshot.server";
 import { trainShop } from "../app/models/training.server";
-import type { RunningServer } from "../server";
+import type { RunningServer } from "../app/http/web-server.server";
 import { startTestApp, type TestApp } from "./helpers/app";
 import { generateDemoStore } from "../workers/demo/generate";
 import { liquidAnswer } from "../app/models/storefront/liquid-answer.server";

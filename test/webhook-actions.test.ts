@@ -4,7 +4,7 @@ import type { AddressInfo } from "node:net";
 import type { ServerBuild } from "@remix-run/node";
 import express from "express";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { directRoutes } from "../server";
+import { directRoutes } from "../app/http/web-server.server";
 
 // In production, POST /webhooks/<topic> and GET /apps/affinity/<name> call the route module without Remix's
 // routing. The routes here are plain actions; the delivery path itself is tested in

@@ -7,7 +7,7 @@ import { ensureInboundSecret, signInboundBody } from "../app/models/inbound.serv
 import { ensurePixelKey } from "../app/models/pixel.server";
 import { ensureShop } from "../app/models/shops.server";
 import { redactCustomer } from "../app/models/privacy.server";
-import type { RunningServer } from "../server";
+import type { RunningServer } from "../app/http/web-server.server";
 import { startTestApp, type TestApp } from "./helpers/app";
 import { withStoreIds } from "./helpers/interactions";
 

@@ -4,7 +4,7 @@ import { prepareDatabase } from "../app/db/migrate.server";
 import { DEMO_SHOP_DOMAIN, demoModeStatus } from "../app/demo.server";
 import { ensureShop } from "../app/models/shops.server";
 import { importStoreSnapshot } from "../app/models/store-import.server";
-import { serverOptionsFromEnv } from "../server";
+import { serverOptionsFromEnv } from "../app/http/web-server.server";
 import { generateDemoStore, summarizeDemoStore } from "./demo/generate";
 import { runDemoCheck } from "./demo-check";
 import { startStorefrontHarness } from "./storefront-harness/harness";

@@ -1,5 +1,5 @@
 import "dotenv/config";
-import { startServer, type RunningServer, type ServerOptions } from "../server";
+import { startServer, type RunningServer, type ServerOptions } from "../app/http/web-server.server";
 import { requireSecrets } from "../app/config/required-secrets.server";
 import { processDatabase } from "../app/db.server";
 import { allJobs, onTerminate, processJobQueue, repeatingJobs, shutdownProcess } from "./runtime";

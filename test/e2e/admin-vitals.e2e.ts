@@ -12,7 +12,7 @@ import { DEMO_SHOP_DOMAIN } from "../../app/demo.server";
 import { ensureShop } from "../../app/models/shops.server";
 import { importStoreSnapshot } from "../../app/models/store-import.server";
 import { trainShop } from "../../app/models/training.server";
-import { startServer, type RunningServer } from "../../server";
+import { startServer, type RunningServer } from "../../app/http/web-server.server";
 import { generateDemoStore } from "../../workers/demo/generate";
 import { startTestApp, type TestApp } from "../helpers/app";
 import { launchBrowser } from "../helpers/browser";

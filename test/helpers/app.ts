@@ -3,7 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import type { PrismaClient } from "@prisma/client";
 import { applyMigrations } from "../../app/db/migrate.server";
-import type { RunningServer } from "../../server";
+import type { RunningServer } from "../../app/http/web-server.server";
 
 export interface TestApp {
   server: RunningServer;
@@ -33,7 +33,7 @@ export async function startTestApp(options: { name: string; secret: string; demo
   delete process.env.REDIS_URL;
   if (options.demo) process.env.AFFINITY_DEMO = "1";
   else delete process.env.AFFINITY_DEMO;
-  const { startServer } = await import("../../server");
+  const { startServer } = await import("../../app/http/web-server.server");
   const server = await startServer({ host: "127.0.0.1", port: 0, dev: true });
   const { processDatabase } = await import("../../app/db.server");
   return {

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
 import type { PrismaClient } from "@prisma/client";
-import type { RunningServer } from "../../server";
+import type { RunningServer } from "../../app/http/web-server.server";
 
 export interface AppOnServices {
   server: RunningServer;
@@ -28,7 +28,7 @@ export async function startAppOnServices(options: { name: string; secret: string
   if (options.redisUrl) process.env.REDIS_URL = options.redisUrl;
   else delete process.env.REDIS_URL;
   delete process.env.AFFINITY_DEMO;
-  const { startServer } = await import("../../server");
+  const { startServer } = await import("../../app/http/web-server.server");
   const server = await startServer({ host: "127.0.0.1", port: 0, dev: true });
   const { processDatabase } = await import("../../app/db.server");
   return {

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bodyLimitFor, MAX_INBOUND_BODY_BYTES, MAX_WEBHOOK_BODY_BYTES } from "../../app/http/body-limits.server";
 import { MAX_RECOMMENDATION_EVENT_BODY_BYTES } from "../../app/models/measurement.server";
 import { MAX_PIXEL_BODY_BYTES } from "../../app/models/pixel.server";
-import type { RunningServer } from "../../server";
+import type { RunningServer } from "../../app/http/web-server.server";
 import { startTestApp, type TestApp } from "../helpers/app";
 import { filler, rawPost } from "./http";
 import { startProductionServer } from "./production";

@@ -2,7 +2,7 @@ import type { PrismaClient } from "@prisma/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApiKey } from "../../app/models/api-keys.server";
 import { ensureShop } from "../../app/models/shops.server";
-import type { RunningServer } from "../../server";
+import type { RunningServer } from "../../app/http/web-server.server";
 import { startTestApp, type TestApp } from "../helpers/app";
 import { startProductionServer } from "./production";
 

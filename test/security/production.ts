@@ -1,5 +1,5 @@
 import type { ServerBuild } from "@remix-run/node";
-import { startServer, type RunningServer } from "../../server";
+import { startServer, type RunningServer } from "../../app/http/web-server.server";
 
 /**
  * The production routing of startServer (the fast paths ahead of Remix, no Vite middleware)
