@@ -62,7 +62,7 @@ export async function runDemoCheck(db: PrismaClient, shopId: string, origin: str
 /** The home page's measured figures, as rendered: each must be there, a number, finite and not zero. */
 const HOME_FIGURES = ["Attributed orders", "Attributed revenue", "Click-through", "Revenue per shopper vs holdout"];
 
-export function homeFigures(html: string): [string, string][] {
+function homeFigures(html: string): [string, string][] {
   return HOME_FIGURES.map((label) => {
     const shown = new RegExp(`>${label}</h3>\\s*<p[^>]*>([^<]*)</p>`).exec(html)?.[1]?.trim();
     if (!shown) throw new Error(`the admin home page shows no "${label}" figure`);

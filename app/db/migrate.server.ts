@@ -57,7 +57,7 @@ export class DatabaseNotReadyError extends Error {
 }
 
 /** The migration files PostgreSQL has not finished applying (all of them on a database never set up). */
-export async function pendingPostgresMigrations(url: string): Promise<string[]> {
+async function pendingPostgresMigrations(url: string): Promise<string[]> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {

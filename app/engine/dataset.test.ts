@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { basketCount, basketItems, buildDataset, forEachPurchased, reviewWeight } from "./dataset";
-import { DAY, items, NOW, order } from "./test-data";
+import { DAY, items, NOW, order } from "../../test/fixtures/engine-events";
 
 describe("buildDataset", () => {
   it("groups purchases into baskets and per-user histories, dropping unknown items", () => {

@@ -4,7 +4,7 @@ import type { EngineEvent, EngineItem, EventKind } from "./types";
  * How much each kind of event says about a shopper's interest, relative to a purchase.
  * Negative weights take interest away (a refund, a wishlist removal).
  */
-export const DEFAULT_EVENT_WEIGHTS: Record<EventKind, number> = {
+const DEFAULT_EVENT_WEIGHTS: Record<EventKind, number> = {
   purchase: 1,
   refund: -1,
   add_to_cart: 0.5,
@@ -281,21 +281,4 @@ export function buildDataset(events: Iterable<EngineEvent>, items: EngineItem[],
   const builder = new DatasetBuilder(items, params);
   for (const event of events) builder.add(event);
   return builder.build();
-}
-
-/** Item indices to leave out of a user's recommendations: what they bought, plus explicit ids. */
-export function exclusionSet(
-  dataset: Dataset,
-  userId: string | undefined,
-  exclude: Iterable<string> | undefined,
-  excludePurchased: boolean,
-) {
-  const skip = new Set<number>();
-  for (const id of exclude ?? []) {
-    const index = dataset.itemIndex.get(id);
-    if (index !== undefined) skip.add(index);
-  }
-  const user = userId === undefined ? undefined : dataset.userIndex.get(userId);
-  if (excludePurchased && user !== undefined) for (const item of boughtItems(dataset, user)) skip.add(item);
-  return skip;
 }

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { buildDataset } from "./dataset";
 import { seededRandom } from "./eval/split";
 import { computeInsights, kMeans, pca2d, silhouette } from "./insights";
-import { NOW, DAY } from "./test-data";
+import { NOW, DAY } from "../../test/fixtures/engine-events";
 import type { EngineEvent, EngineItem } from "./types";
 
 /** Three groups of 20 products; each shopper buys only within one group. */

@@ -86,7 +86,7 @@ export function computeInsights(dataset: Dataset, params: InsightsParams = {}): 
 }
 
 /** The `count` leading eigenvectors of a symmetric n × n matrix (columns of an n × count matrix), by orthogonal iteration. */
-export function topEigenvectors(matrix: Float64Array, n: number, count: number, seed: number, iterations = 60): Float64Array {
+function topEigenvectors(matrix: Float64Array, n: number, count: number, seed: number, iterations = 60): Float64Array {
   const random = seededRandom(seed);
   let q = new Float64Array(n * count).map(() => random() - 0.5);
   orthonormalise(q, n, count);
@@ -243,7 +243,7 @@ export function silhouette(vectors: Float64Array[], labels: Int32Array, k: numbe
 }
 
 /** k-means for each k in range, keeping the k with the best silhouette. */
-export function bestKMeans(vectors: Float64Array[], minK: number, maxK: number, seed: number) {
+function bestKMeans(vectors: Float64Array[], minK: number, maxK: number, seed: number) {
   let best: { labels: Int32Array; k: number; score: number } = { labels: new Int32Array(vectors.length), k: 1, score: -Infinity };
   for (let k = minK; k <= maxK; k++) {
     const labels = kMeans(vectors, k, seed);

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { buildDataset } from "./dataset";
 import { forgetUser } from "./redact";
 import { deserializeModel, fitModel, MODEL_NAMES, serializeModel } from "./registry";
-import { items, order } from "./test-data";
+import { items, order } from "../../test/fixtures/engine-events";
 
 describe("forgetUser", () => {
   const dataset = buildDataset(

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { buildDataset } from "./dataset";
 import { deserializeModel, fitModel, MODEL_NAMES, serializeModel } from "./registry";
-import { items, order } from "./test-data";
+import { items, order } from "../../test/fixtures/engine-events";
 
 describe("model serialization", () => {
   const dataset = buildDataset(

@@ -39,7 +39,7 @@ export const MAX_INBOUND_BODY_BYTES = 1 * MIB;
  * Everything else: the admin's forms (settings, rules, pairs, seasonality) and the auth routes
  * post a few KB of form fields. A route that needs larger bodies (an upload) gets its own family.
  */
-export const MAX_OTHER_BODY_BYTES = 1 * MIB;
+const MAX_OTHER_BODY_BYTES = 1 * MIB;
 
 const WEBHOOKS: BodyLimit = {
   family: "webhook deliveries (/webhooks/…)",

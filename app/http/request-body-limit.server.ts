@@ -9,7 +9,7 @@ function limitOf(req: IncomingMessage): BodyLimit {
 }
 
 /** The route's limit when the request's Content-Length declares more; undefined when it fits or declares nothing. */
-export function declaredBodyOverLimit(req: IncomingMessage): BodyLimit | undefined {
+function declaredBodyOverLimit(req: IncomingMessage): BodyLimit | undefined {
   const declared = req.headers["content-length"];
   if (declared === undefined) return undefined;
   const limit = limitOf(req);
@@ -17,7 +17,7 @@ export function declaredBodyOverLimit(req: IncomingMessage): BodyLimit | undefin
 }
 
 /** How long a refused client may go on sending before its connection is cut. */
-export const LINGER_AFTER_REFUSAL_MS = 2_000;
+const LINGER_AFTER_REFUSAL_MS = 2_000;
 
 /**
  * What Node does after a `Connection: close` answer (socket.destroySoon), made gentler: the

@@ -4,7 +4,7 @@
  * Server-side validation answers with these keys, so field errors read in the merchant's language.
  */
 export type Locale = "en" | "es";
-export const LOCALES: Locale[] = ["en", "es"];
+const LOCALES: Locale[] = ["en", "es"];
 const COOKIE = "affinity_locale";
 
 const en = {
@@ -583,7 +583,7 @@ const es: Record<MessageKey, string> = {
   "plan.checked_at": "Consultado con Shopify el {date}.",
 };
 
-export const MESSAGES: Record<Locale, Record<MessageKey, string>> = { en, es };
+const MESSAGES: Record<Locale, Record<MessageKey, string>> = { en, es };
 
 export type Translate = (key: MessageKey | string, values?: Record<string, string | number>) => string;
 

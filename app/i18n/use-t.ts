@@ -6,7 +6,7 @@ export function useT(): Translate {
   return translator(useLocale());
 }
 
-export function useLocale(): Locale {
+function useLocale(): Locale {
   const data = useRouteLoaderData<{ locale: Locale }>("routes/app");
   return data?.locale ?? "en";
 }

@@ -25,7 +25,7 @@ export interface ApiKeyGrant {
   allowedOrigins: string[];
 }
 
-export const hashApiKey = (key: string) => createHash("sha256").update(key).digest("hex");
+const hashApiKey = (key: string) => createHash("sha256").update(key).digest("hex");
 
 const origin = z
   .string()
@@ -40,7 +40,7 @@ const origin = z
     context.addIssue({ code: "custom", message: `"${value}" is not an origin such as https://shop.example.com (https, no path)` });
     return z.NEVER;
   });
-export const newApiKey = z
+const newApiKey = z
   .object({
     name: z.string().trim().min(1, "give the key a name, such as Hydrogen storefront").max(80),
     kind: z.enum(["publishable", "secret"], "choose publishable (for browsers) or secret (for your server)").default("secret"),

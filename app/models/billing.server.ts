@@ -42,7 +42,7 @@ export interface ActiveSubscription {
 }
 
 /** The Growth subscription among a shop's active ones, if it has one. */
-export function growthSubscription(subscriptions: ActiveSubscription[]): ActiveSubscription | undefined {
+function growthSubscription(subscriptions: ActiveSubscription[]): ActiveSubscription | undefined {
   return subscriptions.find((subscription) => subscription.name === GROWTH_PLAN && subscription.status === "ACTIVE");
 }
 

@@ -77,12 +77,12 @@ export interface PixelResult {
 }
 
 /** How far ahead of the server's clock an event may be dated (browsers' clocks drift). */
-export const PIXEL_CLOCK_SKEW_MS = 5 * 60_000;
+const PIXEL_CLOCK_SKEW_MS = 5 * 60_000;
 /** How long before the shop installed the app an event may be dated (the pixel exists from then on). */
-export const PIXEL_BEFORE_INSTALL_MS = 24 * 60 * 60_000;
+const PIXEL_BEFORE_INSTALL_MS = 24 * 60 * 60_000;
 
 /** Events dated in the future, or long before the shop installed the app (which only a forged batch has). */
-export function implausibleDates(batch: PixelBatch, installedAt: Date, now = new Date()): FieldError[] {
+function implausibleDates(batch: PixelBatch, installedAt: Date, now = new Date()): FieldError[] {
   const latest = now.getTime() + PIXEL_CLOCK_SKEW_MS;
   const earliest = installedAt.getTime() - PIXEL_BEFORE_INSTALL_MS;
   return batch.events.flatMap((event, index) =>

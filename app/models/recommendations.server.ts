@@ -374,7 +374,7 @@ function card(snapshot: ShopSnapshot, item: Ranked, detail: boolean): Recommende
   return card;
 }
 
-export function describeReason(reason: Reason, titleOf: (productId: string) => string | undefined): string {
+function describeReason(reason: Reason, titleOf: (productId: string) => string | undefined): string {
   const other = "itemId" in reason ? titleOf(reason.itemId) : undefined;
   switch (reason.kind) {
     case "bought_with":
@@ -398,7 +398,7 @@ export function describeReason(reason: Reason, titleOf: (productId: string) => s
 }
 
 /** A stable share of shoppers, by a hash of shop and shopper, sees no personal recommendations. */
-export function inHoldout(shopId: string, shopperKey: string | null | undefined, share: number): boolean {
+function inHoldout(shopId: string, shopperKey: string | null | undefined, share: number): boolean {
   if (!shopperKey || share <= 0) return false;
   const bucket = createHash("sha256").update(`${shopId}:${shopperKey}`).digest().readUInt32BE(0) / 2 ** 32;
   return bucket < share;

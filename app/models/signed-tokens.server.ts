@@ -14,9 +14,9 @@ import type { Placement } from "@prisma/client";
  */
 
 /** How long a list's reports are taken after the list was answered. */
-export const ANSWER_TOKEN_TTL_SECONDS = 24 * 60 * 60;
+const ANSWER_TOKEN_TTL_SECONDS = 24 * 60 * 60;
 /** How long a shopper token is valid; the storefront's server mints a new one per session. */
-export const SHOPPER_TOKEN_TTL_SECONDS = 60 * 60;
+const SHOPPER_TOKEN_TTL_SECONDS = 60 * 60;
 export const MAX_SHOPPER_TOKEN_TTL_SECONDS = 24 * 60 * 60;
 /** A request for a shopper token names one shopper: a few hundred bytes. */
 export const MAX_SHOPPER_TOKEN_BODY_BYTES = 4_096;

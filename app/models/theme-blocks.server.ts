@@ -6,7 +6,7 @@ import { blocksReport, DEMO_THEME_FILES, findAppBlocks, type ThemeBlocksReport }
  * the settings where app embeds live. Needs the read_themes scope. `*` matches within a name;
  * customer templates sit one folder down.
  */
-export const THEME_FILES_QUERY = `#graphql
+const THEME_FILES_QUERY = `#graphql
   query AffinityThemeBlocks($filenames: [String!]) {
     themes(first: 1, roles: [MAIN]) {
       nodes {
@@ -18,7 +18,7 @@ export const THEME_FILES_QUERY = `#graphql
       }
     }
   }`;
-export const THEME_FILENAMES = ["templates/*.json", "templates/customers/*.json", "sections/*.json", "config/settings_data.json"];
+const THEME_FILENAMES = ["templates/*.json", "templates/customers/*.json", "sections/*.json", "config/settings_data.json"];
 
 interface ThemeFilesAnswer {
   themes: { nodes: { id: string; name: string; files: { nodes: { filename: string; body: { content?: string } }[] } | null }[] };
@@ -69,9 +69,4 @@ export async function themeBlocksStatus(getAdmin: () => Promise<AdminApi>, conte
   }
   cache.set(context.shopDomain, { at: now, report });
   return report;
-}
-
-/** Forgets the cached status (after the merchant says they changed the theme). */
-export function forgetThemeBlocks(shopDomain: string) {
-  cache.delete(shopDomain);
 }

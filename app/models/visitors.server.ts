@@ -15,7 +15,7 @@ type Db = PrismaClient | Prisma.TransactionClient;
  * Once linked, what the browser did before counts for the customer, and orders the customer
  * places are credited to recommendations the browser clicked.
  */
-export async function linkVisitorToCustomer(db: Db, shopId: string, visitorKey: string, customerId: string, seenAt = new Date()): Promise<void> {
+async function linkVisitorToCustomer(db: Db, shopId: string, visitorKey: string, customerId: string, seenAt = new Date()): Promise<void> {
   await db.visitor.upsert({
     where: { shopId_visitorKey: { shopId, visitorKey } },
     create: { shopId, visitorKey, customerId, firstSeen: seenAt, lastSeen: seenAt },

@@ -72,7 +72,7 @@ export async function listUnprocessedWebhooks(db: PrismaClient, receivedBefore: 
 }
 
 /** Deliveries that could not be ingested, for the merchant to see. */
-export async function listFailedWebhooks(db: PrismaClient, shopDomain: string, take = 20) {
+async function listFailedWebhooks(db: PrismaClient, shopDomain: string, take = 20) {
   return db.webhookEvent.findMany({
     where: { shopDomain, error: { not: null } },
     orderBy: { receivedAt: "desc" },
@@ -85,7 +85,7 @@ export async function listFailedWebhooks(db: PrismaClient, shopDomain: string, t
 export type WebhookFailureReason = "not_json" | "unexpected_payload" | "waiting_for_data" | "storing_failed";
 
 /** Reads a stored error (as ingestion writes it) as a reason and the part worth showing. */
-export function explainWebhookError(error: string): { reason: WebhookFailureReason; detail: string } {
+function explainWebhookError(error: string): { reason: WebhookFailureReason; detail: string } {
   if (/^the body (is not JSON|holds a NUL byte)/.test(error)) return { reason: "not_json", detail: error.replace(/^the body is not JSON: /, "") };
   const unexpected = /^unexpected \S+ payload: (.*)$/s.exec(error);
   if (unexpected) return { reason: "unexpected_payload", detail: unexpected[1] };

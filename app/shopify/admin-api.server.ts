@@ -2,7 +2,7 @@ import type { PrismaClient } from "@prisma/client";
 import { createAdminApiClient } from "@shopify/admin-api-client";
 
 /** The Admin API version Affinity speaks; the same as the webhooks' api_version in shopify.app.toml. */
-export const ADMIN_API_VERSION = "2026-07";
+const ADMIN_API_VERSION = "2026-07";
 /** GraphQL THROTTLED answers are retried this many times, waiting for the bucket to refill. */
 const THROTTLE_RETRIES = 5;
 

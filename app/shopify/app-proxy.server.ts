@@ -47,10 +47,3 @@ function appProxyHmac(params: URLSearchParams, secret: string): string {
     .join("");
   return createHmac("sha256", secret).update(message).digest("hex");
 }
-
-/** Throws the 400 answer `authenticate.public.appProxy` gives a request Shopify did not sign. */
-export function requireAppProxySignature(request: Request, secret = process.env.SHOPIFY_API_SECRET ?? ""): URL {
-  const url = new URL(request.url);
-  if (!validAppProxySignature(url, secret)) throw new Response(undefined, { status: 400, statusText: "Bad Request" });
-  return url;
-}

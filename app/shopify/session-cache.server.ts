@@ -2,7 +2,7 @@ import type { Session } from "@shopify/shopify-api";
 import type { SessionStorage } from "@shopify/shopify-app-session-storage";
 
 /** How long a loaded session is reused without asking the database again. */
-export const SESSION_CACHE_MS = 30_000;
+const SESSION_CACHE_MS = 30_000;
 
 /**
  * Remembers loaded sessions for a few seconds. Every webhook delivery loads the shop's offline

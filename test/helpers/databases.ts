@@ -21,7 +21,7 @@ export async function migrate(target: DatabaseTarget): Promise<string[]> {
 }
 
 /** A fresh, empty PostgreSQL database on the test server, dropped on destroy. */
-export async function createPostgresTarget(): Promise<{ target: DatabaseTarget; drop: () => Promise<void> }> {
+async function createPostgresTarget(): Promise<{ target: DatabaseTarget; drop: () => Promise<void> }> {
   const name = `affinity_test_${randomBytes(6).toString("hex")}`;
   const admin = new pg.Client({ connectionString: POSTGRES_ADMIN_URL });
   await admin.connect();
@@ -41,7 +41,7 @@ export async function createPostgresTarget(): Promise<{ target: DatabaseTarget; 
 }
 
 /** A fresh PGlite folder in the system temp directory, removed on destroy. */
-export function createPgliteTarget(): { target: DatabaseTarget; drop: () => Promise<void> } {
+function createPgliteTarget(): { target: DatabaseTarget; drop: () => Promise<void> } {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), "affinity-test-"));
   return {
     target: { kind: "pglite", dataDir: path.join(root, "pglite") },

@@ -17,8 +17,8 @@ import { MIGRATIONS_TABLE, migrationFiles, RECORD_MIGRATION } from "../../app/db
  * touched. Debian's binaries (`apt-get install -y redis-server postgresql`; TEST_REDIS_SERVER and
  * TEST_POSTGRES_BIN name others); `.ci/run` installs them when they are missing.
  */
-export const REDIS_SERVER = process.env.TEST_REDIS_SERVER ?? "/usr/bin/redis-server";
-export const POSTGRES_BIN = process.env.TEST_POSTGRES_BIN ?? newestDebianPostgres() ?? "/usr/lib/postgresql/15/bin";
+const REDIS_SERVER = process.env.TEST_REDIS_SERVER ?? "/usr/bin/redis-server";
+const POSTGRES_BIN = process.env.TEST_POSTGRES_BIN ?? newestDebianPostgres() ?? "/usr/lib/postgresql/15/bin";
 
 /** Debian installs each major version beside the others, in /usr/lib/postgresql/<major>/bin. */
 function newestDebianPostgres(): string | undefined {
@@ -43,7 +43,7 @@ export function ownServicesAvailable(): boolean {
 }
 
 /** A loopback port nobody listens on right now. */
-export async function sparePort(): Promise<number> {
+async function sparePort(): Promise<number> {
   const server = net.createServer();
   server.listen(0, "127.0.0.1");
   await once(server, "listening");
@@ -275,7 +275,7 @@ export async function startOwnPostgres(): Promise<OwnPostgres> {
  * (the commands check that record before they start). `prisma migrate deploy` takes 15 s here,
  * most of it the CLI starting (test/database.test.ts covers `npm run setup` itself).
  */
-export async function applyMigrationFiles(url: string): Promise<void> {
+async function applyMigrationFiles(url: string): Promise<void> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {

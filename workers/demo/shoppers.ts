@@ -31,7 +31,7 @@ import { Random } from "./random";
  * Which shoppers are in the holdout is the app's draw from the shop's id, so the figures differ a
  * little between data folders; the visits themselves do not.
  */
-export const VISIT_MODEL = { CLICK: 0.02, TASTE_CLICK: 0.08, ADD: 0.4, BUY: 0.4, BASELINE: 0.2 } as const;
+const VISIT_MODEL = { CLICK: 0.02, TASTE_CLICK: 0.08, ADD: 0.4, BUY: 0.4, BASELINE: 0.2 } as const;
 
 export interface ShopperVisitOptions {
   days?: number;

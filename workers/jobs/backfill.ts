@@ -5,7 +5,7 @@ import { defineJob } from "./define";
 import { trainJob } from "./train";
 
 /** How often a running bulk export is polled. */
-export const BULK_POLL_INTERVAL_MS = Number(process.env.AFFINITY_BULK_POLL_MS) || 5_000;
+const BULK_POLL_INTERVAL_MS = Number(process.env.AFFINITY_BULK_POLL_MS) || 5_000;
 
 /**
  * Imports the shop's history from Shopify (on install, and on demand from the admin), then

@@ -4,7 +4,7 @@ import type { JobDefinition } from "../jobs/define";
 import { JOB_SETTINGS } from "./settings";
 import type { JobQueue } from "./types";
 
-export class InvalidPayloadError extends Error {}
+class InvalidPayloadError extends Error {}
 
 /** Parses a payload against the job's schema, with a message that names the bad fields. */
 export function parsePayload<D extends JobDefinition>(definition: D, payload: unknown) {

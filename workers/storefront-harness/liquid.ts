@@ -132,7 +132,7 @@ function namedArguments(args: unknown[]): Record<string, unknown> {
 }
 
 /** Shopify's CDN sizes images with ?width=; other images are used as they are. */
-export function sizedUrl(src: string, width?: number): string {
+function sizedUrl(src: string, width?: number): string {
   if (!width || !/cdn\.shopify\.com\/|\/cdn\/shop\//.test(src)) return src;
   const url = new URL(src, "http://storefront");
   url.searchParams.set("width", String(width));

@@ -4,7 +4,7 @@ import type { StoreProduct } from "./catalogue";
 import type { Market, MarketOffers, Offer } from "./markets";
 
 /** Shopify's `all_products` answers at most this many distinct handles a page; later ones are empty. */
-export const ALL_PRODUCTS_HANDLES_PER_PAGE = 20;
+const ALL_PRODUCTS_HANDLES_PER_PAGE = 20;
 
 /** A product as Liquid sees it in one market: that market's title, prices, availability and URL. */
 export function productObject(product: StoreProduct, market: Market, offer: Offer) {

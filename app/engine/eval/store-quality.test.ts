@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { buildDataset } from "../dataset";
-import { items, NOW, order } from "../test-data";
+import { items, NOW, order } from "../../../test/fixtures/engine-events";
 import type { EngineEvent } from "../types";
 import { evaluateOnHistory, HYBRID_SHARES } from "./store-quality";
 

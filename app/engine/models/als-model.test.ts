@@ -3,7 +3,7 @@ import { buildDataset } from "../dataset";
 import { seededRandom } from "../eval/split";
 import { forgetUser } from "../redact";
 import { deserializeModel, serializeModel } from "../registry";
-import { order } from "../test-data";
+import { order } from "../../../test/fixtures/engine-events";
 import type { EngineEvent, EngineItem } from "../types";
 import { AlsModel } from "./als-model";
 

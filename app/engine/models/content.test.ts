@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { buildDataset } from "../dataset";
 import { deserializeModel, serializeModel } from "../registry";
-import { order } from "../test-data";
+import { order } from "../../../test/fixtures/engine-events";
 import type { EngineItem } from "../types";
 import { ContentModel, contentNeighbours, tfidf, tokenize } from "./content";
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { buildDataset } from "../dataset";
-import { items, order } from "../test-data";
+import { items, order } from "../../../test/fixtures/engine-events";
 import type { EngineEvent } from "../types";
 import { CooccurrenceModel } from "./cooccurrence";
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { buildDataset } from "../dataset";
 import { forgetUser } from "../redact";
 import { deserializeModel, serializeModel } from "../registry";
-import { DAY, items, NOW, order } from "../test-data";
+import { DAY, items, NOW, order } from "../../../test/fixtures/engine-events";
 import { userItems } from "../eval/matrix";
 import { EaseScorer } from "../eval/scorers";
 import type { EngineEvent } from "../types";

@@ -2,7 +2,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { buildDataset } from "../dataset";
 import { seededRandom } from "../eval/split";
 import { deserializeModel, serializeModel } from "../registry";
-import { order } from "../test-data";
+import { order } from "../../../test/fixtures/engine-events";
 import { useTfBackend } from "../tf/backend";
 import type { EngineEvent, EngineItem } from "../types";
 import { HybridModel } from "./hybrid";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { buildDataset } from "../dataset";
-import { items, NOW, order } from "../test-data";
+import { items, NOW, order } from "../../../test/fixtures/engine-events";
 import { MIN_SEASON_SALES, PopularityModel, popularityScores } from "./popularity";
 
 const DAY = 86_400_000;

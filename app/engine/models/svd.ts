@@ -20,7 +20,7 @@ export interface SvdParams {
 }
 
 /** Surprise's defaults. */
-export const SVD_DEFAULTS: Required<SvdParams> = { factors: 100, epochs: 20, learningRate: 0.005, regularisation: 0.02, seed: 42 };
+const SVD_DEFAULTS: Required<SvdParams> = { factors: 100, epochs: 20, learningRate: 0.005, regularisation: 0.02, seed: 42 };
 
 export interface Ratings {
   user: ArrayLike<number>;

@@ -10,7 +10,7 @@ export function floatsFromBase64(text: string): Float32Array {
   return new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
 }
 
-export function dot(vectors: Float32Array, dimensions: number, a: number, b: number): number {
+function dot(vectors: Float32Array, dimensions: number, a: number, b: number): number {
   let sum = 0;
   for (let j = 0; j < dimensions; j++) sum += vectors[a * dimensions + j] * vectors[b * dimensions + j];
   return sum;

@@ -24,7 +24,7 @@ export function unsortedSegmentSum(values: ArrayLike<number>, segmentIds: ArrayL
   }
 }
 
-export const wasmUnsortedSegmentSumConfig: KernelConfig = {
+const wasmUnsortedSegmentSumConfig: KernelConfig = {
   kernelName: "UnsortedSegmentSum",
   backendName: "wasm",
   kernelFunc: ({ inputs, backend, attrs }) => {

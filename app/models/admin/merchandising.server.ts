@@ -16,7 +16,7 @@ async function rulesChanged(shopId: string) {
 
 const target = { targetType: field.choice(TARGET_TYPES), targetValue: field.text(200, "errors.required") };
 
-export const promotionForm = z
+const promotionForm = z
   .object({
     id: z.string().optional(),
     name: field.text(80, "errors.name"),

@@ -7,7 +7,7 @@
 /** The app's handle, as in shopify.app.toml: theme files name app blocks by it. */
 export const APP_HANDLE = "affinity-recommendations";
 /** The theme app extension's handle (extensions/affinity-blocks/shopify.extension.toml's folder). */
-export const EXTENSION_HANDLE = "affinity-blocks";
+const EXTENSION_HANDLE = "affinity-blocks";
 
 /** The app's blocks (extensions/affinity-blocks/blocks/<handle>.liquid) and the template each is added to first. */
 export const APP_BLOCKS = [
@@ -50,12 +50,12 @@ export function addBlockLink(shopDomain: string, apiKey: string, block: string, 
 }
 
 /** A theme file's JSON: Shopify writes a comment above generated templates, which JSON.parse refuses. */
-export function parseThemeJson(content: string): unknown {
+function parseThemeJson(content: string): unknown {
   return JSON.parse(content.replace(/^\s*(\/\*[\s\S]*?\*\/\s*)+/, ""));
 }
 
 /** templates/product.alternate.json → product.alternate; sections/header-group.json → header-group. */
-export function templateOfFile(filename: string) {
+function templateOfFile(filename: string) {
   return filename.replace(/^(templates|sections|config)\//, "").replace(/\.json$/, "");
 }
 

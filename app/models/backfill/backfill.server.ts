@@ -18,11 +18,11 @@ import {
  * with the same code as the webhooks. Where it got to is saved after every batch, so a run
  * that is killed resumes with the same bulk operation and skips what it already stored.
  */
-export const BACKFILL_STAGES = ["products", "customers", "orders"] as const;
+const BACKFILL_STAGES = ["products", "customers", "orders"] as const;
 export type BackfillStage = (typeof BACKFILL_STAGES)[number];
 
 /** Root objects stored between two checkpoints. */
-export const BACKFILL_BATCH = 100;
+const BACKFILL_BATCH = 100;
 const STAGE_WEIGHT: Record<BackfillStage, [number, number]> = { products: [0, 0.2], customers: [0.2, 0.35], orders: [0.35, 1] };
 
 export interface BackfillCheckpoint {
@@ -47,7 +47,7 @@ export interface BackfillOptions {
   now?: Date;
 }
 
-export class BackfillError extends Error {}
+class BackfillError extends Error {}
 
 function startingPoint(saved: unknown): BackfillCheckpoint {
   const fresh: BackfillCheckpoint = { done: [], stage: null, operationId: null, recordsDone: 0, counts: { products: 0, customers: 0, orders: 0 }, resumedRecords: 0 };

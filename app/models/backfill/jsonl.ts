@@ -9,7 +9,7 @@ export interface BulkRecord {
   children: Record<string, unknown>[];
 }
 
-export class BulkFileError extends Error {}
+class BulkFileError extends Error {}
 
 /** Lines of a JSONL body, read as they arrive: memory stays bounded whatever the file's size. */
 export async function* jsonlLines(url: string): AsyncGenerator<string> {

@@ -19,11 +19,6 @@ export const BULK_OPERATION_STATUS = `#graphql
     }
   }`;
 
-export const BULK_OPERATION_CANCEL = `#graphql
-  mutation AffinityBulkCancel($id: ID!) {
-    bulkOperationCancel(id: $id) { bulkOperation { id status } userErrors { field message } }
-  }`;
-
 export const PRODUCTS_QUERY = `{
   products {
     edges {

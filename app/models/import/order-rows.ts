@@ -9,9 +9,9 @@ export const OPTIONAL_COLUMNS = ["title", "description", "product_type", "vendor
 const KNOWN = new Set<string>([...REQUIRED_COLUMNS, ...OPTIONAL_COLUMNS]);
 
 /** Product ids that are fees, postage or adjustments, not products (UCI Online Retail's among them). */
-export const NON_PRODUCT_IDS = /^(POST|DOT|M|C2|D|S|B|CRUK|PADS|BANK CHARGES|AMAZONFEE|ADJUST\d*|GIFT_.*|DCGS.*)$/;
+const NON_PRODUCT_IDS = /^(POST|DOT|M|C2|D|S|B|CRUK|PADS|BANK CHARGES|AMAZONFEE|ADJUST\d*|GIFT_.*|DCGS.*)$/;
 /** A line quantity beyond this is a data error (or a wholesale adjustment), not a purchase. */
-export const MAX_QUANTITY = 10_000;
+const MAX_QUANTITY = 10_000;
 
 export type SkipReason =
   | "zero or negative price"

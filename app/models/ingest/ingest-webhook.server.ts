@@ -58,8 +58,6 @@ const TOPICS: Record<string, Topic> = {
   "shop/redact": privacy(shopRedactPayload, (db, domain) => redactShop(db, domain)),
 };
 
-export const INGESTED_TOPICS = Object.keys(TOPICS);
-
 /**
  * Normalises one stored delivery into the domain tables. A payload that does not have the
  * documented shape is kept with its error for the merchant to see (and not retried); a

@@ -15,8 +15,8 @@ import type { RecommendationAnswer, RecommendedProduct } from "../recommendation
 export const MAX_LIQUID_HANDLES = 20;
 
 /** The query parameter the block sends for this form; any other value keeps the JSON answer. */
-export const FORMAT_PARAMETER = "format";
-export const LIQUID_FORMAT = "liquid";
+const FORMAT_PARAMETER = "format";
+const LIQUID_FORMAT = "liquid";
 
 /** Shopify handles are letters, digits, `-` and `_`; anything else could not be a Liquid string literal safely, and names no product. */
 const SAFE_HANDLE = /^[\p{L}\p{N}\p{M}_-]{1,255}$/u;

@@ -34,7 +34,7 @@ export interface PixelBatch {
 }
 
 /** Shopify sends numeric ids in the pixel API, but tolerate global ids ("gid://shopify/Product/1"). */
-export function plainId(id: string | number | null | undefined): string | undefined {
+function plainId(id: string | number | null | undefined): string | undefined {
   if (id === null || id === undefined || id === "") return undefined;
   const text = String(id);
   return text.startsWith("gid://") ? text.slice(text.lastIndexOf("/") + 1) : text;
