@@ -202,35 +202,11 @@ function buildCustomers(random: Random, count: number, begin: number, end: numbe
   });
 }
 
-function buildHistory(random: Random, models: ProductModel[], customers: CustomerModel[], orderCount: number, begin: number, end: number) {
-  // Demand per day: growth over the two years, a holiday lift in November and December.
-  const days = Math.floor((end - begin) / DAY);
-  const dayPicker = new WeightedPicker(
-    Array.from({ length: days }, (_, d) => {
-      const month = new Date(begin + d * DAY).getUTCMonth();
-      return (1 + (0.6 * d) / days) * (month === 10 ? 1.4 : month === 11 ? 1.7 : 1);
-    }),
-  );
-  const customerPicker = new WeightedPicker(customers.map((customer) => customer.activity));
-  const byNoun = new Map<string, ProductModel[]>();
-  for (const model of models) {
-    const key = `${model.category}:${model.noun.noun}`;
-    byNoun.set(key, [...(byNoun.get(key) ?? []), model]);
-  }
-  const nounPickers = new Map([...byNoun].map(([key, list]) => [key, new WeightedPicker(list.map((model) => model.weight))]));
-  const pickProduct = (category: number, noun: string) => {
-    const key = `${category}:${noun}`;
-    const list = byNoun.get(key);
-    return list ? list[nounPickers.get(key)!.pick(random)] : undefined;
-  };
+type ProductPicker = (category: number, noun: string) => ProductModel | undefined;
 
-  // Order times first, then each shopper's orders in time order, so rebuys can follow schedule.
-  const plan: { customer: number; time: number }[] = [];
-  for (let i = 0; i < orderCount; i++) {
-    const time = begin + dayPicker.pick(random) * DAY + random.int(8 * 3600, 22 * 3600) * 1000;
-    plan.push({ customer: customerPicker.pick(random), time: Math.min(time, end) });
-  }
-  plan.sort((a, b) => a.time - b.time || a.customer - b.customer);
+function buildHistory(random: Random, models: ProductModel[], customers: CustomerModel[], orderCount: number, begin: number, end: number) {
+  const pickProduct = productPicker(random, models);
+  const plan = planOrders(random, customers, orderCount, begin, end);
 
   const due = customers.map(() => new Map<ProductModel, number>());
   const orders: DemoOrder[] = [];
@@ -238,40 +214,9 @@ function buildHistory(random: Random, models: ProductModel[], customers: Custome
   for (const { customer: c, time } of plan) {
     const shopper = customers[c];
     const month = new Date(time).getUTCMonth();
-    const basket = new Set<ProductModel>();
-
-    for (const [model, dueAt] of due[c]) {
-      if (time >= dueAt && random.chance(0.75)) basket.add(model);
-    }
     const categoryPicker = new WeightedPicker(shopper.taste.map((taste, k) => taste * CATEGORIES[k].season[month]));
-    const category = categoryPicker.pick(random);
-    const spec: CategorySpec = CATEGORIES[category];
-    const anchor = pickProduct(category, random.pick(spec.nouns).noun);
-    if (anchor) basket.add(anchor);
-    const group = anchor && spec.complements.find((nouns) => nouns.includes(anchor.noun.noun));
-    if (group && random.chance(0.6)) {
-      for (const noun of group) if (noun !== anchor.noun.noun && random.chance(0.55)) basket.add(pickProduct(category, noun)!);
-    }
-    if (random.chance(0.15)) {
-      const other = categoryPicker.pick(random);
-      const extra = pickProduct(other, random.pick(CATEGORIES[other].nouns).noun);
-      if (extra) basket.add(extra);
-    }
-
-    const lines = [...basket].slice(0, 6).map((model) => {
-      const variant = random.pick(model.product.variants);
-      const quantity = model.noun.rebuyDays ? random.int(1, 3) : 1;
-      if (model.noun.rebuyDays) {
-        due[c].set(model, time + model.noun.rebuyDays * quantity * (0.8 + random.next() * 0.4) * DAY);
-      }
-      return {
-        productExternalId: model.product.externalId,
-        variantExternalId: variant.externalId,
-        title: `${model.product.title}${model.product.variants.length > 1 ? ` - ${variant.title}` : ""}`,
-        quantity,
-        price: variant.price,
-      };
-    });
+    const basket = fillBasket(random, pickProduct, categoryPicker, due[c], time);
+    const lines = orderLines(random, basket, due[c], time);
     const number = orders.length + 1001;
     const customerId = shopper.customer.externalId;
     orders.push({
@@ -286,29 +231,122 @@ function buildHistory(random: Random, models: ProductModel[], customers: Custome
     });
 
     // The browsing that led to the order, and some that led nowhere.
-    for (const model of basket) {
-      const id = model.product.externalId;
-      events.push({ kind: "VIEW", customerExternalId: customerId, productExternalId: id, occurredAt: new Date(time - random.int(5, 120) * 60_000) });
-      if (random.chance(0.85)) events.push({ kind: "ADD_TO_CART", customerExternalId: customerId, productExternalId: id, occurredAt: new Date(time - random.int(1, 4) * 60_000) });
-      const reviewedAt = time + random.int(7, 30) * DAY;
-      if (random.chance(0.12) && reviewedAt <= end) {
-        const roll = random.next();
-        const rating = roll < 0.55 ? 5 : roll < 0.8 ? 4 : roll < 0.9 ? 3 : roll < 0.95 ? 2 : 1;
-        events.push({ kind: "REVIEW", customerExternalId: customerId, productExternalId: id, occurredAt: new Date(reviewedAt), rating });
-      }
-    }
-    const browsed = random.int(1, 5);
-    for (let v = 0; v < browsed; v++) {
-      const other = categoryPicker.pick(random);
-      const model = pickProduct(other, random.pick(CATEGORIES[other].nouns).noun);
-      if (!model) continue;
-      const at = new Date(time - random.int(10, 60 * 24 * 7) * 60_000);
-      if (at.getTime() < begin) continue;
-      events.push({ kind: "VIEW", customerExternalId: customerId, productExternalId: model.product.externalId, occurredAt: at });
-      if (random.chance(0.08)) events.push({ kind: "WISHLIST_ADD", customerExternalId: customerId, productExternalId: model.product.externalId, occurredAt: at });
-      else if (random.chance(0.06)) events.push({ kind: "ADD_TO_CART", customerExternalId: customerId, productExternalId: model.product.externalId, occurredAt: at });
-    }
+    basketEvents(random, events, basket, customerId, time, end);
+    browsingEvents(random, events, pickProduct, categoryPicker, customerId, time, begin);
   }
   events.sort((a, b) => a.occurredAt.getTime() - b.occurredAt.getTime());
   return { orders, events };
+}
+
+/** Picks a product of one noun in one category, popular ones more often; undefined when the store has none. */
+function productPicker(random: Random, models: ProductModel[]): ProductPicker {
+  const byNoun = new Map<string, ProductModel[]>();
+  for (const model of models) {
+    const key = `${model.category}:${model.noun.noun}`;
+    byNoun.set(key, [...(byNoun.get(key) ?? []), model]);
+  }
+  const nounPickers = new Map([...byNoun].map(([key, list]) => [key, new WeightedPicker(list.map((model) => model.weight))]));
+  return (category: number, noun: string) => {
+    const key = `${category}:${noun}`;
+    const list = byNoun.get(key);
+    return list ? list[nounPickers.get(key)!.pick(random)] : undefined;
+  };
+}
+
+/** Order times first, then each shopper's orders in time order, so rebuys can follow schedule. */
+function planOrders(random: Random, customers: CustomerModel[], orderCount: number, begin: number, end: number) {
+  // Demand per day: growth over the two years, a holiday lift in November and December.
+  const days = Math.floor((end - begin) / DAY);
+  const dayPicker = new WeightedPicker(
+    Array.from({ length: days }, (_, d) => {
+      const month = new Date(begin + d * DAY).getUTCMonth();
+      return (1 + (0.6 * d) / days) * (month === 10 ? 1.4 : month === 11 ? 1.7 : 1);
+    }),
+  );
+  const customerPicker = new WeightedPicker(customers.map((customer) => customer.activity));
+  const plan: { customer: number; time: number }[] = [];
+  for (let i = 0; i < orderCount; i++) {
+    const time = begin + dayPicker.pick(random) * DAY + random.int(8 * 3600, 22 * 3600) * 1000;
+    plan.push({ customer: customerPicker.pick(random), time: Math.min(time, end) });
+  }
+  plan.sort((a, b) => a.time - b.time || a.customer - b.customer);
+  return plan;
+}
+
+/** Due rebuys, an anchor product from a favoured in-season category, some of its complements, sometimes one extra. */
+function fillBasket(random: Random, pickProduct: ProductPicker, categoryPicker: WeightedPicker, due: Map<ProductModel, number>, time: number) {
+  const basket = new Set<ProductModel>();
+  for (const [model, dueAt] of due) {
+    if (time >= dueAt && random.chance(0.75)) basket.add(model);
+  }
+  const category = categoryPicker.pick(random);
+  const spec: CategorySpec = CATEGORIES[category];
+  const anchor = pickProduct(category, random.pick(spec.nouns).noun);
+  if (anchor) basket.add(anchor);
+  const group = anchor && spec.complements.find((nouns) => nouns.includes(anchor.noun.noun));
+  if (group && random.chance(0.6)) {
+    for (const noun of group) if (noun !== anchor.noun.noun && random.chance(0.55)) basket.add(pickProduct(category, noun)!);
+  }
+  if (random.chance(0.15)) {
+    const other = categoryPicker.pick(random);
+    const extra = pickProduct(other, random.pick(CATEGORIES[other].nouns).noun);
+    if (extra) basket.add(extra);
+  }
+  return basket;
+}
+
+/** The first six basket products as order lines; consumables schedule their next rebuy in `due`. */
+function orderLines(random: Random, basket: Set<ProductModel>, due: Map<ProductModel, number>, time: number): DemoOrderLine[] {
+  return [...basket].slice(0, 6).map((model) => {
+    const variant = random.pick(model.product.variants);
+    const quantity = model.noun.rebuyDays ? random.int(1, 3) : 1;
+    if (model.noun.rebuyDays) {
+      due.set(model, time + model.noun.rebuyDays * quantity * (0.8 + random.next() * 0.4) * DAY);
+    }
+    return {
+      productExternalId: model.product.externalId,
+      variantExternalId: variant.externalId,
+      title: `${model.product.title}${model.product.variants.length > 1 ? ` - ${variant.title}` : ""}`,
+      quantity,
+      price: variant.price,
+    };
+  });
+}
+
+/** Views and add-to-carts before the order for every basket product, and reviews some weeks after it. */
+function basketEvents(random: Random, events: DemoEvent[], basket: Set<ProductModel>, customerId: string, time: number, end: number) {
+  for (const model of basket) {
+    const id = model.product.externalId;
+    events.push({ kind: "VIEW", customerExternalId: customerId, productExternalId: id, occurredAt: new Date(time - random.int(5, 120) * 60_000) });
+    if (random.chance(0.85)) events.push({ kind: "ADD_TO_CART", customerExternalId: customerId, productExternalId: id, occurredAt: new Date(time - random.int(1, 4) * 60_000) });
+    const reviewedAt = time + random.int(7, 30) * DAY;
+    if (random.chance(0.12) && reviewedAt <= end) {
+      const roll = random.next();
+      const rating = roll < 0.55 ? 5 : roll < 0.8 ? 4 : roll < 0.9 ? 3 : roll < 0.95 ? 2 : 1;
+      events.push({ kind: "REVIEW", customerExternalId: customerId, productExternalId: id, occurredAt: new Date(reviewedAt), rating });
+    }
+  }
+}
+
+/** Browsing in the week before the order that led nowhere: views, now and then a wishlist add or an abandoned cart. */
+function browsingEvents(
+  random: Random,
+  events: DemoEvent[],
+  pickProduct: ProductPicker,
+  categoryPicker: WeightedPicker,
+  customerId: string,
+  time: number,
+  begin: number,
+) {
+  const browsed = random.int(1, 5);
+  for (let v = 0; v < browsed; v++) {
+    const other = categoryPicker.pick(random);
+    const model = pickProduct(other, random.pick(CATEGORIES[other].nouns).noun);
+    if (!model) continue;
+    const at = new Date(time - random.int(10, 60 * 24 * 7) * 60_000);
+    if (at.getTime() < begin) continue;
+    events.push({ kind: "VIEW", customerExternalId: customerId, productExternalId: model.product.externalId, occurredAt: at });
+    if (random.chance(0.08)) events.push({ kind: "WISHLIST_ADD", customerExternalId: customerId, productExternalId: model.product.externalId, occurredAt: at });
+    else if (random.chance(0.06)) events.push({ kind: "ADD_TO_CART", customerExternalId: customerId, productExternalId: model.product.externalId, occurredAt: at });
+  }
 }

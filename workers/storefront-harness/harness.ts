@@ -2,14 +2,13 @@ import { randomUUID } from "node:crypto";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { PrismaClient } from "@prisma/client";
-import express, { type Request, type Response } from "express";
-import { ensurePixelKey } from "../../app/models/pixel.server";
+import express, { type Express } from "express";
 import { signAppProxyRequest } from "../../app/shopify/app-proxy.server";
-import { Carts, type Cart } from "./cart";
-import { Catalogue, type StoreProduct } from "./catalogue";
-import { EXTENSION_DIR, LAYOUT_NONE, StorefrontLiquid } from "./liquid";
-import { MARKETS, marketOfPath, MarketOffers, PRIMARY_MARKET, type Market } from "./markets";
-import { AllProductsDrop, cartObject, lineObject, marketGlobals, productObject } from "./objects";
+import type { StoreProduct } from "./catalogue";
+import { EXTENSION_DIR } from "./liquid";
+import { MARKETS, marketOfPath, MarketOffers, PRIMARY_MARKET } from "./markets";
+import { cartObject, lineObject } from "./objects";
+import { Storefront, urlMarket } from "./storefront";
 
 export interface HarnessOptions {
   db: PrismaClient;
@@ -29,14 +28,6 @@ export interface RunningHarness {
   close(): Promise<void>;
 }
 
-/** Which blocks each page shows, in order (block file names in extensions/affinity-blocks/blocks). */
-const PAGES = {
-  index: ["recommended-for-you", "buy-again", "trending", "recently-viewed"],
-  product: ["bought-together", "also-like", "recently-viewed"],
-  cart: ["recommended-for-you"],
-  account: ["buy-again", "recommended-for-you"],
-} as const;
-
 const PROXY_PREFIX = "/apps/affinity";
 
 /**
@@ -48,20 +39,7 @@ const PROXY_PREFIX = "/apps/affinity";
  * Spanish; `?layout=grid|carousel` sets every block's layout.
  */
 export async function startStorefrontHarness(options: HarnessOptions): Promise<RunningHarness> {
-  const { db, shopId, appOrigin, secret } = options;
-  const shop = await db.shop.findUniqueOrThrow({ where: { id: shopId } });
-  const pixelKey = await ensurePixelKey(db, shopId);
-  const catalogue = await Catalogue.load(db, shopId);
-  const carts = new Carts(catalogue);
-  const liquid = new StorefrontLiquid();
-  const offers = new Map(MARKETS.map((market) => [market.handle, new MarketOffers(market, catalogue.products())]));
-  const offersIn = (market: Market) => offers.get(market.handle)!;
-  /** A product as Liquid sees it in a market, or undefined where the market does not sell it. */
-  const productIn = (market: Market, handle: string) => {
-    const product = catalogue.byHandle(handle);
-    const offer = offersIn(market).offer(handle);
-    return product && offer?.sold ? productObject(product, market, offer) : undefined;
-  };
+  const store = await Storefront.load(options.db, options.shopId);
   const app = express();
   app.disable("x-powered-by");
 
@@ -73,81 +51,37 @@ export async function startStorefrontHarness(options: HarnessOptions): Promise<R
     if (market !== PRIMARY_MARKET) request.url = rest + request.url.slice(request.path.length);
     next();
   });
-  /** The market the URL named (the primary one without a prefix). */
-  const urlMarket = (response: Response): Market => response.locals.market;
+  routePages(app, store, options.appOrigin);
+  routeCartApi(app, store);
+  routeAppProxy(app, store, options);
+  routeAssets(app, store);
 
-  /** The visitor (Shopify's _shopify_y cookie), the signed-in customer and the cart, from cookies. */
-  const session = (request: Request, response: Response): { visitor: string; customerId: string | null; cart: Cart } => {
-    if (response.locals.session) return response.locals.session;
-    const cookies = Object.fromEntries((request.headers.cookie ?? "").split(/;\s*/).filter(Boolean).map((pair) => pair.split("=").map(decodeURIComponent) as [string, string]));
-    let visitor = cookies._shopify_y;
-    if (!visitor) response.cookie("_shopify_y", (visitor = randomUUID()), { path: "/", sameSite: "lax" });
-    let cartToken = cookies.cart;
-    if (!cartToken) response.cookie("cart", (cartToken = randomUUID()), { path: "/", sameSite: "lax" });
-    return (response.locals.session = { visitor, customerId: cookies.customer || null, cart: carts.get(cartToken) });
-  };
+  const server: Server = await new Promise((resolve) => {
+    const listening = app.listen(options.port ?? 0, options.host ?? "127.0.0.1", () => resolve(listening));
+  });
+  return runningHarness(server, store.offers);
+}
 
-  /**
-   * The shopper's market: a page's is its URL's; a request without a prefix (the Ajax Cart API,
-   * the app proxy) is in the cart's market, as Shopify's localization cookie keeps it.
-   */
-  const marketOf = (request: Request, response: Response, page = false): Market => {
-    const { cart } = session(request, response);
-    if (page || urlMarket(response) !== PRIMARY_MARKET) cart.market = urlMarket(response);
-    return cart.market;
-  };
-
-  /** Shopify's global objects for a request in a market: shop, customer, cart, request, localization, routes, all_products. */
-  const globalsFor = async (request: Request, response: Response, market: Market) => {
-    const { customerId, cart } = session(request, response);
-    const customer = customerId ? await catalogue.customer(customerId) : null;
-    const locale = market !== PRIMARY_MARKET ? market.language.iso_code : request.query.locale === "es" ? "es" : "en";
-    return {
-      shop: { name: shop.name ?? shop.domain, currency: shop.currency ?? "USD" },
-      customer,
-      cart: cartObject(cart.lines, offersIn(market)),
-      ...marketGlobals(market, locale),
-      all_products: new AllProductsDrop((handle) => productIn(market, handle)),
-    };
-  };
-
-  const renderPage = async (request: Request, response: Response, template: keyof typeof PAGES | "login", scope: Record<string, unknown>) => {
-    const globals = { ...(await globalsFor(request, response, marketOf(request, response, true))), ...scope };
-    const blockFiles = template === "login" ? [] : PAGES[template];
-    const schemas = blockFiles.map((file) => liquid.schema(file));
-    const layout = request.query.layout === "grid" || request.query.layout === "carousel" ? { layout: request.query.layout } : {};
-    const appBlocks = await Promise.all(
-      blockFiles.map((file, index) =>
-        liquid.render(file, { block: { id: `${file}-${index + 1}`, settings: liquid.settings(schemas[index], layout), shopify_attributes: "" } }, globals),
-      ),
-    );
-    const content = await liquid.render(template, { app_blocks: appBlocks }, globals);
-    const html = await liquid.render("layout", {
-      page_title: String(scope.page_title ?? "Home"),
-      content_for_layout: content,
-      stylesheets: [...new Set(schemas.flatMap((schema) => (schema.stylesheet ? [schema.stylesheet] : [])))],
-      scripts: [...new Set(schemas.flatMap((schema) => (schema.javascript ? [schema.javascript] : [])))],
-    }, globals);
-    response.type("html").send(html);
-  };
-
-  app.get("/", (request, response, next) => renderPage(request, response, "index", {}).catch(next));
+/** The theme's pages: home, product, cart, account, and a sign-in page that picks one of the shop's customers. */
+function routePages(app: Express, store: Storefront, appOrigin: string) {
+  const { catalogue } = store;
+  app.get("/", (request, response, next) => store.renderPage(request, response, "index", {}).catch(next));
   app.get("/products/:handle", async (request, response, next) => {
     try {
       const product = catalogue.byHandle(request.params.handle);
       if (!product) return void response.status(404).type("text").send(`no product with the handle ${request.params.handle}`);
-      const shown = productIn(urlMarket(response), product.handle);
+      const shown = store.productIn(urlMarket(response), product.handle);
       if (!shown) return void response.status(404).type("text").send(`${product.title} is not sold in ${urlMarket(response).country.name}`);
-      await reportProductView(product, session(request, response).visitor);
-      await renderPage(request, response, "product", { product: shown, page_title: shown.title });
+      await reportProductView(store, appOrigin, product, store.session(request, response).visitor);
+      await store.renderPage(request, response, "product", { product: shown, page_title: shown.title });
     } catch (error) {
       next(error);
     }
   });
-  app.get("/cart", (request, response, next) => renderPage(request, response, "cart", { page_title: "Cart" }).catch(next));
+  app.get("/cart", (request, response, next) => store.renderPage(request, response, "cart", { page_title: "Cart" }).catch(next));
   app.get("/account", (request, response, next) => {
-    if (!session(request, response).customerId) return response.redirect("/login");
-    renderPage(request, response, "account", { page_title: "Account" }).catch(next);
+    if (!store.session(request, response).customerId) return response.redirect("/login");
+    store.renderPage(request, response, "account", { page_title: "Account" }).catch(next);
   });
   app.get("/login", async (request, response, next) => {
     try {
@@ -156,7 +90,7 @@ export async function startStorefrontHarness(options: HarnessOptions): Promise<R
         response.cookie("customer", chosen.id, { path: "/", sameSite: "lax" });
         return response.redirect(typeof request.query.return_to === "string" && request.query.return_to.startsWith("/") ? request.query.return_to : "/account");
       }
-      await renderPage(request, response, "login", { customers: await catalogue.frequentCustomers(20), page_title: "Sign in" });
+      await store.renderPage(request, response, "login", { customers: await catalogue.frequentCustomers(20), page_title: "Sign in" });
     } catch (error) {
       next(error);
     }
@@ -165,34 +99,40 @@ export async function startStorefrontHarness(options: HarnessOptions): Promise<R
     response.clearCookie("customer", { path: "/" });
     response.redirect("/");
   });
+}
 
-  // The Ajax Cart API, as themes and the blocks call it.
+/** The Ajax Cart API, as themes and the blocks call it. */
+function routeCartApi(app: Express, store: Storefront) {
   app.get("/cart.js", (request, response) => {
-    const cart = cartObject(session(request, response).cart.lines, offersIn(marketOf(request, response)));
+    const cart = cartObject(store.session(request, response).cart.lines, store.offersIn(store.marketOf(request, response)));
     response.json({ ...cart, currency: cart.currency.iso_code });
   });
   app.post("/cart/add.js", express.json({ limit: "64kb" }), (request, response) => {
-    const { cart } = session(request, response);
+    const { cart } = store.session(request, response);
     const body = request.body as { items?: { id: unknown; quantity?: unknown }[]; id?: unknown; quantity?: unknown };
     const items = body.items ?? (body.id !== undefined ? [{ id: body.id, quantity: body.quantity }] : []);
     if (!items.length) return void response.status(422).json({ status: 422, message: "Cart Error", description: "Give items: [{ id, quantity }] or an id" });
-    const market = marketOf(request, response);
-    const sold = (product: StoreProduct) => offersIn(market).offer(product.handle)?.sold ?? false;
+    const market = store.marketOf(request, response);
+    const sold = (product: StoreProduct) => store.offersIn(market).offer(product.handle)?.sold ?? false;
     const added = cart.add(items.map((item) => ({ variantId: String(item.id), quantity: Number(item.quantity ?? 1) })), sold);
     if ("error" in added) return void response.status(422).json({ status: 422, message: "Cart Error", description: added.error });
-    const lines = added.lines.map((line) => lineObject(line, offersIn(market)));
+    const lines = added.lines.map((line) => lineObject(line, store.offersIn(market)));
     response.json(body.items ? { items: lines } : lines[0]);
   });
+}
 
-  // Shopify's app proxy: the request goes to the app signed, with the shop and the signed-in
-  // customer (without the market's prefix); a Liquid answer is rendered in the shopper's market.
+/**
+ * Shopify's app proxy: the request goes to the app signed, with the shop and the signed-in
+ * customer (without the market's prefix); a Liquid answer is rendered in the shopper's market.
+ */
+function routeAppProxy(app: Express, store: Storefront, { appOrigin, secret }: HarnessOptions) {
   app.all(`${PROXY_PREFIX}/*`, express.text({ type: "*/*", limit: "64kb" }), async (request, response, next) => {
     try {
-      const { customerId } = session(request, response);
-      const market = marketOf(request, response);
+      const { customerId } = store.session(request, response);
+      const market = store.marketOf(request, response);
       const target = new URL(request.url, appOrigin);
       target.searchParams.set("logged_in_customer_id", customerId ?? "");
-      const signed = signAppProxyRequest(target, shop.domain, PROXY_PREFIX, secret);
+      const signed = signAppProxyRequest(target, store.shop.domain, PROXY_PREFIX, secret);
       const forwarded = await fetch(signed, {
         method: request.method,
         headers: { "Content-Type": request.get("content-type") ?? "application/json", Accept: "application/json" },
@@ -200,7 +140,7 @@ export async function startStorefrontHarness(options: HarnessOptions): Promise<R
       });
       const type = forwarded.headers.get("content-type") ?? "application/json";
       if (type.startsWith("application/liquid")) {
-        const page = await renderProxyLiquid(await forwarded.text(), await globalsFor(request, response, market));
+        const page = await store.renderProxyLiquid(await forwarded.text(), await store.globalsFor(request, response, market));
         return void response.status(forwarded.status).type("text/html; charset=utf-8").send(page);
       }
       response.status(forwarded.status).type(type).send(Buffer.from(await forwarded.arrayBuffer()));
@@ -208,40 +148,35 @@ export async function startStorefrontHarness(options: HarnessOptions): Promise<R
       next(error);
     }
   });
+}
 
+/** The extension's assets, and product images as Shopify's CDN serves them (resized with ?width=). */
+function routeAssets(app: Express, store: Storefront) {
   app.use("/extension-assets", express.static(`${EXTENSION_DIR}/assets`, { fallthrough: false }));
-  // Product images, as Shopify's CDN serves them (resized with ?width=).
   app.get("/cdn/shop/files/:name", (request, response) => {
-    const image = catalogue.image(request.params.name);
+    const image = store.catalogue.image(request.params.name);
     if (!image) return void response.status(404).end();
     response.type("image/svg+xml").set("Cache-Control", "public, max-age=3600").send(image);
   });
+}
 
-  /** An app's Liquid, rendered as Shopify does: alone after `{% layout none %}`, else inside the theme's layout. */
-  async function renderProxyLiquid(source: string, globals: Record<string, unknown>): Promise<string> {
-    const content = await liquid.renderText(source, globals);
-    if (LAYOUT_NONE.test(source)) return content;
-    return liquid.render("layout", { page_title: shop.name ?? shop.domain, content_for_layout: content, stylesheets: [], scripts: [] }, globals);
-  }
+/**
+ * What the web pixel reports when a product page is viewed (Shopify runs the pixel; the harness
+ * plays it). The pixel never names the customer: the app proxy's signed customer links the browser.
+ */
+async function reportProductView(store: Storefront, appOrigin: string, product: StoreProduct, visitor: string) {
+  const batch = {
+    shop: store.shop.domain,
+    key: store.pixelKey,
+    clientId: visitor,
+    consent: { analytics: true },
+    events: [{ id: randomUUID(), kind: "view", at: new Date().toISOString(), productId: product.externalId }],
+  };
+  await fetch(new URL("/pixel/events", appOrigin), { method: "POST", headers: { "Content-Type": "text/plain" }, body: JSON.stringify(batch) }).catch(() => {});
+}
 
-  /**
-   * What the web pixel reports when a product page is viewed (Shopify runs the pixel; the harness
-   * plays it). The pixel never names the customer: the app proxy's signed customer links the browser.
-   */
-  async function reportProductView(product: StoreProduct, visitor: string) {
-    const batch = {
-      shop: shop.domain,
-      key: pixelKey,
-      clientId: visitor,
-      consent: { analytics: true },
-      events: [{ id: randomUUID(), kind: "view", at: new Date().toISOString(), productId: product.externalId }],
-    };
-    await fetch(new URL("/pixel/events", appOrigin), { method: "POST", headers: { "Content-Type": "text/plain" }, body: JSON.stringify(batch) }).catch(() => {});
-  }
-
-  const server: Server = await new Promise((resolve) => {
-    const listening = app.listen(options.port ?? 0, options.host ?? "127.0.0.1", () => resolve(listening));
-  });
+/** The harness's address (localhost for loopback), its markets' offers, and a close that stops the server. */
+function runningHarness(server: Server, offers: Map<string, MarketOffers>): RunningHarness {
   const address = server.address() as AddressInfo;
   const host = address.address.includes(":") ? `[${address.address}]` : address.address;
   return {
@@ -254,4 +189,3 @@ export async function startStorefrontHarness(options: HarnessOptions): Promise<R
     close: () => new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve()))),
   };
 }
-
