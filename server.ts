@@ -3,6 +3,7 @@
 // (app/http/web-server.server.ts) with the job handlers when there is no Redis (workers/web.ts).
 // Each step is imported only once the one before has passed, so a missing secret stops the
 // process before anything opens the database.
+import { InvalidEnvError } from "./app/config/env.server";
 import { MissingSecretsError, requireSecrets } from "./app/config/required-secrets.server";
 
 try {
@@ -13,6 +14,6 @@ try {
   await startWebProcess(serverOptionsFromEnv());
 } catch (thrown) {
   const error = thrown as Error;
-  console.error(error instanceof MissingSecretsError || error.name === "DatabaseNotReadyError" ? error.message : error);
+  console.error(error instanceof MissingSecretsError || error instanceof InvalidEnvError || error.name === "DatabaseNotReadyError" ? error.message : error);
   process.exit(1);
 }

@@ -1,3 +1,5 @@
+import { setting } from "./config/env.server";
+
 /**
  * Demo mode signs every visitor in as the demo shop, without Shopify login. That is only
  * safe on the developer's own machine, so it is refused in production and on any address
@@ -17,8 +19,8 @@ export function isLoopbackHost(host: string): boolean {
 }
 
 export function demoModeStatus(env: NodeJS.ProcessEnv = process.env): DemoModeStatus {
-  if (env.AFFINITY_DEMO !== "1") return { requested: false };
-  if (env.NODE_ENV === "production") {
+  if (setting("AFFINITY_DEMO", env) !== "1") return { requested: false };
+  if (setting("NODE_ENV", env) === "production") {
     return {
       requested: true,
       refusal:
@@ -26,7 +28,7 @@ export function demoModeStatus(env: NodeJS.ProcessEnv = process.env): DemoModeSt
         "without Shopify login. Unset AFFINITY_DEMO to serve the real app, or run `npm run demo` locally.",
     };
   }
-  const host = env.HOST?.trim() || "localhost";
+  const host = setting("HOST", env) || "localhost";
   if (!isLoopbackHost(host)) {
     return {
       requested: true,

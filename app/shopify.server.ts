@@ -8,6 +8,7 @@ import { enqueueJob } from "./jobs.server";
 import { handleInstall } from "./models/install.server";
 import { billingIsTest, GROWTH_PLAN, GROWTH_PRICE_USD, GROWTH_TRIAL_DAYS } from "./models/billing.server";
 import { backfillJob } from "../workers/jobs/backfill";
+import { setting } from "./config/env.server";
 
 const cachedSessions = new CachedSessionStorage(new PrismaSessionStorage(prisma));
 
@@ -18,8 +19,9 @@ export const billingTest = billingIsTest();
  * Outside production, SHOPIFY_ADMIN_API_ORIGIN sends the library's own Admin API requests
  * (billing, token exchange) to that server, as app/shopify/admin-api.server.ts does for ours.
  */
-if (process.env.SHOPIFY_ADMIN_API_ORIGIN && process.env.NODE_ENV !== "production") {
-  const origin = process.env.SHOPIFY_ADMIN_API_ORIGIN;
+const adminApiOrigin = setting("SHOPIFY_ADMIN_API_ORIGIN");
+if (adminApiOrigin && setting("NODE_ENV") !== "production") {
+  const origin = adminApiOrigin;
   setAbstractFetchFunc(((input: string | URL | Request, init?: RequestInit) => {
     const target = new URL(input instanceof Request ? input.url : input);
     if (!target.pathname.startsWith("/admin/")) return fetch(input, init);
@@ -29,11 +31,11 @@ if (process.env.SHOPIFY_ADMIN_API_ORIGIN && process.env.NODE_ENV !== "production
 }
 
 const shopify = shopifyApp({
-  apiKey: process.env.SHOPIFY_API_KEY,
-  apiSecretKey: process.env.SHOPIFY_API_SECRET || "",
+  apiKey: setting("SHOPIFY_API_KEY"),
+  apiSecretKey: setting("SHOPIFY_API_SECRET") || "",
   apiVersion: ApiVersion.July26,
-  scopes: process.env.SCOPES?.split(","),
-  appUrl: process.env.SHOPIFY_APP_URL || "",
+  scopes: setting("SCOPES")?.split(","),
+  appUrl: setting("SHOPIFY_APP_URL") || "",
   authPathPrefix: "/auth",
   sessionStorage: cachedSessions,
   distribution: AppDistribution.AppStore,
@@ -46,18 +48,18 @@ const shopify = shopifyApp({
   },
   // The library logs every authenticated request at Info: in production that is a line per
   // storefront request, which costs more than answering it.
-  logger: { level: process.env.NODE_ENV === "production" ? LogSeverity.Warning : LogSeverity.Info },
+  logger: { level: setting("NODE_ENV") === "production" ? LogSeverity.Warning : LogSeverity.Info },
   future: { unstable_newEmbeddedAuthStrategy: true },
   hooks: {
     afterAuth: async ({ session }) => {
       if (session.isOnline || !session.accessToken) return;
       await handleInstall(prisma, { shop: session.shop, accessToken: session.accessToken }, {
-        appUrl: process.env.SHOPIFY_APP_URL || "",
+        appUrl: setting("SHOPIFY_APP_URL") || "",
         queueBackfill: (shopId) => enqueueJob(backfillJob, { shopId }),
       });
     },
   },
-  ...(process.env.SHOP_CUSTOM_DOMAIN ? { customShopDomains: [process.env.SHOP_CUSTOM_DOMAIN] } : {}),
+  ...(setting("SHOP_CUSTOM_DOMAIN") ? { customShopDomains: [setting("SHOP_CUSTOM_DOMAIN")!] } : {}),
 });
 
 export const apiVersion = ApiVersion.July26;

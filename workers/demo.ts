@@ -10,6 +10,7 @@ import { runDemoCheck } from "./demo-check";
 import { startStorefrontHarness } from "./storefront-harness/harness";
 import { trainJob } from "./jobs/train";
 import { waitForJobRun } from "./queue";
+import { setting } from "../app/config/env.server";
 
 // npm run demo [-- --check] [-- --reset] [-- --built]: a realistic store, trained models and the admin in
 // demo mode on http://localhost:3000, with nothing to configure.
@@ -74,14 +75,14 @@ if (!(await prisma.shop.findUniqueOrThrow({ where: { id: shop.id } })).activeMod
   log(`trained: ${JSON.stringify(finished.result)}`);
 }
 
-const storefrontPort = Number(process.env.STOREFRONT_PORT ?? options.port + 1);
+const storefrontPort = setting("STOREFRONT_PORT") ?? options.port + 1;
 process.env.AFFINITY_STOREFRONT_URL = `http://localhost:${storefrontPort}`;
 const server = await startWebProcess(options);
 const storefront = await startStorefrontHarness({
   db: prisma,
   shopId: shop.id,
   appOrigin: server.origin,
-  secret: process.env.SHOPIFY_API_SECRET,
+  secret: setting("SHOPIFY_API_SECRET")!,
   host: options.host,
   port: storefrontPort,
 });
@@ -115,7 +116,7 @@ async function playVisitsUnlessRecent(db: PrismaClient, shopId: string, reset: b
   log("playing three weeks of shoppers' visits through the storefront's answers, events and order webhooks");
   const { playShopperVisits } = await import("./demo/shoppers");
   const started = Date.now();
-  const played = await playShopperVisits(db, shopId, process.env.SHOPIFY_API_SECRET!);
+  const played = await playShopperVisits(db, shopId, setting("SHOPIFY_API_SECRET")!);
   const { holdoutVisits, addToCarts, ...rest } = played;
   log(`played in ${((Date.now() - started) / 1000).toFixed(1)} s: ${describe({ ...rest, "visits in the holdout": holdoutVisits, "add-to-carts": addToCarts })}`);
 }

@@ -1,16 +1,19 @@
 import "dotenv/config";
-import { MissingSecretsError, missingRequiredSecrets } from "../app/config/required-secrets.server";
+import { InvalidEnvError, setting } from "../app/config/env.server";
+import { MissingSecretsError, requireSecrets } from "../app/config/required-secrets.server";
 import { databaseTarget } from "../app/db/config.server";
 import { prepareDatabase } from "../app/db/migrate.server";
 import { allJobs, onTerminate, processJobQueue, repeatingJobs, shutdownProcess } from "./runtime";
 
 // `npm run worker`: consumes jobs from Redis. Run as many as the load needs.
-const missing = missingRequiredSecrets();
-if (missing.length) {
-  console.error(new MissingSecretsError(missing, "The worker (npm run worker)").message);
+try {
+  requireSecrets("The worker (npm run worker)");
+} catch (error) {
+  if (!(error instanceof MissingSecretsError || error instanceof InvalidEnvError)) throw error;
+  console.error(error.message);
   process.exit(1);
 }
-if (!process.env.REDIS_URL) {
+if (!setting("REDIS_URL")) {
   console.error(
     "npm run worker consumes jobs from Redis: set REDIS_URL (e.g. redis://127.0.0.1:6379). " +
       "Without Redis, jobs run inside the web process (npm start, npm run demo).",

@@ -1,3 +1,5 @@
+import { parseEnv, setting } from "./env.server";
+
 /**
  * The settings a production process cannot do without, and what each is set to. Without them
  * the app would start and then refuse every webhook, app proxy request and admin login (the
@@ -36,8 +38,8 @@ export type RequiredSecretName = (typeof REQUIRED_IN_PRODUCTION)[number]["name"]
  * (`shopify app dev` fills them in) and `npm run demo` (which sets its own) start without them.
  */
 export function missingRequiredSecrets(env: NodeJS.ProcessEnv = process.env): RequiredSecretName[] {
-  if (env.NODE_ENV !== "production") return [];
-  return REQUIRED_IN_PRODUCTION.filter(({ name }) => !env[name]?.trim()).map(({ name }) => name);
+  if (setting("NODE_ENV", env) !== "production") return [];
+  return REQUIRED_IN_PRODUCTION.filter(({ name }) => !setting(name, env)).map(({ name }) => name);
 }
 
 export class MissingSecretsError extends Error {
@@ -55,8 +57,12 @@ export class MissingSecretsError extends Error {
   }
 }
 
-/** Throws MissingSecretsError, naming every missing setting and what to set it to, when any is missing. */
+/**
+ * Throws MissingSecretsError, naming every missing setting and what to set it to, when any is
+ * missing; then InvalidEnvError, naming every variable whose value is wrong.
+ */
 export function requireSecrets(processName: string, env: NodeJS.ProcessEnv = process.env): void {
   const missing = missingRequiredSecrets(env);
   if (missing.length) throw new MissingSecretsError(missing, processName);
+  parseEnv(env);
 }

@@ -1,4 +1,5 @@
 import path from "node:path";
+import { setting } from "../config/env.server";
 
 /** Where the data lives: an embedded PGlite folder, or a PostgreSQL server. */
 export type DatabaseTarget =
@@ -11,14 +12,8 @@ export type DatabaseTarget =
  * Anything else is a configuration error that names the variable.
  */
 export function databaseTarget(env: NodeJS.ProcessEnv = process.env): DatabaseTarget {
-  const url = env.DATABASE_URL?.trim();
-  if (!url) {
-    const dataDir = path.resolve(env.AFFINITY_DATA_DIR?.trim() || "data");
-    return { kind: "pglite", dataDir: path.join(dataDir, "pglite") };
-  }
-  if (/^postgres(ql)?:\/\//.test(url)) return { kind: "postgres", url };
-  throw new Error(
-    `DATABASE_URL must start with postgres:// or postgresql:// (got "${url.slice(0, 24)}…"); ` +
-      "leave it unset to use the embedded database in AFFINITY_DATA_DIR.",
-  );
+  const url = setting("DATABASE_URL", env);
+  if (url) return { kind: "postgres", url };
+  const dataDir = path.resolve(setting("AFFINITY_DATA_DIR", env) || "data");
+  return { kind: "pglite", dataDir: path.join(dataDir, "pglite") };
 }

@@ -10,6 +10,7 @@ import { createRequestHandler } from "@remix-run/express";
 import type { ServerBuild } from "@remix-run/node";
 import compression from "compression";
 import express from "express";
+import { setting } from "../config/env.server";
 import { demoModeStatus } from "../demo.server";
 import { continueIfBodyFits, limitRequestBodies } from "./request-body-limit.server";
 
@@ -38,13 +39,12 @@ export interface RunningServer {
 /** Where to listen: HOST and PORT, defaulting to localhost:3000. */
 export function serverOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): ServerOptions {
   // Older Shopify CLIs put the app's URL in HOST; that is the app URL, not a bind address.
-  if (env.HOST?.startsWith("http")) {
-    env.SHOPIFY_APP_URL ||= env.HOST;
+  const host = setting("HOST", env);
+  if (host?.startsWith("http")) {
+    if (!setting("SHOPIFY_APP_URL", env)) env.SHOPIFY_APP_URL = host;
     delete env.HOST;
   }
-  const port = Number(env.PORT || 3000);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be a port number, got "${env.PORT}"`);
-  return { host: env.HOST?.trim() || "localhost", port, dev: env.NODE_ENV !== "production" };
+  return { host: setting("HOST", env) || "localhost", port: setting("PORT", env) ?? 3000, dev: setting("NODE_ENV", env) !== "production" };
 }
 
 export async function startServer(options: ServerOptions): Promise<RunningServer> {

@@ -1,5 +1,6 @@
 import type { PrismaClient, ShopPlan, ShopPlatform } from "@prisma/client";
 import { DEMO_SHOP_DOMAIN } from "../demo.server";
+import { setting } from "../config/env.server";
 
 /**
  * Plans and their limits (docs/admin.md, "Plans and billing"). The paid plan is a recurring
@@ -23,11 +24,9 @@ export const PLAN_REFRESH_MS = 10 * 60_000;
  * is 1 or 0; unset, charges are test charges everywhere but NODE_ENV=production.
  */
 export function billingIsTest(env: NodeJS.ProcessEnv = process.env): boolean {
-  const value = env.AFFINITY_BILLING_TEST?.trim();
-  if (!value) return env.NODE_ENV !== "production";
-  if (value === "1") return true;
-  if (value === "0") return false;
-  throw new Error(`AFFINITY_BILLING_TEST must be 1 (test charges, never billed) or 0 (real charges), not "${value}"`);
+  const value = setting("AFFINITY_BILLING_TEST", env);
+  if (value === undefined) return setting("NODE_ENV", env) !== "production";
+  return value === "1";
 }
 
 /** An active subscription as billing.check returns it (the fields this app reads). */

@@ -9,6 +9,7 @@ import { MAX_ID_LENGTH, parseDecimalInteger, readQueryText } from "../text-input
 import { shopperHash, signAnswerToken, type AnswerClaims } from "./signed-tokens.server";
 import { invalidationBus, type InvalidationBus } from "./storefront/invalidation.server";
 import { SnapshotCache, type CatalogueProduct, type ListItem, type ShopSnapshot } from "./storefront/snapshot.server";
+import { setting } from "../config/env.server";
 
 export type { ListItem };
 
@@ -418,9 +419,9 @@ export function recommendationService(db: PrismaClient): Promise<RecommendationS
 }
 
 export function tokenSecret(): string {
-  const secret = process.env.AFFINITY_TOKEN_SECRET || process.env.SHOPIFY_API_SECRET;
+  const secret = setting("AFFINITY_TOKEN_SECRET") || setting("SHOPIFY_API_SECRET");
   if (secret) return secret;
-  if (process.env.NODE_ENV === "production") throw new Error("Set SHOPIFY_API_SECRET (or AFFINITY_TOKEN_SECRET) to sign tracking tokens.");
+  if (setting("NODE_ENV") === "production") throw new Error("Set SHOPIFY_API_SECRET (or AFFINITY_TOKEN_SECRET) to sign tracking tokens.");
   return "affinity-development-token-secret";
 }
 

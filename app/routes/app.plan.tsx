@@ -8,6 +8,7 @@ import { useFormat, useT } from "../i18n/use-t";
 import { FREE_ORDER_LIMIT, FREE_WINDOW_DAYS, GROWTH_PLAN, GROWTH_PRICE_USD, GROWTH_TRIAL_DAYS, planPageReturnUrl, planUsage, refreshPlan, storePlan } from "../models/billing.server";
 import { getShopByDomain } from "../models/shops.server";
 import { authenticate, billingTest } from "../shopify.server";
+import { setting } from "../config/env.server";
 
 const PLAN_FACTS = { freeLimit: FREE_ORDER_LIMIT, windowDays: FREE_WINDOW_DAYS, price: GROWTH_PRICE_USD, trialDays: GROWTH_TRIAL_DAYS };
 
@@ -55,7 +56,7 @@ export const action = async ({ request }: ActionFunctionArgs): Promise<PlanOutco
     const { appSubscriptions } = await billing.check({ plans: [GROWTH_PLAN], isTest: billingTest });
     if (intent === "upgrade") {
       if (appSubscriptions.some((subscription) => subscription.status === "ACTIVE")) return { error: "plan.already_growth" };
-      return await billing.request({ plan: GROWTH_PLAN, isTest: billingTest, returnUrl: planPageReturnUrl(shopDomain, process.env.SHOPIFY_API_KEY ?? "") });
+      return await billing.request({ plan: GROWTH_PLAN, isTest: billingTest, returnUrl: planPageReturnUrl(shopDomain, setting("SHOPIFY_API_KEY") ?? "") });
     }
     for (const subscription of appSubscriptions) await billing.cancel({ subscriptionId: subscription.id, isTest: billingTest, prorate: true });
     await storePlan(prisma, shopDomain, []);

@@ -12,6 +12,7 @@ import { requestLocale, translator } from "../i18n/admin";
 import prisma from "../db.server";
 import { planIsStale, planUsage, refreshPlan } from "../models/billing.server";
 import { authenticate, billingTest } from "../shopify.server";
+import { setting } from "../config/env.server";
 
 export const links = () => [{ rel: "stylesheet", href: polarisStyles }];
 
@@ -31,7 +32,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { demo, shopDomain } = await requireAdmin(request);
   const { locale, setCookie } = requestLocale(request);
   const trainingHeld = demo ? null : await heldTraining(request, shopDomain);
-  const data = { apiKey: process.env.SHOPIFY_API_KEY || "", demo, locale, trainingHeld };
+  const data = { apiKey: setting("SHOPIFY_API_KEY") || "", demo, locale, trainingHeld };
   return setCookie ? Response.json(data, { headers: { "Set-Cookie": setCookie } }) : data;
 };
 

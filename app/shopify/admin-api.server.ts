@@ -1,5 +1,6 @@
 import type { PrismaClient } from "@prisma/client";
 import { createAdminApiClient } from "@shopify/admin-api-client";
+import { setting } from "../config/env.server";
 
 /** The Admin API version Affinity speaks; the same as the webhooks' api_version in shopify.app.toml. */
 const ADMIN_API_VERSION = "2026-07";
@@ -19,7 +20,7 @@ export class MissingAccessError extends Error {}
  * a local fake for tests and offline development.
  */
 function adminFetch(): typeof fetch | undefined {
-  const origin = process.env.SHOPIFY_ADMIN_API_ORIGIN;
+  const origin = setting("SHOPIFY_ADMIN_API_ORIGIN");
   if (!origin) return undefined;
   return ((url: string, init?: RequestInit) => {
     const target = new URL(url);

@@ -1,9 +1,10 @@
 import fs from "node:fs";
 import path from "node:path";
 import { chromium, type Browser, type ConsoleMessage, type Page } from "playwright-core";
+import { setting } from "../../app/config/env.server";
 
 /** Debian's Chromium (`apt-get install -y chromium`); CHROMIUM_PATH overrides. */
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+export const CHROMIUM = setting("CHROMIUM_PATH") ?? "/usr/bin/chromium";
 export const ARTIFACTS = path.resolve(import.meta.dirname, "../../test-artifacts");
 
 export const VIEWPORTS = {

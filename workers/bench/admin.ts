@@ -7,6 +7,7 @@ import * as chromeLauncher from "chrome-launcher";
 import lighthouse from "lighthouse";
 import desktopConfig from "lighthouse/core/config/desktop-config.js";
 import { jsonOnStdout } from "./json-output";
+import { setting } from "../../app/config/env.server";
 
 // npm run bench:admin [-- --runs 3] [--json]: Lighthouse's performance score for the admin's
 // pages in demo mode, served from the production build (npm run build runs first), in Debian's
@@ -15,7 +16,7 @@ import { jsonOnStdout } from "./json-output";
 const { values } = parseArgs({ options: { runs: { type: "string", default: "3" }, json: { type: "boolean", default: false }, port: { type: "string", default: "3310" } } });
 const printJson = jsonOnStdout(values.json);
 const runs = Number(values.runs);
-const chromium = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+const chromium = setting("CHROMIUM_PATH") ?? "/usr/bin/chromium";
 if (!fs.existsSync(chromium)) throw new Error(`no Chromium at ${chromium}: apt-get install -y chromium, or set CHROMIUM_PATH`);
 const PAGES = ["/app", "/app/placements", "/app/seasonality", "/app/rules", "/app/pairs", "/app/preview", "/app/insights", "/app/settings"];
 

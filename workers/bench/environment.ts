@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { setting } from "../../app/config/env.server";
 
 /**
  * The environment a bench's app process runs in: the app's settings for a bench shop's secret,
@@ -16,7 +17,7 @@ export async function prepareBenchEnvironment(options: { name: string; secret: s
     SHOPIFY_APP_URL: "http://127.0.0.1",
     SCOPES: options.scopes,
   });
-  const dataDir = process.env.DATABASE_URL ? null : fs.mkdtempSync(path.join(os.tmpdir(), `affinity-${options.name}-`));
+  const dataDir = setting("DATABASE_URL") ? null : fs.mkdtempSync(path.join(os.tmpdir(), `affinity-${options.name}-`));
   if (dataDir) process.env.AFFINITY_DATA_DIR = dataDir;
   const { prepareDatabase } = await import("../../app/db/migrate.server");
   await prepareDatabase();

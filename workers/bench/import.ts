@@ -4,6 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { jsonOnStdout } from "./json-output";
+import { setting } from "../../app/config/env.server";
 
 // npm run bench:import [-- --lines 1000000 --files 100 --json]
 // Writes a generated order history in the import format (CSV files of whole orders), then
@@ -50,7 +51,7 @@ for (let f = 0; f < fileCount; f++) {
 }
 
 const env = { ...process.env };
-if (!env.DATABASE_URL) env.AFFINITY_DATA_DIR = path.join(dir, "data");
+if (!setting("DATABASE_URL")) env.AFFINITY_DATA_DIR = path.join(dir, "data");
 const run = (args: string[]) => {
   const result = spawnSync("/usr/bin/time", ["-f", "%M", process.execPath, "--import", "tsx", ...args], { env, encoding: "utf8" });
   if (result.status !== 0) throw new Error(`${args.join(" ")} failed:\n${result.stdout}\n${result.stderr}`);
@@ -69,7 +70,7 @@ const first = measure();
 const second = measure();
 fs.rmSync(dir, { recursive: true, force: true });
 
-const database = process.env.DATABASE_URL ? "postgres" : "pglite";
+const database = setting("DATABASE_URL") ? "postgres" : "pglite";
 if (values.json) printJson({ database, lines, files: fileCount, first, second });
 else {
   console.log(`${lines.toLocaleString("en-US")} order lines in ${fileCount} files into ${database}, process start to exit:`);

@@ -4,6 +4,7 @@ import { spawn } from "node:child_process";
 import { prepareBenchEnvironment } from "./environment";
 import { jsonOnStdout } from "./json-output";
 import { prepareBenchStore, signedProxyPath, storefrontQueries } from "./storefront";
+import { setting } from "../../app/config/env.server";
 
 // npm run bench:serve [-- --rate 1000 --seconds 10 --connections 10 --json --profile <file.cpuprofile>]
 // Starts the built app against the configured database (DATABASE_URL, or a fresh embedded one;
@@ -152,7 +153,7 @@ const result = {
     staticP50Ms: floorAtRate.latency.p50,
     staticP99Ms: floorAtRate.latency.p99,
   },
-  database: process.env.DATABASE_URL ? "postgres" : "pglite",
+  database: setting("DATABASE_URL") ? "postgres" : "pglite",
 };
 if (values.json) printJson(result);
 else {

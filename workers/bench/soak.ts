@@ -8,6 +8,7 @@ import { parseArgs } from "node:util";
 import { prepareBenchEnvironment } from "./environment";
 import { jsonOnStdout } from "./json-output";
 import { headlessPath, prepareBenchStore, signedProxyPath, storefrontQueries } from "./storefront";
+import { setting } from "../../app/config/env.server";
 
 // npm run bench:soak [-- --rate 1000 --duration 600 --window 30 --webhooks 10 --warmup 15 --connections 10 --json --profile <file.cpuprofile>]
 // (`npm run -s bench:soak -- --json` prints only the JSON object on stdout: the build's output,
@@ -67,7 +68,7 @@ if (!fs.existsSync("build/server/index.js")) {
   console.error("bench:soak: no build found; run it as `npm run bench:soak`, which builds first");
   process.exit(1);
 }
-if (process.env.REDIS_URL && !process.env.DATABASE_URL) {
+if (setting("REDIS_URL") && !setting("DATABASE_URL")) {
   console.error("bench:soak: with REDIS_URL, set DATABASE_URL too: the worker that ingests the webhooks needs a database it can share");
   process.exit(1);
 }
@@ -149,7 +150,7 @@ const origin = await new Promise<string>((resolve, reject) => {
   });
   server.once("exit", (code) => reject(new Error(`the server exited with ${code} before serving`)));
 });
-const worker = process.env.REDIS_URL
+const worker = setting("REDIS_URL")
   ? spawn(process.execPath, ["--import", "tsx", "workers/main.ts"], { env: process.env, stdio: ["ignore", process.stderr, process.stderr] })
   : null;
 if (worker) children.push(worker);
@@ -472,7 +473,7 @@ const achievedRps = all.length / runSeconds;
 const growthPct = ((endRss - startRss) / startRss) * 100;
 const warmupErrors = warmupBucket.non2xx + warmupBucket.timeouts + warmupBucket.socketErrors + warmupBucket.webhookFailed + warmupBucket.webhookTimeouts + warmupBucket.webhookErrors;
 const result = {
-  database: process.env.DATABASE_URL ? "postgres" : "pglite",
+  database: setting("DATABASE_URL") ? "postgres" : "pglite",
   jobs: worker ? "bullmq worker" : "in-process",
   rate,
   durationS: duration,

@@ -2,6 +2,7 @@ import fs from "node:fs";
 import { parseArgs } from "node:util";
 import { prepareBenchEnvironment } from "./environment";
 import { childStdout, jsonOnStdout } from "./json-output";
+import { setting } from "../../app/config/env.server";
 
 // npm run bench:webhooks [-- --deliveries 1000 --concurrency 50 --built --json]
 // A burst of signed orders/create deliveries against the running app on loopback: how fast
@@ -30,7 +31,7 @@ const removeDatabase = await prepareBenchEnvironment({ name: "bench", secret: SE
 // With Redis, ingestion runs where production runs it: in a separate `npm run worker` process.
 const { spawn } = await import("node:child_process");
 const startWorker = () => spawn(process.execPath, ["--import", "tsx", "workers/main.ts"], { stdio: ["inherit", childStdout(values.json), "inherit"], env: process.env });
-let worker = process.env.REDIS_URL && !values["ingest-after"] ? startWorker() : null;
+let worker = setting("REDIS_URL") && !values["ingest-after"] ? startWorker() : null;
 const { startWebProcess } = await import("../web");
 const server = await startWebProcess({ host: "127.0.0.1", port: 0, dev: !values.built });
 const { processDatabase } = await import("../../app/db.server");
@@ -109,7 +110,7 @@ if (inspector) {
 latencies.sort((a, b) => a - b);
 const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))].toFixed(1);
 
-if (process.env.REDIS_URL && !worker) worker = startWorker();
+if (setting("REDIS_URL") && !worker) worker = startWorker();
 const ingestStarted = performance.now();
 for (;;) {
   const waiting = await prisma.webhookEvent.count({ where: { processedAt: null } });
@@ -122,8 +123,8 @@ const failed = await prisma.webhookEvent.count({ where: { error: { not: null } }
 const orders = await prisma.order.count();
 
 const result = {
-  database: process.env.DATABASE_URL ? "postgres" : "pglite",
-  jobs: process.env.REDIS_URL ? "bullmq" : "in-process",
+  database: setting("DATABASE_URL") ? "postgres" : "pglite",
+  jobs: setting("REDIS_URL") ? "bullmq" : "in-process",
   server: values.built ? "build" : "vite-dev",
   ingestAfter: values["ingest-after"],
   deliveries,
@@ -138,7 +139,7 @@ const result = {
 if (values.json) printJson(result);
 else {
   console.log(
-    `database: ${process.env.DATABASE_URL ? "PostgreSQL" : "embedded PGlite"}; jobs: ${process.env.REDIS_URL ? "BullMQ on Redis" : "in-process"}; ` +
+    `database: ${setting("DATABASE_URL") ? "PostgreSQL" : "embedded PGlite"}; jobs: ${setting("REDIS_URL") ? "BullMQ on Redis" : "in-process"}; ` +
       `server: ${values.built ? "npm run build output" : "Vite dev middleware"}` +
       (values["ingest-after"] ? "; worker started after the burst" : ""),
   );

@@ -3,9 +3,10 @@ import { runBackfill, type BackfillCheckpoint } from "../../app/models/backfill/
 import { adminApiForShop } from "../../app/shopify/admin-api.server";
 import { defineJob } from "./define";
 import { trainJob } from "./train";
+import { setting } from "../../app/config/env.server";
 
 /** How often a running bulk export is polled. */
-const BULK_POLL_INTERVAL_MS = Number(process.env.AFFINITY_BULK_POLL_MS) || 5_000;
+const BULK_POLL_INTERVAL_MS = setting("AFFINITY_BULK_POLL_MS") ?? 5_000;
 
 /**
  * Imports the shop's history from Shopify (on install, and on demand from the admin), then

@@ -2,19 +2,17 @@ import type { PrismaClient } from "@prisma/client";
 import { BullMqJobQueue } from "./bullmq";
 import { InProcessJobQueue } from "./in-process";
 import type { JobQueue } from "./types";
+import { setting } from "../../app/config/env.server";
 
 export type { JobQueue } from "./types";
 export { BullMqJobQueue, InProcessJobQueue };
 
 /** BullMQ when REDIS_URL is set, otherwise the same handlers in this process. */
 export function createJobQueue(db: PrismaClient, env: NodeJS.ProcessEnv = process.env): JobQueue {
-  const redisUrl = env.REDIS_URL?.trim();
+  const redisUrl = setting("REDIS_URL", env);
   if (!redisUrl) return new InProcessJobQueue(db);
-  if (!/^rediss?:\/\//.test(redisUrl)) {
-    throw new Error(`REDIS_URL must start with redis:// or rediss:// (got "${redisUrl.slice(0, 24)}…").`);
-  }
-  const lockDurationMs = Number(env.AFFINITY_JOB_LOCK_MS) || undefined;
-  return new BullMqJobQueue(db, redisUrl, { prefix: env.AFFINITY_QUEUE_PREFIX?.trim() || undefined, lockDurationMs });
+  const lockDurationMs = setting("AFFINITY_JOB_LOCK_MS", env);
+  return new BullMqJobQueue(db, redisUrl, { prefix: setting("AFFINITY_QUEUE_PREFIX", env), lockDurationMs });
 }
 
 /** Polls a JobRun until it has finished; used by CLIs and tests that wait for a result. */

@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { Liquid, Tag, type Context, type Emitter, type TagToken, type TopLevelToken } from "liquidjs";
+import { setting } from "../../app/config/env.server";
 
 /** The theme app extension the harness renders, and the harness's own small theme around it. */
 export const EXTENSION_DIR = path.resolve(import.meta.dirname, "../../extensions/affinity-blocks");
@@ -33,7 +34,7 @@ export class StorefrontLiquid {
   private readonly translations = new Map<string, Record<string, unknown>>();
   private readonly schemas = new Map<string, BlockSchema>();
   /** Templates and block schemas are read once in production, and on every page otherwise (edits show at once). */
-  private readonly cache = process.env.NODE_ENV === "production";
+  private readonly cache = setting("NODE_ENV") === "production";
 
   constructor() {
     this.engine = new Liquid({

@@ -5,13 +5,14 @@ import { validAppProxySignature } from "../../shopify/app-proxy.server";
 import { MAX_RECOMMENDATION_EVENT_BODY_BYTES, recordRecommendationEvents, recommendationEventBody } from "../measurement.server";
 import { recommendationService, tokenSecret } from "../recommendations.server";
 import { readShopperId } from "../../text-input.server";
+import { setting } from "../../config/env.server";
 
 /**
  * POST /apps/affinity/events through the app proxy (signed query, JSON body): a block's
  * impressions, clicks and add-to-carts, each with the token of the answer it rendered. The
  * shopper is the signed `logged_in_customer_id` and the body's `visitor`, as on the answer.
  */
-export async function answerStorefrontEvents(db: PrismaClient, url: URL, rawBody: string, secret = process.env.SHOPIFY_API_SECRET ?? ""): Promise<PlainAnswer> {
+export async function answerStorefrontEvents(db: PrismaClient, url: URL, rawBody: string, secret = setting("SHOPIFY_API_SECRET") ?? ""): Promise<PlainAnswer> {
   if (!validAppProxySignature(url, secret)) return { status: 400, headers: {} };
   if (Buffer.byteLength(rawBody) > MAX_RECOMMENDATION_EVENT_BODY_BYTES) return { status: 413, headers: {}, body: { error: `the body is larger than ${MAX_RECOMMENDATION_EVENT_BODY_BYTES} bytes` } };
   const parsed = parseJsonBody(rawBody, recommendationEventBody, "the event is not valid; nothing was recorded");

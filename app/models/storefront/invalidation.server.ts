@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { EventEmitter } from "node:events";
 import { Redis } from "ioredis";
+import { setting } from "../../config/env.server";
 
 /**
  * What changed for a shop, so that every web process drops what it cached: a new active model
@@ -67,7 +68,7 @@ declare global {
 }
 
 export function invalidationBus(): InvalidationBus {
-  globalThis.affinityInvalidationBus ??= new InvalidationBus(process.env.REDIS_URL?.trim() || undefined);
+  globalThis.affinityInvalidationBus ??= new InvalidationBus(setting("REDIS_URL"));
   return globalThis.affinityInvalidationBus;
 }
 

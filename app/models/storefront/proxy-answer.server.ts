@@ -5,6 +5,7 @@ import { parseDecimalInteger } from "../../text-input.server";
 import { answerRecommendationQuery, DEFAULT_LIMIT, recommendationService, type RecommendationAnswer } from "../recommendations.server";
 import { linkProxyShopper } from "../visitors.server";
 import { candidateCount, liquidAnswer, MAX_LIQUID_HANDLES, wantsLiquid } from "./liquid-answer.server";
+import { setting } from "../../config/env.server";
 
 /**
  * GET /apps/affinity/recommendations?placement=…&product_id=…&cart=…&limit=…&visitor=…, as
@@ -14,7 +15,7 @@ import { candidateCount, liquidAnswer, MAX_LIQUID_HANDLES, wantsLiquid } from ".
  * With `format=liquid` the answer is Liquid for Shopify to render in the shopper's market (see
  * liquid-answer.server.ts); otherwise JSON, as the admin's preview and other callers read it.
  */
-export async function answerStorefrontRecommendations(db: PrismaClient, url: URL, secret = process.env.SHOPIFY_API_SECRET ?? ""): Promise<PlainAnswer> {
+export async function answerStorefrontRecommendations(db: PrismaClient, url: URL, secret = setting("SHOPIFY_API_SECRET") ?? ""): Promise<PlainAnswer> {
   if (!validAppProxySignature(url, secret)) return { status: 400, headers: {} };
   const params = url.searchParams;
   const shopId = await (await recommendationService(db)).shopIdFor(params.get("shop") ?? "");

@@ -1,5 +1,6 @@
 import { Redis } from "ioredis";
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from "rate-limiter-flexible";
+import { setting } from "../../config/env.server";
 
 /** Requests per second one headless API key may make (all web processes together when Redis is configured). */
 export const API_REQUESTS_PER_SECOND = 50;
@@ -24,7 +25,7 @@ function limiter(name: RateLimitName): RateLimiterAbstract {
   let found = limiters.get(name);
   if (found) return found;
   const { points, duration } = LIMITS[name];
-  const redisUrl = process.env.REDIS_URL?.trim();
+  const redisUrl = setting("REDIS_URL");
   if (redisUrl) {
     globalThis.affinityRateLimitRedis ??= new Redis(redisUrl, { enableOfflineQueue: false });
     found = new RateLimiterRedis({
