@@ -35,7 +35,7 @@ describe("the environment", () => {
   });
 
   it("names each bad variable and what it must be, without echoing secret values", () => {
-    const bad = { PORT: "eighty", AFFINITY_BILLING_TEST: "yes", DATABASE_URL: "mysql://root:hunter2@db/affinity", AFFINITY_JOB_LOCK_MS: "-5" };
+    const bad = { NODE_ENV: "test" as const, PORT: "eighty", AFFINITY_BILLING_TEST: "yes", DATABASE_URL: "mysql://root:hunter2@db/affinity", AFFINITY_JOB_LOCK_MS: "-5" };
     let error: unknown;
     try {
       parseEnv(bad);
@@ -53,7 +53,7 @@ describe("the environment", () => {
   });
 
   it("parses numbers, trims text and treats blank as unset", () => {
-    expect(parseEnv({ PORT: " 3000 ", AFFINITY_JOB_LOCK_MS: "2000", HOST: "  ", SCOPES: " read_orders " })).toMatchObject({
+    expect(parseEnv({ NODE_ENV: "test", PORT: " 3000 ", AFFINITY_JOB_LOCK_MS: "2000", HOST: "  ", SCOPES: " read_orders " })).toMatchObject({
       PORT: 3000,
       AFFINITY_JOB_LOCK_MS: 2000,
       HOST: undefined,
@@ -70,7 +70,7 @@ describe("the environment", () => {
       expect(setting("AFFINITY_QUEUE_PREFIX")).toBe("second");
       process.env.AFFINITY_QUEUE_PREFIX = "x".repeat(0);
       expect(setting("AFFINITY_QUEUE_PREFIX")).toBeUndefined();
-      expect(() => setting("PORT", { PORT: "70000" })).toThrow('PORT must be a port number (0 to 65535), not "70000"');
+      expect(() => setting("PORT", { NODE_ENV: "test", PORT: "70000" })).toThrow('PORT must be a port number (0 to 65535), not "70000"');
     } finally {
       if (saved === undefined) delete process.env.AFFINITY_QUEUE_PREFIX;
       else process.env.AFFINITY_QUEUE_PREFIX = saved;
