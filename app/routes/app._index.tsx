@@ -92,13 +92,13 @@ export const action = async ({ request }: ActionFunctionArgs): Promise<HomeAnswe
 
 const STATUS_TONE = { SUCCEEDED: "success", FAILED: "critical", RUNNING: "info", QUEUED: undefined, CANCELLED: undefined } as const;
 
+type HomeData = ReturnType<typeof useLoaderData<typeof loader>>;
+type Dashboard = NonNullable<HomeData["dashboard"]>;
+
 export default function Home() {
   const { shopDomain, demo, dashboard, runs, currency, apiKey, failedWebhooks, themeBlocks } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
-  const navigation = useNavigation();
-  const importing = navigation.state === "submitting" && (navigation.formData?.get("intent") ?? "import") === "import";
   const t = useT();
-  const format = useFormat();
   if (!dashboard) {
     return (
       <Page title={t("home.title")}>
@@ -110,149 +110,197 @@ export default function Home() {
       </Page>
     );
   }
-  const { counts, activeModel, lift, series, quality } = dashboard;
   // Blocks count as added once one is live in the published theme (or App Bridge says so).
   const checklist = { ...dashboard.checklist, blocks: !!themeBlocks?.blocks.some((block) => block.live.length > 0) };
-  const latestQuality = quality.at(-1)?.metrics;
-  const modelNames = latestQuality ? byDisplayOrder(Object.keys(latestQuality.models)) : [];
   const editor = themeBlocks?.blocks.find((block) => block.handle === "bought-together")?.addLink ?? "";
   return (
     <Page title={t("home.title")} subtitle={shopDomain} titleMetadata={demo ? <Badge tone="attention">{t("common.demo")}</Badge> : undefined} secondaryActions={<PeriodPicker periods={PERIODS} />}>
       <Layout>
-        {!(checklist.history && checklist.model && checklist.blocks) && (
-          <Layout.Section>
-            <Card>
-              <BlockStack gap="200">
-                <Text as="h2" variant="headingMd">{t("home.checklist")}</Text>
-                {([["history", "home.check.history"], ["model", "home.check.model"], ["blocks", "home.check.blocks"]] as const).map(([key, label]) => (
-                  <InlineStack key={key} gap="200" blockAlign="center">
-                    <span aria-hidden="true"><Icon source={checklist[key] ? CheckCircleIcon : AlertCircleIcon} tone={checklist[key] ? "success" : "subdued"} /></span>
-                    <Text as="span" tone={checklist[key] ? "subdued" : undefined}>{label === "home.check.blocks" && !checklist.blocks ? <>{t(label)} · <Link url={editor} target="_blank">{t("home.check.open_editor")}</Link></> : t(label)}</Text>
-                  </InlineStack>
-                ))}
-              </BlockStack>
-            </Card>
-          </Layout.Section>
-        )}
+        {!(checklist.history && checklist.model && checklist.blocks) && <ChecklistSection checklist={checklist} editor={editor} />}
         {(failedWebhooks.length > 0 || actionData?.retried !== undefined || actionData?.dismissed !== undefined) && (
           <Layout.Section>
             <FailedWebhooksCard deliveries={failedWebhooks} outcome={actionData} />
           </Layout.Section>
         )}
-        <Layout.Section>
-          <InlineGrid columns={{ xs: 2, md: 4 }} gap="400">
-            {([["home.products", counts.products], ["home.customers", counts.customers], ["home.orders", counts.orders], ["home.interactions", counts.interactions]] as const).map(([label, value]) => (
-              <Card key={label}>
-                <BlockStack gap="100">
-                  <Text as="h3" variant="headingSm" tone="subdued">{t(label)}</Text>
-                  <Text as="p" variant="heading2xl">{format.number(value)}</Text>
-                </BlockStack>
-              </Card>
-            ))}
-          </InlineGrid>
-        </Layout.Section>
-        <Layout.Section>
-          <Card>
-            <BlockStack gap="300">
-              <Text as="h2" variant="headingMd">{t("home.revenue")}</Text>
-              {lift.impressions === 0 ? (
-                <Text as="p" tone="subdued">{t("home.revenue_empty")}</Text>
-              ) : (
-                <>
-                  <InlineGrid columns={{ xs: 2, md: 4 }} gap="400">
-                    <Metric label={t("home.attributed_orders")} value={format.number(lift.attributedOrders)} />
-                    <Metric label={t("home.attributed_revenue")} value={format.money(lift.attributedRevenue, currency)} />
-                    <Metric label={t("home.click_through")} value={format.percent(lift.clickThrough)} />
-                    <Metric label={t("home.lift")} value={lift.revenueLift == null ? undefined : `${lift.revenueLift >= 0 ? "+" : ""}${format.percent(lift.revenueLift)}`} note={t("home.lift_none")} />
-                  </InlineGrid>
-                  <InlineGrid columns={{ xs: 1, md: 2 }} gap="400">
-                    <Chart kind="bar" label={t("home.chart_revenue")} series={[{ name: t("home.attributed_revenue"), data: series.map((day) => ({ key: format.day(day.day), value: day.revenue })) }]} />
-                    <Chart
-                      kind="line"
-                      label={t("home.chart_ctr")}
-                      series={[
-                        { name: t("placements.impressions"), data: series.map((day) => ({ key: format.day(day.day), value: day.impressions })) },
-                        { name: t("placements.clicks"), data: series.map((day) => ({ key: format.day(day.day), value: day.clicks })) },
-                      ]}
-                    />
-                  </InlineGrid>
-                </>
-              )}
-            </BlockStack>
-          </Card>
-        </Layout.Section>
-        <Layout.Section>
-          <Card>
-            <BlockStack gap="300">
-              <Text as="h2" variant="headingMd">{t("home.model")}</Text>
-              <Text as="p">
-                {activeModel
-                  ? t("home.model_version", { version: activeModel.version, count: format.number(activeModel.interactionCount), when: activeModel.trainedAt ? format.date(activeModel.trainedAt) : "" })
-                  : t("home.no_model")}
-              </Text>
-              <Text as="h3" variant="headingSm">{t("home.quality")}</Text>
-              {latestQuality ? (
-                <>
-                  <Text as="p" tone="subdued" variant="bodySm">{t("home.quality_help")}</Text>
-                  <DataTable
-                    columnContentTypes={["text", "numeric", "numeric"]}
-                    headings={["", t("home.view.all"), t("home.view.new")]}
-                    rows={modelNames.map((name) => [t(`home.model_name.${name}`), format.percent(latestQuality.models[name].all.recall), format.percent(latestQuality.models[name].new.recall)])}
-                  />
-                  {latestQuality.forYouTrend && <Text as="p" variant="bodySm">{t("home.for_you_trend")}</Text>}
-                  {latestQuality.trendingSeason && <Text as="p" variant="bodySm">{t("home.trending_season")}</Text>}
-                  {quality.length > 1 && (
-                    <Chart
-                      kind="line"
-                      label={t("home.quality")}
-                      series={modelNames.filter((name) => CHARTED_MODELS.includes(name)).map((name) => ({
-                        name: t(`home.model_name.${name}`),
-                        data: quality.map((entry) => ({ key: `v${entry.version}`, value: entry.metrics.models[name]?.all.recall ?? null })),
-                      }))}
-                    />
-                  )}
-                </>
-              ) : (
-                <Text as="p" tone="subdued">{t("home.quality_none")}</Text>
-              )}
-            </BlockStack>
-          </Card>
-        </Layout.Section>
+        <CountsSection counts={dashboard.counts} />
+        <RevenueSection lift={dashboard.lift} series={dashboard.series} currency={currency} />
+        <ModelSection activeModel={dashboard.activeModel} quality={dashboard.quality} />
         {themeBlocks && (
           <Layout.Section>
             <ThemeBlocksCard report={themeBlocks} embedded={!demo} shopDomain={shopDomain} apiKey={apiKey} />
           </Layout.Section>
         )}
-        <Layout.Section>
-          <Card>
-            <BlockStack gap="200">
-              <InlineStack align="space-between" blockAlign="center">
-                <Text as="h2" variant="headingMd">{t("home.jobs")}</Text>
-                <Form method="post">
-                  <Button submit loading={importing} disabled={demo}>{t("home.import")}</Button>
-                </Form>
-              </InlineStack>
-              <Text as="p" tone="subdued">{dashboard.webhooks ? t("home.webhooks", { count: format.number(dashboard.webhooks) }) : t("home.no_webhooks")}</Text>
-              {dashboard.backfill && <Text as="p">{t("home.backfill", { status: dashboard.backfill.status.toLowerCase(), progress: Math.round(dashboard.backfill.progress * 100) })}</Text>}
-              {actionData?.error && <Banner tone="critical">{t(actionData.error)}</Banner>}
-              {actionData?.queued && <Banner tone="success">{t("home.import_queued")}</Banner>}
-              <DataTable
-                columnContentTypes={["text", "text", "numeric", "text", "text"]}
-                headings={[t("home.job"), t("home.status"), t("home.progress"), t("home.message"), t("home.queued_at")]}
-                rows={runs.map((run) => [
-                  run.name,
-                  <Badge key={run.id} tone={STATUS_TONE[run.status]}>{run.status.toLowerCase()}</Badge>,
-                  `${Math.round(run.progress * 100)}%`,
-                  run.message,
-                  format.date(run.createdAt),
-                ])}
-              />
-            </BlockStack>
-          </Card>
-        </Layout.Section>
+        <JobsSection dashboard={dashboard} runs={runs} demo={demo} outcome={actionData} />
       </Layout>
       <Box paddingBlockEnd="800" />
     </Page>
+  );
+}
+
+/** What is left to set up (history, a model, the theme blocks), with a link into the theme editor while no block is live. */
+function ChecklistSection({ checklist, editor }: { checklist: Record<"history" | "model" | "blocks", boolean>; editor: string }) {
+  const t = useT();
+  return (
+    <Layout.Section>
+      <Card>
+        <BlockStack gap="200">
+          <Text as="h2" variant="headingMd">{t("home.checklist")}</Text>
+          {([["history", "home.check.history"], ["model", "home.check.model"], ["blocks", "home.check.blocks"]] as const).map(([key, label]) => (
+            <InlineStack key={key} gap="200" blockAlign="center">
+              <span aria-hidden="true"><Icon source={checklist[key] ? CheckCircleIcon : AlertCircleIcon} tone={checklist[key] ? "success" : "subdued"} /></span>
+              <Text as="span" tone={checklist[key] ? "subdued" : undefined}>{label === "home.check.blocks" && !checklist.blocks ? <>{t(label)} · <Link url={editor} target="_blank">{t("home.check.open_editor")}</Link></> : t(label)}</Text>
+            </InlineStack>
+          ))}
+        </BlockStack>
+      </Card>
+    </Layout.Section>
+  );
+}
+
+/** The store's products, customers, orders and interactions, one card each. */
+function CountsSection({ counts }: { counts: Dashboard["counts"] }) {
+  const t = useT();
+  const format = useFormat();
+  return (
+    <Layout.Section>
+      <InlineGrid columns={{ xs: 2, md: 4 }} gap="400">
+        {([["home.products", counts.products], ["home.customers", counts.customers], ["home.orders", counts.orders], ["home.interactions", counts.interactions]] as const).map(([label, value]) => (
+          <Card key={label}>
+            <BlockStack gap="100">
+              <Text as="h3" variant="headingSm" tone="subdued">{t(label)}</Text>
+              <Text as="p" variant="heading2xl">{format.number(value)}</Text>
+            </BlockStack>
+          </Card>
+        ))}
+      </InlineGrid>
+    </Layout.Section>
+  );
+}
+
+/** Attributed orders and revenue, click-through and lift over the period, and their daily charts. */
+function RevenueSection({ lift, series, currency }: { lift: Dashboard["lift"]; series: Dashboard["series"]; currency: string }) {
+  const t = useT();
+  const format = useFormat();
+  return (
+    <Layout.Section>
+      <Card>
+        <BlockStack gap="300">
+          <Text as="h2" variant="headingMd">{t("home.revenue")}</Text>
+          {lift.impressions === 0 ? (
+            <Text as="p" tone="subdued">{t("home.revenue_empty")}</Text>
+          ) : (
+            <>
+              <InlineGrid columns={{ xs: 2, md: 4 }} gap="400">
+                <Metric label={t("home.attributed_orders")} value={format.number(lift.attributedOrders)} />
+                <Metric label={t("home.attributed_revenue")} value={format.money(lift.attributedRevenue, currency)} />
+                <Metric label={t("home.click_through")} value={format.percent(lift.clickThrough)} />
+                <Metric label={t("home.lift")} value={lift.revenueLift == null ? undefined : `${lift.revenueLift >= 0 ? "+" : ""}${format.percent(lift.revenueLift)}`} note={t("home.lift_none")} />
+              </InlineGrid>
+              <InlineGrid columns={{ xs: 1, md: 2 }} gap="400">
+                <Chart kind="bar" label={t("home.chart_revenue")} series={[{ name: t("home.attributed_revenue"), data: series.map((day) => ({ key: format.day(day.day), value: day.revenue })) }]} />
+                <Chart
+                  kind="line"
+                  label={t("home.chart_ctr")}
+                  series={[
+                    { name: t("placements.impressions"), data: series.map((day) => ({ key: format.day(day.day), value: day.impressions })) },
+                    { name: t("placements.clicks"), data: series.map((day) => ({ key: format.day(day.day), value: day.clicks })) },
+                  ]}
+                />
+              </InlineGrid>
+            </>
+          )}
+        </BlockStack>
+      </Card>
+    </Layout.Section>
+  );
+}
+
+/** The served model's version, and the last training's quality table with its chart over versions. */
+function ModelSection({ activeModel, quality }: { activeModel: Dashboard["activeModel"]; quality: Dashboard["quality"] }) {
+  const t = useT();
+  const format = useFormat();
+  return (
+    <Layout.Section>
+      <Card>
+        <BlockStack gap="300">
+          <Text as="h2" variant="headingMd">{t("home.model")}</Text>
+          <Text as="p">
+            {activeModel
+              ? t("home.model_version", { version: activeModel.version, count: format.number(activeModel.interactionCount), when: activeModel.trainedAt ? format.date(activeModel.trainedAt) : "" })
+              : t("home.no_model")}
+          </Text>
+          <Text as="h3" variant="headingSm">{t("home.quality")}</Text>
+          <QualityReport quality={quality} />
+        </BlockStack>
+      </Card>
+    </Layout.Section>
+  );
+}
+
+function QualityReport({ quality }: { quality: Dashboard["quality"] }) {
+  const t = useT();
+  const format = useFormat();
+  const latestQuality = quality.at(-1)?.metrics;
+  if (!latestQuality) return <Text as="p" tone="subdued">{t("home.quality_none")}</Text>;
+  const modelNames = byDisplayOrder(Object.keys(latestQuality.models));
+  return (
+    <>
+      <Text as="p" tone="subdued" variant="bodySm">{t("home.quality_help")}</Text>
+      <DataTable
+        columnContentTypes={["text", "numeric", "numeric"]}
+        headings={["", t("home.view.all"), t("home.view.new")]}
+        rows={modelNames.map((name) => [t(`home.model_name.${name}`), format.percent(latestQuality.models[name].all.recall), format.percent(latestQuality.models[name].new.recall)])}
+      />
+      {latestQuality.forYouTrend && <Text as="p" variant="bodySm">{t("home.for_you_trend")}</Text>}
+      {latestQuality.trendingSeason && <Text as="p" variant="bodySm">{t("home.trending_season")}</Text>}
+      {quality.length > 1 && (
+        <Chart
+          kind="line"
+          label={t("home.quality")}
+          series={modelNames.filter((name) => CHARTED_MODELS.includes(name)).map((name) => ({
+            name: t(`home.model_name.${name}`),
+            data: quality.map((entry) => ({ key: `v${entry.version}`, value: entry.metrics.models[name]?.all.recall ?? null })),
+          }))}
+        />
+      )}
+    </>
+  );
+}
+
+/** Webhook and backfill status, "Import history again" and its answer, and the latest job runs. */
+function JobsSection({ dashboard, runs, demo, outcome }: { dashboard: Dashboard; runs: HomeData["runs"]; demo: boolean; outcome?: HomeAnswer }) {
+  const navigation = useNavigation();
+  const importing = navigation.state === "submitting" && (navigation.formData?.get("intent") ?? "import") === "import";
+  const t = useT();
+  const format = useFormat();
+  return (
+    <Layout.Section>
+      <Card>
+        <BlockStack gap="200">
+          <InlineStack align="space-between" blockAlign="center">
+            <Text as="h2" variant="headingMd">{t("home.jobs")}</Text>
+            <Form method="post">
+              <Button submit loading={importing} disabled={demo}>{t("home.import")}</Button>
+            </Form>
+          </InlineStack>
+          <Text as="p" tone="subdued">{dashboard.webhooks ? t("home.webhooks", { count: format.number(dashboard.webhooks) }) : t("home.no_webhooks")}</Text>
+          {dashboard.backfill && <Text as="p">{t("home.backfill", { status: dashboard.backfill.status.toLowerCase(), progress: Math.round(dashboard.backfill.progress * 100) })}</Text>}
+          {outcome?.error && <Banner tone="critical">{t(outcome.error)}</Banner>}
+          {outcome?.queued && <Banner tone="success">{t("home.import_queued")}</Banner>}
+          <DataTable
+            columnContentTypes={["text", "text", "numeric", "text", "text"]}
+            headings={[t("home.job"), t("home.status"), t("home.progress"), t("home.message"), t("home.queued_at")]}
+            rows={runs.map((run) => [
+              run.name,
+              <Badge key={run.id} tone={STATUS_TONE[run.status]}>{run.status.toLowerCase()}</Badge>,
+              `${Math.round(run.progress * 100)}%`,
+              run.message,
+              format.date(run.createdAt),
+            ])}
+          />
+        </BlockStack>
+      </Card>
+    </Layout.Section>
   );
 }
 

@@ -65,152 +65,203 @@ export const action = async ({ request }: ActionFunctionArgs): Promise<ActionRes
   return { saved: true, before, after: await preview() };
 };
 
-export default function Seasonality() {
-  const { curves, selectedCurve, promotions, customers, previewCustomer } = useLoaderData<typeof loader>();
-  const result = useActionData<typeof action>();
-  const t = useT();
-  const format = useFormat();
-  const [params, setParams] = useSearchParams();
-  const busy = useNavigation().state === "submitting";
-  const errorsFor = (form: string) => (result?.form === form ? result.errors : undefined);
-  const moved = new Set(
+type SeasonalityData = ReturnType<typeof useLoaderData<typeof loader>>;
+type Curve = SeasonalityData["curves"][number];
+type ErrorsFor = (form: string) => FieldErrors | undefined;
+
+const monthName = (month: number) => new Date(Date.UTC(2026, month, 15)).toLocaleString(undefined, { month: "short" });
+
+/** The products of the preview after the save that are new to the list or stand higher than before it. */
+function movedUp(result: ActionResult | undefined) {
+  return new Set(
     (result?.after ?? []).filter((item, index) => {
       const was = result?.before?.findIndex((old) => old.productId === item.productId) ?? -1;
       return was === -1 || was > index;
     }).map((item) => item.productId),
   );
-  const curve = curves.find((entry) => `${entry.targetType}:${entry.targetValue}` === selectedCurve);
-  const monthName = (month: number) => new Date(Date.UTC(2026, month, 15)).toLocaleString(undefined, { month: "short" });
+}
+
+/** Sets one search parameter in place (no new history entry), keeping the others. */
+function useReplaceParam() {
+  const [params, setParams] = useSearchParams();
+  return (name: string, value: string) => {
+    const next = new URLSearchParams(params);
+    next.set(name, value);
+    setParams(next, { replace: true });
+  };
+}
+
+/**
+ * The last save's answer, and what every form of the page posts with it: the customer whose
+ * recommendations the preview shows before and after the save.
+ */
+function useSeasonalityForm(previewCustomer: string) {
+  const result = useActionData<typeof action>();
+  const busy = useNavigation().state === "submitting";
+  const errorsFor: ErrorsFor = (form) => (result?.form === form ? result.errors : undefined);
   const previewField = <input type="hidden" name="previewCustomer" value={previewCustomer} />;
+  return { result, busy, errorsFor, previewField };
+}
+
+export default function Seasonality() {
+  const { curves, selectedCurve, promotions, customers, previewCustomer } = useLoaderData<typeof loader>();
+  const { result, busy, errorsFor, previewField } = useSeasonalityForm(previewCustomer);
+  const t = useT();
   return (
     <Page title={t("seasonality.title")}>
       <Layout>
         <SaveOutcome result={result?.errors ? result : undefined} />
-        <Layout.Section>
-          <Card>
-            <BlockStack gap="300">
-              <Text as="h2" variant="headingMd">{t("seasonality.promotions")}</Text>
-              {promotions.length === 0 ? (
-                <Text as="p" tone="subdued">{t("seasonality.promotions_empty")}</Text>
-              ) : (
-                <DataTable
-                  columnContentTypes={["text", "text", "text", "text", "text"]}
-                  headings={[t("seasonality.name"), t("target.type"), t("seasonality.weight"), t("seasonality.ends"), ""]}
-                  rows={promotions.map((promotion) => [
-                    promotion.name,
-                    `${t(`target.${promotion.targetType}`)}: ${promotion.targetValue}`,
-                    <WeightForm key={promotion.id} promotion={promotion} errors={errorsFor(`promotion:${promotion.id}`)} previewField={previewField} />,
-                    `${format.day(promotion.startsAt)} – ${format.day(promotion.endsAt)}`,
-                    <Form key="delete" method="post">
-                      <input type="hidden" name="intent" value="delete-promotion" />
-                      <input type="hidden" name="id" value={promotion.id} />
-                      {previewField}
-                      <Button submit variant="plain" tone="critical" accessibilityLabel={`${t("common.delete")} ${promotion.name}`}>{t("common.delete")}</Button>
-                    </Form>,
-                  ])}
-                />
-              )}
-              <NewPromotion key={promotions.length} errors={errorsFor("promotion")} previewField={previewField} busy={busy} />
-            </BlockStack>
-          </Card>
-        </Layout.Section>
-        <Layout.Section variant="oneThird">
-          <Card>
-            <BlockStack gap="300">
-              <Select
-                label={t("seasonality.preview")}
-                options={customers.map((customer) => ({ label: customer.label, value: customer.id }))}
-                value={previewCustomer}
-                onChange={(value) => {
-                  const next = new URLSearchParams(params);
-                  next.set("customer", value);
-                  setParams(next, { replace: true });
-                }}
-              />
-              {result?.after ? (
-                <InlineGrid columns={2} gap="300">
-                  <BlockStack gap="200" id="preview-before">
-                    <Text as="h3" variant="headingSm">{t("seasonality.before")}</Text>
-                    <ProductList products={result.before ?? []} empty={t("preview.empty")} />
-                  </BlockStack>
-                  <BlockStack gap="200" id="preview-after">
-                    <Text as="h3" variant="headingSm">{t("seasonality.after")}</Text>
-                    <ProductList products={result.after} highlight={moved} empty={t("preview.empty")} />
-                  </BlockStack>
-                </InlineGrid>
-              ) : (
-                <Text as="p" tone="subdued">{t("seasonality.preview_help")}</Text>
-              )}
-            </BlockStack>
-          </Card>
-        </Layout.Section>
-        <Layout.Section>
-          <Card>
-            <BlockStack gap="300">
-              <Text as="h2" variant="headingMd">{t("seasonality.curves")}</Text>
-              <Text as="p" tone="subdued">{t("seasonality.curves_help")}</Text>
-              {curves.length === 0 ? (
-                <Text as="p" tone="subdued">{t("seasonality.no_curves")}</Text>
-              ) : (
-                <>
-                  <Select
-                    label={t("target.type")}
-                    options={curves.map((entry) => ({ label: `${t(`target.${entry.targetType}`)}: ${entry.targetValue}${entry.yours ? ` (${t("seasonality.yours")})` : ""}`, value: `${entry.targetType}:${entry.targetValue}` }))}
-                    value={selectedCurve ?? ""}
-                    onChange={(value) => {
-                      const next = new URLSearchParams(params);
-                      next.set("curve", value);
-                      setParams(next, { replace: true });
-                    }}
-                  />
-                  {curve && (
-                    <>
-                      <Chart
-                        kind="bar"
-                        label={t("seasonality.curves")}
-                        series={[
-                          ...(curve.learned ? [{ name: t("seasonality.learned"), data: MONTHS.map((month) => ({ key: monthName(month), value: curve.learned![month] })) }] : []),
-                          ...(curve.yours ? [{ name: t("seasonality.yours"), data: MONTHS.map((month) => ({ key: monthName(month), value: curve.yours![month] })) }] : []),
-                        ]}
-                      />
-                      <SaveBarForm id="curve-save-bar" intent="curve" resetKey={`${selectedCurve}:${JSON.stringify(curve.yours)}`}>
-                        <input type="hidden" name="targetType" value={curve.targetType} />
-                        <input type="hidden" name="targetValue" value={curve.targetValue} />
-                        {previewField}
-                        <BlockStack gap="300">
-                          <InlineGrid columns={{ xs: 3, md: 6 }} gap="200">
-                            {MONTHS.map((month) => (
-                              <TextInput
-                                key={month}
-                                label={monthName(month)}
-                                name={`month${month}`}
-                                type="number"
-                                step={0.05}
-                                initial={(curve.yours ?? curve.learned ?? [])[month]?.toFixed(2) ?? "1"}
-                                error={errorsFor("curve")?.[`months.${month}`] ? t(errorsFor("curve")![`months.${month}`]) : undefined}
-                              />
-                            ))}
-                          </InlineGrid>
-                        </BlockStack>
-                      </SaveBarForm>
-                      {curve.yours && (
-                        <Form method="post">
-                          <input type="hidden" name="intent" value="reset-curve" />
-                          <input type="hidden" name="targetType" value={curve.targetType} />
-                          <input type="hidden" name="targetValue" value={curve.targetValue} />
-                          {previewField}
-                          <Button submit>{t("seasonality.reset")}</Button>
-                        </Form>
-                      )}
-                    </>
-                  )}
-                </>
-              )}
-            </BlockStack>
-          </Card>
-        </Layout.Section>
+        <PromotionsSection promotions={promotions} errorsFor={errorsFor} previewField={previewField} busy={busy} />
+        <PreviewSection customers={customers} previewCustomer={previewCustomer} result={result} />
+        <CurvesSection curves={curves} selectedCurve={selectedCurve} errorsFor={errorsFor} previewField={previewField} />
       </Layout>
     </Page>
+  );
+}
+
+/** The promotions with their strength and a Delete each, and the form for a new one. */
+function PromotionsSection({ promotions, errorsFor, previewField, busy }: { promotions: SeasonalityData["promotions"]; errorsFor: ErrorsFor; previewField: JSX.Element; busy: boolean }) {
+  const t = useT();
+  const format = useFormat();
+  return (
+    <Layout.Section>
+      <Card>
+        <BlockStack gap="300">
+          <Text as="h2" variant="headingMd">{t("seasonality.promotions")}</Text>
+          {promotions.length === 0 ? (
+            <Text as="p" tone="subdued">{t("seasonality.promotions_empty")}</Text>
+          ) : (
+            <DataTable
+              columnContentTypes={["text", "text", "text", "text", "text"]}
+              headings={[t("seasonality.name"), t("target.type"), t("seasonality.weight"), t("seasonality.ends"), ""]}
+              rows={promotions.map((promotion) => [
+                promotion.name,
+                `${t(`target.${promotion.targetType}`)}: ${promotion.targetValue}`,
+                <WeightForm key={promotion.id} promotion={promotion} errors={errorsFor(`promotion:${promotion.id}`)} previewField={previewField} />,
+                `${format.day(promotion.startsAt)} – ${format.day(promotion.endsAt)}`,
+                <Form key="delete" method="post">
+                  <input type="hidden" name="intent" value="delete-promotion" />
+                  <input type="hidden" name="id" value={promotion.id} />
+                  {previewField}
+                  <Button submit variant="plain" tone="critical" accessibilityLabel={`${t("common.delete")} ${promotion.name}`}>{t("common.delete")}</Button>
+                </Form>,
+              ])}
+            />
+          )}
+          <NewPromotion key={promotions.length} errors={errorsFor("promotion")} previewField={previewField} busy={busy} />
+        </BlockStack>
+      </Card>
+    </Layout.Section>
+  );
+}
+
+/** The customer to preview, and their recommendations before and after the last save (what moved up is marked). */
+function PreviewSection({ customers, previewCustomer, result }: { customers: SeasonalityData["customers"]; previewCustomer: string; result?: ActionResult }) {
+  const t = useT();
+  const replaceParam = useReplaceParam();
+  return (
+    <Layout.Section variant="oneThird">
+      <Card>
+        <BlockStack gap="300">
+          <Select
+            label={t("seasonality.preview")}
+            options={customers.map((customer) => ({ label: customer.label, value: customer.id }))}
+            value={previewCustomer}
+            onChange={(value) => replaceParam("customer", value)}
+          />
+          {result?.after ? (
+            <InlineGrid columns={2} gap="300">
+              <BlockStack gap="200" id="preview-before">
+                <Text as="h3" variant="headingSm">{t("seasonality.before")}</Text>
+                <ProductList products={result.before ?? []} empty={t("preview.empty")} />
+              </BlockStack>
+              <BlockStack gap="200" id="preview-after">
+                <Text as="h3" variant="headingSm">{t("seasonality.after")}</Text>
+                <ProductList products={result.after} highlight={movedUp(result)} empty={t("preview.empty")} />
+              </BlockStack>
+            </InlineGrid>
+          ) : (
+            <Text as="p" tone="subdued">{t("seasonality.preview_help")}</Text>
+          )}
+        </BlockStack>
+      </Card>
+    </Layout.Section>
+  );
+}
+
+/** The seasonality curves: pick a target, see its learned and own curve, and edit or reset its own. */
+function CurvesSection({ curves, selectedCurve, errorsFor, previewField }: { curves: Curve[]; selectedCurve: string | null; errorsFor: ErrorsFor; previewField: JSX.Element }) {
+  const t = useT();
+  const replaceParam = useReplaceParam();
+  const curve = curves.find((entry) => `${entry.targetType}:${entry.targetValue}` === selectedCurve);
+  return (
+    <Layout.Section>
+      <Card>
+        <BlockStack gap="300">
+          <Text as="h2" variant="headingMd">{t("seasonality.curves")}</Text>
+          <Text as="p" tone="subdued">{t("seasonality.curves_help")}</Text>
+          {curves.length === 0 ? (
+            <Text as="p" tone="subdued">{t("seasonality.no_curves")}</Text>
+          ) : (
+            <>
+              <Select
+                label={t("target.type")}
+                options={curves.map((entry) => ({ label: `${t(`target.${entry.targetType}`)}: ${entry.targetValue}${entry.yours ? ` (${t("seasonality.yours")})` : ""}`, value: `${entry.targetType}:${entry.targetValue}` }))}
+                value={selectedCurve ?? ""}
+                onChange={(value) => replaceParam("curve", value)}
+              />
+              {curve && <CurveEditor curve={curve} selectedCurve={selectedCurve} errors={errorsFor("curve")} previewField={previewField} />}
+            </>
+          )}
+        </BlockStack>
+      </Card>
+    </Layout.Section>
+  );
+}
+
+/** One target's curves charted by month, its twelve factors to edit (from its own curve, else the learned one), and Reset while it has its own. */
+function CurveEditor({ curve, selectedCurve, errors, previewField }: { curve: Curve; selectedCurve: string | null; errors?: FieldErrors; previewField: JSX.Element }) {
+  const t = useT();
+  return (
+    <>
+      <Chart
+        kind="bar"
+        label={t("seasonality.curves")}
+        series={[
+          ...(curve.learned ? [{ name: t("seasonality.learned"), data: MONTHS.map((month) => ({ key: monthName(month), value: curve.learned![month] })) }] : []),
+          ...(curve.yours ? [{ name: t("seasonality.yours"), data: MONTHS.map((month) => ({ key: monthName(month), value: curve.yours![month] })) }] : []),
+        ]}
+      />
+      <SaveBarForm id="curve-save-bar" intent="curve" resetKey={`${selectedCurve}:${JSON.stringify(curve.yours)}`}>
+        <input type="hidden" name="targetType" value={curve.targetType} />
+        <input type="hidden" name="targetValue" value={curve.targetValue} />
+        {previewField}
+        <BlockStack gap="300">
+          <InlineGrid columns={{ xs: 3, md: 6 }} gap="200">
+            {MONTHS.map((month) => (
+              <TextInput
+                key={month}
+                label={monthName(month)}
+                name={`month${month}`}
+                type="number"
+                step={0.05}
+                initial={(curve.yours ?? curve.learned ?? [])[month]?.toFixed(2) ?? "1"}
+                error={errors?.[`months.${month}`] ? t(errors[`months.${month}`]) : undefined}
+              />
+            ))}
+          </InlineGrid>
+        </BlockStack>
+      </SaveBarForm>
+      {curve.yours && (
+        <Form method="post">
+          <input type="hidden" name="intent" value="reset-curve" />
+          <input type="hidden" name="targetType" value={curve.targetType} />
+          <input type="hidden" name="targetValue" value={curve.targetValue} />
+          {previewField}
+          <Button submit>{t("seasonality.reset")}</Button>
+        </Form>
+      )}
+    </>
   );
 }
 
