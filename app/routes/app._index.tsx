@@ -8,6 +8,7 @@ import { Chart, PeriodPicker } from "../components/admin";
 import { FailedWebhooksCard, ThemeBlocksCard } from "../components/home-cards";
 import { enqueueJob, pushJob } from "../jobs.server";
 import { requireAdmin } from "../admin.server";
+import { setting } from "../config/env.server";
 import prisma from "../db.server";
 import { useFormat, useT } from "../i18n/use-t";
 import { PERIODS } from "../models/admin/constants";
@@ -31,7 +32,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { shopDomain, demo } = await requireAdmin(request);
   const shop = await getShopByDomain(prisma, shopDomain);
   if (!shop) return { shopDomain, demo, dashboard: null, runs: [], currency: "USD", apiKey: "", failedWebhooks: [], themeBlocks: null };
-  const apiKey = process.env.SHOPIFY_API_KEY ?? "";
+  const apiKey = setting("SHOPIFY_API_KEY") ?? "";
   // The demo store has no Shopify theme: no Admin API call.
   const themeBlocks = demo ? Promise.resolve(demoThemeBlocks({ shopDomain, apiKey })) : themeBlocksStatus(() => adminApiForShop(prisma, shopDomain), { shopDomain, apiKey });
   const [dashboard, runs, failedWebhooks, blocks] = await Promise.all([
