@@ -61,18 +61,10 @@ async function insertInBatches<T>(rows: T[], insert: (batch: T[]) => Promise<unk
   for (let start = 0; start < rows.length; start += BATCH) await insert(rows.slice(start, start + BATCH));
 }
 
-/**
- * Loads a snapshot into an empty shop: catalogue, customers, orders and one interaction per
- * order line and event. Rows keep their source ids, and interactions carry dedupe keys, so a
- * repeated import inserts nothing twice.
- */
-export async function importStoreSnapshot(
-  db: PrismaClient,
-  shopId: string,
-  store: StoreSnapshot,
-  source: DataSource,
-  onProgress: (fraction: number, message: string) => void = () => {},
-) {
+type Snapshot<K extends keyof StoreSnapshot> = StoreSnapshot[K][number];
+
+/** Writes collections, products, variants and collection memberships; returns the new row ids by source key. */
+async function importCatalogue(db: PrismaClient, shopId: string, store: StoreSnapshot) {
   const collectionIds = new Map(store.collections.map((c) => [c.handle, randomUUID()]));
   await db.collection.createMany({
     data: store.collections.map((c) => ({ id: collectionIds.get(c.handle)!, shopId, externalId: c.externalId, handle: c.handle, title: c.title })),
@@ -81,30 +73,7 @@ export async function importStoreSnapshot(
 
   const productIds = new Map(store.products.map((p) => [p.externalId, randomUUID()]));
   await insertInBatches(store.products, (batch) =>
-    db.product.createMany({
-      data: batch.map((p) => ({
-        id: productIds.get(p.externalId)!,
-        shopId,
-        externalId: p.externalId,
-        handle: p.handle,
-        title: p.title,
-        description: p.description,
-        productType: p.productType,
-        vendor: p.vendor,
-        tags: p.tags,
-        imageUrl: p.imageUrl,
-        imageAlt: p.title,
-        priceMin: Math.min(p.price, ...p.variants.map((v) => v.price)),
-        priceMax: Math.max(p.price, ...p.variants.map((v) => v.price)),
-        compareAtPrice: p.compareAtPrice,
-        available: p.available,
-        totalInventory: p.inventory,
-        publishedAt: p.createdAt,
-        sourceCreatedAt: p.createdAt,
-        sourceUpdatedAt: p.createdAt,
-      })),
-      skipDuplicates: true,
-    }),
+    db.product.createMany({ data: batch.map((p) => productRow(shopId, productIds.get(p.externalId)!, p)), skipDuplicates: true }),
   );
   await insertInBatches(
     store.products.flatMap((p) => p.variants.map((v) => ({ ...v, productId: productIds.get(p.externalId)! }))),
@@ -131,8 +100,35 @@ export async function importStoreSnapshot(
     ),
     skipDuplicates: true,
   });
-  onProgress(0.1, `${store.products.length} products`);
+  return productIds;
+}
 
+function productRow(shopId: string, id: string, p: Snapshot<"products">): Prisma.ProductCreateManyInput {
+  return {
+    id,
+    shopId,
+    externalId: p.externalId,
+    handle: p.handle,
+    title: p.title,
+    description: p.description,
+    productType: p.productType,
+    vendor: p.vendor,
+    tags: p.tags,
+    imageUrl: p.imageUrl,
+    imageAlt: p.title,
+    priceMin: Math.min(p.price, ...p.variants.map((v) => v.price)),
+    priceMax: Math.max(p.price, ...p.variants.map((v) => v.price)),
+    compareAtPrice: p.compareAtPrice,
+    available: p.available,
+    totalInventory: p.inventory,
+    publishedAt: p.createdAt,
+    sourceCreatedAt: p.createdAt,
+    sourceUpdatedAt: p.createdAt,
+  };
+}
+
+/** Writes the customers; returns the new row ids by source id. */
+async function importCustomers(db: PrismaClient, shopId: string, store: StoreSnapshot) {
   const customerIds = new Map(store.customers.map((c) => [c.externalId, randomUUID()]));
   await insertInBatches(store.customers, (batch) =>
     db.customer.createMany({
@@ -156,8 +152,23 @@ export async function importStoreSnapshot(
       skipDuplicates: true,
     }),
   );
-  onProgress(0.2, `${store.customers.length} customers`);
+  return customerIds;
+}
 
+interface SnapshotIds {
+  productIds: Map<string, string>;
+  customerIds: Map<string, string>;
+}
+
+/** Writes orders and their lines batch by batch, reporting progress from 0.2 to 0.7; returns the new order ids. */
+async function importOrders(
+  db: PrismaClient,
+  shopId: string,
+  store: StoreSnapshot,
+  source: DataSource,
+  { productIds, customerIds }: SnapshotIds,
+  onProgress: (fraction: number, message: string) => void,
+) {
   const orderIds = new Map(store.orders.map((o) => [o.externalId, randomUUID()]));
   let ordersLoaded = 0;
   await insertInBatches(store.orders, async (batch) => {
@@ -197,7 +208,17 @@ export async function importStoreSnapshot(
     ordersLoaded += batch.length;
     onProgress(0.2 + (0.5 * ordersLoaded) / store.orders.length, `${ordersLoaded} orders`);
   });
+  return orderIds;
+}
 
+/** One purchase interaction per order line, then one per event, each with a dedupe key stable across imports. */
+function snapshotInteractions(
+  shopId: string,
+  store: StoreSnapshot,
+  source: DataSource,
+  { productIds, customerIds }: SnapshotIds,
+  orderIds: Map<string, string>,
+) {
   const interactions: Prisma.InteractionCreateManyInput[] = [];
   for (const order of store.orders) {
     order.lines.forEach((line, index) => {
@@ -226,6 +247,31 @@ export async function importStoreSnapshot(
       dedupeKey: `${source.toLowerCase()}:${event.kind.toLowerCase()}:${event.customerExternalId}:${event.productExternalId}:${event.occurredAt.getTime()}:${index}`,
     });
   });
+  return interactions;
+}
+
+/**
+ * Loads a snapshot into an empty shop: catalogue, customers, orders and one interaction per
+ * order line and event. Rows keep their source ids, and interactions carry dedupe keys, so a
+ * repeated import inserts nothing twice.
+ */
+export async function importStoreSnapshot(
+  db: PrismaClient,
+  shopId: string,
+  store: StoreSnapshot,
+  source: DataSource,
+  onProgress: (fraction: number, message: string) => void = () => {},
+) {
+  const productIds = await importCatalogue(db, shopId, store);
+  onProgress(0.1, `${store.products.length} products`);
+
+  const customerIds = await importCustomers(db, shopId, store);
+  onProgress(0.2, `${store.customers.length} customers`);
+
+  const ids = { productIds, customerIds };
+  const orderIds = await importOrders(db, shopId, store, source, ids, onProgress);
+
+  const interactions = snapshotInteractions(shopId, store, source, ids, orderIds);
   await appendInteractions(db, interactions);
   onProgress(1, `${interactions.length} interactions`);
 

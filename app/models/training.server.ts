@@ -66,27 +66,7 @@ export async function trainShop(
   options: { /** Interactions read per query (default 20,000). */ readPage?: number } = {},
 ): Promise<TrainingResult> {
   const started = Date.now();
-  // One training runs per shop at a time, so a version still training was left by a worker that
-  // died mid-run; it never became active, and is marked so.
-  await db.modelVersion.updateMany({
-    where: { shopId, status: "TRAINING" },
-    data: { status: "FAILED", error: "abandoned: the worker training it stopped before it finished" },
-  });
-  const latest = await db.modelVersion.aggregate({ where: { shopId }, _max: { version: true } });
-  const version = await db.modelVersion.create({
-    data: {
-      shopId,
-      version: (latest._max.version ?? 0) + 1,
-      models: [
-        PopularityModel.modelName,
-        CooccurrenceModel.modelName,
-        BuyAgainModel.modelName,
-        EaseModel.modelName,
-        AlsModel.modelName,
-        ContentModel.modelName,
-      ],
-    },
-  });
+  const version = await startModelVersion(db, shopId);
   try {
     // EASE's inverse runs its matrix products there (app/engine/tf/inverse.ts).
     await useTfBackend();
@@ -108,56 +88,11 @@ export async function trainShop(
     });
 
     const lists = precomputeLists(dataset, models, quality?.forYouWeight ?? DEFAULT_FOR_YOU_WEIGHT);
-    let written = 0;
-    for (let start = 0; start < lists.length; start += WRITE_BATCH) {
-      const batch = lists.slice(start, start + WRITE_BATCH);
-      await db.recommendationList.createMany({
-        data: batch.map((list) => ({ id: randomUUID(), shopId, modelVersionId: version.id, ...list })),
-      });
-      written += batch.length;
-      await onProgress(0.55 + (0.35 * written) / lists.length, `${written} of ${lists.length} lists written`);
-    }
+    await writeLists(db, shopId, version.id, lists, onProgress);
 
     const pairs = cooccurrence.pairs();
     const curves = learnSeasonality(purchaseEvents(dataset), await withCollectionHandles(db, shopId, items));
-    await db.$transaction([
-      // Learned curves are replaced; the merchant's own curves (source MERCHANT) stay and win.
-      db.seasonalityCurve.deleteMany({ where: { shopId, source: "LEARNED" } }),
-      db.seasonalityCurve.createMany({
-        data: curves.map((curve) => ({
-          shopId,
-          targetType: curve.targetType,
-          targetValue: curve.targetValue,
-          source: "LEARNED",
-          months: curve.months,
-        })),
-      }),
-      // Merchant decisions (approved, rejected, added by hand) survive retraining.
-      db.boughtTogetherPair.deleteMany({ where: { shopId, status: "SUGGESTED" } }),
-      db.boughtTogetherPair.createMany({
-        data: pairs.map((pair) => ({
-          shopId,
-          productId: pair.itemId,
-          relatedProductId: pair.relatedItemId,
-          support: pair.support,
-          confidence: pair.confidence,
-          lift: pair.lift,
-        })),
-        skipDuplicates: true,
-      }),
-      db.modelVersion.update({
-        where: { id: version.id },
-        data: {
-          status: "READY",
-          ...(hybrid ? { models: { push: HybridModel.modelName } } : {}),
-          trainedAt: new Date(),
-          interactionCount: interactions,
-          metrics: (quality ?? undefined) as Prisma.InputJsonValue | undefined,
-          insights: insights as unknown as Prisma.InputJsonValue,
-        },
-      }),
-      db.shop.update({ where: { id: shopId }, data: { activeModelVersionId: version.id } }),
-    ]);
+    await activateVersion(db, shopId, version.id, { models, curves, pairs, interactions, insights });
     await publishInvalidation({ shopId, scope: "model" });
     await publishInvalidation({ shopId, scope: "rules" });
     return {
@@ -176,6 +111,107 @@ export async function trainShop(
     });
     throw error;
   }
+}
+
+/** Creates the shop's next model version, in status TRAINING, after marking any abandoned one failed. */
+async function startModelVersion(db: PrismaClient, shopId: string) {
+  // One training runs per shop at a time, so a version still training was left by a worker that
+  // died mid-run; it never became active, and is marked so.
+  await db.modelVersion.updateMany({
+    where: { shopId, status: "TRAINING" },
+    data: { status: "FAILED", error: "abandoned: the worker training it stopped before it finished" },
+  });
+  const latest = await db.modelVersion.aggregate({ where: { shopId }, _max: { version: true } });
+  return db.modelVersion.create({
+    data: {
+      shopId,
+      version: (latest._max.version ?? 0) + 1,
+      models: [
+        PopularityModel.modelName,
+        CooccurrenceModel.modelName,
+        BuyAgainModel.modelName,
+        EaseModel.modelName,
+        AlsModel.modelName,
+        ContentModel.modelName,
+      ],
+    },
+  });
+}
+
+type PrecomputedList = ReturnType<typeof precomputeLists>[number];
+
+/** Writes the version's lists in batches, reporting progress from 0.55 to 0.9. */
+async function writeLists(
+  db: PrismaClient,
+  shopId: string,
+  modelVersionId: string,
+  lists: PrecomputedList[],
+  onProgress: (fraction: number, message: string) => Promise<void> | void,
+) {
+  let written = 0;
+  for (let start = 0; start < lists.length; start += WRITE_BATCH) {
+    const batch = lists.slice(start, start + WRITE_BATCH);
+    await db.recommendationList.createMany({
+      data: batch.map((list) => ({ id: randomUUID(), shopId, modelVersionId, ...list })),
+    });
+    written += batch.length;
+    await onProgress(0.55 + (0.35 * written) / lists.length, `${written} of ${lists.length} lists written`);
+  }
+}
+
+interface TrainedOutputs {
+  models: ShopModels;
+  curves: ReturnType<typeof learnSeasonality>;
+  pairs: ReturnType<ShopModels["cooccurrence"]["pairs"]>;
+  interactions: number;
+  insights: ReturnType<typeof computeInsights>;
+}
+
+/** In one transaction: replaces the learned curves and suggested pairs, marks the version ready and makes it the shop's active one. */
+async function activateVersion(
+  db: PrismaClient,
+  shopId: string,
+  modelVersionId: string,
+  { models: { hybrid, quality }, curves, pairs, interactions, insights }: TrainedOutputs,
+) {
+  await db.$transaction([
+    // Learned curves are replaced; the merchant's own curves (source MERCHANT) stay and win.
+    db.seasonalityCurve.deleteMany({ where: { shopId, source: "LEARNED" } }),
+    db.seasonalityCurve.createMany({
+      data: curves.map((curve) => ({
+        shopId,
+        targetType: curve.targetType,
+        targetValue: curve.targetValue,
+        source: "LEARNED",
+        months: curve.months,
+      })),
+    }),
+    // Merchant decisions (approved, rejected, added by hand) survive retraining.
+    db.boughtTogetherPair.deleteMany({ where: { shopId, status: "SUGGESTED" } }),
+    db.boughtTogetherPair.createMany({
+      data: pairs.map((pair) => ({
+        shopId,
+        productId: pair.itemId,
+        relatedProductId: pair.relatedItemId,
+        support: pair.support,
+        confidence: pair.confidence,
+        lift: pair.lift,
+      })),
+      skipDuplicates: true,
+    }),
+    db.modelVersion.update({
+      where: { id: modelVersionId },
+      data: {
+        status: "READY",
+        ...(hybrid ? { models: { push: HybridModel.modelName } } : {}),
+        trainedAt: new Date(),
+        interactionCount: interactions,
+        metrics: (quality ?? undefined) as Prisma.InputJsonValue | undefined,
+        insights: insights as unknown as Prisma.InputJsonValue,
+      },
+    }),
+    db.shop.update({ where: { id: shopId }, data: { activeModelVersionId: modelVersionId } }),
+  ]);
 }
 
 /** Interactions read per query: the store's history streams into the dataset page by page. */

@@ -81,50 +81,15 @@ export async function evaluateOnHistory(
 ): Promise<StoreQuality | null> {
   const k = options.k ?? 10;
   const cutoff = dataset.now - (options.holdoutDays ?? 30) * 86_400_000;
-  // Every purchase, by user (the dataset's columns, read as they are).
-  const { item, time } = dataset.purchases;
-  const user = new Int32Array(item.length);
-  for (let u = 0; u < dataset.userIds.length; u++) user.fill(u, dataset.purchases.start[u], dataset.purchases.start[u + 1]);
-  const positions = Int32Array.from(item.keys());
-  const train = positions.filter((p) => time[p] < cutoff);
-  const test = positions.filter((p) => time[p] >= cutoff);
+  const { user, item, time, train, trainMatrix, testMatrix } = splitPurchases(dataset, cutoff);
   const users = dataset.userIds.length;
   const items = dataset.items.length;
-  const trainMatrix = userItems(users, items, user, item, train, time);
-  const testMatrix = userItems(users, items, user, item, test);
   // Without EASE there is no weight to choose, and ALS is not fitted twice.
   const eases = items <= MAX_EASE_ITEMS ? [new EaseScorer({ lambda: 250 }), new EaseScorer(SESSION_EASE)] : [];
   const als = eases.length ? new FactorsScorer(await fitAlsParallel({ rows: users, columns: items, rowStart: trainMatrix.rowStart, cols: trainMatrix.cols })) : null;
-  // Shoppers as training counts them (any positive interest, views included), a bound on the check's.
-  let shoppers = 0;
-  for (const interest of dataset.interest) {
-    for (const weight of interest.values()) {
-      if (weight > 0) {
-        shoppers++;
-        break;
-      }
-    }
-  }
+  const shoppers = countShoppers(dataset);
   const hybrid = eases.length && shoppers * items <= (options.maxHybridCells ?? MAX_HYBRID_CELLS) ? new TwoTowerScorer({ items: dataset.items }) : null;
-  // Trending as the product computes it (from every weighted event before the cut-off), and
-  // with last year's season where those weeks had enough sales to say anything.
-  const { halfLifeDays, seasonDays } = POPULARITY_DEFAULTS;
-  const [seasonFrom, seasonTo] = seasonWindow(cutoff, seasonDays);
-  const events = dataset.events;
-  const before = new Int32Array(events.time.length);
-  let count = 0;
-  let seasonSales = 0;
-  for (let e = 0; e < events.time.length; e++) {
-    if (events.time[e] >= cutoff) continue;
-    before[count++] = e;
-    if (events.time[e] >= seasonFrom && events.time[e] < seasonTo && events.weight[e] > 0) seasonSales += events.weight[e];
-  }
-  const sales = { ...events, positions: before.subarray(0, count), now: cutoff };
-  const seasonal = seasonSales >= MIN_SEASON_SALES;
-  const trending = [
-    new TrendingScorer(sales, { halfLifeDays, seasonDays, seasonShare: 0 }),
-    ...(seasonal ? [new TrendingScorer(sales, { halfLifeDays, seasonDays, seasonShare: SEASON_SHARE }, "trending-season")] : []),
-  ];
+  const { trending, seasonal } = trendingScorers(dataset, cutoff);
   const scorers: Scorer[] = [
     new PopularityScorer(),
     new BuyAgainScorer({ user, item, time, positions: train, now: cutoff }, { halfLifeDays: 90 }),
@@ -160,6 +125,73 @@ export async function evaluateOnHistory(
   const [all, fresh] = (["all", "new"] as const).map((view) => evaluateEach(scorers.length + blends.length, score, trainMatrix, testMatrix, k, { ...evaluation, view }));
   const customers = all[0].users;
   if (customers < (options.minCustomers ?? 20)) return null;
+  return { protocol: "time", cutoff, k, customers, ...chooseForYou(scorers, blends, { all, fresh }, seasonal) };
+}
+
+/** Every purchase by user (the dataset's columns, read as they are), split at the cut-off into train and test matrices. */
+function splitPurchases(dataset: Dataset, cutoff: number) {
+  const { item, time } = dataset.purchases;
+  const user = new Int32Array(item.length);
+  for (let u = 0; u < dataset.userIds.length; u++) user.fill(u, dataset.purchases.start[u], dataset.purchases.start[u + 1]);
+  const positions = Int32Array.from(item.keys());
+  const train = positions.filter((p) => time[p] < cutoff);
+  const test = positions.filter((p) => time[p] >= cutoff);
+  const users = dataset.userIds.length;
+  const items = dataset.items.length;
+  const trainMatrix = userItems(users, items, user, item, train, time);
+  const testMatrix = userItems(users, items, user, item, test);
+  return { user, item, time, train, trainMatrix, testMatrix };
+}
+
+/** Shoppers as training counts them (any positive interest, views included), a bound on the check's. */
+function countShoppers(dataset: Dataset) {
+  let shoppers = 0;
+  for (const interest of dataset.interest) {
+    for (const weight of interest.values()) {
+      if (weight > 0) {
+        shoppers++;
+        break;
+      }
+    }
+  }
+  return shoppers;
+}
+
+/**
+ * Trending as the product computes it (from every weighted event before the cut-off), and
+ * with last year's season where those weeks had enough sales to say anything.
+ */
+function trendingScorers(dataset: Dataset, cutoff: number) {
+  const { halfLifeDays, seasonDays } = POPULARITY_DEFAULTS;
+  const [seasonFrom, seasonTo] = seasonWindow(cutoff, seasonDays);
+  const events = dataset.events;
+  const before = new Int32Array(events.time.length);
+  let count = 0;
+  let seasonSales = 0;
+  for (let e = 0; e < events.time.length; e++) {
+    if (events.time[e] >= cutoff) continue;
+    before[count++] = e;
+    if (events.time[e] >= seasonFrom && events.time[e] < seasonTo && events.weight[e] > 0) seasonSales += events.weight[e];
+  }
+  const sales = { ...events, positions: before.subarray(0, count), now: cutoff };
+  const seasonal = seasonSales >= MIN_SEASON_SALES;
+  const trending = [
+    new TrendingScorer(sales, { halfLifeDays, seasonDays, seasonShare: 0 }),
+    ...(seasonal ? [new TrendingScorer(sales, { halfLifeDays, seasonDays, seasonShare: SEASON_SHARE }, "trending-season")] : []),
+  ];
+  return { trending, seasonal };
+}
+
+type ViewResults = ReturnType<typeof evaluateEach>;
+interface Blend {
+  weight: number;
+  sessions: boolean;
+  hybrid: number;
+  trend: boolean;
+}
+
+/** Each model's metrics in both views, the "Recommended for you" blend chosen, and whether Trending reads the season. */
+function chooseForYou(scorers: Scorer[], blends: Blend[], { all, fresh }: { all: ViewResults; fresh: ViewResults }, seasonal: boolean) {
   const summary = (index: number) => ({
     all: { ndcg: all[index].ndcg, recall: all[index].recall, precision: all[index].precision },
     new: { ndcg: fresh[index].ndcg, recall: fresh[index].recall, precision: fresh[index].precision },
@@ -180,10 +212,6 @@ export async function evaluateOnHistory(
   const season = seasonal ? [models["trending-season"].new.ndcg, models.trending.new.ndcg] : [0, 0];
   const trendingSeason = season[0] || season[1] ? season[0] > season[1] : undefined;
   return {
-    protocol: "time",
-    cutoff,
-    k,
-    customers,
     models,
     forYouWeight: choice.weight,
     forYouSessions: choice.sessions,

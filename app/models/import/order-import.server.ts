@@ -64,34 +64,20 @@ async function importOrderFileOnce(db: RawDatabase, shopId: string, file: string
 
   await db.transaction(async (sql) => {
     const ids = new ExternalIds(sql, shopId);
-    const parser = fs.createReadStream(file).pipe(
-      parse({
-        bom: true,
-        skip_empty_lines: true,
-        relax_column_count: true,
-        info: true,
-      }),
-    );
+    const parser = openCsv(file);
     let header: string[] | null = null;
     let batch: CleanLine[] = [];
     let writing: Promise<void> = Promise.resolve();
     let currentOrder = "";
     const seenInOrder = new Set<string>();
     try {
-      for await (const { record, info } of parser as AsyncIterable<{
-        record: string[];
-        info: { lines: number };
-      }>) {
+      for await (const { record, info } of parser) {
         if (!header) {
           header = normaliseHeader(name, record, options.map ?? new Map());
           continue;
         }
         summary.rowsRead++;
-        if (record.length !== header.length) {
-          throw new ImportFormatError(name, info.lines, null, `expected ${header.length} columns, found ${record.length}`);
-        }
-        const row = Object.fromEntries(header.map((column, index) => [column, record[index]]));
-        const line = cleanRow(name, info.lines, row);
+        const line = lineOf(name, header, record, info.lines);
         if ("skip" in line) {
           skip(line.skip);
           continue;
@@ -119,15 +105,7 @@ async function importOrderFileOnce(db: RawDatabase, shopId: string, file: string
     } catch (error) {
       // The transaction is rolled back once the write in flight has stopped.
       await writing.catch(() => {});
-      const csvError = error as {
-        code?: string;
-        lines?: number;
-        message: string;
-      };
-      if (csvError.code?.startsWith("CSV_")) {
-        throw new ImportFormatError(name, csvError.lines ?? 0, null, `not valid CSV: ${csvError.message}`);
-      }
-      throw error;
+      throw asFormatError(name, error);
     }
     await writing;
     if (!header) throw new ImportFormatError(name, 1, null, "the file is empty; expected a header row");
@@ -137,7 +115,75 @@ async function importOrderFileOnce(db: RawDatabase, shopId: string, file: string
   return summary;
 }
 
+/** Streams the file's CSV records, each with the line number it ends on. */
+function openCsv(file: string) {
+  return fs.createReadStream(file).pipe(
+    parse({
+      bom: true,
+      skip_empty_lines: true,
+      relax_column_count: true,
+      info: true,
+    }),
+  ) as AsyncIterable<{
+    record: string[];
+    info: { lines: number };
+  }>;
+}
+
+/** One data row as a cleaned line or a skip reason; a row with the wrong column count fails the file. */
+function lineOf(name: string, header: string[], record: string[], lineNumber: number) {
+  if (record.length !== header.length) {
+    throw new ImportFormatError(name, lineNumber, null, `expected ${header.length} columns, found ${record.length}`);
+  }
+  const row = Object.fromEntries(header.map((column, index) => [column, record[index]]));
+  return cleanRow(name, lineNumber, row);
+}
+
+/** A CSV parser error becomes an ImportFormatError naming the file and line; any other error is returned as is. */
+function asFormatError(name: string, error: unknown): unknown {
+  const csvError = error as {
+    code?: string;
+    lines?: number;
+    message: string;
+  };
+  if (csvError.code?.startsWith("CSV_")) {
+    return new ImportFormatError(name, csvError.lines ?? 0, null, `not valid CSV: ${csvError.message}`);
+  }
+  return error;
+}
+
+interface KeyedLine {
+  line: CleanLine;
+  lineKey: string;
+}
+
 async function writeBatch(sql: SqlRunner, shopId: string, ids: ExternalIds, lines: CleanLine[], summary: ImportSummary) {
+  await ensureCatalogue(ids, lines);
+
+  const keyed = keyLines(lines);
+  const sales = keyed.filter(({ line }) => line.quantity > 0);
+  const returns = keyed.filter(({ line }) => line.quantity < 0);
+
+  const orderIds = await insertOrders(sql, shopId, ids, sales, summary);
+  await insertOrderLines(sql, shopId, ids, sales, orderIds);
+
+  const interactions: Prisma.InteractionCreateManyInput[] = keyed.map(({ line, lineKey }) => ({
+    shopId,
+    kind: line.quantity > 0 ? "PURCHASE" : "REFUND",
+    customerId: line.customerId ? ids.customers.get(line.customerId)! : null,
+    productId: ids.products.get(line.productId)!,
+    quantity: Math.abs(line.quantity),
+    orderId: line.quantity > 0 ? orderIds.get(line.orderId)! : null,
+    occurredAt: line.createdAt,
+    source: "IMPORT",
+    dedupeKey: `import:${line.orderId}:${line.quantity > 0 ? "" : "return:"}${lineKey}`,
+  }));
+  summary.imported += await appendInteractions(sql, interactions);
+  summary.returns += returns.length;
+}
+
+/** Creates the products and customers the lines name that the shop does not have yet. */
+async function ensureCatalogue(ids: ExternalIds, lines: CleanLine[]) {
   await ids.ensureProducts(
     lines.map((line) => ({
       externalId: line.productId,
@@ -150,10 +196,12 @@ async function writeBatch(sql: SqlRunner, shopId: string, ids: ExternalIds, line
     })),
   );
   await ids.ensureCustomers(lines.flatMap((line) => (line.customerId ? [{ externalId: line.customerId, country: line.country }] : [])));
+}
 
-  // A line's id within its order: the product, numbered when the order has it more than once.
+/** A line's id within its order: the product, numbered when the order has it more than once. */
+function keyLines(lines: CleanLine[]): KeyedLine[] {
   const occurrences = new Map<string, number>();
-  const keyed = lines.map((line) => {
+  return lines.map((line) => {
     const base = `${line.orderId}:${line.productId}:${line.quantity < 0 ? "return" : "sale"}`;
     const n = (occurrences.get(base) ?? 0) + 1;
     occurrences.set(base, n);
@@ -162,9 +210,10 @@ async function writeBatch(sql: SqlRunner, shopId: string, ids: ExternalIds, line
       lineKey: n === 1 ? line.productId : `${line.productId}#${n}`,
     };
   });
-  const sales = keyed.filter(({ line }) => line.quantity > 0);
-  const returns = keyed.filter(({ line }) => line.quantity < 0);
+}
 
+/** Inserts one order per order id among the sales; returns the row id of every such order, new or imported before. */
+async function insertOrders(sql: SqlRunner, shopId: string, ids: ExternalIds, sales: KeyedLine[], summary: ImportSummary) {
   const orders = new Map<string, { line: CleanLine; total: number }>();
   for (const { line } of sales) {
     const order = orders.get(line.orderId);
@@ -195,7 +244,11 @@ async function writeBatch(sql: SqlRunner, shopId: string, ids: ExternalIds, line
   // Orders imported before (their lines are then skipped below, as already there).
   const known = [...orders.keys()].filter((externalId) => !orderIds.has(externalId));
   for (const order of await rowIdsOf(sql, "Order", shopId, known)) orderIds.set(order.externalId, order.id);
+  return orderIds;
+}
 
+/** Inserts the sale lines; lines already there from an earlier import are left as they are. */
+async function insertOrderLines(sql: SqlRunner, shopId: string, ids: ExternalIds, sales: KeyedLine[], orderIds: Map<string, string>) {
   await sql.query(
     `INSERT INTO "OrderLine" ("id", "shopId", "orderId", "externalId", "productId", "productExternalId", "title", "quantity", "price")
      SELECT l.id, $1, l.order_id, l.external_id, l.product_id, l.product_external_id, l.title, l.quantity, l.price
@@ -214,18 +267,4 @@ async function writeBatch(sql: SqlRunner, shopId: string, ids: ExternalIds, line
       sales.map(({ line }) => line.price),
     ],
   );
-
-  const interactions: Prisma.InteractionCreateManyInput[] = keyed.map(({ line, lineKey }) => ({
-    shopId,
-    kind: line.quantity > 0 ? "PURCHASE" : "REFUND",
-    customerId: line.customerId ? ids.customers.get(line.customerId)! : null,
-    productId: ids.products.get(line.productId)!,
-    quantity: Math.abs(line.quantity),
-    orderId: line.quantity > 0 ? orderIds.get(line.orderId)! : null,
-    occurredAt: line.createdAt,
-    source: "IMPORT",
-    dedupeKey: `import:${line.orderId}:${line.quantity > 0 ? "" : "return:"}${lineKey}`,
-  }));
-  summary.imported += await appendInteractions(sql, interactions);
-  summary.returns += returns.length;
 }
