@@ -25,6 +25,7 @@ import {
 import { useTfBackend } from "../engine/tf/backend";
 import type { ListItem } from "./recommendations.server";
 import { publishInvalidation } from "./storefront/invalidation.server";
+import { setting } from "../config/env.server";
 
 /** How many products each precomputed list keeps; serving trims to the block's size. */
 export const LIST_LENGTH = 24;
@@ -69,7 +70,7 @@ export async function trainShop(
   const version = await startModelVersion(db, shopId);
   try {
     // EASE's inverse runs its matrix products there (app/engine/tf/inverse.ts).
-    await useTfBackend();
+    await useTfBackend(setting("AFFINITY_TF_BACKEND"));
     await onProgress(0.05, "loading interactions");
     const { items, dataset, interactions } = await loadTrainingData(db, shopId, options.readPage ?? READ_PAGE);
     await onProgress(0.3, `fitting on ${interactions} interactions`);

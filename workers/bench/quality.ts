@@ -15,6 +15,7 @@ import { parseColumnMap } from "../../app/models/import/order-rows";
 import { demoOrderHistory, loadOrderHistory } from "./order-history";
 import { jsonOnStdout } from "./json-output";
 import { randomSplit, stratifiedSplit, timeSplit, type Split } from "../../app/engine/eval/split";
+import { setting } from "../../app/config/env.server";
 
 // npm run bench:quality -- --dataset <ml-100k folder> | --orders <file or folder> [--map …] | --demo --protocol stratified-75-25|random-80-20|time [--cutoff …] [--end …] [--k 10] [--seed 42] [--models a,b] [--json]
 const usage =
@@ -73,7 +74,7 @@ if (values.dataset) {
   data = orders;
   side = { items: orders.catalogue };
 }
-const tfBackend = await useTfBackend();
+const tfBackend = await useTfBackend(setting("AFFINITY_TF_BACKEND"));
 const date = (text: string | undefined, option: string) => {
   const time = Date.parse(text ?? "");
   if (Number.isNaN(time)) fail(`--${option} must be a date such as 1998-03-01, got ${text}`);

@@ -19,6 +19,7 @@ import { useTfBackend } from "../../app/engine/tf/backend";
 import { fitAlsParallel } from "../../app/engine/models/als";
 import { interestRows } from "../../app/engine/models/als-model";
 import { jsonOnStdout } from "./json-output";
+import { setting } from "../../app/config/env.server";
 
 // npm run bench:train [-- --sizes 100000,1000000,5000000] [--models …] [--json]: seconds and peak
 // memory to fit each model on generated stores of each size. Every (size, model) runs in its own
@@ -107,7 +108,7 @@ if (values.child) {
   const { items, events } = generateStore(size);
   const dataset = buildDataset(events, items);
   // As training does: EASE's inverse runs its products on TensorFlow.js's fastest backend here.
-  await useTfBackend();
+  await useTfBackend(setting("AFFINITY_TF_BACKEND"));
   const started = performance.now();
   await fitOne(model, dataset);
   const seconds = (performance.now() - started) / 1000;

@@ -18,10 +18,10 @@ export function activeTfBackend(): TfBackendName | null {
 
 /**
  * The TensorFlow.js backend the neural models train on, chosen once per process: `tfjs-node`
- * (native TensorFlow) where it installed, else WebAssembly, else plain JavaScript. AFFINITY_TF_BACKEND
- * (tensorflow, wasm or cpu) forces one. Returns the name of the backend in use.
+ * (native TensorFlow) where it installed, else WebAssembly, else plain JavaScript. `preferred`
+ * (callers pass AFFINITY_TF_BACKEND: tensorflow, wasm or cpu) forces one. Returns the name of the backend in use.
  */
-export async function useTfBackend(preferred: TfBackendName | undefined = process.env.AFFINITY_TF_BACKEND as TfBackendName | undefined): Promise<TfBackendName> {
+export async function useTfBackend(preferred?: TfBackendName): Promise<TfBackendName> {
   const order: TfBackendName[] = preferred ? [preferred] : ["tensorflow", "wasm", "cpu"];
   for (const name of order) {
     if (tf.getBackend() === name || (await activate(name))) return (active = name);
