@@ -12,7 +12,9 @@ const MARGIN = 16;
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { shop, db } = await requireAdminShop(request);
-  const version = shop.activeModelVersionId ? await db.modelVersion.findUnique({ where: { id: shop.activeModelVersionId }, select: { insights: true } }) : null;
+  const version = shop.activeModelVersionId
+    ? await db.modelVersion.findUnique({ where: { id: shop.activeModelVersionId }, select: { insights: true } })
+    : null;
   const insights = (version?.insights ?? null) as Insights | null;
   if (!insights?.points.length) return { insights: null, titles: {} as Record<string, string> };
   const ids = new Set([...insights.points.map((point) => point.itemId), ...insights.segments.flatMap((segment) => segment.topItemIds)]);
@@ -28,7 +30,9 @@ export default function InsightsPage() {
     return (
       <Page title={t("insights.title")}>
         <Card>
-          <Text as="p" tone="subdued">{t("insights.empty")}</Text>
+          <Text as="p" tone="subdued">
+            {t("insights.empty")}
+          </Text>
         </Card>
       </Page>
     );
@@ -45,11 +49,23 @@ export default function InsightsPage() {
         <Layout.Section>
           <Card>
             <BlockStack gap="200">
-              <Text as="h2" variant="headingMd">{t("insights.map")}</Text>
-              <Text as="p" tone="subdued">{t("insights.map_help")}</Text>
+              <Text as="h2" variant="headingMd">
+                {t("insights.map")}
+              </Text>
+              <Text as="p" tone="subdued">
+                {t("insights.map_help")}
+              </Text>
               <svg viewBox={`0 0 ${WIDTH} ${HEIGHT}`} width="100%" role="img" aria-label={t("insights.map")} style={{ maxHeight: 480 }}>
                 {insights.points.map((point) => (
-                  <circle key={point.itemId} cx={sx(point.x)} cy={sy(point.y)} r={4} fill={COLOURS[point.cluster % COLOURS.length]} fillOpacity={0.75} data-cluster={point.cluster}>
+                  <circle
+                    key={point.itemId}
+                    cx={sx(point.x)}
+                    cy={sy(point.y)}
+                    r={4}
+                    fill={COLOURS[point.cluster % COLOURS.length]}
+                    fillOpacity={0.75}
+                    data-cluster={point.cluster}
+                  >
                     <title>{`${title(point.itemId)} · ${t("insights.cluster", { id: point.cluster + 1 })}`}</title>
                   </circle>
                 ))}
@@ -59,34 +75,73 @@ export default function InsightsPage() {
         </Layout.Section>
         <Layout.Section>
           <InlineGrid columns={{ xs: 1, md: 2 }} gap="400">
-            <Card>
-              <BlockStack gap="300">
-                <Text as="h2" variant="headingMd">{t("insights.clusters")}</Text>
-                {insights.clusters.map((cluster) => (
-                  <BlockStack key={cluster.id} gap="100">
-                    <InlineStack gap="200" blockAlign="center">
-                      <span aria-hidden="true" style={{ width: 12, height: 12, borderRadius: 6, background: COLOURS[cluster.id % COLOURS.length], display: "inline-block" }} />
-                      <Text as="h3" variant="headingSm">{t("insights.cluster", { id: cluster.id + 1 })} · {t("insights.size", { count: format.number(cluster.size) })}</Text>
-                    </InlineStack>
-                    <Text as="p" tone="subdued">{cluster.topItemIds.map(title).join(", ")}</Text>
-                  </BlockStack>
-                ))}
-              </BlockStack>
-            </Card>
-            <Card>
-              <BlockStack gap="300">
-                <Text as="h2" variant="headingMd">{t("insights.segments")}</Text>
-                {insights.segments.map((segment) => (
-                  <BlockStack key={segment.id} gap="100">
-                    <Text as="h3" variant="headingSm">{t("insights.segment", { id: segment.id + 1, count: format.number(segment.shoppers) })}</Text>
-                    <Text as="p" tone="subdued">{segment.topItemIds.map(title).join(", ")}</Text>
-                  </BlockStack>
-                ))}
-              </BlockStack>
-            </Card>
+            <ClustersCard clusters={insights.clusters} title={title} />
+            <SegmentsCard segments={insights.segments} title={title} />
           </InlineGrid>
         </Layout.Section>
       </Layout>
     </Page>
+  );
+}
+
+/** The product clusters: each one's colour on the map, its size and its best-known products. */
+function ClustersCard({ clusters, title }: { clusters: Insights["clusters"]; title: (id: string) => string }) {
+  const t = useT();
+  const format = useFormat();
+  return (
+    <Card>
+      <BlockStack gap="300">
+        <Text as="h2" variant="headingMd">
+          {t("insights.clusters")}
+        </Text>
+        {clusters.map((cluster) => (
+          <BlockStack key={cluster.id} gap="100">
+            <InlineStack gap="200" blockAlign="center">
+              <span
+                aria-hidden="true"
+                style={{
+                  width: 12,
+                  height: 12,
+                  borderRadius: 6,
+                  background: COLOURS[cluster.id % COLOURS.length],
+                  display: "inline-block",
+                }}
+              />
+              <Text as="h3" variant="headingSm">
+                {t("insights.cluster", { id: cluster.id + 1 })} · {t("insights.size", { count: format.number(cluster.size) })}
+              </Text>
+            </InlineStack>
+            <Text as="p" tone="subdued">
+              {cluster.topItemIds.map(title).join(", ")}
+            </Text>
+          </BlockStack>
+        ))}
+      </BlockStack>
+    </Card>
+  );
+}
+
+/** The shopper segments: each one's size and the products its shoppers favour. */
+function SegmentsCard({ segments, title }: { segments: Insights["segments"]; title: (id: string) => string }) {
+  const t = useT();
+  const format = useFormat();
+  return (
+    <Card>
+      <BlockStack gap="300">
+        <Text as="h2" variant="headingMd">
+          {t("insights.segments")}
+        </Text>
+        {segments.map((segment) => (
+          <BlockStack key={segment.id} gap="100">
+            <Text as="h3" variant="headingSm">
+              {t("insights.segment", { id: segment.id + 1, count: format.number(segment.shoppers) })}
+            </Text>
+            <Text as="p" tone="subdued">
+              {segment.topItemIds.map(title).join(", ")}
+            </Text>
+          </BlockStack>
+        ))}
+      </BlockStack>
+    </Card>
   );
 }

@@ -15,17 +15,31 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   const requested = new URL(request.url).searchParams.get("status");
   const status = PAIR_STATUSES.find((known) => known === requested) ?? "SUGGESTED";
   const [pairs, counts, products] = await Promise.all([
-    db.boughtTogetherPair.findMany({ where: { shopId: shop.id, status }, orderBy: [{ lift: "desc" }, { support: "desc" }, { id: "asc" }], take: PAGE_SIZE }),
+    db.boughtTogetherPair.findMany({
+      where: { shopId: shop.id, status },
+      orderBy: [{ lift: "desc" }, { support: "desc" }, { id: "asc" }],
+      take: PAGE_SIZE,
+    }),
     db.boughtTogetherPair.groupBy({ by: ["status"], where: { shopId: shop.id }, _count: { _all: true } }),
     topProducts(db, shop.id, 120),
   ]);
   const titles = new Map(
-    (await db.product.findMany({ where: { shopId: shop.id, id: { in: pairs.flatMap((pair) => [pair.productId, pair.relatedProductId]) } }, select: { id: true, title: true } })).map((product) => [product.id, product.title]),
+    (
+      await db.product.findMany({
+        where: { shopId: shop.id, id: { in: pairs.flatMap((pair) => [pair.productId, pair.relatedProductId]) } },
+        select: { id: true, title: true },
+      })
+    ).map((product) => [product.id, product.title]),
   );
   return {
     status,
     counts: Object.fromEntries(counts.map((row) => [row.status, row._count._all])) as Record<string, number>,
-    pairs: pairs.map((pair) => ({ ...pair, updatedAt: undefined, product: titles.get(pair.productId) ?? pair.productId, related: titles.get(pair.relatedProductId) ?? pair.relatedProductId })),
+    pairs: pairs.map((pair) => ({
+      ...pair,
+      updatedAt: undefined,
+      product: titles.get(pair.productId) ?? pair.productId,
+      related: titles.get(pair.relatedProductId) ?? pair.relatedProductId,
+    })),
     products,
   };
 };
@@ -42,18 +56,17 @@ export const action = async ({ request }: ActionFunctionArgs): Promise<{ errors?
 };
 
 export default function Pairs() {
-  const { status, counts, pairs, products } = useLoaderData<typeof loader>();
-  const result = useActionData<typeof action>();
-  const busy = useNavigation().state === "submitting";
+  const { status, counts, pairs } = useLoaderData<typeof loader>();
   const [, setParams] = useSearchParams();
   const t = useT();
   const format = useFormat();
-  const error = useFieldError(result?.errors);
   const decide = (id: string, next: string, label: string, tone?: "critical") => (
     <Form method="post" key={next}>
       <input type="hidden" name="id" value={id} />
       <input type="hidden" name="status" value={next} />
-      <Button submit size="slim" tone={tone}>{label}</Button>
+      <Button submit size="slim" tone={tone}>
+        {label}
+      </Button>
     </Form>
   );
   return (
@@ -62,24 +75,33 @@ export default function Pairs() {
         <Layout.Section>
           <Card padding="0">
             <Tabs
-              tabs={PAIR_STATUSES.map((known) => ({ id: known, content: `${t(`pairs.status.${known}`)} (${format.number(counts[known] ?? 0)})` }))}
+              tabs={PAIR_STATUSES.map((known) => ({
+                id: known,
+                content: `${t(`pairs.status.${known}`)} (${format.number(counts[known] ?? 0)})`,
+              }))}
               selected={PAIR_STATUSES.indexOf(status)}
               onSelect={(index) => setParams({ status: PAIR_STATUSES[index] })}
             />
             <BlockStack gap="200">
               <div style={{ padding: "var(--p-space-400)" }}>
-                <Text as="p" tone="subdued">{t("pairs.help")}</Text>
+                <Text as="p" tone="subdued">
+                  {t("pairs.help")}
+                </Text>
               </div>
               {pairs.length === 0 ? (
                 <div style={{ padding: "var(--p-space-400)" }}>
-                  <Text as="p" tone="subdued">{t("pairs.empty")}</Text>
+                  <Text as="p" tone="subdued">
+                    {t("pairs.empty")}
+                  </Text>
                 </div>
               ) : (
                 <DataTable
                   columnContentTypes={["text", "numeric", "numeric", "numeric", "text"]}
                   headings={[t("pairs.pair"), t("pairs.support"), t("pairs.confidence"), t("pairs.lift"), ""]}
                   rows={pairs.map((pair) => [
-                    <span key="pair" data-pair-id={pair.id}>{pair.product} + {pair.related}</span>,
+                    <span key="pair" data-pair-id={pair.id}>
+                      {pair.product} + {pair.related}
+                    </span>,
                     format.number(pair.support, 4),
                     format.percent(pair.confidence),
                     format.number(pair.lift, 1),
@@ -95,26 +117,54 @@ export default function Pairs() {
           </Card>
         </Layout.Section>
         <Layout.Section>
-          <Card>
-            <Form method="post">
-              <input type="hidden" name="intent" value="manual" />
-              <BlockStack gap="300">
-                <Text as="h2" variant="headingMd">{t("pairs.add")}</Text>
-                {result?.added && <Banner tone="success">{t("common.saved")}</Banner>}
-                <FormLayout>
-                  <FormLayout.Group>
-                    <SelectInput label={t("pairs.first")} name="productId" initial={products[0]?.id} options={products.map((product) => ({ label: product.label, value: product.id }))} error={error("productId")} />
-                    <SelectInput label={t("pairs.second")} name="relatedProductId" initial={products[0]?.id} options={products.map((product) => ({ label: product.label, value: product.id }))} error={error("relatedProductId")} />
-                  </FormLayout.Group>
-                </FormLayout>
-                <InlineStack>
-                  <Button submit loading={busy}>{t("common.add")}</Button>
-                </InlineStack>
-              </BlockStack>
-            </Form>
-          </Card>
+          <ManualPairCard />
         </Layout.Section>
       </Layout>
     </Page>
+  );
+}
+
+/** A pair the merchant adds by hand: two products and the Add button. */
+function ManualPairCard() {
+  const { products } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const busy = useNavigation().state === "submitting";
+  const t = useT();
+  const error = useFieldError(result?.errors);
+  return (
+    <Card>
+      <Form method="post">
+        <input type="hidden" name="intent" value="manual" />
+        <BlockStack gap="300">
+          <Text as="h2" variant="headingMd">
+            {t("pairs.add")}
+          </Text>
+          {result?.added && <Banner tone="success">{t("common.saved")}</Banner>}
+          <FormLayout>
+            <FormLayout.Group>
+              <SelectInput
+                label={t("pairs.first")}
+                name="productId"
+                initial={products[0]?.id}
+                options={products.map((product) => ({ label: product.label, value: product.id }))}
+                error={error("productId")}
+              />
+              <SelectInput
+                label={t("pairs.second")}
+                name="relatedProductId"
+                initial={products[0]?.id}
+                options={products.map((product) => ({ label: product.label, value: product.id }))}
+                error={error("relatedProductId")}
+              />
+            </FormLayout.Group>
+          </FormLayout>
+          <InlineStack>
+            <Button submit loading={busy}>
+              {t("common.add")}
+            </Button>
+          </InlineStack>
+        </BlockStack>
+      </Form>
+    </Card>
   );
 }

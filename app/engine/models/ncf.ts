@@ -20,7 +20,15 @@ export interface NcfParams {
   seed?: number;
 }
 
-export const NCF_DEFAULTS: Required<NcfParams> = { dimensions: 32, epochs: 10, batchSize: 2048, learningRate: 0.002, negatives: 4, l2: 1e-6, seed: 42 };
+export const NCF_DEFAULTS: Required<NcfParams> = {
+  dimensions: 32,
+  epochs: 10,
+  batchSize: 2048,
+  learningRate: 0.002,
+  negatives: 4,
+  l2: 1e-6,
+  seed: 42,
+};
 
 export interface NcfWeights {
   dimensions: number;
@@ -32,13 +40,21 @@ export interface NcfWeights {
   layers: { weights: Float32Array; bias: Float32Array; rows: number; columns: number }[];
 }
 
-export function fitNcf(data: { users: number; items: number; rowStart: Int32Array; cols: Int32Array }, params: NcfParams = {}, onProgress?: (fraction: number, loss: number) => void): NcfWeights {
+export function fitNcf(
+  data: { users: number; items: number; rowStart: Int32Array; cols: Int32Array },
+  params: NcfParams = {},
+  onProgress?: (fraction: number, loss: number) => void,
+): NcfWeights {
   const p = { ...NCF_DEFAULTS, ...params };
   const d = p.dimensions;
   const random = seededRandom(p.seed);
-  const normal = (count: number, scale: number) => Float32Array.from({ length: count }, () => scale * Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random()));
+  const normal = (count: number, scale: number) =>
+    Float32Array.from({ length: count }, () => scale * Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random()));
   const table = (rows: number, columns: number, scale = 0.01) => tf.variable(tf.tensor2d(normal(rows * columns, scale), [rows, columns]));
-  const dense = (rows: number, columns: number) => ({ weights: table(rows, columns, Math.sqrt(2 / rows)), bias: tf.variable(tf.zeros([columns])) });
+  const dense = (rows: number, columns: number) => ({
+    weights: table(rows, columns, Math.sqrt(2 / rows)),
+    bias: tf.variable(tf.zeros([columns])),
+  });
   const v = {
     gmfUsers: table(data.users, d),
     gmfItems: table(data.items, d),
@@ -51,18 +67,7 @@ export function fitNcf(data: { users: number; items: number; rowStart: Int32Arra
   const positives = data.cols.length;
   const userOf = new Int32Array(positives);
   for (let u = 0; u < data.users; u++) userOf.fill(u, data.rowStart[u], data.rowStart[u + 1]);
-  const has = (user: number, item: number) => {
-    // Rows are sorted: binary search.
-    let low = data.rowStart[user];
-    let high = data.rowStart[user + 1] - 1;
-    while (low <= high) {
-      const middle = (low + high) >> 1;
-      if (data.cols[middle] === item) return true;
-      if (data.cols[middle] < item) low = middle + 1;
-      else high = middle - 1;
-    }
-    return false;
-  };
+  const has = (user: number, item: number) => rowHas(data, user, item);
   const order = Int32Array.from({ length: positives }, (_, i) => i);
   const perStep = Math.max(1, Math.floor(p.batchSize / (1 + p.negatives)));
   const steps = Math.ceil(positives / perStep);
@@ -78,11 +83,11 @@ export function fitNcf(data: { users: number; items: number; rowStart: Int32Arra
       const labels: number[] = [];
       for (const position of order.subarray(step * perStep, (step + 1) * perStep)) {
         const user = userOf[position];
-        users.push(user), items.push(data.cols[position]), labels.push(1);
+        (users.push(user), items.push(data.cols[position]), labels.push(1));
         for (let n = 0; n < p.negatives; n++) {
           let item = Math.floor(random() * data.items);
           while (has(user, item)) item = Math.floor(random() * data.items);
-          users.push(user), items.push(item), labels.push(0);
+          (users.push(user), items.push(item), labels.push(0));
         }
       }
       const label = tf.tensor2d(labels, [labels.length, 1]);
@@ -98,26 +103,62 @@ export function fitNcf(data: { users: number; items: number; rowStart: Int32Arra
     }
     onProgress?.((epoch + 1) / p.epochs, epochLoss / steps);
   }
-  const read = (tensor: tf.Tensor) => tensor.dataSync() as Float32Array;
-  const weights: NcfWeights = {
-    dimensions: d,
-    gmfUsers: read(v.gmfUsers),
-    gmfItems: read(v.gmfItems),
-    mlpUsers: read(v.mlpUsers),
-    mlpItems: read(v.mlpItems),
-    layers: v.layers.map((layer) => ({ weights: read(layer.weights), bias: read(layer.bias), rows: layer.weights.shape[0], columns: layer.weights.shape[1] })),
-  };
+  const weights = readWeights(v, d);
   tf.dispose(variables);
   optimizer.dispose();
   return weights;
 }
 
+/** Whether a user's (sorted) row holds the item: binary search. */
+function rowHas(data: { rowStart: Int32Array; cols: Int32Array }, user: number, item: number): boolean {
+  let low = data.rowStart[user];
+  let high = data.rowStart[user + 1] - 1;
+  while (low <= high) {
+    const middle = (low + high) >> 1;
+    if (data.cols[middle] === item) return true;
+    if (data.cols[middle] < item) low = middle + 1;
+    else high = middle - 1;
+  }
+  return false;
+}
+
+type NcfVariables = Record<"gmfUsers" | "gmfItems" | "mlpUsers" | "mlpItems", tf.Variable<tf.Rank.R2>> & {
+  layers: { weights: tf.Variable<tf.Rank.R2>; bias: tf.Variable }[];
+};
+
+/** The trained variables, copied out of TensorFlow.js. */
+function readWeights(v: NcfVariables, dimensions: number): NcfWeights {
+  const read = (tensor: tf.Tensor) => tensor.dataSync() as Float32Array;
+  return {
+    dimensions,
+    gmfUsers: read(v.gmfUsers),
+    gmfItems: read(v.gmfItems),
+    mlpUsers: read(v.mlpUsers),
+    mlpItems: read(v.mlpItems),
+    layers: v.layers.map((layer) => ({
+      weights: read(layer.weights),
+      bias: read(layer.bias),
+      rows: layer.weights.shape[0],
+      columns: layer.weights.shape[1],
+    })),
+  };
+}
+
 function oneHot(indices: number[]): SparseMatrix {
-  return { rows: indices.length, rowStart: Int32Array.from({ length: indices.length + 1 }, (_, i) => i), cols: Int32Array.from(indices), values: new Float32Array(indices.length).fill(1) };
+  return {
+    rows: indices.length,
+    rowStart: Int32Array.from({ length: indices.length + 1 }, (_, i) => i),
+    cols: Int32Array.from(indices),
+    values: new Float32Array(indices.length).fill(1),
+  };
 }
 
 type Layer = { weights: tf.Variable; bias: tf.Variable };
-function forward(v: { gmfUsers: tf.Variable; gmfItems: tf.Variable; mlpUsers: tf.Variable; mlpItems: tf.Variable; layers: Layer[] }, users: SparseMatrix, items: SparseMatrix): tf.Tensor2D {
+function forward(
+  v: { gmfUsers: tf.Variable; gmfItems: tf.Variable; mlpUsers: tf.Variable; mlpItems: tf.Variable; layers: Layer[] },
+  users: SparseMatrix,
+  items: SparseMatrix,
+): tf.Tensor2D {
   const gmf = tf.mul(sparseMatMul(users, v.gmfUsers), sparseMatMul(items, v.gmfItems));
   let mlp: tf.Tensor = tf.concat([sparseMatMul(users, v.mlpUsers), sparseMatMul(items, v.mlpItems)], 1);
   for (const layer of v.layers.slice(0, -1)) mlp = tf.relu(tf.add(matMul(mlp, layer.weights), layer.bias));

@@ -19,7 +19,15 @@ export interface SequentialParams {
   seed?: number;
 }
 
-export const SEQUENTIAL_DEFAULTS: Required<SequentialParams> = { dimensions: 64, epochs: 10, batchSize: 64, learningRate: 0.003, maxLength: 30, l2: 1e-5, seed: 42 };
+export const SEQUENTIAL_DEFAULTS: Required<SequentialParams> = {
+  dimensions: 64,
+  epochs: 10,
+  batchSize: 64,
+  learningRate: 0.003,
+  maxLength: 30,
+  l2: 1e-5,
+  seed: 42,
+};
 
 export interface SequentialWeights {
   dimensions: number;
@@ -33,11 +41,17 @@ export interface SequentialWeights {
   bias: Float32Array;
 }
 
-export function fitSequential(sequences: Int32Array[], items: number, params: SequentialParams = {}, onProgress?: (fraction: number, loss: number) => void): SequentialWeights {
+export function fitSequential(
+  sequences: Int32Array[],
+  items: number,
+  params: SequentialParams = {},
+  onProgress?: (fraction: number, loss: number) => void,
+): SequentialWeights {
   const p = { ...SEQUENTIAL_DEFAULTS, ...params };
   const d = p.dimensions;
   const random = seededRandom(p.seed);
-  const normal = (count: number, scale: number) => Float32Array.from({ length: count }, () => scale * Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random()));
+  const normal = (count: number, scale: number) =>
+    Float32Array.from({ length: count }, () => scale * Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random()));
   const v = {
     embeddings: tf.variable(tf.tensor2d(normal(items * d, 1 / Math.sqrt(d)), [items, d])),
     outputBias: tf.variable(tf.zeros([items])),
@@ -46,7 +60,9 @@ export function fitSequential(sequences: Int32Array[], items: number, params: Se
     bias: tf.variable(tf.zeros([3 * d])),
   };
   const optimizer = tf.train.adam(p.learningRate);
-  const usable = sequences.map((sequence) => sequence.subarray(Math.max(0, sequence.length - p.maxLength - 1))).filter((sequence) => sequence.length >= 2);
+  const usable = sequences
+    .map((sequence) => sequence.subarray(Math.max(0, sequence.length - p.maxLength - 1)))
+    .filter((sequence) => sequence.length >= 2);
   const steps = Math.ceil(usable.length / p.batchSize);
   for (let epoch = 0; epoch < p.epochs; epoch++) {
     for (let i = usable.length - 1; i > 0; i--) {
@@ -56,29 +72,7 @@ export function fitSequential(sequences: Int32Array[], items: number, params: Se
     let epochLoss = 0;
     for (let step = 0; step < steps; step++) {
       const batch = usable.slice(step * p.batchSize, (step + 1) * p.batchSize);
-      const length = Math.max(...batch.map((sequence) => sequence.length)) - 1;
-      // Sequences are aligned to the right: position t of a row shorter than `length` is padding until it starts.
-      const inputs: SparseMatrix[] = [];
-      const started: tf.Tensor2D[] = [];
-      const targets = new Float32Array(length * batch.length * items);
-      let count = 0;
-      for (let t = 0; t < length; t++) {
-        const rowStart = new Int32Array(batch.length + 1);
-        const cols: number[] = [];
-        const mask = new Float32Array(batch.length);
-        batch.forEach((sequence, row) => {
-          const offset = t - (length - (sequence.length - 1));
-          if (offset >= 0) {
-            cols.push(sequence[offset]);
-            mask[row] = 1;
-            targets[(t * batch.length + row) * items + sequence[offset + 1]] = 1;
-            count++;
-          }
-          rowStart[row + 1] = cols.length;
-        });
-        inputs.push({ rows: batch.length, rowStart, cols: Int32Array.from(cols), values: new Float32Array(cols.length).fill(1) });
-        started.push(tf.tensor2d(mask, [batch.length, 1]));
-      }
+      const { length, inputs, started, targets, count } = sequenceBatch(batch, items);
       const target = tf.tensor2d(targets, [length * batch.length, items]);
       const loss = optimizer.minimize(() => {
         let hidden: tf.Tensor2D = tf.zeros([batch.length, d]);
@@ -99,14 +93,57 @@ export function fitSequential(sequences: Int32Array[], items: number, params: Se
     onProgress?.((epoch + 1) / p.epochs, epochLoss / steps);
   }
   const read = (tensor: tf.Tensor) => tensor.dataSync() as Float32Array;
-  const weights: SequentialWeights = { dimensions: d, items, embeddings: read(v.embeddings), outputBias: read(v.outputBias), input: read(v.input), recurrent: read(v.recurrent), bias: read(v.bias) };
+  const weights: SequentialWeights = {
+    dimensions: d,
+    items,
+    embeddings: read(v.embeddings),
+    outputBias: read(v.outputBias),
+    input: read(v.input),
+    recurrent: read(v.recurrent),
+    bias: read(v.bias),
+  };
   tf.dispose(Object.values(v));
   optimizer.dispose();
   return weights;
 }
 
+/**
+ * A batch's inputs step by step, with each next item as the target. Sequences are aligned to the
+ * right: position t of a row shorter than `length` is padding until it starts (`started` is 0).
+ */
+function sequenceBatch(batch: Int32Array[], items: number) {
+  const length = Math.max(...batch.map((sequence) => sequence.length)) - 1;
+  const inputs: SparseMatrix[] = [];
+  const started: tf.Tensor2D[] = [];
+  const targets = new Float32Array(length * batch.length * items);
+  let count = 0;
+  for (let t = 0; t < length; t++) {
+    const rowStart = new Int32Array(batch.length + 1);
+    const cols: number[] = [];
+    const mask = new Float32Array(batch.length);
+    batch.forEach((sequence, row) => {
+      const offset = t - (length - (sequence.length - 1));
+      if (offset >= 0) {
+        cols.push(sequence[offset]);
+        mask[row] = 1;
+        targets[(t * batch.length + row) * items + sequence[offset + 1]] = 1;
+        count++;
+      }
+      rowStart[row + 1] = cols.length;
+    });
+    inputs.push({ rows: batch.length, rowStart, cols: Int32Array.from(cols), values: new Float32Array(cols.length).fill(1) });
+    started.push(tf.tensor2d(mask, [batch.length, 1]));
+  }
+  return { length, inputs, started, targets, count };
+}
+
 /** One GRU step: z, r = σ(x Wz + h Uz + bz), σ(…); ĥ = tanh(x Wh + (r ⊙ h) Uh + bh); h' = (1 − z) ⊙ h + z ⊙ ĥ. */
-function gruStep(v: { input: tf.Variable; recurrent: tf.Variable; bias: tf.Variable }, x: tf.Tensor2D, hidden: tf.Tensor2D, d: number): tf.Tensor2D {
+function gruStep(
+  v: { input: tf.Variable; recurrent: tf.Variable; bias: tf.Variable },
+  x: tf.Tensor2D,
+  hidden: tf.Tensor2D,
+  d: number,
+): tf.Tensor2D {
   const fromInput = tf.add(matMul(x, v.input), v.bias);
   const [inputGates, inputCandidate] = tf.split(fromInput, [2 * d, d], 1);
   const [recurrentGates, recurrentCandidate] = tf.split(v.recurrent, [2 * d, d], 1);
@@ -117,7 +154,11 @@ function gruStep(v: { input: tf.Variable; recurrent: tf.Variable; bias: tf.Varia
 }
 
 /** The hidden state after a sequence, in plain arithmetic (the same step as training). */
-export function sequenceState(weights: SequentialWeights, sequence: ArrayLike<number>, maxLength = SEQUENTIAL_DEFAULTS.maxLength): Float32Array {
+export function sequenceState(
+  weights: SequentialWeights,
+  sequence: ArrayLike<number>,
+  maxLength = SEQUENTIAL_DEFAULTS.maxLength,
+): Float32Array {
   const d = weights.dimensions;
   const width = 3 * d;
   let hidden = new Float32Array(d);
