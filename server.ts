@@ -10,10 +10,17 @@ try {
   requireSecrets("The web process (npm start)");
   const { prepareDatabase } = await import("./app/db/migrate.server");
   await prepareDatabase();
-  const [{ startWebProcess }, { serverOptionsFromEnv }] = await Promise.all([import("./workers/web"), import("./app/http/web-server.server")]);
+  const [{ startWebProcess }, { serverOptionsFromEnv }] = await Promise.all([
+    import("./workers/web"),
+    import("./app/http/web-server.server"),
+  ]);
   await startWebProcess(serverOptionsFromEnv());
 } catch (thrown) {
   const error = thrown as Error;
-  console.error(error instanceof MissingSecretsError || error instanceof InvalidEnvError || error.name === "DatabaseNotReadyError" ? error.message : error);
+  console.error(
+    error instanceof MissingSecretsError || error instanceof InvalidEnvError || error.name === "DatabaseNotReadyError"
+      ? error.message
+      : error,
+  );
   process.exit(1);
 }

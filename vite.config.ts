@@ -27,7 +27,14 @@ export default defineConfig({
   build: { assetsInlineLimit: 0 },
   // Pre-bundled at start-up, so that no page reloads when one is first met (the charts load lazily).
   optimizeDeps: {
-    include: ["@shopify/app-bridge-react", "@shopify/polaris", "@shopify/polaris-icons", "@shopify/polaris-viz", "@shopify/shopify-app-remix/react", "@shopify/shopify-app-remix/server"],
+    include: [
+      "@shopify/app-bridge-react",
+      "@shopify/polaris",
+      "@shopify/polaris-icons",
+      "@shopify/polaris-viz",
+      "@shopify/shopify-app-remix/react",
+      "@shopify/shopify-app-remix/server",
+    ],
   },
   // Server-only packages stay external to the SSR bundle and load from node_modules.
   ssr: { external: ["@prisma/client", "@electric-sql/pglite", "pglite-prisma-adapter", "bullmq", "ioredis"] },

@@ -7,7 +7,6 @@ export async function enqueueJob<S extends z.ZodType>(definition: JobDefinition<
   return processJobQueue().enqueue(definition, payload);
 }
 
-
 /** Queues an unrecorded job (its subject keeps its own state); a job with the same id is queued once. */
 export async function pushJob<S extends z.ZodType>(definition: JobDefinition<S>, payload: z.input<S>, jobId: string) {
   return processJobQueue().push(definition, payload, { jobId });

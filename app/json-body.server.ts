@@ -14,7 +14,11 @@ export function fieldErrors(error: z.ZodError): FieldError[] {
  * A request body read as JSON and checked against a schema: the data, or the 400 answer that
  * says what is wrong (`invalid` is the sentence before the field errors).
  */
-export function parseJsonBody<S extends z.ZodType>(raw: string, schema: S, invalid: string): { data: z.infer<S> } | { status: 400; body: { error: string; errors?: FieldError[] } } {
+export function parseJsonBody<S extends z.ZodType>(
+  raw: string,
+  schema: S,
+  invalid: string,
+): { data: z.infer<S> } | { status: 400; body: { error: string; errors?: FieldError[] } } {
   let value: unknown;
   try {
     value = JSON.parse(raw);

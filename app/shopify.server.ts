@@ -1,5 +1,12 @@
 import "@shopify/shopify-app-remix/adapters/node";
-import { ApiVersion, AppDistribution, BillingInterval, BillingReplacementBehavior, LogSeverity, shopifyApp } from "@shopify/shopify-app-remix/server";
+import {
+  ApiVersion,
+  AppDistribution,
+  BillingInterval,
+  BillingReplacementBehavior,
+  LogSeverity,
+  shopifyApp,
+} from "@shopify/shopify-app-remix/server";
 import { setAbstractFetchFunc } from "@shopify/shopify-api/runtime";
 import { PrismaSessionStorage } from "@shopify/shopify-app-session-storage-prisma";
 import prisma from "./db.server";
@@ -53,10 +60,14 @@ const shopify = shopifyApp({
   hooks: {
     afterAuth: async ({ session }) => {
       if (session.isOnline || !session.accessToken) return;
-      await handleInstall(prisma, { shop: session.shop, accessToken: session.accessToken }, {
-        appUrl: setting("SHOPIFY_APP_URL") || "",
-        queueBackfill: (shopId) => enqueueJob(backfillJob, { shopId }),
-      });
+      await handleInstall(
+        prisma,
+        { shop: session.shop, accessToken: session.accessToken },
+        {
+          appUrl: setting("SHOPIFY_APP_URL") || "",
+          queueBackfill: (shopId) => enqueueJob(backfillJob, { shopId }),
+        },
+      );
     },
   },
   ...(setting("SHOP_CUSTOM_DOMAIN") ? { customShopDomains: [setting("SHOP_CUSTOM_DOMAIN")!] } : {}),

@@ -12,7 +12,9 @@ describe("text that may be stored", () => {
     expect(textProblem("abcdef", 5)).toBe("must be at most 5 characters (found 6)");
     const schema = storedText(8).trim().min(1);
     expect(schema.parse("  ok  ")).toBe("ok");
-    expect(schema.safeParse("o\u0000k").error?.issues).toEqual([expect.objectContaining({ code: "custom", message: expect.stringContaining("NUL") })]);
+    expect(schema.safeParse("o\u0000k").error?.issues).toEqual([
+      expect.objectContaining({ code: "custom", message: expect.stringContaining("NUL") }),
+    ]);
   });
 
   it("accepts exactly the texts without NUL or lone surrogates, and never throws", () => {
@@ -42,7 +44,8 @@ describe("decimal integers", () => {
     expect(parseDecimalInteger("8")).toBe(8);
     expect(parseDecimalInteger("08")).toBe(8);
     expect(parseDecimalInteger("-3")).toBe(-3);
-    for (const text of ["0x10", "1e1", " 8", "8 ", "+8", "8.0", "", "Infinity", "0b1", "1_000", "١٢"]) expect(parseDecimalInteger(text), text).toBeNull();
+    for (const text of ["0x10", "1e1", " 8", "8 ", "+8", "8.0", "", "Infinity", "0b1", "1_000", "١٢"])
+      expect(parseDecimalInteger(text), text).toBeNull();
   });
 
   it("agrees with Number on decimal digits and refuses everything else", () => {

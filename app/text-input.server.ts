@@ -74,7 +74,10 @@ export function readQueryText(params: URLSearchParams, field: string, max: numbe
  * `logged_in_customer_id` through the app proxy): the id (null for a guest), or the 400 answer
  * naming the field, in parseJsonBody's shape.
  */
-export function readShopperId(params: URLSearchParams, field: string): { shopperId: string | null } | { status: 400; body: { error: string; errors: FieldError[] } } {
+export function readShopperId(
+  params: URLSearchParams,
+  field: string,
+): { shopperId: string | null } | { status: 400; body: { error: string; errors: FieldError[] } } {
   const read = readQueryText(params, field, MAX_ID_LENGTH);
   if ("error" in read) return { status: 400, body: { error: "the request is not valid", errors: [read.error] } };
   return { shopperId: read.value };

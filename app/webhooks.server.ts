@@ -24,7 +24,9 @@ export async function receiveWebhook(request: Request): Promise<Response> {
   const header = (name: string) => headers.get(name);
   let delivery: Delivery;
   try {
-    const { webhookId, shop, topic, apiVersion } = await authenticate.webhook(new Request(request.url, { method: request.method, headers, body: rawBody }));
+    const { webhookId, shop, topic, apiVersion } = await authenticate.webhook(
+      new Request(request.url, { method: request.method, headers, body: rawBody }),
+    );
     // The library reports topics as ORDERS_CREATE; they are stored as Shopify sends them (orders/create).
     delivery = { webhookId, shopDomain: shop, topic: header("x-shopify-topic") ?? String(topic), apiVersion, rawBody };
   } catch (error) {
@@ -44,7 +46,11 @@ export async function receiveWebhook(request: Request): Promise<Response> {
   // A NUL byte cannot be stored as text (nor is it JSON): keep the delivery quoted, with its error,
   // rather than fail the batch of deliveries it is stored with.
   if (textProblem(delivery.rawBody, Number.MAX_SAFE_INTEGER)) {
-    delivery = { ...delivery, rawBody: JSON.stringify(delivery.rawBody), error: "the body holds a NUL byte or invalid Unicode; it is kept JSON-quoted" };
+    delivery = {
+      ...delivery,
+      rawBody: JSON.stringify(delivery.rawBody),
+      error: "the body holds a NUL byte or invalid Unicode; it is kept JSON-quoted",
+    };
   }
   await inbox().add(delivery);
   return new Response(null, { status: 200 });
@@ -71,7 +77,10 @@ function inbox() {
     if (waiting.length && unconfirmedPushes + waiting.length <= MAX_UNCONFIRMED_PUSHES) {
       unconfirmedPushes += waiting.length;
       void processJobQueue()
-        .pushMany(ingestWebhookJob, waiting.map((event) => ({ eventId: event.id })))
+        .pushMany(
+          ingestWebhookJob,
+          waiting.map((event) => ({ eventId: event.id })),
+        )
         .catch((error: Error) => console.error(`[webhooks] could not queue ${waiting.length} deliveries: ${error.message}`))
         .finally(() => (unconfirmedPushes -= waiting.length));
     }

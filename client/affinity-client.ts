@@ -87,7 +87,12 @@ type ErrorBody = { error?: string; errors?: { field: string; message: string }[]
 
 function failure(response: Response, body: ErrorBody): AffinityApiError {
   const retryAfter = response.headers.get("retry-after");
-  return new AffinityApiError(response.status, body.error ?? `HTTP ${response.status}`, body.errors, retryAfter ? Number(retryAfter) : null);
+  return new AffinityApiError(
+    response.status,
+    body.error ?? `HTTP ${response.status}`,
+    body.errors,
+    retryAfter ? Number(retryAfter) : null,
+  );
 }
 
 export function createAffinityClient({ baseUrl, apiKey, shopperToken, fetch: fetchImpl = fetch }: AffinityClientOptions) {
@@ -119,7 +124,13 @@ export function createAffinityClient({ baseUrl, apiKey, shopperToken, fetch: fet
      * token, naming the same shopper the answer was for. A product reported twice for one answer
      * and kind counts once (`duplicates`).
      */
-    async event(event: { token: string; kind: "impression" | "click" | "add_to_cart"; productIds: string[]; customerId?: string; visitor?: string }): Promise<{ recorded: number; duplicates: number }> {
+    async event(event: {
+      token: string;
+      kind: "impression" | "click" | "add_to_cart";
+      productIds: string[];
+      customerId?: string;
+      visitor?: string;
+    }): Promise<{ recorded: number; duplicates: number }> {
       const url = new URL("/api/v1/events", baseUrl);
       if (event.customerId) url.searchParams.set("customer_id", event.customerId);
       const response = await fetchImpl(url, {

@@ -21,7 +21,9 @@ const saved = { ...process.env };
 
 async function installShop(database: TestDatabase, domain: string) {
   const shop = await ensureShop(database.prisma, domain);
-  await database.prisma.session.create({ data: { id: `offline_${domain}`, shop: domain, state: "installed", isOnline: false, accessToken: TOKEN } });
+  await database.prisma.session.create({
+    data: { id: `offline_${domain}`, shop: domain, state: "installed", isOnline: false, accessToken: TOKEN },
+  });
   return shop;
 }
 
@@ -58,7 +60,13 @@ describe("history backfill against the fake Admin API (embedded database)", () =
     const checkpoints: BackfillCheckpoint[] = [];
     const progress: number[] = [];
     const admin = await adminApiForShop(database.prisma, shop.domain);
-    const options = { months: 24, pollIntervalMs: 10, now: NOW, checkpoint: async (value: BackfillCheckpoint) => void checkpoints.push(structuredClone(value)), progress: async (fraction: number) => void progress.push(fraction) };
+    const options = {
+      months: 24,
+      pollIntervalMs: 10,
+      now: NOW,
+      checkpoint: async (value: BackfillCheckpoint) => void checkpoints.push(structuredClone(value)),
+      progress: async (fraction: number) => void progress.push(fraction),
+    };
     const result = await runBackfill(database.prisma, shop.id, admin, options);
 
     const { orders, purchases } = expected(store);
@@ -69,9 +77,19 @@ describe("history backfill against the fake Admin API (embedded database)", () =
 
     const db = database.prisma;
     expect(await db.product.count({ where: { shopId: shop.id } })).toBe(40);
-    expect(await db.variant.count({ where: { shopId: shop.id } })).toBe(store.products.reduce((sum, product: any) => sum + product.variants.length, 0));
-    const first = await db.product.findUniqueOrThrow({ where: { shopId_externalId: { shopId: shop.id, externalId: "7000000000" } }, include: { collections: { include: { collection: true } } } });
-    expect(first).toMatchObject({ handle: "product-0", tags: ["handmade"], imageUrl: "https://cdn.shopify.com/s/files/product-0.jpg", available: true });
+    expect(await db.variant.count({ where: { shopId: shop.id } })).toBe(
+      store.products.reduce((sum, product: any) => sum + product.variants.length, 0),
+    );
+    const first = await db.product.findUniqueOrThrow({
+      where: { shopId_externalId: { shopId: shop.id, externalId: "7000000000" } },
+      include: { collections: { include: { collection: true } } },
+    });
+    expect(first).toMatchObject({
+      handle: "product-0",
+      tags: ["handmade"],
+      imageUrl: "https://cdn.shopify.com/s/files/product-0.jpg",
+      available: true,
+    });
     expect(first.collections.map((link) => link.collection.handle)).toEqual(["kitchen"]);
     expect(await db.product.findFirst({ where: { shopId: shop.id, isGiftCard: true } })).toMatchObject({ externalId: "7000000039" });
     expect(await db.customer.count({ where: { shopId: shop.id } })).toBe(30);
@@ -81,7 +99,11 @@ describe("history backfill against the fake Admin API (embedded database)", () =
     // Purchases are those of webhooks, under the same keys: no test orders, gift cards or unknown products.
     expect(await db.interaction.count({ where: { shopId: shop.id, kind: "PURCHASE" } })).toBe(purchases.length);
     const sample = orders.find((order) => !order.test)!;
-    expect(await db.interaction.findFirst({ where: { dedupeKey: `shopify:order:${sample.id.split("/").pop()}:line:${sample.lineItems[0].id.split("/").pop()}` } })).not.toBeNull();
+    expect(
+      await db.interaction.findFirst({
+        where: { dedupeKey: `shopify:order:${sample.id.split("/").pop()}:line:${sample.lineItems[0].id.split("/").pop()}` },
+      }),
+    ).not.toBeNull();
     // Cancellations and refunds subtract.
     const cancelled = orders.filter((order) => order.cancelledAt && !order.test);
     expect(await db.interaction.count({ where: { shopId: shop.id, kind: "REFUND", dedupeKey: { contains: ":cancel:" } } })).toBe(
@@ -90,7 +112,9 @@ describe("history backfill against the fake Admin API (embedded database)", () =
     const refunded = orders.filter((order) => order.refunds.length > 0 && !order.cancelledAt);
     expect(await db.refund.count({ where: { shopId: shop.id } })).toBe(refunded.length);
     const refundLines = await db.orderLine.findMany({ where: { shopId: shop.id, refundedQuantity: { gt: 0 } } });
-    expect(refundLines.length).toBe(refunded.flatMap((order) => order.lineItems).filter((line: any) => line.currentQuantity < line.quantity).length);
+    expect(refundLines.length).toBe(
+      refunded.flatMap((order) => order.lineItems).filter((line: any) => line.currentQuantity < line.quantity).length,
+    );
 
     // A second run stores nothing new.
     const before = await db.interaction.count({ where: { shopId: shop.id } });
@@ -116,7 +140,9 @@ describe("history backfill against the fake Admin API (embedded database)", () =
     expect(fake.requests.filter((request) => request.query.includes("webPixelCreate"))).toHaveLength(1);
     expect(fake.requests.filter((request) => request.query.includes("webPixelUpdate"))).toHaveLength(1);
 
-    await db.session.create({ data: { id: "offline_install.myshopify.com", shop: "install.myshopify.com", state: "x", isOnline: false, accessToken: TOKEN } });
+    await db.session.create({
+      data: { id: "offline_install.myshopify.com", shop: "install.myshopify.com", state: "x", isOnline: false, accessToken: TOKEN },
+    });
     expect(await handleUninstall(db, "install.myshopify.com")).toEqual({ sessions: 1, jobsCancelled: 1 });
     expect(await db.jobRun.findFirstOrThrow({ where: { shopId: first.shopId, name: "backfill" } })).toMatchObject({ status: "CANCELLED" });
     expect(await handleUninstall(db, "install.myshopify.com")).toEqual({ sessions: 0, jobsCancelled: 0 });
@@ -125,7 +151,15 @@ describe("history backfill against the fake Admin API (embedded database)", () =
   it("explains an Admin API refusal", async () => {
     const shop = await ensureShop(database.prisma, "no-session.myshopify.com");
     await expect(adminApiForShop(database.prisma, shop.domain)).rejects.toThrow(/no offline access token for no-session.myshopify.com/);
-    await database.prisma.session.create({ data: { id: "offline_wrong-token.myshopify.com", shop: "wrong-token.myshopify.com", state: "x", isOnline: false, accessToken: "shpat_wrong" } });
+    await database.prisma.session.create({
+      data: {
+        id: "offline_wrong-token.myshopify.com",
+        shop: "wrong-token.myshopify.com",
+        state: "x",
+        isOnline: false,
+        accessToken: "shpat_wrong",
+      },
+    });
     const admin = await adminApiForShop(database.prisma, "wrong-token.myshopify.com");
     await expect(admin.request("{ shop { name } }")).rejects.toThrow(/Admin API request to wrong-token.myshopify.com failed.*401/);
   });

@@ -3,7 +3,14 @@ import type { PrismaClient } from "@prisma/client";
 import { getHmac, RequestType, setUpValidRequest } from "@shopify/shopify-api/test-helpers";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_SHOP_DOMAIN } from "../app/demo.server";
-import { FREE_ORDER_LIMIT, GROWTH_PLAN, GROWTH_PRICE_USD, GROWTH_TRIAL_DAYS, billingIsTest, planLimitApplies } from "../app/models/billing.server";
+import {
+  FREE_ORDER_LIMIT,
+  GROWTH_PLAN,
+  GROWTH_PRICE_USD,
+  GROWTH_TRIAL_DAYS,
+  billingIsTest,
+  planLimitApplies,
+} from "../app/models/billing.server";
 import type { RecommendationAnswer } from "../app/models/recommendations.server";
 import { ensureShop } from "../app/models/shops.server";
 import { importStoreSnapshot } from "../app/models/store-import.server";
@@ -45,7 +52,12 @@ async function send(request: Request) {
 
 /** An admin page as Shopify's admin loads it in its iframe: a session token in the URL. */
 async function adminPage(pathAndQuery: string) {
-  return send(await setUpValidRequest({ type: RequestType.Admin, store: STORE, apiKey: CLIENT_ID, apiSecretKey: SECRET }, new Request(app.server.origin + pathAndQuery)));
+  return send(
+    await setUpValidRequest(
+      { type: RequestType.Admin, store: STORE, apiKey: CLIENT_ID, apiSecretKey: SECRET },
+      new Request(app.server.origin + pathAndQuery),
+    ),
+  );
 }
 
 /** A form post as App Bridge sends it from the embedded app: the session token as a Bearer header. */
@@ -57,7 +69,9 @@ async function adminPost(pathAndQuery: string, form: Record<string, string>) {
 /** The offline session Shopify's OAuth (or token exchange) leaves for an installed shop. */
 async function install() {
   shopId = (await ensureShop(db, DOMAIN, { name: "Billing Test Store" })).id;
-  await db.session.create({ data: { id: `offline_${DOMAIN}`, shop: DOMAIN, state: "installed", isOnline: false, scope: SCOPES, accessToken: TOKEN } });
+  await db.session.create({
+    data: { id: `offline_${DOMAIN}`, shop: DOMAIN, state: "installed", isOnline: false, scope: SCOPES, accessToken: TOKEN },
+  });
 }
 
 async function deliverUninstall() {
@@ -79,8 +93,10 @@ async function deliverUninstall() {
   expect(response.status).toBe(200);
 }
 
-const billingCalls = (field: string) => fake.requests.filter((request) => new RegExp(`\\b${field}\\s*\\(|\\b${field}\\s*\\{`).test(request.query));
-const storedPlan = () => db.shop.findUniqueOrThrow({ where: { domain: DOMAIN }, select: { plan: true, planSubscriptionId: true, planCheckedAt: true } });
+const billingCalls = (field: string) =>
+  fake.requests.filter((request) => new RegExp(`\\b${field}\\s*\\(|\\b${field}\\s*\\{`).test(request.query));
+const storedPlan = () =>
+  db.shop.findUniqueOrThrow({ where: { domain: DOMAIN }, select: { plan: true, planSubscriptionId: true, planCheckedAt: true } });
 
 describe("plans through Shopify's Billing API", () => {
   beforeAll(async () => {
@@ -116,14 +132,18 @@ describe("plans through Shopify's Billing API", () => {
     const subscription = fake.billing.subscriptions[0];
     // App Bridge sends the Bearer request; the library answers 401 with the URL to send the top window to.
     expect(answer.status).toBe(401);
-    expect(answer.headers.get(REAUTHORIZE_HEADER)).toBe(`${fake.origin}/admin/charges/1000/RecurringApplicationCharge/confirm_recurring_application_charge?signature=fake1000`);
+    expect(answer.headers.get(REAUTHORIZE_HEADER)).toBe(
+      `${fake.origin}/admin/charges/1000/RecurringApplicationCharge/confirm_recurring_application_charge?signature=fake1000`,
+    );
     expect(created[0].variables).toMatchObject({
       name: GROWTH_PLAN,
       test: true,
       trialDays: GROWTH_TRIAL_DAYS,
       replacementBehavior: "APPLY_IMMEDIATELY",
       returnUrl: `https://admin.shopify.com/store/${STORE}/apps/${CLIENT_ID}/app/plan`,
-      lineItems: [{ plan: { appRecurringPricingDetails: { interval: "EVERY_30_DAYS", price: { amount: GROWTH_PRICE_USD, currencyCode: "USD" } } } }],
+      lineItems: [
+        { plan: { appRecurringPricingDetails: { interval: "EVERY_30_DAYS", price: { amount: GROWTH_PRICE_USD, currencyCode: "USD" } } } },
+      ],
     });
     expect(subscription).toMatchObject({ name: GROWTH_PLAN, status: "PENDING", test: true, trialDays: GROWTH_TRIAL_DAYS });
     // Not approved yet: still Free.
@@ -131,7 +151,10 @@ describe("plans through Shopify's Billing API", () => {
   });
 
   it("a document request is sent out of the iframe to the confirmation page", async () => {
-    const request = await setUpValidRequest({ type: RequestType.Admin, store: STORE, apiKey: CLIENT_ID, apiSecretKey: SECRET }, new Request(`${app.server.origin}/app/plan`));
+    const request = await setUpValidRequest(
+      { type: RequestType.Admin, store: STORE, apiKey: CLIENT_ID, apiSecretKey: SECRET },
+      new Request(`${app.server.origin}/app/plan`),
+    );
     const answer = await send(new Request(request.url, { method: "POST", body: new URLSearchParams({ intent: "upgrade" }) }));
     expect(answer.status, answer.body.slice(0, 300)).toBe(302);
     const location = new URL(answer.headers.get("location")!, app.server.origin);
@@ -197,16 +220,28 @@ describe("plans through Shopify's Billing API", () => {
     await trainShop(db, shopId);
     const version = await db.shop.findUniqueOrThrow({ where: { id: shopId }, select: { activeModelVersionId: true } });
     // Trained two days ago: the nightly schedule has fired since.
-    await db.modelVersion.update({ where: { id: version.activeModelVersionId! }, data: { trainedAt: new Date(now.getTime() - 2 * 86_400_000) } });
-    const recentOrders = await db.order.count({ where: { shopId, test: false, processedAt: { gte: new Date(now.getTime() - 30 * 86_400_000) } } });
+    await db.modelVersion.update({
+      where: { id: version.activeModelVersionId! },
+      data: { trainedAt: new Date(now.getTime() - 2 * 86_400_000) },
+    });
+    const recentOrders = await db.order.count({
+      where: { shopId, test: false, processedAt: { gte: new Date(now.getTime() - 30 * 86_400_000) } },
+    });
     expect(recentOrders).toBeGreaterThan(FREE_ORDER_LIMIT);
 
     const queued: unknown[] = [];
-    const context = { db, enqueue: async (_job: unknown, payload: unknown) => void queued.push(payload) } as unknown as Parameters<typeof scheduleTrainingJob.handler>[1];
+    const context = { db, enqueue: async (_job: unknown, payload: unknown) => void queued.push(payload) } as unknown as Parameters<
+      typeof scheduleTrainingJob.handler
+    >[1];
     expect(await scheduleTrainingJob.handler({}, context)).toEqual({ queued: 0, held: 1 });
     const held: { shopId: string; reason: string }[] = [];
     await shopsDueForTraining(db, now, held);
-    expect(held).toEqual([{ shopId, reason: `Free plan: ${recentOrders} orders in the last 30 days, over its ${FREE_ORDER_LIMIT}; upgrade to Growth to retrain` }]);
+    expect(held).toEqual([
+      {
+        shopId,
+        reason: `Free plan: ${recentOrders} orders in the last 30 days, over its ${FREE_ORDER_LIMIT}; upgrade to Growth to retrain`,
+      },
+    ]);
 
     // The admin says why, with the upgrade button.
     const home = await adminPage("/app");
@@ -217,7 +252,9 @@ describe("plans through Shopify's Billing API", () => {
     const url = new URL(`${app.server.origin}/apps/affinity/recommendations`);
     url.searchParams.set("path_prefix", "/apps/affinity");
     url.searchParams.set("placement", "trending");
-    const signed = new URL((await setUpValidRequest({ type: RequestType.Public, store: STORE, apiSecretKey: SECRET }, new Request(url))).url);
+    const signed = new URL(
+      (await setUpValidRequest({ type: RequestType.Public, store: STORE, apiSecretKey: SECRET }, new Request(url))).url,
+    );
     const storefront = await fetch(signed);
     expect(storefront.status).toBe(200);
     const answer = (await storefront.json()) as RecommendationAnswer;
@@ -252,7 +289,9 @@ describe("demo mode", () => {
     expect(page.status).toBe(200);
     expect(page.body).toContain("Demo mode is free");
     expect(page.body).not.toContain('value="upgrade"');
-    const upgrade = await send(new Request(`${demoApp.server.origin}/app/plan.data`, { method: "POST", body: new URLSearchParams({ intent: "upgrade" }) }));
+    const upgrade = await send(
+      new Request(`${demoApp.server.origin}/app/plan.data`, { method: "POST", body: new URLSearchParams({ intent: "upgrade" }) }),
+    );
     expect(upgrade.status).toBe(200);
     expect(upgrade.body).toContain("plan.demo_free");
     expect(demoFake.requests).toEqual([]);
@@ -274,6 +313,8 @@ describe("AFFINITY_BILLING_TEST", () => {
     expect(billingIsTest({ NODE_ENV: "production" })).toBe(false);
     expect(billingIsTest({ NODE_ENV: "production", AFFINITY_BILLING_TEST: "1" })).toBe(true);
     expect(billingIsTest({ NODE_ENV: "development", AFFINITY_BILLING_TEST: "0" })).toBe(false);
-    expect(() => billingIsTest({ NODE_ENV: "test", AFFINITY_BILLING_TEST: "yes" })).toThrow('AFFINITY_BILLING_TEST must be 1 (test charges, never billed) or 0 (real charges), not "yes"');
+    expect(() => billingIsTest({ NODE_ENV: "test", AFFINITY_BILLING_TEST: "yes" })).toThrow(
+      'AFFINITY_BILLING_TEST must be 1 (test charges, never billed) or 0 (real charges), not "yes"',
+    );
   });
 });

@@ -48,7 +48,12 @@ describe.each([
   it.skipIf(!available)("keeps webhook deliveries unique by webhook id", async () => {
     await expect(
       database.prisma.webhookEvent.create({
-        data: { webhookId: "b54557e4-bdd9-4b37-8a5f-bf7d70bcd043", shopDomain: "demo.myshopify.com", topic: "orders/create", rawBody: "{}" },
+        data: {
+          webhookId: "b54557e4-bdd9-4b37-8a5f-bf7d70bcd043",
+          shopDomain: "demo.myshopify.com",
+          topic: "orders/create",
+          rawBody: "{}",
+        },
       }),
     ).rejects.toMatchObject({ code: "P2002" });
   });
@@ -69,7 +74,13 @@ describe.each([
     const stored = await database.prisma.interaction.findUniqueOrThrow({
       where: { shopId_dedupeKey: { shopId: "shop1", dedupeKey: "bulk:4" } },
     });
-    expect(stored).toMatchObject({ kind: "REVIEW", rating: 4, quantity: 1, visitorKey: null, occurredAt: new Date(Date.UTC(2026, 0, 1, 0, 4)) });
+    expect(stored).toMatchObject({
+      kind: "REVIEW",
+      rating: 4,
+      quantity: 1,
+      visitorKey: null,
+      occurredAt: new Date(Date.UTC(2026, 0, 1, 0, 4)),
+    });
   });
 
   it.skipIf(!available)("deletes everything a shop owns with the shop", async () => {

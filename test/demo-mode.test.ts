@@ -4,7 +4,8 @@ import { startServer, type RunningServer } from "../app/http/web-server.server";
 
 describe("demo mode guard", () => {
   it("knows loopback addresses", () => {
-    for (const host of ["localhost", "127.0.0.1", "127.8.0.1", "::1", "[::1]", "::ffff:127.0.0.1"]) expect(isLoopbackHost(host), host).toBe(true);
+    for (const host of ["localhost", "127.0.0.1", "127.8.0.1", "::1", "[::1]", "::ffff:127.0.0.1"])
+      expect(isLoopbackHost(host), host).toBe(true);
     for (const host of ["0.0.0.0", "::", "192.168.1.5", "example.com"]) expect(isLoopbackHost(host), host).toBe(false);
   });
 

@@ -127,7 +127,9 @@ describe("the train job in-process (embedded database)", () => {
     expect(await database.prisma.modelArtifact.count({ where: { modelVersionId, name: "hybrid" } })).toBe(1);
     // An early customer of the alpine line is offered the alpine set first.
     const customer = await database.prisma.customer.findFirstOrThrow({ where: { shopId: shop.id, externalId: "p-alpine-0" } });
-    const list = await database.prisma.recommendationList.findFirstOrThrow({ where: { modelVersionId, placement: "FOR_YOU", subjectKey: customer.id } });
+    const list = await database.prisma.recommendationList.findFirstOrThrow({
+      where: { modelVersionId, placement: "FOR_YOU", subjectKey: customer.id },
+    });
     const set = await database.prisma.product.findFirstOrThrow({ where: { shopId: shop.id, externalId: "alpine-set" } });
     expect((list.items as { productId: string }[])[0].productId).toBe(set.id);
   }, 60_000);
@@ -143,19 +145,56 @@ function newLinesStore(): StoreSnapshot {
   const now = Date.now();
   const daysAgo = (days: number) => new Date(now - days * 86_400_000);
   const product = (id: string, title: string) => ({
-    externalId: id, handle: id, title, description: "", productType: "", vendor: "Affinity Outfitters", tags: [], price: 10, compareAtPrice: null,
-    available: true, inventory: 10, collectionHandles: [], imageUrl: "", createdAt: daysAgo(200),
+    externalId: id,
+    handle: id,
+    title,
+    description: "",
+    productType: "",
+    vendor: "Affinity Outfitters",
+    tags: [],
+    price: 10,
+    compareAtPrice: null,
+    available: true,
+    inventory: 10,
+    collectionHandles: [],
+    imageUrl: "",
+    createdAt: daysAgo(200),
     variants: [{ externalId: `${id}-v`, title: "Default", sku: id, price: 10, available: true, inventory: 10 }],
   });
   const customers: StoreSnapshot["customers"] = [];
   const orders: StoreSnapshot["orders"] = [];
   const buy = (customer: string, id: string, days: number, ...products: string[]) => {
     if (!customers.some((c) => c.externalId === customer)) {
-      customers.push({ externalId: customer, email: `${customer}@example.com`, firstName: customer, lastName: "Shopper", country: "GB", province: null, city: "Leeds", tags: [], birthYear: null, gender: null, acceptsMarketing: false, createdAt: daysAgo(300) });
+      customers.push({
+        externalId: customer,
+        email: `${customer}@example.com`,
+        firstName: customer,
+        lastName: "Shopper",
+        country: "GB",
+        province: null,
+        city: "Leeds",
+        tags: [],
+        birthYear: null,
+        gender: null,
+        acceptsMarketing: false,
+        createdAt: daysAgo(300),
+      });
     }
     orders.push({
-      externalId: id, name: `#${orders.length + 1001}`, customerExternalId: customer, processedAt: daysAgo(days), currency: "GBP", country: "GB", totalPrice: 10 * products.length,
-      lines: products.map((productId) => ({ productExternalId: productId, variantExternalId: `${productId}-v`, title: productId, quantity: 1, price: 10 })),
+      externalId: id,
+      name: `#${orders.length + 1001}`,
+      customerExternalId: customer,
+      processedAt: daysAgo(days),
+      currency: "GBP",
+      country: "GB",
+      totalPrice: 10 * products.length,
+      lines: products.map((productId) => ({
+        productExternalId: productId,
+        variantExternalId: `${productId}-v`,
+        title: productId,
+        quantity: 1,
+        price: 10,
+      })),
     });
   };
   for (const word of words) {
@@ -224,7 +263,11 @@ describe.skipIf(!postgresUp || !redisUp)("the train job through BullMQ on Redis 
         return { calls };
       },
     });
-    const retrying = new BullMqJobQueue(database.prisma, REDIS_URL, { prefix: `affinity-test-${randomBytes(4).toString("hex")}`, attempts: 2, backoffMs: 50 });
+    const retrying = new BullMqJobQueue(database.prisma, REDIS_URL, {
+      prefix: `affinity-test-${randomBytes(4).toString("hex")}`,
+      attempts: 2,
+      backoffMs: 50,
+    });
     await retrying.startWorkers([flaky as never]);
     try {
       const recovered = await waitForJobRun(database.prisma, (await retrying.enqueue(flaky, { failures: 1 })).id, 30_000);
@@ -241,7 +284,9 @@ describe.skipIf(!postgresUp || !redisUp)("the train job through BullMQ on Redis 
     const db = database.prisma;
     const shop = await db.shop.findFirstOrThrow();
     await db.shopSettings.update({ where: { shopId: shop.id }, data: { retrainAfterOrders: 1, trainingSchedule: "0 3 1 1 *" } });
-    await db.order.create({ data: { shopId: shop.id, externalId: "after-training", processedAt: new Date(), totalPrice: 20, source: "IMPORT" } });
+    await db.order.create({
+      data: { shopId: shop.id, externalId: "after-training", processedAt: new Date(), totalPrice: 20, source: "IMPORT" },
+    });
     await worker.startWorkers([scheduleTrainingJob as never]);
     await producer.repeat(scheduleTrainingJob as never, 300);
     const trainingsBefore = await db.jobRun.count({ where: { shopId: shop.id, name: "train" } });
@@ -265,7 +310,13 @@ describe.skipIf(!postgresUp || !redisUp)("training on worker processes (PostgreS
   /** A `npm run worker` process, once it consumes jobs. */
   async function startWorker(): Promise<ChildProcess> {
     const child = spawn(process.execPath, ["--import", "tsx", "workers/main.ts"], {
-      env: { ...process.env, DATABASE_URL: (database.target as { url: string }).url, REDIS_URL, AFFINITY_QUEUE_PREFIX: prefix, AFFINITY_JOB_LOCK_MS: "2000" },
+      env: {
+        ...process.env,
+        DATABASE_URL: (database.target as { url: string }).url,
+        REDIS_URL,
+        AFFINITY_QUEUE_PREFIX: prefix,
+        AFFINITY_JOB_LOCK_MS: "2000",
+      },
       stdio: ["ignore", "pipe", "pipe"],
     });
     child.stderr!.resume();
@@ -286,7 +337,8 @@ describe.skipIf(!postgresUp || !redisUp)("training on worker processes (PostgreS
     for (;;) {
       const run = await database.prisma.jobRun.findUniqueOrThrow({ where: { id: runId } });
       if (run.status === "RUNNING" && run.progress >= atLeast) return run;
-      if (run.status === "SUCCEEDED" || run.status === "FAILED" || Date.now() > deadline) throw new Error(`the run was not caught mid-way (${run.status}, ${run.progress})`);
+      if (run.status === "SUCCEEDED" || run.status === "FAILED" || Date.now() > deadline)
+        throw new Error(`the run was not caught mid-way (${run.status}, ${run.progress})`);
       await new Promise((resolve) => setTimeout(resolve, 10));
     }
   }
@@ -354,7 +406,9 @@ describe.skipIf(!postgresUp || !redisUp)("training on worker processes (PostgreS
     const db = database.prisma;
     const shop = await seedShop(database, "paged.myshopify.com");
     const lists = async (modelVersionId: string) =>
-      (await db.recommendationList.findMany({ where: { modelVersionId }, orderBy: [{ placement: "asc" }, { subjectKey: "asc" }] })).map(({ placement, subjectKey, items }) => ({ placement, subjectKey, items }));
+      (await db.recommendationList.findMany({ where: { modelVersionId }, orderBy: [{ placement: "asc" }, { subjectKey: "asc" }] })).map(
+        ({ placement, subjectKey, items }) => ({ placement, subjectKey, items }),
+      );
     const whole = await trainShop(db, shop.id);
     const paged = await trainShop(db, shop.id, undefined, { readPage: 7 });
     expect(whole.interactions).toBeGreaterThan(7 * 3);
@@ -370,7 +424,11 @@ describe.skipIf(!postgresUp || !redisUp)("training on worker processes (PostgreS
       const shop = await seedShop(database, domain);
       const { modelVersionId } = await trainShop(db, shop.id);
       const external = new Map<string, string>();
-      for (const row of [...(await db.product.findMany({ where: { shopId: shop.id } })), ...(await db.customer.findMany({ where: { shopId: shop.id } }))]) external.set(row.id, row.externalId);
+      for (const row of [
+        ...(await db.product.findMany({ where: { shopId: shop.id } })),
+        ...(await db.customer.findMany({ where: { shopId: shop.id } })),
+      ])
+        external.set(row.id, row.externalId);
       const version = await db.modelVersion.findUniqueOrThrow({ where: { id: modelVersionId } });
       const lists = (await db.recommendationList.findMany({ where: { modelVersionId } }))
         .map(({ placement, subjectKey, items }) => ({
@@ -406,7 +464,9 @@ describe.skipIf(!postgresUp || !redisUp)("training on worker processes (PostgreS
     expect(Boolean(hybrid)).toBe(quality.forYouHybrid! > 0);
     expect(version.models.includes("hybrid")).toBe(quality.forYouHybrid! > 0);
     // Trending reads last year's season exactly where the check found it served better.
-    const popularity = deserializeModel((await db.modelArtifact.findFirstOrThrow({ where: { modelVersionId, name: "popularity" } })).data) as PopularityModel;
+    const popularity = deserializeModel(
+      (await db.modelArtifact.findFirstOrThrow({ where: { modelVersionId, name: "popularity" } })).data,
+    ) as PopularityModel;
     expect(popularity.toJSON().params.seasonShare).toBe(quality.trendingSeason ? SEASON_SHARE : 0);
   }, 120_000);
 

@@ -40,11 +40,20 @@ async function proxied(query: Record<string, string>, tamper?: (url: URL) => voi
   const signed = new URL((await setUpValidRequest({ type: RequestType.Public, store: STORE, apiSecretKey: SECRET }, new Request(url))).url);
   tamper?.(signed);
   const response = await fetch(signed);
-  return { status: response.status, body: (await response.json().catch(() => null)) as RecommendationAnswer & { errors?: { field: string }[] } };
+  return {
+    status: response.status,
+    body: (await response.json().catch(() => null)) as RecommendationAnswer & { errors?: { field: string }[] },
+  };
 }
 
 const customerWithOrders = async () => {
-  const buyer = await db.order.groupBy({ by: ["customerId"], where: { shopId, customerId: { not: null } }, _count: { _all: true }, orderBy: { _count: { customerId: "desc" } }, take: 1 });
+  const buyer = await db.order.groupBy({
+    by: ["customerId"],
+    where: { shopId, customerId: { not: null } },
+    _count: { _all: true },
+    orderBy: { _count: { customerId: "desc" } },
+    take: 1,
+  });
   return db.customer.findUniqueOrThrow({ where: { id: buyer[0].customerId! } });
 };
 
@@ -76,20 +85,32 @@ describe("storefront recommendations through the app proxy", () => {
     expect(status).toBe(200);
     expect(body.products).toHaveLength(6);
     expect(body.products[0]).toMatchObject({
-      externalId: expect.any(String), title: expect.any(String), url: expect.stringMatching(/^\/products\//), price: expect.any(Number),
-      image: expect.any(String), variantId: expect.any(String), available: true, reason: expect.any(String), tier: "personal",
+      externalId: expect.any(String),
+      title: expect.any(String),
+      url: expect.stringMatching(/^\/products\//),
+      price: expect.any(Number),
+      image: expect.any(String),
+      variantId: expect.any(String),
+      available: true,
+      reason: expect.any(String),
+      tier: "personal",
     });
     expect(new Set(body.products.map((product) => product.externalId)).size).toBe(6);
     expect(verifyToken(SECRET, body.token)).toMatchObject({ s: shopId, p: "FOR_YOU", v: body.modelVersionId, h: 0 });
     // The shopper's own purchases are hidden (hide purchased is on by default).
-    const bought = await db.interaction.findMany({ where: { shopId, customerId: customer.id, kind: "PURCHASE" }, select: { productId: true } });
+    const bought = await db.interaction.findMany({
+      where: { shopId, customerId: customer.id, kind: "PURCHASE" },
+      select: { productId: true },
+    });
     expect(body.products.some((product) => bought.some((row) => row.productId === product.productId))).toBe(false);
   });
 
   it("refuses an unsigned or altered request before reading anything", async () => {
     const unsigned = await fetch(`${server.origin}/apps/affinity/recommendations?shop=${SHOP}&placement=for_you`);
     expect(unsigned.status).toBe(400);
-    const altered = await proxied({ placement: "for_you", logged_in_customer_id: "1" }, (url) => url.searchParams.set("logged_in_customer_id", "2"));
+    const altered = await proxied({ placement: "for_you", logged_in_customer_id: "1" }, (url) =>
+      url.searchParams.set("logged_in_customer_id", "2"),
+    );
     expect(altered.status).toBe(400);
     const forged = await proxied({ placement: "for_you" }, (url) => url.searchParams.set("signature", "0".repeat(64)));
     expect(forged.status).toBe(400);
@@ -124,8 +145,17 @@ describe("storefront recommendations through the app proxy", () => {
     const model = await db.product.findFirstOrThrow({ where: { shopId, productType: "Tents" }, orderBy: { externalId: "asc" } });
     await db.product.create({
       data: {
-        shopId, externalId: "9990001", handle: "new-arrival", title: `${model.title} Deluxe`, description: model.description,
-        productType: model.productType, vendor: model.vendor, tags: model.tags, imageUrl: model.imageUrl, priceMin: model.priceMin, priceMax: model.priceMax,
+        shopId,
+        externalId: "9990001",
+        handle: "new-arrival",
+        title: `${model.title} Deluxe`,
+        description: model.description,
+        productType: model.productType,
+        vendor: model.vendor,
+        tags: model.tags,
+        imageUrl: model.imageUrl,
+        priceMin: model.priceMin,
+        priceMax: model.priceMax,
       },
     });
     // As the products/create webhook does: the serving processes learn of the new product.
@@ -141,9 +171,17 @@ describe("storefront recommendations through the app proxy", () => {
     expect(body.modelVersionId).toBe(modelVersionId);
     expect(status).toBe(200);
     expect(body.products).toHaveLength(4);
-    const types = new Map((await db.product.findMany({ where: { shopId, productType: model.productType }, select: { externalId: true } })).map((product) => [product.externalId, true]));
+    const types = new Map(
+      (await db.product.findMany({ where: { shopId, productType: model.productType }, select: { externalId: true } })).map((product) => [
+        product.externalId,
+        true,
+      ]),
+    );
     // The closest are of its own type; all of them come from its words, none from popularity.
-    expect(body.products.slice(0, 2).every((product) => types.has(product.externalId)), JSON.stringify([model.title, body.products.map((product) => [product.title, product.reason, product.tier])])).toBe(true);
+    expect(
+      body.products.slice(0, 2).every((product) => types.has(product.externalId)),
+      JSON.stringify([model.title, body.products.map((product) => [product.title, product.reason, product.tier])]),
+    ).toBe(true);
     for (const product of body.products) expect(product.reason).toBe(`Similar to ${model.title} Deluxe`);
   }, 60_000);
 
@@ -163,7 +201,9 @@ describe("storefront recommendations through the app proxy", () => {
 
     await db.product.update({ where: { id: second.productId }, data: { available: false } });
     await publishInvalidation({ shopId, scope: "products", productIds: [second.externalId] });
-    expect((await proxied({ placement: "trending", limit: "5" })).body.products.map((product) => product.externalId)).not.toContain(second.externalId);
+    expect((await proxied({ placement: "trending", limit: "5" })).body.products.map((product) => product.externalId)).not.toContain(
+      second.externalId,
+    );
     await db.merchandisingRule.deleteMany({ where: { shopId } });
     await db.product.update({ where: { id: second.productId }, data: { available: true } });
     await publishInvalidation({ shopId, scope: "rules" });
@@ -172,7 +212,9 @@ describe("storefront recommendations through the app proxy", () => {
 
   it("learns each collection's and type's monthly curve from the orders, and the merchant's own curve replaces it", async () => {
     // The demo store's camping goods peak in July and sell least in January.
-    const camping = await db.seasonalityCurve.findFirstOrThrow({ where: { shopId, source: "LEARNED", targetType: "COLLECTION", targetValue: "camping" } });
+    const camping = await db.seasonalityCurve.findFirstOrThrow({
+      where: { shopId, source: "LEARNED", targetType: "COLLECTION", targetValue: "camping" },
+    });
     expect(camping.months[6]).toBeGreaterThan(1.2);
     expect(camping.months[0]).toBeLessThan(0.8);
     const july = new Date("2026-07-15T12:00:00Z");
@@ -182,7 +224,9 @@ describe("storefront recommendations through the app proxy", () => {
         store.products.find((candidate) => candidate.externalId === product.externalId)?.collectionHandles.includes("camping"),
       );
     expect((await inCamping())[0].signals!.seasonality).toBeCloseTo(camping.months[6]);
-    await db.seasonalityCurve.create({ data: { shopId, targetType: "COLLECTION", targetValue: "camping", source: "MERCHANT", months: new Array(12).fill(0.5) } });
+    await db.seasonalityCurve.create({
+      data: { shopId, targetType: "COLLECTION", targetValue: "camping", source: "MERCHANT", months: new Array(12).fill(0.5) },
+    });
     await publishInvalidation({ shopId, scope: "rules" });
     expect((await inCamping())[0].signals!.seasonality).toBe(0.5);
     await db.seasonalityCurve.deleteMany({ where: { shopId, source: "MERCHANT" } });
@@ -214,7 +258,9 @@ describe("storefront recommendations through the app proxy", () => {
 describe("the shop's snapshot", () => {
   it("reloads an old snapshot once, however many answers find it old at the same time", async () => {
     let shopReads = 0;
-    const counting = db.$extends({ query: { shop: { findUnique: ({ args, query }) => (shopReads++, query(args)) } } }) as unknown as PrismaClient;
+    const counting = db.$extends({
+      query: { shop: { findUnique: ({ args, query }) => (shopReads++, query(args)) } },
+    }) as unknown as PrismaClient;
     const cache = await new SnapshotCache(counting, new InvalidationBus(undefined)).start();
     try {
       await cache.get(shopId);
@@ -232,7 +278,8 @@ describe("the shop's snapshot", () => {
 
 describe("the headless API", () => {
   const ORIGIN = "https://shop.example.com";
-  const get = (query: string, headers: Record<string, string> = {}) => fetch(`${server.origin}/api/v1/recommendations?${query}`, { headers });
+  const get = (query: string, headers: Record<string, string> = {}) =>
+    fetch(`${server.origin}/api/v1/recommendations?${query}`, { headers });
 
   it("creates keys with checked names and origins, answers the typed client, and refuses missing, wrong and revoked keys", async () => {
     expect(await createApiKey(db, shopId, { name: " ", allowedOrigins: ["shop.example.com", "https://shop.example.com/cart"] })).toEqual({
@@ -253,8 +300,13 @@ describe("the headless API", () => {
     expect(answer.products[0]).toMatchObject({ title: expect.any(String), url: expect.any(String), reason: expect.any(String) });
     const customer = await customerWithOrders();
     expect((await client.recommendations({ customerId: customer.externalId })).products[0].tier).toBe("personal");
-    await expect(client.recommendations({ placement: "related" })).rejects.toMatchObject({ status: 400, fieldErrors: [{ field: "product_id" }] });
-    expect(await client.event({ token: answer.token, kind: "impression", productIds: answer.products.map((product) => product.externalId) })).toEqual({ recorded: 4, duplicates: 0 });
+    await expect(client.recommendations({ placement: "related" })).rejects.toMatchObject({
+      status: 400,
+      fieldErrors: [{ field: "product_id" }],
+    });
+    expect(
+      await client.event({ token: answer.token, kind: "impression", productIds: answer.products.map((product) => product.externalId) }),
+    ).toEqual({ recorded: 4, duplicates: 0 });
     await expect(client.event({ token: "not.a-token-of-ours", kind: "click", productIds: ["1"] })).rejects.toMatchObject({ status: 403 });
 
     expect((await get("placement=trending")).status).toBe(401);
@@ -269,8 +321,14 @@ describe("the headless API", () => {
     const created = await createApiKey(db, shopId, { name: "Browser", kind: "publishable", allowedOrigins: [ORIGIN] });
     if (!("key" in created)) throw new Error("no key");
     const auth = { Authorization: `Bearer ${created.key}` };
-    const preflight = await fetch(`${server.origin}/api/v1/recommendations`, { method: "OPTIONS", headers: { Origin: ORIGIN, "Access-Control-Request-Method": "GET" } });
-    expect([preflight.status, [...preflight.headers.keys()].join(",")]).toEqual([204, expect.stringContaining("access-control-allow-headers")]);
+    const preflight = await fetch(`${server.origin}/api/v1/recommendations`, {
+      method: "OPTIONS",
+      headers: { Origin: ORIGIN, "Access-Control-Request-Method": "GET" },
+    });
+    expect([preflight.status, [...preflight.headers.keys()].join(",")]).toEqual([
+      204,
+      expect.stringContaining("access-control-allow-headers"),
+    ]);
     expect(preflight.headers.get("access-control-allow-headers")).toContain("Authorization");
     const allowed = await get("placement=trending", { ...auth, Origin: ORIGIN });
     expect([allowed.status, allowed.headers.get("access-control-allow-origin")]).toEqual([200, ORIGIN]);
@@ -285,8 +343,12 @@ describe("the headless API", () => {
     const asked = await get(`placement=trending&shop=${SHOP}`, { Authorization: `Bearer ${otherKey.key}` });
     expect(asked.status).toBe(403);
     expect((await asked.json()).error).toContain("belongs to another shop");
-    const own = (await (await get("placement=trending&limit=20", { Authorization: `Bearer ${otherKey.key}` })).json()) as RecommendationAnswer;
-    const otherProducts = new Set((await db.product.findMany({ where: { shopId: other }, select: { id: true } })).map((product) => product.id));
+    const own = (await (
+      await get("placement=trending&limit=20", { Authorization: `Bearer ${otherKey.key}` })
+    ).json()) as RecommendationAnswer;
+    const otherProducts = new Set(
+      (await db.product.findMany({ where: { shopId: other }, select: { id: true } })).map((product) => product.id),
+    );
     expect(own.products.length).toBeGreaterThan(0);
     expect(own.products.every((product) => otherProducts.has(product.productId))).toBe(true);
   });
@@ -294,7 +356,11 @@ describe("the headless API", () => {
   it("limits each key's request rate, and publishes an OpenAPI document", async () => {
     const created = await createApiKey(db, shopId, { name: "Busy" });
     if (!("key" in created)) throw new Error("no key");
-    const statuses = await Promise.all(Array.from({ length: API_REQUESTS_PER_SECOND + 20 }, () => get("placement=trending&limit=1", { Authorization: `Bearer ${created.key}` })));
+    const statuses = await Promise.all(
+      Array.from({ length: API_REQUESTS_PER_SECOND + 20 }, () =>
+        get("placement=trending&limit=1", { Authorization: `Bearer ${created.key}` }),
+      ),
+    );
     const limited = statuses.filter((response) => response.status === 429);
     expect(limited.length).toBeGreaterThan(0);
     expect(Number(limited[0].headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
@@ -311,15 +377,32 @@ describe("measurement: events, attribution and the holdout's lift", () => {
     const url = new URL(`${server.origin}${path}`);
     for (const [key, value] of Object.entries({ path_prefix: "/apps/affinity", ...query })) url.searchParams.set(key, value);
     const signed = await setUpValidRequest({ type: RequestType.Public, store: STORE, apiSecretKey: SECRET }, new Request(url));
-    const response = await fetch(signed.url, { method: "POST", body: JSON.stringify(body), headers: { "Content-Type": "application/json" } });
+    const response = await fetch(signed.url, {
+      method: "POST",
+      body: JSON.stringify(body),
+      headers: { "Content-Type": "application/json" },
+    });
     return { status: response.status, body: await response.json().catch(() => null) };
   }
   const orderFor = (id: number, customerExternalId: string, lines: { productExternalId: string; price: number }[], processedAt: Date) =>
     orderPayload.parse({
-      id, name: `#${id}`, currency: "USD", total_price: String(lines.reduce((sum, line) => sum + line.price, 0)), test: false,
-      created_at: processedAt.toISOString(), processed_at: processedAt.toISOString(), updated_at: processedAt.toISOString(), cancelled_at: null,
+      id,
+      name: `#${id}`,
+      currency: "USD",
+      total_price: String(lines.reduce((sum, line) => sum + line.price, 0)),
+      test: false,
+      created_at: processedAt.toISOString(),
+      processed_at: processedAt.toISOString(),
+      updated_at: processedAt.toISOString(),
+      cancelled_at: null,
       customer: { id: Number(customerExternalId) || customerExternalId },
-      line_items: lines.map((line, index) => ({ id: id * 10 + index, product_id: line.productExternalId, title: "x", quantity: 1, price: String(line.price) })),
+      line_items: lines.map((line, index) => ({
+        id: id * 10 + index,
+        product_id: line.productExternalId,
+        title: "x",
+        quantity: 1,
+        price: String(line.price),
+      })),
     });
 
   it("records a block's impressions and clicks with its token, and credits the order that follows within the window", async () => {
@@ -328,23 +411,62 @@ describe("measurement: events, attribution and the holdout's lift", () => {
     const shopper = { logged_in_customer_id: customer.externalId };
     const answer = (await proxied({ placement: "for_you", ...shopper, limit: "4" })).body;
     const shown = answer.products.map((product) => product.externalId);
-    expect(await post("/apps/affinity/events", { token: answer.token, kind: "impression", productIds: shown }, shopper)).toEqual({ status: 202, body: { recorded: 4, duplicates: 0 } });
-    expect(await post("/apps/affinity/events", { token: answer.token, kind: "click", productIds: [shown[1]] }, shopper)).toEqual({ status: 202, body: { recorded: 1, duplicates: 0 } });
-    expect((await post("/apps/affinity/events", { token: `${answer.token.split(".")[0]}.forged-signature-xx`, kind: "click", productIds: [shown[1]] }, shopper)).status).toBe(403);
+    expect(await post("/apps/affinity/events", { token: answer.token, kind: "impression", productIds: shown }, shopper)).toEqual({
+      status: 202,
+      body: { recorded: 4, duplicates: 0 },
+    });
+    expect(await post("/apps/affinity/events", { token: answer.token, kind: "click", productIds: [shown[1]] }, shopper)).toEqual({
+      status: 202,
+      body: { recorded: 1, duplicates: 0 },
+    });
+    expect(
+      (
+        await post(
+          "/apps/affinity/events",
+          { token: `${answer.token.split(".")[0]}.forged-signature-xx`, kind: "click", productIds: [shown[1]] },
+          shopper,
+        )
+      ).status,
+    ).toBe(403);
     const bad = await post("/apps/affinity/events", { token: answer.token, kind: "purchase", productIds: [] }, shopper);
     expect(bad.status).toBe(400);
     expect(bad.body.errors.map((error: { field: string }) => error.field).sort()).toEqual(["kind", "productIds"]);
 
     const clicked = answer.products[1];
     const other = store.products.find((product) => !shown.includes(product.externalId))!;
-    await upsertShopifyOrder(db, shopId, orderFor(990001, customer.externalId, [{ productExternalId: clicked.externalId, price: 30 }, { productExternalId: other.externalId, price: 12 }], new Date()));
-    const order = await db.order.findUniqueOrThrow({ where: { shopId_externalId: { shopId, externalId: "990001" } }, include: { attributions: true } });
+    await upsertShopifyOrder(
+      db,
+      shopId,
+      orderFor(
+        990001,
+        customer.externalId,
+        [
+          { productExternalId: clicked.externalId, price: 30 },
+          { productExternalId: other.externalId, price: 12 },
+        ],
+        new Date(),
+      ),
+    );
+    const order = await db.order.findUniqueOrThrow({
+      where: { shopId_externalId: { shopId, externalId: "990001" } },
+      include: { attributions: true },
+    });
     expect(order.attributions.map((row) => [row.token, row.placement, Number(row.revenue)])).toEqual([[answer.token, "FOR_YOU", 30]]);
     // Ingesting the order again adds nothing; an order beyond the window gets no credit.
-    const lines = [{ productExternalId: clicked.externalId, price: 30 }, { productExternalId: other.externalId, price: 12 }];
-    await upsertShopifyOrder(db, shopId, { ...orderFor(990001, customer.externalId, lines, new Date()), updated_at: new Date(Date.now() + 1000) });
+    const lines = [
+      { productExternalId: clicked.externalId, price: 30 },
+      { productExternalId: other.externalId, price: 12 },
+    ];
+    await upsertShopifyOrder(db, shopId, {
+      ...orderFor(990001, customer.externalId, lines, new Date()),
+      updated_at: new Date(Date.now() + 1000),
+    });
     expect(await db.attribution.count({ where: { shopId } })).toBe(1);
-    await upsertShopifyOrder(db, shopId, orderFor(990002, customer.externalId, [{ productExternalId: clicked.externalId, price: 30 }], new Date(Date.now() + 8 * 86_400_000)));
+    await upsertShopifyOrder(
+      db,
+      shopId,
+      orderFor(990002, customer.externalId, [{ productExternalId: clicked.externalId, price: 30 }], new Date(Date.now() + 8 * 86_400_000)),
+    );
     expect(await db.attribution.count({ where: { shopId } })).toBe(1);
 
     // The holdout: another shopper sees shop-wide lists, and their order counts against the lift.
@@ -353,8 +475,16 @@ describe("measurement: events, attribution and the holdout's lift", () => {
     const held = await db.customer.findFirstOrThrow({ where: { shopId, id: { not: customer.id } }, orderBy: { externalId: "asc" } });
     const heldAnswer = (await proxied({ placement: "for_you", logged_in_customer_id: held.externalId, limit: "4" })).body;
     expect(heldAnswer.holdout).toBe(true);
-    await post("/apps/affinity/events", { token: heldAnswer.token, kind: "impression", productIds: heldAnswer.products.map((product) => product.externalId) }, { logged_in_customer_id: held.externalId });
-    await upsertShopifyOrder(db, shopId, orderFor(990003, held.externalId, [{ productExternalId: other.externalId, price: 12 }], new Date()));
+    await post(
+      "/apps/affinity/events",
+      { token: heldAnswer.token, kind: "impression", productIds: heldAnswer.products.map((product) => product.externalId) },
+      { logged_in_customer_id: held.externalId },
+    );
+    await upsertShopifyOrder(
+      db,
+      shopId,
+      orderFor(990003, held.externalId, [{ productExternalId: other.externalId, price: 12 }], new Date()),
+    );
     await db.shopSettings.update({ where: { shopId }, data: { holdoutShare: 0 } });
     await publishInvalidation({ shopId, scope: "rules" });
 
@@ -383,11 +513,27 @@ describe("the app proxy's Liquid answer, for cards in the shopper's market", () 
   }
 
   /** Renders an answer as the storefront harness plays Shopify: in a market, with all_products looking products up by handle. */
-  async function render(template: string, market: Market, find: (handle: string) => ReturnType<typeof productObject> | undefined, extra: Record<string, unknown> = {}) {
+  async function render(
+    template: string,
+    market: Market,
+    find: (handle: string) => ReturnType<typeof productObject> | undefined,
+    extra: Record<string, unknown> = {},
+  ) {
     const drop = new AllProductsDrop(find);
-    const globals = { cart: { currency: { iso_code: market.currency.iso_code } }, ...marketGlobals(market, market.language.iso_code), all_products: drop, ...extra };
+    const globals = {
+      cart: { currency: { iso_code: market.currency.iso_code } },
+      ...marketGlobals(market, market.language.iso_code),
+      all_products: drop,
+      ...extra,
+    };
     const text = await new StorefrontLiquid().renderText(template, globals);
-    return { answer: JSON.parse(text) as RecommendationAnswer & { currency: string; products: { title: string; priceText: string; url: string; externalId: string; reason: string; compareAtText: string | null }[] }, drop };
+    return {
+      answer: JSON.parse(text) as RecommendationAnswer & {
+        currency: string;
+        products: { title: string; priceText: string; url: string; externalId: string; reason: string; compareAtText: string | null }[];
+      },
+      drop,
+    };
   }
 
   const fakeAnswer = (products: Partial<RecommendationAnswer["products"][number]>[]): RecommendationAnswer => ({
@@ -396,8 +542,20 @@ describe("the app proxy's Liquid answer, for cards in the shopper's market", () 
     holdout: false,
     modelVersionId: null,
     products: products.map((product, index) => ({
-      productId: `p${index}`, externalId: String(index), handle: `product-${index}`, title: "x", url: "/", price: 1, compareAtPrice: null, image: null, imageAlt: null,
-      variantId: "1", available: true, reason: "Trending now", tier: "trending", ...product,
+      productId: `p${index}`,
+      externalId: String(index),
+      handle: `product-${index}`,
+      title: "x",
+      url: "/",
+      price: 1,
+      compareAtPrice: null,
+      image: null,
+      imageAlt: null,
+      variantId: "1",
+      available: true,
+      reason: "Trending now",
+      tier: "trending",
+      ...product,
     })),
   });
 
@@ -422,7 +580,11 @@ describe("the app proxy's Liquid answer, for cards in the shopper's market", () 
       for (const product of answer.products) {
         const offer = offers.offer(catalogue.products().find((candidate) => candidate.externalId === product.externalId)!.handle)!;
         const money = new Intl.NumberFormat(market.language.iso_code, { style: "currency", currency: market.currency.iso_code });
-        expect(product).toMatchObject({ title: offer.title, priceText: money.format(offer.priceCents / 100), url: expect.stringMatching(new RegExp(`^${market.prefix}/products/`)) });
+        expect(product).toMatchObject({
+          title: offer.title,
+          priceText: money.format(offer.priceCents / 100),
+          url: expect.stringMatching(new RegExp(`^${market.prefix}/products/`)),
+        });
       }
     }
   });
@@ -439,7 +601,9 @@ describe("the app proxy's Liquid answer, for cards in the shopper's market", () 
       tent: { ...productObject(storeProduct("tent", hostile), PRIMARY_MARKET, offerOf(hostile, 1995)) },
       mug: { ...productObject(storeProduct("mug", "Mug"), PRIMARY_MARKET, offerOf("Mug", 850)) },
     };
-    const { answer: rendered } = await render(template, PRIMARY_MARKET, (handle) => products[handle], { customer: { email: "secret@example.com" } });
+    const { answer: rendered } = await render(template, PRIMARY_MARKET, (handle) => products[handle], {
+      customer: { email: "secret@example.com" },
+    });
     expect(JSON.stringify(rendered)).not.toContain("secret@example.com");
     expect(rendered.products.map((product) => [product.title, product.reason, product.externalId])).toEqual([
       [hostile, `Often bought with ${hostile}`, `1"}],"x":{{ customer.email }}`],
@@ -454,12 +618,16 @@ describe("the app proxy's Liquid answer, for cards in the shopper's market", () 
     const answer = fakeAnswer(Array.from({ length: 30 }, (_, index) => ({ handle: `product-${index}` })));
     const template = liquidAnswer(answer, 12);
     expect(template.match(/all_products\[/g)).toHaveLength(20);
-    const { answer: rendered, drop } = await render(template, PRIMARY_MARKET, (handle) => productObject(storeProduct(handle, handle), PRIMARY_MARKET, offerOf(handle, 1000)));
+    const { answer: rendered, drop } = await render(template, PRIMARY_MARKET, (handle) =>
+      productObject(storeProduct(handle, handle), PRIMARY_MARKET, offerOf(handle, 1000)),
+    );
     expect(rendered.products).toHaveLength(12);
     expect(drop.handlesAsked).toBeLessThanOrEqual(20);
     const tooMany = await proxiedText({ placement: "trending", limit: "21", format: "liquid" });
     expect(tooMany.status).toBe(400);
-    expect(JSON.parse(tooMany.text).errors).toEqual([{ field: "limit", message: expect.stringContaining("at most 20 with format=liquid") }]);
+    expect(JSON.parse(tooMany.text).errors).toEqual([
+      { field: "limit", message: expect.stringContaining("at most 20 with format=liquid") },
+    ]);
   });
 
   it("comes the same through the production fast path (server.ts), JSON staying JSON", async () => {
@@ -467,8 +635,11 @@ describe("the app proxy's Liquid answer, for cards in the shopper's market", () 
     try {
       const ask = async (query: Record<string, string>) => {
         const url = new URL(`${production.origin}/apps/affinity/recommendations`);
-        for (const [key, value] of Object.entries({ path_prefix: "/apps/affinity", placement: "trending", limit: "4", ...query })) url.searchParams.set(key, value);
-        const response = await fetch((await setUpValidRequest({ type: RequestType.Public, store: STORE, apiSecretKey: SECRET }, new Request(url))).url);
+        for (const [key, value] of Object.entries({ path_prefix: "/apps/affinity", placement: "trending", limit: "4", ...query }))
+          url.searchParams.set(key, value);
+        const response = await fetch(
+          (await setUpValidRequest({ type: RequestType.Public, store: STORE, apiSecretKey: SECRET }, new Request(url))).url,
+        );
         return { status: response.status, type: response.headers.get("content-type"), text: await response.text() };
       };
       const liquid = await ask({ format: "liquid" });
@@ -486,8 +657,11 @@ describe("the app proxy's Liquid answer, for cards in the shopper's market", () 
   it("is refused unsigned or altered, as the JSON answer is", async () => {
     expect((await fetch(`${server.origin}/apps/affinity/recommendations?shop=${SHOP}&placement=for_you&format=liquid`)).status).toBe(400);
     const url = new URL(`${server.origin}/apps/affinity/recommendations`);
-    for (const [key, value] of Object.entries({ path_prefix: "/apps/affinity", placement: "trending", format: "json" })) url.searchParams.set(key, value);
-    const signed = new URL((await setUpValidRequest({ type: RequestType.Public, store: STORE, apiSecretKey: SECRET }, new Request(url))).url);
+    for (const [key, value] of Object.entries({ path_prefix: "/apps/affinity", placement: "trending", format: "json" }))
+      url.searchParams.set(key, value);
+    const signed = new URL(
+      (await setUpValidRequest({ type: RequestType.Public, store: STORE, apiSecretKey: SECRET }, new Request(url))).url,
+    );
     signed.searchParams.set("format", "liquid");
     const altered = await fetch(signed);
     expect(altered.status).toBe(400);
@@ -496,7 +670,17 @@ describe("the app proxy's Liquid answer, for cards in the shopper's market", () 
 });
 
 function storeProduct(handle: string, title: string): StoreProduct {
-  return { externalId: String(handle.length), handle, title, description: "", priceCents: 0, compareAtCents: null, available: true, image: null, variantId: "7" };
+  return {
+    externalId: String(handle.length),
+    handle,
+    title,
+    description: "",
+    priceCents: 0,
+    compareAtCents: null,
+    available: true,
+    image: null,
+    variantId: "7",
+  };
 }
 
 function offerOf(title: string, priceCents: number): Offer {

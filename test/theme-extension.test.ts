@@ -25,16 +25,42 @@ describe("the theme app extension", () => {
 
   it("passes Shopify's theme check with no errors", async () => {
     const offenses = await check(EXTENSION);
-    const errors = offenses.filter((offense) => offense.severity === 0).map((offense) => `${offense.check} ${offense.uri}: ${offense.message}`);
+    const errors = offenses
+      .filter((offense) => offense.severity === 0)
+      .map((offense) => `${offense.check} ${offense.uri}: ${offense.message}`);
     expect(errors).toEqual([]);
   }, 60_000);
 
   it("has the six blocks, each loading the shared script and stylesheet", () => {
-    expect(blockFiles.sort()).toEqual(["also-like.liquid", "bought-together.liquid", "buy-again.liquid", "recently-viewed.liquid", "recommended-for-you.liquid", "trending.liquid"]);
+    expect(blockFiles.sort()).toEqual([
+      "also-like.liquid",
+      "bought-together.liquid",
+      "buy-again.liquid",
+      "recently-viewed.liquid",
+      "recommended-for-you.liquid",
+      "trending.liquid",
+    ]);
     for (const file of blockFiles) {
-      const schema = JSON.parse(/{% schema %}([\s\S]*){% endschema %}/.exec(read("blocks", file))![1]) as { javascript: string; stylesheet: string; settings: { id: string }[] };
+      const schema = JSON.parse(/{% schema %}([\s\S]*){% endschema %}/.exec(read("blocks", file))![1]) as {
+        javascript: string;
+        stylesheet: string;
+        settings: { id: string }[];
+      };
       expect(schema, file).toMatchObject({ target: "section", javascript: "affinity.js", stylesheet: "affinity.css" });
-      expect(schema.settings.map((setting) => setting.id), file).toEqual(["heading", "limit", "layout", "columns_desktop", "columns_mobile", "image_ratio", "show_price", "show_compare_at_price", "show_add_to_cart"]);
+      expect(
+        schema.settings.map((setting) => setting.id),
+        file,
+      ).toEqual([
+        "heading",
+        "limit",
+        "layout",
+        "columns_desktop",
+        "columns_mobile",
+        "image_ratio",
+        "show_price",
+        "show_compare_at_price",
+        "show_add_to_cart",
+      ]);
     }
   });
 
@@ -52,9 +78,16 @@ describe("the theme app extension", () => {
   it("asks the app proxy under the shopper's locale for the Liquid answer, with the page's money format for totals", async () => {
     const liquid = new StorefrontLiquid();
     const schema = liquid.schema("bought-together");
-    for (const [market, proxy] of [[PRIMARY_MARKET, "/apps/affinity"], [FRANCE, "/fr/apps/affinity"]] as const) {
+    for (const [market, proxy] of [
+      [PRIMARY_MARKET, "/apps/affinity"],
+      [FRANCE, "/fr/apps/affinity"],
+    ] as const) {
       const globals = { cart: { currency: { iso_code: market.currency.iso_code } }, ...marketGlobals(market, market.language.iso_code) };
-      const html = await liquid.render("bought-together", { block: { id: "b1", settings: liquid.settings(schema), shopify_attributes: "" } }, globals);
+      const html = await liquid.render(
+        "bought-together",
+        { block: { id: "b1", settings: liquid.settings(schema), shopify_attributes: "" } },
+        globals,
+      );
       const options = JSON.parse(/<script type="application\/json" data-afr-options>([\s\S]*?)<\/script>/.exec(html)![1]);
       const money = new Intl.NumberFormat(market.language.iso_code, { style: "currency", currency: market.currency.iso_code });
       expect(options, market.handle).toMatchObject({ proxy, moneySample: money.format(1234567.89) });

@@ -12,7 +12,9 @@ describe("when a shop's model is retrained", () => {
     const shop = await ensureShop(db, domain);
     await db.shop.update({ where: { id: shop.id }, data: { timezone } });
     await db.shopSettings.update({ where: { shopId: shop.id }, data: settings });
-    const version = await db.modelVersion.create({ data: { shopId: shop.id, version: 1, status: "READY", startedAt: TRAINED, trainedAt: TRAINED } });
+    const version = await db.modelVersion.create({
+      data: { shopId: shop.id, version: 1, status: "READY", startedAt: TRAINED, trainedAt: TRAINED },
+    });
     await db.shop.update({ where: { id: shop.id }, data: { activeModelVersionId: version.id } });
     return shop.id;
   }
@@ -33,10 +35,22 @@ describe("when a shop's model is retrained", () => {
     expect(await due("2026-11-20T23:00:00Z")).toEqual([]);
     // 03:00 in Madrid is 02:00 UTC in November.
     expect(await due("2026-11-21T02:30:00Z")).toEqual([[madrid, "schedule"]]);
-    expect(await due("2026-11-21T03:10:00Z")).toEqual([[nightly, "schedule"], [madrid, "schedule"]]);
+    expect(await due("2026-11-21T03:10:00Z")).toEqual([
+      [nightly, "schedule"],
+      [madrid, "schedule"],
+    ]);
 
-    const order = (externalId: string, createdAt: Date) => ({ shopId: busy, externalId, processedAt: createdAt, totalPrice: 10, createdAt, source: "IMPORT" as const });
-    await database.prisma.order.createMany({ data: [order("old", new Date("2026-11-19T00:00:00Z")), order("new-1", new Date("2026-11-20T11:00:00Z"))] });
+    const order = (externalId: string, createdAt: Date) => ({
+      shopId: busy,
+      externalId,
+      processedAt: createdAt,
+      totalPrice: 10,
+      createdAt,
+      source: "IMPORT" as const,
+    });
+    await database.prisma.order.createMany({
+      data: [order("old", new Date("2026-11-19T00:00:00Z")), order("new-1", new Date("2026-11-20T11:00:00Z"))],
+    });
     expect(await due("2026-11-20T12:00:00Z")).toEqual([]);
     await database.prisma.order.create({ data: order("new-2", new Date("2026-11-20T11:30:00Z")) });
     expect(await due("2026-11-20T12:00:00Z")).toEqual([[busy, "orders"]]);

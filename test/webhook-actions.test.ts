@@ -48,7 +48,11 @@ describe("the production fast path for webhook deliveries and storefront request
   afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
   it("hands the route's action the whole request and sends back its answer", async () => {
-    const response = await fetch(`${origin}/webhooks/orders/create?x=1`, { method: "POST", body: '{"id":1}', headers: { "X-Shopify-Topic": "orders/create" } });
+    const response = await fetch(`${origin}/webhooks/orders/create?x=1`, {
+      method: "POST",
+      body: '{"id":1}',
+      headers: { "X-Shopify-Topic": "orders/create" },
+    });
     expect(response.status).toBe(200);
     expect(response.headers.get("x-handled-by")).toBe("orders/create");
     expect(seen).toEqual([{ url: expect.stringMatching(/\/webhooks\/orders\/create\?x=1$/), topic: "orders/create", body: '{"id":1}' }]);

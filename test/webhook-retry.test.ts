@@ -31,7 +31,16 @@ beforeAll(async () => {
   process.env.SHOPIFY_ADMIN_API_ORIGIN = fake.origin;
   for (const shop of [alpha, bravo]) {
     await ensureShop(db, shop.domain);
-    await db.session.create({ data: { id: `offline_${shop.domain}`, shop: shop.domain, state: "installed", isOnline: false, scope: process.env.SCOPES, accessToken: TOKEN } });
+    await db.session.create({
+      data: {
+        id: `offline_${shop.domain}`,
+        shop: shop.domain,
+        state: "installed",
+        isOnline: false,
+        scope: process.env.SCOPES,
+        accessToken: TOKEN,
+      },
+    });
   }
 });
 
@@ -43,13 +52,19 @@ afterAll(async () => {
 /** A form post to the home page as App Bridge sends it (the index route takes ?index). */
 async function homeAction(shop: typeof alpha, form: Record<string, string>) {
   const request = new Request(`${app.server.origin}/app?index`, { method: "POST", body: new URLSearchParams(form), headers: BROWSER });
-  const signed = await setUpValidRequest({ type: RequestType.Bearer, store: shop.store, apiKey: `${NAME}-key`, apiSecretKey: SECRET }, request);
+  const signed = await setUpValidRequest(
+    { type: RequestType.Bearer, store: shop.store, apiKey: `${NAME}-key`, apiSecretKey: SECRET },
+    request,
+  );
   const response = await fetch(signed, { redirect: "manual" });
   return { status: response.status, body: await response.text() };
 }
 
 async function homePage(shop: typeof alpha) {
-  const request = await setUpValidRequest({ type: RequestType.Admin, store: shop.store, apiKey: `${NAME}-key`, apiSecretKey: SECRET }, new Request(`${app.server.origin}/app`, { headers: BROWSER }));
+  const request = await setUpValidRequest(
+    { type: RequestType.Admin, store: shop.store, apiKey: `${NAME}-key`, apiSecretKey: SECRET },
+    new Request(`${app.server.origin}/app`, { headers: BROWSER }),
+  );
   const response = await fetch(request, { redirect: "manual" });
   return { status: response.status, body: await response.text() };
 }
@@ -73,7 +88,10 @@ async function deliver(shop: string, topic: string, body: object) {
     },
   });
   expect(response.status).toBe(200);
-  return until(() => db.webhookEvent.findUnique({ where: { webhookId } }), (event) => !!event?.processedAt);
+  return until(
+    () => db.webhookEvent.findUnique({ where: { webhookId } }),
+    (event) => !!event?.processedAt,
+  );
 }
 
 async function until<T>(read: () => Promise<T>, done: (value: T) => boolean, what = "the expected state"): Promise<T> {
@@ -87,7 +105,9 @@ async function until<T>(read: () => Promise<T>, done: (value: T) => boolean, wha
 
 /** A delivery stored as the webhook route stores it, then ingested once by the job's handler (which records the failure). */
 async function failedDelivery(shop: string, topic: string, body: object) {
-  const [stored] = await storeWebhooks(db, [{ webhookId: randomUUID(), shopDomain: shop, topic, apiVersion: "2026-07", rawBody: JSON.stringify(body) }]);
+  const [stored] = await storeWebhooks(db, [
+    { webhookId: randomUUID(), shopDomain: shop, topic, apiVersion: "2026-07", rawBody: JSON.stringify(body) },
+  ]);
   const context = { db } as unknown as JobContext;
   await ingestWebhookJob.handler({ eventId: stored.id }, context).catch(() => undefined);
   const event = await db.webhookEvent.findUniqueOrThrow({ where: { id: stored.id } });
@@ -95,10 +115,24 @@ async function failedDelivery(shop: string, topic: string, body: object) {
   return event;
 }
 
-const refund = (orderId: number) => ({ id: 7_100 + orderId, order_id: orderId, created_at: "2026-11-20T10:00:00Z", refund_line_items: [{ id: 1, line_item_id: 9_001, quantity: 1, subtotal: 20 }] });
+const refund = (orderId: number) => ({
+  id: 7_100 + orderId,
+  order_id: orderId,
+  created_at: "2026-11-20T10:00:00Z",
+  refund_line_items: [{ id: 1, line_item_id: 9_001, quantity: 1, subtotal: 20 }],
+});
 const order = (id: number) => ({
-  id, name: `#${id}`, currency: "USD", total_price: "40.00", financial_status: "paid", test: false,
-  created_at: "2026-11-19T10:00:00Z", processed_at: "2026-11-19T10:00:00Z", updated_at: "2026-11-19T10:00:00Z", cancelled_at: null, customer: null,
+  id,
+  name: `#${id}`,
+  currency: "USD",
+  total_price: "40.00",
+  financial_status: "paid",
+  test: false,
+  created_at: "2026-11-19T10:00:00Z",
+  processed_at: "2026-11-19T10:00:00Z",
+  updated_at: "2026-11-19T10:00:00Z",
+  cancelled_at: null,
+  customer: null,
   line_items: [{ id: 9_001, product_id: 55, variant_id: 56, title: "Mug", quantity: 2, price: "20.00", gift_card: false }],
 });
 
@@ -110,7 +144,11 @@ describe("failed webhook deliveries on the home page", () => {
     await deliver(alpha.domain, "orders/create", order(4_001));
 
     expect((await homeAction(alpha, { intent: "retry-webhook", id: failed.id })).status).toBe(200);
-    const done = await until(() => db.webhookEvent.findUniqueOrThrow({ where: { id: failed.id } }), (event) => !!event.processedAt && event.error === null, "the retried refund");
+    const done = await until(
+      () => db.webhookEvent.findUniqueOrThrow({ where: { id: failed.id } }),
+      (event) => !!event.processedAt && event.error === null,
+      "the retried refund",
+    );
     expect(await db.refund.count({ where: { externalId: "11101" } })).toBe(1);
     expect((await homePage(alpha)).body).not.toContain(failed.id);
 
@@ -121,9 +159,22 @@ describe("failed webhook deliveries on the home page", () => {
   });
 
   it("keeps a payload that fails again, with the new error", async () => {
-    const [stored] = await storeWebhooks(db, [{ webhookId: randomUUID(), shopDomain: alpha.domain, topic: "orders/create", apiVersion: "2026-07", rawBody: JSON.stringify({ id: "not an id" }), error: "an error recorded earlier" }]);
+    const [stored] = await storeWebhooks(db, [
+      {
+        webhookId: randomUUID(),
+        shopDomain: alpha.domain,
+        topic: "orders/create",
+        apiVersion: "2026-07",
+        rawBody: JSON.stringify({ id: "not an id" }),
+        error: "an error recorded earlier",
+      },
+    ]);
     expect((await homeAction(alpha, { intent: "retry-webhook", id: stored.id })).status).toBe(200);
-    const again = await until(() => db.webhookEvent.findUniqueOrThrow({ where: { id: stored.id } }), (event) => !!event.processedAt && event.error !== "an error recorded earlier", "the second failure");
+    const again = await until(
+      () => db.webhookEvent.findUniqueOrThrow({ where: { id: stored.id } }),
+      (event) => !!event.processedAt && event.error !== "an error recorded earlier",
+      "the second failure",
+    );
     expect(again.error).toMatch(/^unexpected orders\/create payload: /);
     expect(again.attempts).toBe(1);
     const page = await homePage(alpha);

@@ -51,10 +51,13 @@ export async function runDemoCheck(db: PrismaClient, shopId: string, origin: str
   ] as const;
   for (const [path, headings] of pages) {
     const page = await get(storefront, path);
-    for (const heading of headings) if (!page.text.includes(heading)) throw new Error(`the storefront page ${path} has no "${heading}" block`);
+    for (const heading of headings)
+      if (!page.text.includes(heading)) throw new Error(`the storefront page ${path} has no "${heading}" block`);
     log(`storefront GET ${path}: ${page.status}, blocks ${headings.join(", ")}`);
   }
-  const proxied = JSON.parse((await get(storefront, "/apps/affinity/recommendations?placement=trending&limit=4")).text) as { products: ApiItem[] };
+  const proxied = JSON.parse((await get(storefront, "/apps/affinity/recommendations?placement=trending&limit=4")).text) as {
+    products: ApiItem[];
+  };
   if (!proxied.products.length) throw new Error("the storefront's app proxy answered no trending products");
   log(`storefront GET /apps/affinity/recommendations (signed by the app proxy): ${proxied.products.length} products`);
 }

@@ -16,7 +16,10 @@ import { setting } from "../app/config/env.server";
 // demo mode on http://localhost:3000, with nothing to configure.
 const args = new Set(process.argv.slice(2));
 const unknown = [...args].filter((arg) => !["--check", "--reset", "--built"].includes(arg));
-if (unknown.length) fail(`unknown option ${unknown.join(" ")}; use --check (headless), --reset (reload the store) and/or --built (serve the npm run build output)`);
+if (unknown.length)
+  fail(
+    `unknown option ${unknown.join(" ")}; use --check (headless), --reset (reload the store) and/or --built (serve the npm run build output)`,
+  );
 
 process.env.AFFINITY_DEMO = "1";
 // --built serves the production build (npm run build) instead of compiling on request.
@@ -118,7 +121,9 @@ async function playVisitsUnlessRecent(db: PrismaClient, shopId: string, reset: b
   const started = Date.now();
   const played = await playShopperVisits(db, shopId, setting("SHOPIFY_API_SECRET")!);
   const { holdoutVisits, addToCarts, ...rest } = played;
-  log(`played in ${((Date.now() - started) / 1000).toFixed(1)} s: ${describe({ ...rest, "visits in the holdout": holdoutVisits, "add-to-carts": addToCarts })}`);
+  log(
+    `played in ${((Date.now() - started) / 1000).toFixed(1)} s: ${describe({ ...rest, "visits in the holdout": holdoutVisits, "add-to-carts": addToCarts })}`,
+  );
 }
 
 function describe(counts: Record<string, number>) {

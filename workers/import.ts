@@ -32,8 +32,10 @@ try {
 } catch (error) {
   fail(`${(error as Error).message}\n${usage}`);
 }
-if (!args.shop || !/^[a-z0-9][a-z0-9.-]*\.[a-z]{2,}$/i.test(args.shop)) fail(`--shop must be the store's domain, e.g. shop.example.com\n${usage}`);
-if (!args.orders && !args.products && !args.customers && !args.events) fail(`give at least one of --orders, --products, --customers, --events\n${usage}`);
+if (!args.shop || !/^[a-z0-9][a-z0-9.-]*\.[a-z]{2,}$/i.test(args.shop))
+  fail(`--shop must be the store's domain, e.g. shop.example.com\n${usage}`);
+if (!args.orders && !args.products && !args.customers && !args.events)
+  fail(`give at least one of --orders, --products, --customers, --events\n${usage}`);
 for (const option of ["products", "customers", "events"] as const) {
   const file = args[option];
   if (file && !(fs.existsSync(file) && fs.statSync(file).isFile())) fail(`--${option}: ${path.resolve(file)} is not a file`);
@@ -50,7 +52,11 @@ if (args.orders) {
   const source = path.resolve(args.orders);
   if (!fs.existsSync(source)) fail(`--orders: ${source} does not exist`);
   files = fs.statSync(source).isDirectory()
-    ? fs.readdirSync(source).filter((name) => name.toLowerCase().endsWith(".csv")).sort().map((name) => path.join(source, name))
+    ? fs
+        .readdirSync(source)
+        .filter((name) => name.toLowerCase().endsWith(".csv"))
+        .sort()
+        .map((name) => path.join(source, name))
     : [source];
   if (!files.length) fail(`--orders: ${source} holds no .csv files`);
 }
@@ -71,11 +77,16 @@ const shop = await ensureShop(prisma, args.shop.toLowerCase(), { platform: "HEAD
 const failures: string[] = [];
 // The catalogue first, so that orders and events find their products and customers.
 const { importCustomerFile, importProductFile } = await import("../app/models/import/catalog-import.server");
-for (const [option, importFile] of [["products", importProductFile], ["customers", importCustomerFile]] as const) {
+for (const [option, importFile] of [
+  ["products", importProductFile],
+  ["customers", importCustomerFile],
+] as const) {
   if (!args[option]) continue;
   try {
     const summary = await importFile(prisma, shop.id, path.resolve(args[option]!));
-    console.log(`${option}: ${summary.rowsRead.toLocaleString("en-US")} rows read, ${summary.stored.toLocaleString("en-US")} stored or updated, ${summary.duplicates} repeated ids skipped`);
+    console.log(
+      `${option}: ${summary.rowsRead.toLocaleString("en-US")} rows read, ${summary.stored.toLocaleString("en-US")} stored or updated, ${summary.duplicates} repeated ids skipped`,
+    );
   } catch (error) {
     failures.push((error as Error).message);
   }
@@ -119,7 +130,8 @@ await Promise.all(
         totals.orders += summary.orders;
         totals.returns += summary.returns;
         for (const [reason, count] of Object.entries(summary.skipped)) {
-          totals.skipped[reason as keyof ImportSummary["skipped"]] = (totals.skipped[reason as keyof ImportSummary["skipped"]] ?? 0) + count;
+          totals.skipped[reason as keyof ImportSummary["skipped"]] =
+            (totals.skipped[reason as keyof ImportSummary["skipped"]] ?? 0) + count;
         }
       } catch (error) {
         failures.push((error as Error).message || String(error));
@@ -136,7 +148,9 @@ if (args.events) {
   const { importEventFile } = await import("../app/models/import/event-import.server");
   try {
     const summary = await importEventFile(raw, shop.id, path.resolve(args.events));
-    console.log(`events: ${summary.linesRead.toLocaleString("en-US")} lines read, ${summary.imported.toLocaleString("en-US")} imported, ${summary.duplicates.toLocaleString("en-US")} already there`);
+    console.log(
+      `events: ${summary.linesRead.toLocaleString("en-US")} lines read, ${summary.imported.toLocaleString("en-US")} imported, ${summary.duplicates.toLocaleString("en-US")} already there`,
+    );
   } catch (error) {
     failures.push((error as Error).message);
   }
@@ -145,8 +159,12 @@ if (args.events) {
 const seconds = (Date.now() - started) / 1000;
 const skipped = Object.values(totals.skipped).reduce((sum, count) => sum + (count ?? 0), 0);
 if (files.length) {
-  console.log(`\nImported into ${shop.domain} from ${files.length - orderFailures} of ${files.length} order files in ${seconds.toFixed(1)} s:`);
-  console.log(`  rows read        ${totals.rowsRead.toLocaleString("en-US")} (${Math.round(totals.rowsRead / seconds).toLocaleString("en-US")} rows/s)`);
+  console.log(
+    `\nImported into ${shop.domain} from ${files.length - orderFailures} of ${files.length} order files in ${seconds.toFixed(1)} s:`,
+  );
+  console.log(
+    `  rows read        ${totals.rowsRead.toLocaleString("en-US")} (${Math.round(totals.rowsRead / seconds).toLocaleString("en-US")} rows/s)`,
+  );
   console.log(`  lines imported   ${totals.imported.toLocaleString("en-US")} (new this run; already imported lines are left as they are)`);
   console.log(`  new orders       ${totals.orders.toLocaleString("en-US")}`);
   console.log(`  return lines     ${totals.returns.toLocaleString("en-US")}`);

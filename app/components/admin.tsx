@@ -1,5 +1,17 @@
 import { lazy, Suspense, useEffect, useRef, useState } from "react";
-import { Badge, Banner, BlockStack, Checkbox, InlineStack, Layout, Select, Text, TextField, type CheckboxProps, type TextFieldProps } from "@shopify/polaris";
+import {
+  Badge,
+  Banner,
+  BlockStack,
+  Checkbox,
+  InlineStack,
+  Layout,
+  Select,
+  Text,
+  TextField,
+  type CheckboxProps,
+  type TextFieldProps,
+} from "@shopify/polaris";
 import { useSearchParams } from "@remix-run/react";
 import type { MessageKey } from "../i18n/admin";
 import { useT } from "../i18n/use-t";
@@ -68,19 +80,30 @@ export interface ShownProduct {
 
 /** A list of recommended products with their reasons, as a preview shows them. */
 export function ProductList({ products, highlight, empty }: { products: ShownProduct[]; highlight?: Set<string>; empty: string }) {
-  if (!products.length) return <Text as="p" tone="subdued">{empty}</Text>;
+  if (!products.length)
+    return (
+      <Text as="p" tone="subdued">
+        {empty}
+      </Text>
+    );
   return (
     <BlockStack gap="150" as="ol">
       {products.map((product, index) => (
         <li key={product.productId} style={{ listStyle: "none" }}>
           <InlineStack gap="200" blockAlign="center" wrap={false}>
-            <Text as="span" tone="subdued">{index + 1}.</Text>
+            <Text as="span" tone="subdued">
+              {index + 1}.
+            </Text>
             <BlockStack gap="050">
               <InlineStack gap="100">
-                <Text as="span" fontWeight="semibold">{product.title}</Text>
+                <Text as="span" fontWeight="semibold">
+                  {product.title}
+                </Text>
                 {highlight?.has(product.productId) && <Badge tone="info">↑</Badge>}
               </InlineStack>
-              <Text as="span" tone="subdued" variant="bodySm">{product.reason}</Text>
+              <Text as="span" tone="subdued" variant="bodySm">
+                {product.reason}
+              </Text>
             </BlockStack>
           </InlineStack>
         </li>
@@ -90,13 +113,20 @@ export function ProductList({ products, highlight, empty }: { products: ShownPro
 }
 
 /** A Polaris text field inside a plain form: it keeps its own value and posts it under `name`. */
-export function TextInput({ initial, ...props }: Omit<TextFieldProps, "value" | "onChange" | "autoComplete"> & { initial?: string; name: string }) {
+export function TextInput({
+  initial,
+  ...props
+}: Omit<TextFieldProps, "value" | "onChange" | "autoComplete"> & { initial?: string; name: string }) {
   const [value, setValue] = useState(initial ?? "");
   return <TextField {...props} autoComplete="off" value={value} onChange={setValue} />;
 }
 
 /** A Polaris checkbox inside a plain form (posts "on" when ticked, like a native checkbox). */
-export function CheckboxInput({ initial, name, ...props }: Omit<CheckboxProps, "checked" | "onChange"> & { initial?: boolean; name: string }) {
+export function CheckboxInput({
+  initial,
+  name,
+  ...props
+}: Omit<CheckboxProps, "checked" | "onChange"> & { initial?: boolean; name: string }) {
   const [checked, setChecked] = useState(initial ?? false);
   return (
     <>
@@ -107,7 +137,10 @@ export function CheckboxInput({ initial, name, ...props }: Omit<CheckboxProps, "
 }
 
 /** A Polaris select inside a plain form. */
-export function SelectInput({ initial, ...props }: Omit<Parameters<typeof Select>[0], "value" | "onChange"> & { initial?: string; name: string }) {
+export function SelectInput({
+  initial,
+  ...props
+}: Omit<Parameters<typeof Select>[0], "value" | "onChange"> & { initial?: string; name: string }) {
   const [value, setValue] = useState(initial ?? "");
   return <Select {...props} value={value} onChange={setValue} />;
 }

@@ -20,9 +20,16 @@ export default function Chart({ kind, series, label }: { kind: "line" | "bar"; s
     <PolarisVizProvider>
       <div style={{ height: 212 }} role="img" aria-label={label}>
         {/* Not animated: the spring animations kept the main thread busy after load, delaying the merchant's first clicks. */}
-        {kind === "line" ? <LineChart data={coloured} theme="Light" showLegend={false} isAnimated={false} /> : <BarChart data={coloured} theme="Light" showLegend={false} isAnimated={false} />}
+        {kind === "line" ? (
+          <LineChart data={coloured} theme="Light" showLegend={false} isAnimated={false} />
+        ) : (
+          <BarChart data={coloured} theme="Light" showLegend={false} isAnimated={false} />
+        )}
       </div>
-      <ul aria-hidden="true" style={{ display: "flex", gap: 16, justifyContent: "center", listStyle: "none", margin: "8px 0 0", padding: 0, fontSize: 12 }}>
+      <ul
+        aria-hidden="true"
+        style={{ display: "flex", gap: 16, justifyContent: "center", listStyle: "none", margin: "8px 0 0", padding: 0, fontSize: 12 }}
+      >
         {coloured.map((entry) => (
           <li key={entry.name} style={{ display: "flex", alignItems: "center", gap: 6 }}>
             <span style={{ width: 10, height: 10, borderRadius: 5, background: entry.color }} />

@@ -18,12 +18,17 @@ export interface FailedDelivery {
 /** A post to the home page's action with an intent (and the delivery it is about). */
 function IntentButton({ intent, id, label, primary }: { intent: string; id?: string; label: string; primary?: boolean }) {
   const navigation = useNavigation();
-  const busy = navigation.state === "submitting" && navigation.formData?.get("intent") === intent && (id === undefined || navigation.formData?.get("id") === id);
+  const busy =
+    navigation.state === "submitting" &&
+    navigation.formData?.get("intent") === intent &&
+    (id === undefined || navigation.formData?.get("id") === id);
   return (
     <Form method="post">
       <input type="hidden" name="intent" value={intent} />
       {id && <input type="hidden" name="id" value={id} />}
-      <Button submit size="slim" variant={primary ? "primary" : undefined} loading={busy}>{label}</Button>
+      <Button submit size="slim" variant={primary ? "primary" : undefined} loading={busy}>
+        {label}
+      </Button>
     </Form>
   );
 }
@@ -44,7 +49,13 @@ function useRefreshWhilePending(pending: number) {
 }
 
 /** Deliveries Shopify sent that could not be stored: what, when, why, and Retry / Dismiss. */
-export function FailedWebhooksCard({ deliveries, outcome }: { deliveries: FailedDelivery[]; outcome?: { retried?: number; dismissed?: number } }) {
+export function FailedWebhooksCard({
+  deliveries,
+  outcome,
+}: {
+  deliveries: FailedDelivery[];
+  outcome?: { retried?: number; dismissed?: number };
+}) {
   const t = useT();
   const format = useFormat();
   useRefreshWhilePending(deliveries.filter((delivery) => delivery.pending).length);
@@ -53,25 +64,39 @@ export function FailedWebhooksCard({ deliveries, outcome }: { deliveries: Failed
     <Card>
       <BlockStack gap="300">
         <InlineStack align="space-between" blockAlign="center">
-          <Text as="h2" variant="headingMd">{t("home.failed.title")}</Text>
+          <Text as="h2" variant="headingMd">
+            {t("home.failed.title")}
+          </Text>
           {deliveries.length > 1 && <IntentButton intent="retry-all-webhooks" label={t("home.failed.retry_all")} />}
         </InlineStack>
         {outcome?.retried === 0 && <Banner tone="info">{t("home.failed.nothing")}</Banner>}
         {!!outcome?.retried && <Banner tone="success">{t("home.failed.retried", { count: outcome.retried })}</Banner>}
         {outcome?.dismissed !== undefined && <Banner tone="success">{t("home.failed.dismissed", { count: outcome.dismissed })}</Banner>}
-        {deliveries.length > 0 && <Text as="p" tone="subdued">{t("home.failed.help")}</Text>}
+        {deliveries.length > 0 && (
+          <Text as="p" tone="subdued">
+            {t("home.failed.help")}
+          </Text>
+        )}
         <BlockStack gap="300" as="ul">
           {deliveries.map((delivery) => (
             <li key={delivery.id} data-delivery-id={delivery.id} style={{ listStyle: "none" }}>
               <InlineStack align="space-between" blockAlign="start" gap="300" wrap={false}>
                 <BlockStack gap="100">
                   <InlineStack gap="200" blockAlign="center">
-                    <Text as="span" fontWeight="semibold">{t("home.failed.received", { topic: delivery.topic, when: format.date(delivery.receivedAt) })}</Text>
+                    <Text as="span" fontWeight="semibold">
+                      {t("home.failed.received", { topic: delivery.topic, when: format.date(delivery.receivedAt) })}
+                    </Text>
                     {delivery.pending && <Badge tone="info">{t("home.failed.pending")}</Badge>}
-                    {delivery.attempts > 1 && <Text as="span" tone="subdued" variant="bodySm">{t("home.failed.attempts", { count: delivery.attempts })}</Text>}
+                    {delivery.attempts > 1 && (
+                      <Text as="span" tone="subdued" variant="bodySm">
+                        {t("home.failed.attempts", { count: delivery.attempts })}
+                      </Text>
+                    )}
                   </InlineStack>
                   <Text as="p">{t(`home.failed.reason.${delivery.reason}`)}</Text>
-                  <Text as="p" tone="subdued" variant="bodySm" breakWord>{delivery.detail}</Text>
+                  <Text as="p" tone="subdued" variant="bodySm" breakWord>
+                    {delivery.detail}
+                  </Text>
                 </BlockStack>
                 <InlineStack gap="200" wrap={false}>
                   <IntentButton intent="retry-webhook" id={delivery.id} label={t("home.failed.retry")} primary />
@@ -94,13 +119,22 @@ function useAppBridgeBlocks(report: ThemeBlocksReport, embedded: boolean, contex
   const [live, setLive] = useState<ThemeBlocksReport | null>(null);
   useEffect(() => {
     // The global App Bridge sets up; useAppBridge() would throw in demo mode, where there is none.
-    const app = embedded ? (window as unknown as { shopify?: { app?: { extensions?: () => Promise<unknown[]> } } }).shopify?.app : undefined;
+    const app = embedded
+      ? (window as unknown as { shopify?: { app?: { extensions?: () => Promise<unknown[]> } } }).shopify?.app
+      : undefined;
     if (typeof app?.extensions !== "function") return;
     let cancelled = false;
     app
       .extensions()
       .then((extensions) => {
-        if (!cancelled) setLive(blocksReport(placementsFromAppBridge(extensions as unknown as ExtensionActivations[]), { ...context, source: "app-bridge", themeName: report.themeName }));
+        if (!cancelled)
+          setLive(
+            blocksReport(placementsFromAppBridge(extensions as unknown as ExtensionActivations[]), {
+              ...context,
+              source: "app-bridge",
+              themeName: report.themeName,
+            }),
+          );
       })
       // Older admins lack the method: the server's reading stands.
       .catch(() => {});
@@ -112,27 +146,62 @@ function useAppBridgeBlocks(report: ThemeBlocksReport, embedded: boolean, contex
 }
 
 /** Which of the app's blocks are live on which template, with a link into the theme editor for each missing one. */
-export function ThemeBlocksCard({ report: fromServer, embedded, shopDomain, apiKey }: { report: ThemeBlocksReport; embedded: boolean; shopDomain: string; apiKey: string }) {
+export function ThemeBlocksCard({
+  report: fromServer,
+  embedded,
+  shopDomain,
+  apiKey,
+}: {
+  report: ThemeBlocksReport;
+  embedded: boolean;
+  shopDomain: string;
+  apiKey: string;
+}) {
   const t = useT();
   const report = useAppBridgeBlocks(fromServer, embedded, { shopDomain, apiKey });
   const templates = (names: string[]) => names.join(", ");
-  const source = report.source === "demo" ? t("home.blocks.demo") : report.source === "app-bridge" ? t("home.blocks.app_bridge") : report.themeName ? t("home.blocks.theme", { name: report.themeName }) : "";
+  const source =
+    report.source === "demo"
+      ? t("home.blocks.demo")
+      : report.source === "app-bridge"
+        ? t("home.blocks.app_bridge")
+        : report.themeName
+          ? t("home.blocks.theme", { name: report.themeName })
+          : "";
   return (
     <Card>
       <BlockStack gap="300">
-        <Text as="h2" variant="headingMd">{t("home.blocks.title")}</Text>
-        {source && <Text as="p" tone="subdued">{source}</Text>}
+        <Text as="h2" variant="headingMd">
+          {t("home.blocks.title")}
+        </Text>
+        {source && (
+          <Text as="p" tone="subdued">
+            {source}
+          </Text>
+        )}
         {report.problem && <Banner tone="warning">{t(`home.blocks.problem.${report.problem}`)}</Banner>}
-        {!report.problem && report.blocks.every((block) => !block.live.length) && <Banner tone="warning">{t("home.blocks.none_live")}</Banner>}
+        {!report.problem && report.blocks.every((block) => !block.live.length) && (
+          <Banner tone="warning">{t("home.blocks.none_live")}</Banner>
+        )}
         <BlockStack gap="200" as="ul">
           {report.blocks.map((block) => (
             <li key={block.handle} data-block={block.handle} style={{ listStyle: "none" }}>
               <InlineStack gap="200" blockAlign="center">
-                <Text as="span" fontWeight="semibold">{t(`placement.${block.placement}`)}</Text>
-                {block.live.length ? <Badge tone="success">{t("home.blocks.live", { templates: templates(block.live) })}</Badge> : <Badge>{t("home.blocks.missing")}</Badge>}
-                {block.disabled.length > 0 && <Badge tone="attention">{t("home.blocks.disabled", { templates: templates(block.disabled) })}</Badge>}
+                <Text as="span" fontWeight="semibold">
+                  {t(`placement.${block.placement}`)}
+                </Text>
+                {block.live.length ? (
+                  <Badge tone="success">{t("home.blocks.live", { templates: templates(block.live) })}</Badge>
+                ) : (
+                  <Badge>{t("home.blocks.missing")}</Badge>
+                )}
+                {block.disabled.length > 0 && (
+                  <Badge tone="attention">{t("home.blocks.disabled", { templates: templates(block.disabled) })}</Badge>
+                )}
                 {!block.live.length && report.source !== "demo" && (
-                  <Link url={block.addLink} target="_blank">{t("home.blocks.add", { template: block.template })}</Link>
+                  <Link url={block.addLink} target="_blank">
+                    {t("home.blocks.add", { template: block.template })}
+                  </Link>
                 )}
               </InlineStack>
             </li>

@@ -5,7 +5,8 @@ import { Box, Button, InlineStack, Text } from "@shopify/polaris";
 import { useT } from "../i18n/use-t";
 
 /** What the form holds now, to compare with what it was given. */
-const snapshot = (form: HTMLFormElement | null) => (form ? new URLSearchParams(new FormData(form) as unknown as Record<string, string>).toString() : "");
+const snapshot = (form: HTMLFormElement | null) =>
+  form ? new URLSearchParams(new FormData(form) as unknown as Record<string, string>).toString() : "";
 
 /**
  * A settings form whose Save and Discard sit in a contextual save bar while its fields differ
@@ -42,7 +43,9 @@ export function SaveBarForm({ id, intent, resetKey, children }: { id: string; in
       </Form>
       {embedded ? (
         <SaveBar id={id} open={dirty}>
-          <button {...{ variant: "primary" }} onClick={save} disabled={saving}>{t("common.save")}</button>
+          <button {...{ variant: "primary" }} onClick={save} disabled={saving}>
+            {t("common.save")}
+          </button>
           <button onClick={discard}>{t("savebar.discard")}</button>
         </SaveBar>
       ) : (
@@ -59,10 +62,16 @@ function InPageSaveBar({ onSave, onDiscard, saving }: { onSave: () => void; onDi
     <div role="region" aria-label={t("savebar.unsaved")} style={{ position: "fixed", insetInline: 0, bottom: 0, zIndex: 510 }}>
       <Box background="bg-surface-inverse" paddingBlock="300" paddingInline="600" shadow="400">
         <InlineStack align="space-between" blockAlign="center" gap="400">
-          <Text as="p" variant="headingSm" tone="text-inverse">{t("savebar.unsaved")}</Text>
+          <Text as="p" variant="headingSm" tone="text-inverse">
+            {t("savebar.unsaved")}
+          </Text>
           <InlineStack gap="200">
-            <Button onClick={onDiscard} disabled={saving}>{t("savebar.discard")}</Button>
-            <Button variant="primary" onClick={onSave} loading={saving}>{t("common.save")}</Button>
+            <Button onClick={onDiscard} disabled={saving}>
+              {t("savebar.discard")}
+            </Button>
+            <Button variant="primary" onClick={onSave} loading={saving}>
+              {t("common.save")}
+            </Button>
           </InlineStack>
         </InlineStack>
       </Box>

@@ -5,7 +5,10 @@ import { ENV_NAMES, InvalidEnvError, parseEnv, setting } from "./env.server";
 /** The variable names a document mentions: `NAME=` lines of .env.example, the first column of the README's table. */
 const exampleNames = () => [...fs.readFileSync(".env.example", "utf8").matchAll(/^# ([A-Z][A-Z0-9_]+)=/gm)].map((match) => match[1]);
 function readmeTableNames(): string[] {
-  const section = fs.readFileSync("README.md", "utf8").split(/^## /m).find((part) => part.startsWith("Environment"));
+  const section = fs
+    .readFileSync("README.md", "utf8")
+    .split(/^## /m)
+    .find((part) => part.startsWith("Environment"));
   if (!section) throw new Error("README.md has no Environment section");
   const rows = section.split("\n").filter((line) => line.startsWith("| `"));
   return rows.flatMap((row) => [...row.split("|")[1].matchAll(/`([A-Z][A-Z0-9_]+)`/g)].map((match) => match[1]));
@@ -35,7 +38,13 @@ describe("the environment", () => {
   });
 
   it("names each bad variable and what it must be, without echoing secret values", () => {
-    const bad = { NODE_ENV: "test" as const, PORT: "eighty", AFFINITY_BILLING_TEST: "yes", DATABASE_URL: "mysql://root:hunter2@db/affinity", AFFINITY_JOB_LOCK_MS: "-5" };
+    const bad = {
+      NODE_ENV: "test" as const,
+      PORT: "eighty",
+      AFFINITY_BILLING_TEST: "yes",
+      DATABASE_URL: "mysql://root:hunter2@db/affinity",
+      AFFINITY_JOB_LOCK_MS: "-5",
+    };
     let error: unknown;
     try {
       parseEnv(bad);
@@ -49,16 +58,23 @@ describe("the environment", () => {
     expect(message).toContain("DATABASE_URL must start with postgres:// or postgresql://");
     expect(message).toContain('AFFINITY_JOB_LOCK_MS must be a whole number of milliseconds, not "-5"');
     expect(message).not.toContain("hunter2");
-    expect((error as InvalidEnvError).problems.map((problem) => problem.name).sort()).toEqual(["AFFINITY_BILLING_TEST", "AFFINITY_JOB_LOCK_MS", "DATABASE_URL", "PORT"]);
+    expect((error as InvalidEnvError).problems.map((problem) => problem.name).sort()).toEqual([
+      "AFFINITY_BILLING_TEST",
+      "AFFINITY_JOB_LOCK_MS",
+      "DATABASE_URL",
+      "PORT",
+    ]);
   });
 
   it("parses numbers, trims text and treats blank as unset", () => {
-    expect(parseEnv({ NODE_ENV: "test", PORT: " 3000 ", AFFINITY_JOB_LOCK_MS: "2000", HOST: "  ", SCOPES: " read_orders " })).toMatchObject({
-      PORT: 3000,
-      AFFINITY_JOB_LOCK_MS: 2000,
-      HOST: undefined,
-      SCOPES: "read_orders",
-    });
+    expect(parseEnv({ NODE_ENV: "test", PORT: " 3000 ", AFFINITY_JOB_LOCK_MS: "2000", HOST: "  ", SCOPES: " read_orders " })).toMatchObject(
+      {
+        PORT: 3000,
+        AFFINITY_JOB_LOCK_MS: 2000,
+        HOST: undefined,
+        SCOPES: "read_orders",
+      },
+    );
   });
 
   it("reads the process's values again when they change", () => {

@@ -26,7 +26,9 @@ const milliseconds = text
   .transform((value) => (value === undefined ? undefined : Number(value)));
 
 const port = text
-  .refine((value) => value === undefined || (/^[0-9]+$/.test(value) && Number(value) <= 65535), { message: "must be a port number (0 to 65535)" })
+  .refine((value) => value === undefined || (/^[0-9]+$/.test(value) && Number(value) <= 65535), {
+    message: "must be a port number (0 to 65535)",
+  })
   .transform((value) => (value === undefined ? undefined : Number(value)));
 
 const oneOf = <const T extends string>(values: readonly T[], meaning: string) =>

@@ -27,7 +27,8 @@ const REQUIRED_IN_PRODUCTION = [
   },
   {
     name: "SHOPIFY_APP_URL",
-    setTo: "the public https:// address Shopify reaches this app at, the application_url of shopify.app.toml (e.g. https://affinity.example.com)",
+    setTo:
+      "the public https:// address Shopify reaches this app at, the application_url of shopify.app.toml (e.g. https://affinity.example.com)",
   },
 ] as const;
 
@@ -47,7 +48,9 @@ export class MissingSecretsError extends Error {
     readonly missing: RequiredSecretName[],
     processName: string,
   ) {
-    const lines = REQUIRED_IN_PRODUCTION.filter(({ name }) => missing.includes(name)).map(({ name, setTo }) => `  ${name}: set it to ${setTo}`);
+    const lines = REQUIRED_IN_PRODUCTION.filter(({ name }) => missing.includes(name)).map(
+      ({ name, setTo }) => `  ${name}: set it to ${setTo}`,
+    );
     super(
       `${processName} cannot start with NODE_ENV=production: ${missing.join(", ")} ${missing.length === 1 ? "is" : "are"} not set.\n` +
         `${lines.join("\n")}\n` +

@@ -68,10 +68,7 @@ type PerformIO = (query: Query) => Promise<Result>;
  * Both adapters send every statement through one `performIO(query)` method on each
  * connection and transaction; wrapping it is the narrowest place to fix their gaps.
  */
-function patchQueries<F extends SqlMigrationAwareDriverAdapterFactory>(
-  factory: F,
-  wrap: (performIO: PerformIO) => PerformIO,
-): F {
+function patchQueries<F extends SqlMigrationAwareDriverAdapterFactory>(factory: F, wrap: (performIO: PerformIO) => PerformIO): F {
   const patch = <T extends object>(queryable: T): T => {
     const target = queryable as T & { performIO?: PerformIO };
     if (target.performIO) target.performIO = wrap(target.performIO.bind(queryable));
@@ -140,7 +137,10 @@ function toPrismaError(error: unknown): unknown {
   const cause = (error as { name?: string; cause?: PgliteCause } | null)?.cause;
   if ((error as Error | null)?.name !== "DriverAdapterError" || cause?.kind !== "postgres") return error;
   const { code, message, detail, column } = cause;
-  const fields = detail?.match(/Key \(([^)]+)\)/)?.at(1)?.split(", ");
+  const fields = detail
+    ?.match(/Key \(([^)]+)\)/)
+    ?.at(1)
+    ?.split(", ");
   const constraint = fields ? { fields } : undefined;
   const original = { originalCode: code, originalMessage: message };
   switch (code) {

@@ -2,9 +2,7 @@ import path from "node:path";
 import { setting } from "../config/env.server";
 
 /** Where the data lives: an embedded PGlite folder, or a PostgreSQL server. */
-export type DatabaseTarget =
-  | { kind: "pglite"; dataDir: string }
-  | { kind: "postgres"; url: string };
+export type DatabaseTarget = { kind: "pglite"; dataDir: string } | { kind: "postgres"; url: string };
 
 /**
  * DATABASE_URL unset (or empty): embedded PGlite in AFFINITY_DATA_DIR (default ./data).

@@ -69,7 +69,9 @@ async function pendingPostgresMigrations(url: string): Promise<string[]> {
       );
       for (const row of rows) finished.add(row.migration_name);
     }
-    return migrationFiles().map((migration) => migration.name).filter((name) => !finished.has(name));
+    return migrationFiles()
+      .map((migration) => migration.name)
+      .filter((name) => !finished.has(name));
   } finally {
     await client.end();
   }

@@ -7,7 +7,12 @@ import type { Recommendation } from "./types";
  * the model that contributed most to its score. `factor`, where given, multiplies each item's
  * blended score (each product's trend, app/engine/trend.ts).
  */
-export function blendByScore(lists: Recommendation[][], weights: number[], k: number, factor?: (itemId: string) => number): Recommendation[] {
+export function blendByScore(
+  lists: Recommendation[][],
+  weights: number[],
+  k: number,
+  factor?: (itemId: string) => number,
+): Recommendation[] {
   const blended = new Map<string, { score: number; best: number; recommendation: Recommendation }>();
   lists.forEach((list, index) => {
     const max = Math.max(0, ...list.map((recommendation) => recommendation.score));

@@ -11,7 +11,10 @@ describe("buildDataset", () => {
     expect(Array.from({ length: basketCount(dataset) }, (_, basket) => [...basketItems(dataset, basket)])).toEqual([[0, 1], [0], [1]]);
     const bought: [number, number[]][] = [];
     forEachPurchased(dataset, dataset.userIndex.get("u1")!, (item, times) => bought.push([item, [...times]]));
-    expect(bought).toEqual([[0, [NOW - 10 * DAY, NOW - 5 * DAY]], [1, [NOW - 10 * DAY]]]);
+    expect(bought).toEqual([
+      [0, [NOW - 10 * DAY, NOW - 5 * DAY]],
+      [1, [NOW - 10 * DAY]],
+    ]);
     expect(dataset.unknownItemEvents).toBe(1);
     expect(dataset.now).toBe(NOW - DAY);
   });

@@ -77,7 +77,7 @@ export function basketItems(dataset: Dataset, basket: number): Int32Array {
 /** Calls `visit` once per item the user bought, with the times they bought it, ascending. */
 export function forEachPurchased(dataset: Dataset, user: number, visit: (item: number, times: Float64Array) => void): void {
   const { start, item, time } = dataset.purchases;
-  for (let from = start[user]; from < start[user + 1]; ) {
+  for (let from = start[user]; from < start[user + 1];) {
     let to = from + 1;
     while (to < start[user + 1] && item[to] === item[from]) to++;
     visit(item[from], time.subarray(from, to));
@@ -191,7 +191,10 @@ export class DatasetBuilder {
   private unknownItemEvents = 0;
   private latest = 0;
 
-  constructor(private readonly items: EngineItem[], private readonly params: DatasetParams = {}) {
+  constructor(
+    private readonly items: EngineItem[],
+    private readonly params: DatasetParams = {},
+  ) {
     this.weights = { ...DEFAULT_EVENT_WEIGHTS, ...params.weights };
     this.halfLifeDays = params.halfLifeDays ?? 90;
     this.itemIndex = new Map(items.map((item, index) => [item.id, index]));

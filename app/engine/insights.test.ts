@@ -9,11 +9,19 @@ import type { EngineEvent, EngineItem } from "./types";
 function plantedStore(seed = 3) {
   const random = seededRandom(seed);
   const groups = ["tea", "tent", "yoga"];
-  const items: EngineItem[] = groups.flatMap((group) => Array.from({ length: 20 }, (_, i) => ({ id: `${group}-${i}`, title: `${group} ${i}` })));
+  const items: EngineItem[] = groups.flatMap((group) =>
+    Array.from({ length: 20 }, (_, i) => ({ id: `${group}-${i}`, title: `${group} ${i}` })),
+  );
   const events: EngineEvent[] = [];
   for (let user = 0; user < 300; user++) {
     const group = groups[user % 3];
-    for (let n = 0; n < 6; n++) events.push({ userId: `u${user}`, itemId: `${group}-${Math.floor(random() * 20)}`, kind: "purchase", time: NOW - Math.floor(random() * 300) * DAY });
+    for (let n = 0; n < 6; n++)
+      events.push({
+        userId: `u${user}`,
+        itemId: `${group}-${Math.floor(random() * 20)}`,
+        kind: "purchase",
+        time: NOW - Math.floor(random() * 300) * DAY,
+      });
   }
   return { dataset: buildDataset(events, items), groupOf: (itemId: string) => itemId.split("-")[0] };
 }
@@ -26,7 +34,8 @@ describe("insights", () => {
     expect(insights.points).toHaveLength(60);
     // Every cluster is one group, and every group one cluster.
     const byCluster = new Map<number, Set<string>>();
-    for (const point of insights.points) byCluster.set(point.cluster, (byCluster.get(point.cluster) ?? new Set()).add(groupOf(point.itemId)));
+    for (const point of insights.points)
+      byCluster.set(point.cluster, (byCluster.get(point.cluster) ?? new Set()).add(groupOf(point.itemId)));
     expect([...byCluster.values()].map((groups) => groups.size)).toEqual([1, 1, 1]);
     expect(new Set([...byCluster.values()].map((groups) => [...groups][0])).size).toBe(3);
     expect(insights.silhouette).toBeGreaterThan(0.5);

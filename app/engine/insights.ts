@@ -31,7 +31,10 @@ export function computeInsights(dataset: Dataset, params: InsightsParams = {}): 
   const p = { ...DEFAULTS, ...params };
   const shoppers = new Float64Array(dataset.items.length);
   for (const interest of dataset.interest) for (const [item, weight] of interest) if (weight > 0) shoppers[item]++;
-  const modelled = [...shoppers.keys()].filter((item) => shoppers[item] > 0).sort((a, b) => shoppers[b] - shoppers[a] || a - b).slice(0, p.maxItems);
+  const modelled = [...shoppers.keys()]
+    .filter((item) => shoppers[item] > 0)
+    .sort((a, b) => shoppers[b] - shoppers[a] || a - b)
+    .slice(0, p.maxItems);
   const n = modelled.length;
   if (n < p.minClusters * 2) return { points: [], clusters: [], segments: [], silhouette: 0 };
   const position = new Map(modelled.map((item, index) => [item, index]));
@@ -56,7 +59,14 @@ export function computeInsights(dataset: Dataset, params: InsightsParams = {}): 
   const itemId = (index: number) => dataset.items[modelled[index]].id;
   const clusters = Array.from({ length: k }, (_, id) => {
     const members = modelled.map((_, index) => index).filter((index) => labels[index] === id);
-    return { id, size: members.length, topItemIds: members.sort((a, b) => shoppers[modelled[b]] - shoppers[modelled[a]]).slice(0, 5).map(itemId) };
+    return {
+      id,
+      size: members.length,
+      topItemIds: members
+        .sort((a, b) => shoppers[modelled[b]] - shoppers[modelled[a]])
+        .slice(0, 5)
+        .map(itemId),
+    };
   });
 
   // Segments: each shopper's mean item vector, grouped the same way (k as for the items).
@@ -74,7 +84,14 @@ export function computeInsights(dataset: Dataset, params: InsightsParams = {}): 
       size++;
       for (const index of items) counts.set(index, (counts.get(index) ?? 0) + 1);
     });
-    return { id, shoppers: size, topItemIds: [...counts].sort((a, b) => b[1] - a[1] || a[0] - b[0]).slice(0, 5).map(([index]) => itemId(index)) };
+    return {
+      id,
+      shoppers: size,
+      topItemIds: [...counts]
+        .sort((a, b) => b[1] - a[1] || a[0] - b[0])
+        .slice(0, 5)
+        .map(([index]) => itemId(index)),
+    };
   }).filter((segment) => segment.shoppers > 0);
 
   return {
@@ -160,7 +177,8 @@ export function pca2d(vectors: Float64Array[], seed = 7): [number, number][] {
   for (const vector of vectors) for (let d = 0; d < dims; d++) mean[d] += vector[d] / n;
   const covariance = new Float64Array(dims * dims);
   for (const vector of vectors) {
-    for (let a = 0; a < dims; a++) for (let b = 0; b < dims; b++) covariance[a * dims + b] += ((vector[a] - mean[a]) * (vector[b] - mean[b])) / n;
+    for (let a = 0; a < dims; a++)
+      for (let b = 0; b < dims; b++) covariance[a * dims + b] += ((vector[a] - mean[a]) * (vector[b] - mean[b])) / n;
   }
   const axes = topEigenvectors(covariance, dims, Math.min(2, dims), seed, 200);
   return vectors.map((vector) => {

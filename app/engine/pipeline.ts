@@ -32,7 +32,10 @@ export interface ShopModels {
  * last year's season or not), EASE, the two-tower hybrid and the trend as it chose.
  * `onProgress` hears of the check before it starts (fraction 0.5 of this work).
  */
-export async function fitShopModels(dataset: Dataset, onProgress: (fraction: number, message: string) => Promise<void> | void = () => {}): Promise<ShopModels> {
+export async function fitShopModels(
+  dataset: Dataset,
+  onProgress: (fraction: number, message: string) => Promise<void> | void = () => {},
+): Promise<ShopModels> {
   const cooccurrence = CooccurrenceModel.fit(dataset);
   const buyAgain = BuyAgainModel.fit(dataset);
   const content = ContentModel.fit(dataset);

@@ -6,7 +6,11 @@ import { items, order } from "../../test/fixtures/engine-events";
 
 describe("forgetUser", () => {
   const dataset = buildDataset(
-    [...order("alice", "o1", 40, "c-beans", "grinder"), ...order("alice", "o2", 10, "c-beans"), ...order("bob", "o3", 5, "c-beans", "grinder")],
+    [
+      ...order("alice", "o1", 40, "c-beans", "grinder"),
+      ...order("alice", "o2", 10, "c-beans"),
+      ...order("bob", "o3", 5, "c-beans", "grinder"),
+    ],
     items("c-beans", "grinder"),
   );
 

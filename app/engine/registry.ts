@@ -46,7 +46,9 @@ export function deserializeModel(bytes: Uint8Array): Recommender {
   }
   const model = modelClass(String(header.name));
   if (header.version !== model.modelVersion) {
-    throw new Error(`Model "${model.modelName}" was saved as version ${String(header.version)}; this build reads version ${model.modelVersion}`);
+    throw new Error(
+      `Model "${model.modelName}" was saved as version ${String(header.version)}; this build reads version ${model.modelVersion}`,
+    );
   }
   return model.fromJSON(JSON.parse(text.slice(newline + 1)));
 }

@@ -1,5 +1,14 @@
 import { describe, expect, it } from "vitest";
-import { applyRules, matchesTarget, NO_RULES, seasonalWeight, type CandidateTier, type ProductFacts, type RuleSet, type ServeContext } from "./rules";
+import {
+  applyRules,
+  matchesTarget,
+  NO_RULES,
+  seasonalWeight,
+  type CandidateTier,
+  type ProductFacts,
+  type RuleSet,
+  type ServeContext,
+} from "./rules";
 
 // A small hand-made store: every case below can be checked by reading it.
 const product = (id: string, facts: Partial<ProductFacts> = {}): ProductFacts => ({
@@ -55,12 +64,19 @@ describe("serve-time rules", () => {
     const purchased = new Set(["stove"]);
     expect(ids([PERSONAL], NO_RULES, { shownProductId: "tent", cart: new Set(["mug"]), purchased })).toEqual(["stove", "lamp"]);
     expect(ids([PERSONAL], rules({ hidePurchased: true }), { purchased })).toEqual(["tent", "lamp", "mug"]);
-    expect(ids([PERSONAL], rules({ hidePurchased: true }), { purchased, placement: "BUY_AGAIN" })).toEqual(["tent", "stove", "lamp", "mug"]);
+    expect(ids([PERSONAL], rules({ hidePurchased: true }), { purchased, placement: "BUY_AGAIN" })).toEqual([
+      "tent",
+      "stove",
+      "lamp",
+      "mug",
+    ]);
   });
 
   it("keeps prices within the band around the product shown", () => {
     // The tent costs 200: between 100 and 300 only the bivy (150) qualifies.
-    expect(ids([TRENDING, PERSONAL], rules({ priceBand: { min: 0.5, max: 1.5 } }), { shownProductId: "tent", placement: "RELATED" })).toEqual(["bivy"]);
+    expect(
+      ids([TRENDING, PERSONAL], rules({ priceBand: { min: 0.5, max: 1.5 } }), { shownProductId: "tent", placement: "RELATED" }),
+    ).toEqual(["bivy"]);
     // Without a product shown there is nothing to be relative to.
     expect(ids([TRENDING], rules({ priceBand: { min: 0.5, max: 1.5 } }))).toEqual(["tarp", "bivy", "tent", "sold-out"]);
   });
@@ -77,18 +93,24 @@ describe("serve-time rules", () => {
   });
 
   it("excludes by rule, for its placement only, while it runs, and only on its product page when it names one", () => {
-    const exclude = (overrides: object) => rules({ rules: [{ kind: "EXCLUDE", placement: null, targetType: "TAG", targetValue: "camping", ...overrides }] });
+    const exclude = (overrides: object) =>
+      rules({ rules: [{ kind: "EXCLUDE", placement: null, targetType: "TAG", targetValue: "camping", ...overrides }] });
     expect(ids([PERSONAL], exclude({}))).toEqual(["lamp", "mug"]);
     expect(ids([PERSONAL], exclude({ placement: "RELATED" }))).toEqual(["tent", "stove", "lamp", "mug"]);
     expect(ids([PERSONAL], exclude({ endsAt: new Date("2026-06-01T00:00:00Z") }))).toEqual(["tent", "stove", "lamp", "mug"]);
-    expect(ids([PERSONAL], exclude({ startsAt: new Date("2026-06-01T00:00:00Z"), endsAt: new Date("2026-07-01T00:00:00Z") }))).toEqual(["lamp", "mug"]);
+    expect(ids([PERSONAL], exclude({ startsAt: new Date("2026-06-01T00:00:00Z"), endsAt: new Date("2026-07-01T00:00:00Z") }))).toEqual([
+      "lamp",
+      "mug",
+    ]);
     expect(ids([PERSONAL], exclude({ contextProductId: "bivy" }))).toEqual(["tent", "stove", "lamp", "mug"]);
     expect(ids([PERSONAL], exclude({ contextProductId: "bivy" }), { shownProductId: "bivy" })).toEqual(["lamp", "mug"]);
   });
 
   it("weights by this month's seasonality, the most specific curve winning", () => {
     const curve = (targetType: "COLLECTION" | "TAG" | "PRODUCT", targetValue: string, june: number) => ({
-      targetType, targetValue, months: Array.from({ length: 12 }, (_, month) => (month === 5 ? june : 1)),
+      targetType,
+      targetValue,
+      months: Array.from({ length: 12 }, (_, month) => (month === 5 ? june : 1)),
     });
     const seasonality = [curve("TAG", "camping", 3), curve("PRODUCT", "stove", 0.1), curve("COLLECTION", "christmas", 0.2)];
     expect(seasonalWeight(CATALOGUE.get("tent")!, seasonality, JUNE)).toBe(3);
@@ -97,15 +119,28 @@ describe("serve-time rules", () => {
     expect(seasonalWeight(CATALOGUE.get("tent")!, seasonality, new Date("2026-12-01T00:00:00Z"))).toBe(1);
     // tent 5×3 = 15, mug 2, stove 4×0.1 = 0.4, lamp 3×0.2 = 0.6.
     const ranked = applyRules([PERSONAL], catalogue, rules({ seasonality }), context());
-    expect(ranked.map((item) => [item.itemId, Number(item.score.toFixed(2))])).toEqual([["tent", 15], ["mug", 2], ["lamp", 0.6], ["stove", 0.4]]);
+    expect(ranked.map((item) => [item.itemId, Number(item.score.toFixed(2))])).toEqual([
+      ["tent", 15],
+      ["mug", 2],
+      ["lamp", 0.6],
+      ["stove", 0.4],
+    ]);
     expect(ranked[0].signals).toEqual({ base: 5, seasonality: 3, promotion: 1, boost: 1 });
   });
 
   it("multiplies by every promotion running now, and only then", () => {
     const promotion = (weight: number, startsAt: string, endsAt: string) => ({
-      targetType: "VENDOR" as const, targetValue: "Acme", weight, startsAt: new Date(startsAt), endsAt: new Date(endsAt),
+      targetType: "VENDOR" as const,
+      targetValue: "Acme",
+      weight,
+      startsAt: new Date(startsAt),
+      endsAt: new Date(endsAt),
     });
-    const running = [promotion(2, "2026-06-01", "2026-07-01"), promotion(1.5, "2026-06-10", "2026-06-20"), promotion(100, "2026-01-01", "2026-02-01")];
+    const running = [
+      promotion(2, "2026-06-01", "2026-07-01"),
+      promotion(1.5, "2026-06-10", "2026-06-20"),
+      promotion(100, "2026-01-01", "2026-02-01"),
+    ];
     // stove 4×3 = 12, lamp 3×3 = 9, mug 2×3 = 6 overtake the tent (5, Northwind).
     expect(ids([PERSONAL], rules({ promotions: running }))).toEqual(["stove", "lamp", "mug", "tent"]);
     expect(applyRules([PERSONAL], catalogue, rules({ promotions: running }), context())[0].signals.promotion).toBe(3);
@@ -140,7 +175,11 @@ describe("serve-time rules", () => {
       ],
     });
     const ranked = applyRules([PERSONAL], catalogue, pins, context({ limit: 3 }));
-    expect(ranked.map((item) => [item.itemId, item.tier])).toEqual([["tent", "personal"], ["bivy", "pinned"], ["stove", "personal"]]);
+    expect(ranked.map((item) => [item.itemId, item.tier])).toEqual([
+      ["tent", "personal"],
+      ["bivy", "pinned"],
+      ["stove", "personal"],
+    ]);
     // A slot beyond the ranking's end: the pin moves up to follow the last ranked product.
     const far = rules({ rules: [{ kind: "PIN", placement: null, targetType: "PRODUCT", targetValue: "tarp", position: 9 }] });
     expect(ids([tier("personal", ["tent", 1])], far)).toEqual(["tent", "tarp"]);

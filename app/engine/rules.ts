@@ -222,10 +222,16 @@ export function applyRules(
       const signals: Signals = {
         base: candidate.score,
         seasonality: seasonalWeight(product, ruleSet.seasonality, context.now),
-        promotion: promotions.filter((promotion) => matchesTarget(product, promotion)).reduce((weight, promotion) => weight * promotion.weight, 1),
+        promotion: promotions
+          .filter((promotion) => matchesTarget(product, promotion))
+          .reduce((weight, promotion) => weight * promotion.weight, 1),
         boost: boosts
           .filter((rule) => matchesTarget(product, rule))
-          .reduce((weight, rule) => (rule.kind === "BOOST" ? weight * (rule.weight ?? DEFAULT_RULE_WEIGHT) : weight / (rule.weight ?? DEFAULT_RULE_WEIGHT)), 1),
+          .reduce(
+            (weight, rule) =>
+              rule.kind === "BOOST" ? weight * (rule.weight ?? DEFAULT_RULE_WEIGHT) : weight / (rule.weight ?? DEFAULT_RULE_WEIGHT),
+            1,
+          ),
       };
       const score = signals.base * signals.seasonality * signals.promotion * signals.boost;
       adjusted.push({ itemId: candidate.itemId, score, reason: candidate.reason, tier, signals });
@@ -273,7 +279,13 @@ function pin(
     if (rule.kind !== "PIN" || rule.targetType !== "PRODUCT" || !rule.position || rule.position < 1) continue;
     const product = catalogue(rule.targetValue);
     if (!eligible(product) || pins.some((pinned) => pinned.item.itemId === product.id)) continue;
-    const item: Ranked = { itemId: product.id, score: Number.POSITIVE_INFINITY, reason: { kind: "featured" }, tier: "pinned", signals: { base: 0, seasonality: 1, promotion: 1, boost: 1 } };
+    const item: Ranked = {
+      itemId: product.id,
+      score: Number.POSITIVE_INFINITY,
+      reason: { kind: "featured" },
+      tier: "pinned",
+      signals: { base: 0, seasonality: 1, promotion: 1, boost: 1 },
+    };
     pins.push({ slot: rule.position, item });
   }
   pins.sort((a, b) => a.slot - b.slot);

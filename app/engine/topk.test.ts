@@ -10,9 +10,13 @@ describe("topK", () => {
 
   it("agrees with a full sort on random input", () => {
     let seed = 7;
-    const random = () => ((seed = (seed * 16807) % 2147483647) / 2147483647);
+    const random = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
     const scores = Array.from({ length: 1000 }, random);
-    const expected = scores.map((score, index) => [score, index]).sort((a, b) => b[0] - a[0]).slice(0, 25).map(([, index]) => index);
+    const expected = scores
+      .map((score, index) => [score, index])
+      .sort((a, b) => b[0] - a[0])
+      .slice(0, 25)
+      .map(([, index]) => index);
     expect(topK(scores, 25)).toEqual(expected);
   });
 });

@@ -36,7 +36,9 @@ describe("itemTrend", () => {
   });
 
   it("says what to fix when the windows make no sense", () => {
-    expect(() => itemTrend(3, sales, NOW, { ...TREND_DEFAULTS, shortDays: 200 })).toThrow(/shortDays \(200\) must be positive and below longDays \(120\)/);
+    expect(() => itemTrend(3, sales, NOW, { ...TREND_DEFAULTS, shortDays: 200 })).toThrow(
+      /shortDays \(200\) must be positive and below longDays \(120\)/,
+    );
     // The default compares four weeks with four months.
     expect(itemTrend(3, sales, NOW)[1]).toBeCloseTo((6 / 28 + 18 / 120 / 3) / (10 / 120 + 18 / 120 / 3), 6);
   });

@@ -79,7 +79,11 @@ const OTHER: BodyLimit = {
  */
 function routePath(pathname: string): string {
   const decoded = pathname.includes("%") ? pathname.split("/").map(decodeSegment).join("/") : pathname;
-  return decoded.toLowerCase().replace(/\/{2,}/g, "/").replace(/\.data$/, "").replace(/\/+$/, "");
+  return decoded
+    .toLowerCase()
+    .replace(/\/{2,}/g, "/")
+    .replace(/\.data$/, "")
+    .replace(/\/+$/, "");
 }
 
 function decodeSegment(segment: string): string {

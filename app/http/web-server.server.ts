@@ -61,7 +61,11 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   // Refused demo mode answers every request with the reason, before Remix sees it.
   app.use((_req, res, next) => {
     const demo = demoModeStatus();
-    if (demo.refusal) res.status(403).type("text/plain").send(demo.refusal + "\n");
+    if (demo.refusal)
+      res
+        .status(403)
+        .type("text/plain")
+        .send(demo.refusal + "\n");
     else next();
   });
 

@@ -67,7 +67,8 @@ const en = {
   "home.quality": "Quality on your store's last 30 days",
   "home.quality_help": "Share of what customers bought next that was in their top 10 (recall), per model. Higher is better.",
   "home.quality_none": "Quality is measured after training once at least 20 customers bought before and within the last 30 days.",
-  "home.for_you_trend": "Products selling faster lately than over the last months come first in “Recommended for you”: that served your customers better over the last 30 days.",
+  "home.for_you_trend":
+    "Products selling faster lately than over the last months come first in “Recommended for you”: that served your customers better over the last 30 days.",
   "home.model_name.for-you": "Affinity (Recommended for you)",
   "home.model_name.ease": "Item model (EASE)",
   "home.model_name.session-ease": "Item model by sitting (EASE)",
@@ -77,7 +78,8 @@ const en = {
   "home.model_name.buy-again": "Past purchases (baseline)",
   "home.model_name.trending": "Trending (last weeks' sales)",
   "home.model_name.trending-season": "Trending with last year's season",
-  "home.trending_season": "“Trending” also puts forward what sold in the coming weeks a year ago: that served your customers better over the last 30 days.",
+  "home.trending_season":
+    "“Trending” also puts forward what sold in the coming weeks a year ago: that served your customers better over the last 30 days.",
   "home.view.all": "Any product",
   "home.view.new": "Products new to the customer",
   "home.revenue": "Revenue from recommendations",
@@ -96,7 +98,8 @@ const en = {
   "home.message": "Message",
   "home.queued_at": "Queued",
   "home.failed.title": "Webhook deliveries that could not be stored",
-  "home.failed.help": "Shopify sent these, but Affinity could not read or store them. Retry once the cause is fixed, or dismiss the ones you do not need.",
+  "home.failed.help":
+    "Shopify sent these, but Affinity could not read or store them. Retry once the cause is fixed, or dismiss the ones you do not need.",
   "home.failed.received": "{topic} · received {when}",
   "home.failed.attempts": "{count} attempts",
   "home.failed.retry": "Retry",
@@ -108,7 +111,8 @@ const en = {
   "home.failed.nothing": "Nothing to retry: these deliveries were already stored.",
   "home.failed.reason.not_json": "Shopify's message could not be read: it is not valid JSON.",
   "home.failed.reason.unexpected_payload": "The message lacks fields Affinity needs, or has them in another form.",
-  "home.failed.reason.waiting_for_data": "It refers to something Affinity has not received yet (for example a refund before its order). Retry once that has arrived.",
+  "home.failed.reason.waiting_for_data":
+    "It refers to something Affinity has not received yet (for example a refund before its order). Retry once that has arrived.",
   "home.failed.reason.storing_failed": "Storing it failed. Retrying usually works.",
   "home.blocks.title": "Blocks in your live theme",
   "home.blocks.theme": "Published theme: {name}",
@@ -136,7 +140,8 @@ const en = {
   "placements.empty_example": "Nothing to show for this example yet.",
   "seasonality.title": "Seasonality and promotions",
   "seasonality.curves": "Monthly curves",
-  "seasonality.curves_help": "Learned from last year's orders: how much more (above 1) or less (below 1) each group sells in each month than the store as a whole. Set your own to override.",
+  "seasonality.curves_help":
+    "Learned from last year's orders: how much more (above 1) or less (below 1) each group sells in each month than the store as a whole. Set your own to override.",
   "seasonality.learned": "Learned",
   "seasonality.yours": "Yours",
   "seasonality.edit": "Override",
@@ -174,7 +179,8 @@ const en = {
   "rules.position": "Slot (pins)",
   "rules.strength": "Strength (boost and bury)",
   "pairs.title": "Bought together",
-  "pairs.help": "Pairs mined from your orders. Approved and hand-added pairs come first in Frequently bought together; rejected ones never show.",
+  "pairs.help":
+    "Pairs mined from your orders. Approved and hand-added pairs come first in Frequently bought together; rejected ones never show.",
   "pairs.status.SUGGESTED": "Suggested",
   "pairs.status.APPROVED": "Approved",
   "pairs.status.REJECTED": "Rejected",
@@ -201,7 +207,8 @@ const en = {
   "preview.guest": "A guest (not signed in)",
   "insights.title": "Insights",
   "insights.map": "Map of your products",
-  "insights.map_help": "Products the same shoppers buy sit close together (the model's embeddings, projected to two dimensions); colours are clusters. Hover a point for the product.",
+  "insights.map_help":
+    "Products the same shoppers buy sit close together (the model's embeddings, projected to two dimensions); colours are clusters. Hover a point for the product.",
   "insights.clusters": "Clusters",
   "insights.cluster": "Cluster {id}",
   "insights.size": "{count} products",
@@ -221,7 +228,8 @@ const en = {
   "settings.api_keys_help": "For storefronts outside Shopify's themes. A key is shown once; store it safely.",
   "settings.key_name": "Name",
   "settings.key_kind": "Kind",
-  "settings.key_kind_help": "Publishable keys may sit in a browser and never read a shopper's data without a shopper token from your server. Secret keys are for your server only.",
+  "settings.key_kind_help":
+    "Publishable keys may sit in a browser and never read a shopper's data without a shopper token from your server. Secret keys are for your server only.",
   "settings.kind.PUBLISHABLE": "Publishable (browsers)",
   "settings.kind.SECRET": "Secret (your server)",
   "settings.key_origins": "Allowed browser origins (one per line)",
@@ -287,7 +295,8 @@ const en = {
   "plan.demo_free": "The demo store is generated locally: no plan applies and nothing is charged.",
   "plan.check_failed": "Shopify could not be reached to check the plan; this is the plan stored at the last check.",
   "plan.held_title": "Training is paused on the Free plan",
-  "plan.held": "{orders} orders in the last {days} days, over the Free plan's {limit}. Your store keeps showing its current recommendations; upgrade to Growth to train again.",
+  "plan.held":
+    "{orders} orders in the last {days} days, over the Free plan's {limit}. Your store keeps showing its current recommendations; upgrade to Growth to train again.",
   "plan.test_charge": "Test charge",
   "plan.test_mode": "Charges are test charges: Shopify shows them but never bills them.",
   "plan.period_end": "Current period ends {date}.",
@@ -356,7 +365,8 @@ const es: Record<MessageKey, string> = {
   "home.quality": "Calidad en los últimos 30 días de tu tienda",
   "home.quality_help": "Parte de lo que los clientes compraron después que estaba en su top 10 (recall), por modelo. Más es mejor.",
   "home.quality_none": "La calidad se mide al entrenar cuando al menos 20 clientes compraron antes y durante los últimos 30 días.",
-  "home.for_you_trend": "Los productos que se venden más rápido últimamente que en los últimos meses van primero en “Recomendado para ti”: así se sirvió mejor a tus clientes en los últimos 30 días.",
+  "home.for_you_trend":
+    "Los productos que se venden más rápido últimamente que en los últimos meses van primero en “Recomendado para ti”: así se sirvió mejor a tus clientes en los últimos 30 días.",
   "home.model_name.for-you": "Affinity (Recomendado para ti)",
   "home.model_name.ease": "Modelo de productos (EASE)",
   "home.model_name.session-ease": "Modelo de productos por visita (EASE)",
@@ -366,7 +376,8 @@ const es: Record<MessageKey, string> = {
   "home.model_name.buy-again": "Compras anteriores (referencia)",
   "home.model_name.trending": "Tendencias (ventas de las últimas semanas)",
   "home.model_name.trending-season": "Tendencias con la temporada del año pasado",
-  "home.trending_season": "“Tendencias” también destaca lo que se vendió en las próximas semanas hace un año: así se sirvió mejor a tus clientes en los últimos 30 días.",
+  "home.trending_season":
+    "“Tendencias” también destaca lo que se vendió en las próximas semanas hace un año: así se sirvió mejor a tus clientes en los últimos 30 días.",
   "home.view.all": "Cualquier producto",
   "home.view.new": "Productos nuevos para el cliente",
   "home.revenue": "Ingresos por recomendaciones",
@@ -375,7 +386,8 @@ const es: Record<MessageKey, string> = {
   "home.click_through": "Tasa de clics",
   "home.lift": "Ingresos por comprador frente al grupo de control",
   "home.lift_none": "Aún no hay suficientes compradores en el grupo de control",
-  "home.revenue_empty": "No se ha mostrado ninguna recomendación en este periodo. Añade los bloques de Affinity a tu tema para empezar a medir.",
+  "home.revenue_empty":
+    "No se ha mostrado ninguna recomendación en este periodo. Añade los bloques de Affinity a tu tema para empezar a medir.",
   "home.chart_revenue": "Ingresos atribuidos por día",
   "home.chart_ctr": "Impresiones y clics por día",
   "home.jobs": "Tareas en segundo plano",
@@ -385,7 +397,8 @@ const es: Record<MessageKey, string> = {
   "home.message": "Mensaje",
   "home.queued_at": "En cola",
   "home.failed.title": "Entregas de webhooks que no se pudieron guardar",
-  "home.failed.help": "Shopify las envió, pero Affinity no pudo leerlas ni guardarlas. Reinténtalo cuando la causa esté resuelta, o descarta las que no necesites.",
+  "home.failed.help":
+    "Shopify las envió, pero Affinity no pudo leerlas ni guardarlas. Reinténtalo cuando la causa esté resuelta, o descarta las que no necesites.",
   "home.failed.received": "{topic} · recibida {when}",
   "home.failed.attempts": "{count} intentos",
   "home.failed.retry": "Reintentar",
@@ -397,7 +410,8 @@ const es: Record<MessageKey, string> = {
   "home.failed.nothing": "Nada que reintentar: estas entregas ya se guardaron.",
   "home.failed.reason.not_json": "El mensaje de Shopify no se pudo leer: no es JSON válido.",
   "home.failed.reason.unexpected_payload": "Al mensaje le faltan campos que Affinity necesita, o los trae en otra forma.",
-  "home.failed.reason.waiting_for_data": "Hace referencia a algo que Affinity aún no ha recibido (por ejemplo, un reembolso antes de su pedido). Reinténtalo cuando haya llegado.",
+  "home.failed.reason.waiting_for_data":
+    "Hace referencia a algo que Affinity aún no ha recibido (por ejemplo, un reembolso antes de su pedido). Reinténtalo cuando haya llegado.",
   "home.failed.reason.storing_failed": "No se pudo guardar. Reintentarlo suele funcionar.",
   "home.blocks.title": "Bloques en tu tema publicado",
   "home.blocks.theme": "Tema publicado: {name}",
@@ -409,7 +423,8 @@ const es: Record<MessageKey, string> = {
   "home.blocks.add": "Añadir a la plantilla {template}",
   "home.blocks.none_live": "Ningún bloque está aún en tu tema publicado: los clientes no ven recomendaciones.",
   "home.blocks.problem.scope": "Affinity aún no puede leer tu tema: aprueba el permiso «Ver temas» que solicita y recarga la página.",
-  "home.blocks.problem.not-installed": "Affinity aún no tiene acceso a tu tienda: ábrela desde tu administrador de Shopify para terminar la instalación.",
+  "home.blocks.problem.not-installed":
+    "Affinity aún no tiene acceso a tu tienda: ábrela desde tu administrador de Shopify para terminar la instalación.",
   "home.blocks.problem.unreachable": "No se pudo leer tu tema ahora; recarga la página para intentarlo de nuevo.",
   "savebar.unsaved": "Cambios sin guardar",
   "savebar.discard": "Descartar",
@@ -425,7 +440,8 @@ const es: Record<MessageKey, string> = {
   "placements.empty_example": "Aún no hay nada que mostrar para este ejemplo.",
   "seasonality.title": "Temporadas y promociones",
   "seasonality.curves": "Curvas mensuales",
-  "seasonality.curves_help": "Aprendidas de los pedidos del año pasado: cuánto más (por encima de 1) o menos (por debajo de 1) vende cada grupo cada mes que la tienda en conjunto. Define la tuya para sustituirla.",
+  "seasonality.curves_help":
+    "Aprendidas de los pedidos del año pasado: cuánto más (por encima de 1) o menos (por debajo de 1) vende cada grupo cada mes que la tienda en conjunto. Define la tuya para sustituirla.",
   "seasonality.learned": "Aprendida",
   "seasonality.yours": "La tuya",
   "seasonality.edit": "Sustituir",
@@ -463,7 +479,8 @@ const es: Record<MessageKey, string> = {
   "rules.position": "Posición (fijar)",
   "rules.strength": "Intensidad (impulsar y relegar)",
   "pairs.title": "Comprados juntos",
-  "pairs.help": "Parejas extraídas de tus pedidos. Las aprobadas y las añadidas a mano aparecen primero en Comprados juntos con frecuencia; las rechazadas nunca se muestran.",
+  "pairs.help":
+    "Parejas extraídas de tus pedidos. Las aprobadas y las añadidas a mano aparecen primero en Comprados juntos con frecuencia; las rechazadas nunca se muestran.",
   "pairs.status.SUGGESTED": "Sugeridas",
   "pairs.status.APPROVED": "Aprobadas",
   "pairs.status.REJECTED": "Rechazadas",
@@ -480,7 +497,8 @@ const es: Record<MessageKey, string> = {
   "pairs.first": "Producto",
   "pairs.second": "Comprado con",
   "preview.title": "Vista previa",
-  "preview.help": "Todas las ubicaciones para un cliente y un producto, con el motivo que ven los compradores y las señales detrás de cada puntuación.",
+  "preview.help":
+    "Todas las ubicaciones para un cliente y un producto, con el motivo que ven los compradores y las señales detrás de cada puntuación.",
   "preview.reason": "Motivo",
   "preview.tier": "Origen",
   "preview.score": "Puntuación",
@@ -490,7 +508,8 @@ const es: Record<MessageKey, string> = {
   "preview.guest": "Un visitante (sin iniciar sesión)",
   "insights.title": "Análisis",
   "insights.map": "Mapa de tus productos",
-  "insights.map_help": "Los productos que compran los mismos clientes quedan cerca (los embeddings del modelo, proyectados en dos dimensiones); los colores son grupos. Pasa el cursor por un punto para ver el producto.",
+  "insights.map_help":
+    "Los productos que compran los mismos clientes quedan cerca (los embeddings del modelo, proyectados en dos dimensiones); los colores son grupos. Pasa el cursor por un punto para ver el producto.",
   "insights.clusters": "Grupos",
   "insights.cluster": "Grupo {id}",
   "insights.size": "{count} productos",
@@ -510,7 +529,8 @@ const es: Record<MessageKey, string> = {
   "settings.api_keys_help": "Para tiendas fuera de los temas de Shopify. Una clave se muestra una sola vez; guárdala en un lugar seguro.",
   "settings.key_name": "Nombre",
   "settings.key_kind": "Tipo",
-  "settings.key_kind_help": "Las claves publicables pueden estar en un navegador y nunca leen los datos de un comprador sin un token de comprador de tu servidor. Las claves secretas son solo para tu servidor.",
+  "settings.key_kind_help":
+    "Las claves publicables pueden estar en un navegador y nunca leen los datos de un comprador sin un token de comprador de tu servidor. Las claves secretas son solo para tu servidor.",
   "settings.kind.PUBLISHABLE": "Publicable (navegadores)",
   "settings.kind.SECRET": "Secreta (tu servidor)",
   "settings.key_origins": "Orígenes de navegador permitidos (uno por línea)",
@@ -576,7 +596,8 @@ const es: Record<MessageKey, string> = {
   "plan.demo_free": "La tienda de demostración se genera localmente: no se aplica ningún plan ni se cobra nada.",
   "plan.check_failed": "No se pudo consultar el plan a Shopify; este es el plan guardado en la última consulta.",
   "plan.held_title": "El entrenamiento está en pausa en el plan Gratis",
-  "plan.held": "{orders} pedidos en los últimos {days} días, por encima de los {limit} del plan Gratis. Tu tienda sigue mostrando sus recomendaciones actuales; cambia a Growth para volver a entrenar.",
+  "plan.held":
+    "{orders} pedidos en los últimos {days} días, por encima de los {limit} del plan Gratis. Tu tienda sigue mostrando sus recomendaciones actuales; cambia a Growth para volver a entrenar.",
   "plan.test_charge": "Cargo de prueba",
   "plan.test_mode": "Los cargos son de prueba: Shopify los muestra pero nunca los cobra.",
   "plan.period_end": "El periodo actual termina el {date}.",

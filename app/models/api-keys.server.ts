@@ -33,7 +33,12 @@ const origin = z
   .transform((value, context) => {
     try {
       const url = new URL(value);
-      if ((url.protocol === "https:" || url.hostname === "localhost" || url.hostname === "127.0.0.1") && url.pathname === "/" && !url.search) return url.origin;
+      if (
+        (url.protocol === "https:" || url.hostname === "localhost" || url.hostname === "127.0.0.1") &&
+        url.pathname === "/" &&
+        !url.search
+      )
+        return url.origin;
     } catch {
       // reported below
     }
@@ -66,7 +71,9 @@ export async function createApiKey(
   const kind: ApiKeyKind = parsed.data.kind === "publishable" ? "PUBLISHABLE" : "SECRET";
   const key = `${KIND_PREFIX[kind]}${randomBytes(24).toString("base64url")}`;
   const prefix = key.slice(0, SHOWN_CHARACTERS);
-  const row = await db.apiKey.create({ data: { shopId, kind, name: parsed.data.name, prefix, hash: hashApiKey(key), allowedOrigins: parsed.data.allowedOrigins } });
+  const row = await db.apiKey.create({
+    data: { shopId, kind, name: parsed.data.name, prefix, hash: hashApiKey(key), allowedOrigins: parsed.data.allowedOrigins },
+  });
   return { key, id: row.id, prefix };
 }
 
@@ -100,7 +107,14 @@ export async function authenticateApiKey(db: PrismaClient, key: string): Promise
   if (grant === undefined) {
     const row = await db.apiKey.findUnique({
       where: { hash },
-      select: { id: true, kind: true, shopId: true, allowedOrigins: true, revokedAt: true, shop: { select: { domain: true, uninstalledAt: true } } },
+      select: {
+        id: true,
+        kind: true,
+        shopId: true,
+        allowedOrigins: true,
+        revokedAt: true,
+        shop: { select: { domain: true, uninstalledAt: true } },
+      },
     });
     grant =
       row && !row.revokedAt && !row.shop.uninstalledAt
@@ -111,7 +125,9 @@ export async function authenticateApiKey(db: PrismaClient, key: string): Promise
   if (!grant) return null;
   if (!lastUsedWritten.has(grant.keyId)) {
     lastUsedWritten.set(grant.keyId, true);
-    void db.apiKey.update({ where: { id: grant.keyId }, data: { lastUsedAt: new Date() } }).catch(() => lastUsedWritten.delete(grant.keyId));
+    void db.apiKey
+      .update({ where: { id: grant.keyId }, data: { lastUsedAt: new Date() } })
+      .catch(() => lastUsedWritten.delete(grant.keyId));
   }
   return grant;
 }

@@ -46,7 +46,12 @@ function growthSubscription(subscriptions: ActiveSubscription[]): ActiveSubscrip
 }
 
 /** Stores what Shopify says the shop pays for: Growth while its subscription is active, else Free. */
-export async function storePlan(db: PrismaClient, shopDomain: string, subscriptions: ActiveSubscription[], now = new Date()): Promise<ShopPlan> {
+export async function storePlan(
+  db: PrismaClient,
+  shopDomain: string,
+  subscriptions: ActiveSubscription[],
+  now = new Date(),
+): Promise<ShopPlan> {
   const growth = growthSubscription(subscriptions);
   const plan: ShopPlan = growth ? "GROWTH" : "FREE";
   await db.shop.updateMany({ where: { domain: shopDomain }, data: { plan, planSubscriptionId: growth?.id ?? null, planCheckedAt: now } });
@@ -104,7 +109,13 @@ export interface PlanUsage {
 export async function planUsage(db: PrismaClient, shop: PlanShop, now = new Date()): Promise<PlanUsage> {
   const since = new Date(now.getTime() - FREE_WINDOW_DAYS * 86_400_000);
   const orders = await db.order.count({ where: { shopId: shop.id, test: false, processedAt: { gte: since } } });
-  return { plan: shop.plan, orders, limit: FREE_ORDER_LIMIT, windowDays: FREE_WINDOW_DAYS, trainingHeld: planLimitApplies(shop) && orders > FREE_ORDER_LIMIT };
+  return {
+    plan: shop.plan,
+    orders,
+    limit: FREE_ORDER_LIMIT,
+    windowDays: FREE_WINDOW_DAYS,
+    trainingHeld: planLimitApplies(shop) && orders > FREE_ORDER_LIMIT,
+  };
 }
 
 /** Why a shop's retraining is held, or null when its plan allows it. */

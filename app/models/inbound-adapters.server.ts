@@ -53,7 +53,10 @@ const judgeMeReview = z.object({
   created_at: when,
 });
 // Read by its shape rather than as a union, so that an error names the review's own field.
-const judgeMeBody = z.preprocess((body) => (body && typeof body === "object" && "review" in body ? body : { review: body }), z.object({ review: judgeMeReview }));
+const judgeMeBody = z.preprocess(
+  (body) => (body && typeof body === "object" && "review" in body ? body : { review: body }),
+  z.object({ review: judgeMeReview }),
+);
 
 /**
  * Swym Wishlist Plus events (https://developers.getswym.com/docs/wishlist-events):
@@ -103,14 +106,16 @@ export function adapterEvents(adapter: AdapterName, body: unknown): { events: Ad
     const { review } = parseWith(judgeMeBody, body);
     if (!review.product_external_id) return { events: [], skipped: ["a store review, not about a product"] };
     return {
-      events: [{
-        key: `judgeme:${review.id}`,
-        kind: "review",
-        customer: { externalId: review.reviewer?.external_id, email: review.reviewer?.email },
-        productId: review.product_external_id,
-        rating: review.rating,
-        occurredAt: review.created_at,
-      }],
+      events: [
+        {
+          key: `judgeme:${review.id}`,
+          kind: "review",
+          customer: { externalId: review.reviewer?.external_id, email: review.reviewer?.email },
+          productId: review.product_external_id,
+          rating: review.rating,
+          occurredAt: review.created_at,
+        },
+      ],
       skipped: [],
     };
   }
@@ -123,13 +128,15 @@ export function adapterEvents(adapter: AdapterName, body: unknown): { events: Ad
   const listId = (flat ? event.ListId : event.List?.Id) ?? "default";
   const kind = name === "Swym-addToWishlist" ? "wishlist_add" : "wishlist_remove";
   return {
-    events: [{
-      key: `swym:${kind}:${listId}:${productId}:${event.EventTime.toISOString()}`,
-      kind,
-      customer: { email: medium === "email" ? value : null },
-      productId,
-      occurredAt: event.EventTime,
-    }],
+    events: [
+      {
+        key: `swym:${kind}:${listId}:${productId}:${event.EventTime.toISOString()}`,
+        kind,
+        customer: { email: medium === "email" ? value : null },
+        productId,
+        occurredAt: event.EventTime,
+      },
+    ],
     skipped: [],
   };
 }
@@ -149,7 +156,14 @@ export async function recordAdapterEvents(db: PrismaClient, shopId: string, adap
       skipped.push("the shopper is not a customer of the store (no customer id, and no customer with that email)");
       continue;
     }
-    inbound.push({ id: event.key, kind: event.kind, customer_id: customerId, product_id: event.productId, rating: event.rating, occurred_at: event.occurredAt });
+    inbound.push({
+      id: event.key,
+      kind: event.kind,
+      customer_id: customerId,
+      product_id: event.productId,
+      rating: event.rating,
+      occurred_at: event.occurredAt,
+    });
   }
   const stored = inbound.length ? await recordInboundEvents(db, shopId, inbound) : { accepted: 0, duplicates: 0 };
   return { ...stored, skipped };

@@ -1,6 +1,15 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { anyJson, badText, expectStorableOrFieldErrors, leafPaths, mutated, replaceAt, runs, unstorableTexts } from "../../test/fuzz/arbitraries";
+import {
+  anyJson,
+  badText,
+  expectStorableOrFieldErrors,
+  leafPaths,
+  mutated,
+  replaceAt,
+  runs,
+  unstorableTexts,
+} from "../../test/fuzz/arbitraries";
 import { fieldErrors } from "../json-body.server";
 import { AdapterPayloadError, adapterEvents, type AdapterName } from "./inbound-adapters.server";
 import { inboundBody } from "./inbound.server";
@@ -12,13 +21,27 @@ const own = {
   ],
 };
 const review = {
-  id: 88123, title: "Chipped", rating: 2, product_external_id: "632910392", reviewer: { id: 55, external_id: "7100000001", email: "ana@example.com", name: "Ana" },
+  id: 88123,
+  title: "Chipped",
+  rating: 2,
+  product_external_id: "632910392",
+  reviewer: { id: 55, external_id: "7100000001", email: "ana@example.com", name: "Ana" },
   created_at: "2026-11-22T08:00:00.000Z",
 };
-const swymFlat = { Event: "Swym-addToWishlist", EventTime: "2026-11-23T07:42:48Z", Medium: "email", MediumValue: "Ana@Example.com", ListId: "6dgey862", ProductId: 921728736 };
+const swymFlat = {
+  Event: "Swym-addToWishlist",
+  EventTime: "2026-11-23T07:42:48Z",
+  Medium: "email",
+  MediumValue: "Ana@Example.com",
+  ListId: "6dgey862",
+  ProductId: 921728736,
+};
 const swymNested = {
-  EventName: "Swym-removeWishlist", EventTime: "2026-11-24T07:42:48Z", User: { UserId: "7shd3456", Medium: "email", MediumValue: "ana@example.com" },
-  Product: { ProductId: "921728736" }, List: { Id: "6dgey862" },
+  EventName: "Swym-removeWishlist",
+  EventTime: "2026-11-24T07:42:48Z",
+  User: { UserId: "7shd3456", Medium: "email", MediumValue: "ana@example.com" },
+  Product: { ProductId: "921728736" },
+  List: { Id: "6dgey862" },
 };
 const EXAMPLES: Record<AdapterName, object[]> = { judgeme: [{ review }, review], swym: [swymFlat, swymNested] };
 
@@ -36,7 +59,11 @@ function readAdapter(adapter: AdapterName, body: unknown) {
 }
 
 const stringPaths = (example: object) =>
-  leafPaths(example).filter((path) => typeof path.reduce<any>((node, key) => node[key], example) === "string" && !/^(kind|occurred_at|created_at|EventTime|Event|EventName)$/.test(String(path.at(-1))));
+  leafPaths(example).filter(
+    (path) =>
+      typeof path.reduce<any>((node, key) => node[key], example) === "string" &&
+      !/^(kind|occurred_at|created_at|EventTime|Event|EventName)$/.test(String(path.at(-1))),
+  );
 
 describe("inbound events in Affinity's own format", () => {
   it("refuses a NUL or lone surrogate in every text, naming the field", () => {
@@ -51,13 +78,17 @@ describe("inbound events in Affinity's own format", () => {
 
   it("never throws: any body parses to storable events or to field errors", () => {
     expect(inboundBody.safeParse(own).success).toBe(true);
-    fc.assert(fc.property(fc.oneof(mutated([own]), anyJson), (body) => expectStorableOrFieldErrors(inboundBody.safeParse(body))), runs(3_000));
+    fc.assert(
+      fc.property(fc.oneof(mutated([own]), anyJson), (body) => expectStorableOrFieldErrors(inboundBody.safeParse(body))),
+      runs(3_000),
+    );
   });
 });
 
 describe.each(Object.keys(EXAMPLES) as AdapterName[])("the %s adapter", (adapter) => {
   it("reads the app's documented payloads", () => {
-    for (const example of EXAMPLES[adapter]) expect(readAdapter(adapter, example)).toEqual({ events: [expect.objectContaining({ productId: expect.any(String) })] });
+    for (const example of EXAMPLES[adapter])
+      expect(readAdapter(adapter, example)).toEqual({ events: [expect.objectContaining({ productId: expect.any(String) })] });
   });
 
   it("refuses a NUL or lone surrogate in every text it keeps, naming the field", () => {
@@ -74,6 +105,9 @@ describe.each(Object.keys(EXAMPLES) as AdapterName[])("the %s adapter", (adapter
   });
 
   it("never throws anything but its payload error, for any body", () => {
-    fc.assert(fc.property(fc.oneof(mutated(EXAMPLES[adapter]), anyJson), (body) => void readAdapter(adapter, body)), runs(3_000));
+    fc.assert(
+      fc.property(fc.oneof(mutated(EXAMPLES[adapter]), anyJson), (body) => void readAdapter(adapter, body)),
+      runs(3_000),
+    );
   });
 });

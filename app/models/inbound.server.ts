@@ -28,7 +28,10 @@ const inboundEvent = z
     rating: z.number().int().min(1).max(5).optional(),
     occurred_at: z.iso.datetime({ offset: true }).transform((value) => new Date(value)),
   })
-  .refine((event) => event.kind !== "review" || event.rating !== undefined, { message: "a review needs a rating from 1 to 5", path: ["rating"] });
+  .refine((event) => event.kind !== "review" || event.rating !== undefined, {
+    message: "a review needs a rating from 1 to 5",
+    path: ["rating"],
+  });
 
 export const inboundBody = z.object({ events: z.array(inboundEvent).min(1).max(MAX_EVENTS_PER_REQUEST) });
 export type InboundEvent = z.infer<typeof inboundEvent>;
@@ -57,8 +60,16 @@ const KINDS = { wishlist_add: "WISHLIST_ADD", wishlist_remove: "WISHLIST_REMOVE"
 
 /** Stores events as interactions; customers and products not synced yet are created as placeholders. */
 export async function recordInboundEvents(db: PrismaClient, shopId: string, events: InboundEvent[]) {
-  const customers = await customerRowIds(db, shopId, events.map((event) => event.customer_id));
-  const products = await productRowIds(db, shopId, events.map((event) => event.product_id));
+  const customers = await customerRowIds(
+    db,
+    shopId,
+    events.map((event) => event.customer_id),
+  );
+  const products = await productRowIds(
+    db,
+    shopId,
+    events.map((event) => event.product_id),
+  );
   const rows: Prisma.InteractionCreateManyInput[] = events.map((event) => ({
     shopId,
     kind: KINDS[event.kind],

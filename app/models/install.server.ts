@@ -27,7 +27,9 @@ export async function handleInstall(
   } catch (error) {
     console.error(`[install] ${session.shop}: ${(error as Error).message}`);
   }
-  const backfilled = await db.jobRun.findFirst({ where: { shopId: shop.id, name: "backfill", status: { in: ["QUEUED", "RUNNING", "SUCCEEDED"] } } });
+  const backfilled = await db.jobRun.findFirst({
+    where: { shopId: shop.id, name: "backfill", status: { in: ["QUEUED", "RUNNING", "SUCCEEDED"] } },
+  });
   if (!backfilled) await options.queueBackfill(shop.id);
   return { shopId: shop.id, webPixelId, backfillQueued: !backfilled };
 }

@@ -67,9 +67,7 @@ export async function failJobRun(db: PrismaClient, id: string, error: unknown, w
   const message = error instanceof Error ? error.message : String(error);
   await db.jobRun.updateMany({
     where: { id, status: { not: "CANCELLED" } },
-    data: willRetry
-      ? { status: "QUEUED", error: message }
-      : { status: "FAILED", error: message, finishedAt: new Date() },
+    data: willRetry ? { status: "QUEUED", error: message } : { status: "FAILED", error: message, finishedAt: new Date() },
   });
 }
 

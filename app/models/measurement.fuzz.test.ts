@@ -4,7 +4,12 @@ import { anyJson, badText, expectStorableOrFieldErrors, mutated, replaceAt, runs
 import { fieldErrors } from "../json-body.server";
 import { recommendationEventBody } from "./measurement.server";
 
-const event = { token: "eyJzIjoic2hvcCJ9.c2lnbmF0dXJlLXNpZ25hdHVyZQ", kind: "impression", productIds: ["632910392", 921728736], visitor: "b7d2c1e0-client" };
+const event = {
+  token: "eyJzIjoic2hvcCJ9.c2lnbmF0dXJlLXNpZ25hdHVyZQ",
+  kind: "impression",
+  productIds: ["632910392", 921728736],
+  visitor: "b7d2c1e0-client",
+};
 
 describe("the recommendation event body", () => {
   it("refuses a NUL or lone surrogate in the token, a product id or the visitor, naming the field", () => {
@@ -20,6 +25,9 @@ describe("the recommendation event body", () => {
 
   it("never throws: any body parses to storable data or to field errors", () => {
     expect(recommendationEventBody.safeParse(event).success).toBe(true);
-    fc.assert(fc.property(fc.oneof(mutated([event]), anyJson), (body) => expectStorableOrFieldErrors(recommendationEventBody.safeParse(body))), runs(3_000));
+    fc.assert(
+      fc.property(fc.oneof(mutated([event]), anyJson), (body) => expectStorableOrFieldErrors(recommendationEventBody.safeParse(body))),
+      runs(3_000),
+    );
   });
 });

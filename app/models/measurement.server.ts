@@ -18,14 +18,18 @@ export const recommendationEventBody = z.object({
   token: storedText(600).min(10),
   kind: z.enum(["impression", "click", "add_to_cart"]),
   /** The store's product ids: all shown for an impression, the one clicked or added otherwise. */
-  productIds: z.array(z.union([storedText(64).min(1), z.number().int()]).transform(String)).min(1).max(MAX_PRODUCTS_PER_EVENT),
+  productIds: z
+    .array(z.union([storedText(64).min(1), z.number().int()]).transform(String))
+    .min(1)
+    .max(MAX_PRODUCTS_PER_EVENT),
   visitor: storedText(128).trim().min(1).optional(),
 });
 export type RecommendationEventBody = z.infer<typeof recommendationEventBody>;
 
 const KINDS = { impression: "IMPRESSION", click: "CLICK", add_to_cart: "ADD_TO_CART" } as const;
 
-export type EventsRecorded = { recorded: number; duplicates: number } | { refusal: { status: number; message: string; headers?: Record<string, string> } };
+export type EventsRecorded =
+  { recorded: number; duplicates: number } | { refusal: { status: number; message: string; headers?: Record<string, string> } };
 
 /**
  * Records a block's impressions, clicks or add-to-carts. The token must be one this app signed
@@ -35,19 +39,32 @@ export type EventsRecorded = { recorded: number; duplicates: number } | { refusa
  * so a replayed report adds nothing, and each shopper's reports are rate-limited. Products are
  * stored by row id.
  */
-export async function recordRecommendationEvents(db: Db, secret: string, shopId: string, shopper: ShopperIdentity, body: RecommendationEventBody): Promise<EventsRecorded> {
+export async function recordRecommendationEvents(
+  db: Db,
+  secret: string,
+  shopId: string,
+  shopper: ShopperIdentity,
+  body: RecommendationEventBody,
+): Promise<EventsRecorded> {
   const checked = verifyAnswerToken(secret, body.token);
   if ("refusal" in checked) return { refusal: { status: 403, message: checked.refusal } };
   const { claims } = checked;
   if (claims.s !== shopId) return { refusal: { status: 403, message: "the token is not one of this shop's answers" } };
   if (claims.u !== shopperHash(shopId, shopper)) {
-    return { refusal: { status: 403, message: "the token was issued to another shopper: report events with the token of the answer this shopper was shown" } };
+    return {
+      refusal: {
+        status: 403,
+        message: "the token was issued to another shopper: report events with the token of the answer this shopper was shown",
+      },
+    };
   }
   const rate = await consumeRateLimit("shopper-events", `${shopId}:${claims.u}`);
   if ("refusal" in rate) return { refusal: { status: 429, message: rate.refusal.body.error, headers: rate.refusal.headers } };
   const [products, customer] = await Promise.all([
     db.product.findMany({ where: { shopId, externalId: { in: body.productIds } }, select: { id: true } }),
-    shopper.customerId ? db.customer.findUnique({ where: { shopId_externalId: { shopId, externalId: shopper.customerId } }, select: { id: true } }) : null,
+    shopper.customerId
+      ? db.customer.findUnique({ where: { shopId_externalId: { shopId, externalId: shopper.customerId } }, select: { id: true } })
+      : null,
   ]);
   const tokenId = createHash("sha256").update(body.token).digest("base64url").slice(0, 22);
   const { count } = await db.recommendationEvent.createMany({
@@ -86,7 +103,10 @@ export async function attributeOrder(db: Db, shopId: string, orderId: string): P
       holdout: false,
       occurredAt: { gte: windowStart, lte: order.processedAt },
       productId: { in: order.lines.flatMap((line) => (line.productId ? [line.productId] : [])) },
-      OR: [{ customerId: order.customerId }, ...(visitors.length ? [{ visitorKey: { in: visitors.map((visitor) => visitor.visitorKey) } }] : [])],
+      OR: [
+        { customerId: order.customerId },
+        ...(visitors.length ? [{ visitorKey: { in: visitors.map((visitor) => visitor.visitorKey) } }] : []),
+      ],
     },
     select: { token: true, placement: true, productId: true },
   });
@@ -145,9 +165,12 @@ export async function measureLift(db: Db, shopId: string, from: Date, to: Date):
   });
   const visitorKeys = [...new Set(events.flatMap((event) => (event.visitorKey && !event.customerId ? [event.visitorKey] : [])))];
   const linked = new Map(
-    (await db.visitor.findMany({ where: { shopId, visitorKey: { in: visitorKeys }, customerId: { not: null } }, select: { visitorKey: true, customerId: true } })).map(
-      (visitor) => [visitor.visitorKey, visitor.customerId!],
-    ),
+    (
+      await db.visitor.findMany({
+        where: { shopId, visitorKey: { in: visitorKeys }, customerId: { not: null } },
+        select: { visitorKey: true, customerId: true },
+      })
+    ).map((visitor) => [visitor.visitorKey, visitor.customerId!]),
   );
   const groups = { treatment: new Set<string>(), holdout: new Set<string>() };
   for (const event of events) {
@@ -167,7 +190,11 @@ export async function measureLift(db: Db, shopId: string, from: Date, to: Date):
   };
   const treatment = outcome(groups.treatment);
   const holdout = outcome(groups.holdout);
-  const attributions = await db.attribution.aggregate({ where: { shopId, createdAt: { gte: from, lt: to } }, _count: { _all: true }, _sum: { revenue: true } });
+  const attributions = await db.attribution.aggregate({
+    where: { shopId, createdAt: { gte: from, lt: to } },
+    _count: { _all: true },
+    _sum: { revenue: true },
+  });
   const impressions = events.filter((event) => event.kind === "IMPRESSION" && !event.holdout).length;
   const clicks = events.filter((event) => event.kind === "CLICK" && !event.holdout).length;
   return {

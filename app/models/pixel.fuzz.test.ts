@@ -16,7 +16,10 @@ const batch = {
     { id: "sh-4", kind: "purchase", at: "2026-11-20T10:03:00Z", productIds: ["1", 2], orderId: "450789469", checkoutToken: "c1-5a8f0e" },
   ],
 };
-const textPaths = leafPaths(batch).filter((path) => typeof path.reduce<any>((node, key) => node[key], batch) === "string" && !["kind", "at"].includes(String(path[path.length - 1])));
+const textPaths = leafPaths(batch).filter(
+  (path) =>
+    typeof path.reduce<any>((node, key) => node[key], batch) === "string" && !["kind", "at"].includes(String(path[path.length - 1])),
+);
 
 describe("pixel batches", () => {
   it("reads the pixel's batch", () => {
@@ -35,6 +38,9 @@ describe("pixel batches", () => {
   });
 
   it("never throws: any body parses to storable data or to field errors", () => {
-    fc.assert(fc.property(fc.oneof(mutated([batch]), anyJson), (body) => expectStorableOrFieldErrors(pixelBatch.safeParse(body))), runs(3_000));
+    fc.assert(
+      fc.property(fc.oneof(mutated([batch]), anyJson), (body) => expectStorableOrFieldErrors(pixelBatch.safeParse(body))),
+      runs(3_000),
+    );
   });
 });

@@ -17,12 +17,23 @@ export async function exportCustomerData(db: Db, shopDomain: string, customerExt
     : null;
   let result: Prisma.InputJsonValue = { note: "No data is stored for this customer." };
   if (shop && customer) {
-    const interactions = await db.interaction.findMany({ where: { shopId: shop.id, customerId: customer.id }, orderBy: { occurredAt: "asc" } });
+    const interactions = await db.interaction.findMany({
+      where: { shopId: shop.id, customerId: customer.id },
+      orderBy: { occurredAt: "asc" },
+    });
     const productIds = [...new Set(interactions.flatMap((interaction) => (interaction.productId ? [interaction.productId] : [])))];
     const products = new Map(
-      (await db.product.findMany({ where: { shopId: shop.id, id: { in: productIds } }, select: { id: true, externalId: true, title: true } })).map((product) => [product.id, product]),
+      (
+        await db.product.findMany({
+          where: { shopId: shop.id, id: { in: productIds } },
+          select: { id: true, externalId: true, title: true },
+        })
+      ).map((product) => [product.id, product]),
     );
-    const record = { ...customer, interactions: interactions.map((interaction) => ({ ...interaction, product: products.get(interaction.productId ?? "") ?? null })) };
+    const record = {
+      ...customer,
+      interactions: interactions.map((interaction) => ({ ...interaction, product: products.get(interaction.productId ?? "") ?? null })),
+    };
     result = JSON.parse(JSON.stringify(record, (_, value) => (typeof value === "bigint" ? value.toString() : value)));
   }
   return db.privacyRequest.create({
@@ -45,9 +56,11 @@ export async function redactCustomer(db: PrismaClient, shopDomain: string, custo
       // The customer's browsers and what they did before logging in go too.
       const visitors = await db.visitor.findMany({ where: { shopId: shop.id, customerId: customer.id }, select: { visitorKey: true } });
       const visitorKeys = visitors.map((visitor) => visitor.visitorKey);
-      summary.interactions = (await db.interaction.deleteMany({
-        where: { shopId: shop.id, OR: [{ customerId: customer.id }, { visitorKey: { in: visitorKeys } }] },
-      })).count;
+      summary.interactions = (
+        await db.interaction.deleteMany({
+          where: { shopId: shop.id, OR: [{ customerId: customer.id }, { visitorKey: { in: visitorKeys } }] },
+        })
+      ).count;
       await db.visitor.deleteMany({ where: { shopId: shop.id, customerId: customer.id } });
       await db.checkoutVisitor.deleteMany({ where: { shopId: shop.id, visitorKey: { in: visitorKeys } } });
       await db.recommendationEvent.updateMany({ where: { shopId: shop.id, visitorKey: { in: visitorKeys } }, data: { visitorKey: null } });
@@ -60,7 +73,9 @@ export async function redactCustomer(db: PrismaClient, shopDomain: string, custo
         await db.modelArtifact.update({ where: { id: artifact.id }, data: { data: Buffer.from(bytes) } });
         summary.artifacts++;
       }
-      summary.orders = (await db.order.updateMany({ where: { shopId: shop.id, customerId: customer.id }, data: { customerId: null } })).count;
+      summary.orders = (
+        await db.order.updateMany({ where: { shopId: shop.id, customerId: customer.id }, data: { customerId: null } })
+      ).count;
       await db.customer.delete({ where: { id: customer.id } });
       summary.webhookBodies += await blankWebhookBodies(db, shopDomain, customer.id);
     }
@@ -74,7 +89,14 @@ export async function redactCustomer(db: PrismaClient, shopDomain: string, custo
   for (const orderId of orderExternalIds) summary.webhookBodies += await blankWebhookBodies(db, shopDomain, orderId);
   await db.privacyRequest.create({
     // The request is recorded without the customer's id, which must not survive the redaction.
-    data: { shopDomain, shopId: shop?.id ?? null, kind: "CUSTOMERS_REDACT", customerExternalId: null, result: summary, completedAt: new Date() },
+    data: {
+      shopDomain,
+      shopId: shop?.id ?? null,
+      kind: "CUSTOMERS_REDACT",
+      customerExternalId: null,
+      result: summary,
+      completedAt: new Date(),
+    },
   });
   return summary;
 }

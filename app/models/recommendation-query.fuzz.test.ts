@@ -27,7 +27,11 @@ describe("readRecommendationQuery", () => {
   });
 
   it("never throws: any query gives a query whose texts can be stored, or errors that name its fields", () => {
-    const value = fc.oneof(anyText, fc.constantFrom(...PLACEMENTS.map((placement) => placement.toLowerCase())), fc.integer({ min: -5, max: 60 }).map(String));
+    const value = fc.oneof(
+      anyText,
+      fc.constantFrom(...PLACEMENTS.map((placement) => placement.toLowerCase())),
+      fc.integer({ min: -5, max: 60 }).map(String),
+    );
     fc.assert(
       fc.property(fc.dictionary(fc.constantFrom(...FIELDS), value), (given) => {
         const read = readRecommendationQuery(new URLSearchParams(Object.entries(given)));
@@ -47,10 +51,15 @@ describe("readRecommendationQuery", () => {
 
   it("names a field holding a NUL, whatever the other fields hold", () => {
     fc.assert(
-      fc.property(fc.constantFrom(...FIELDS), badText.map((text) => `${text}\u0000`), fc.dictionary(fc.constantFrom(...FIELDS), anyText), (field, bad, others) => {
-        const read = readRecommendationQuery(new URLSearchParams({ ...others, [field]: bad }));
-        expect(fieldsOf(read)).toContain(field);
-      }),
+      fc.property(
+        fc.constantFrom(...FIELDS),
+        badText.map((text) => `${text}\u0000`),
+        fc.dictionary(fc.constantFrom(...FIELDS), anyText),
+        (field, bad, others) => {
+          const read = readRecommendationQuery(new URLSearchParams({ ...others, [field]: bad }));
+          expect(fieldsOf(read)).toContain(field);
+        },
+      ),
       runs(2_000),
     );
   });

@@ -96,7 +96,13 @@ export interface RecommendationQuery {
  * shop and the shopper: 400 naming each bad parameter, the recommendations, or the status of a
  * RecommendationError with its message.
  */
-export async function answerRecommendationQuery(db: PrismaClient, shopId: string, customerId: string | null, params: URLSearchParams, headers: Record<string, string>): Promise<PlainAnswer> {
+export async function answerRecommendationQuery(
+  db: PrismaClient,
+  shopId: string,
+  customerId: string | null,
+  params: URLSearchParams,
+  headers: Record<string, string>,
+): Promise<PlainAnswer> {
   const read = readRecommendationQuery(params);
   if ("errors" in read) return { status: 400, headers, body: { error: "the request is not valid", errors: read.errors } };
   try {
@@ -123,17 +129,23 @@ export function readRecommendationQuery(params: URLSearchParams): { query: Recom
     return "value" in read ? read.value : null;
   };
   const placement = parsePlacement(params.get("placement") ?? "for_you");
-  if (!placement) errors.push({ field: "placement", message: `must be one of ${PLACEMENTS.map((known) => known.toLowerCase()).join(", ")}` });
+  if (!placement)
+    errors.push({ field: "placement", message: `must be one of ${PLACEMENTS.map((known) => known.toLowerCase()).join(", ")}` });
   const limitText = params.get("limit");
   const limit = limitText === null || limitText === "" ? DEFAULT_LIMIT : parseDecimalInteger(limitText);
-  if (limit === null || limit < 1 || limit > MAX_LIMIT) errors.push({ field: "limit", message: `must be a whole number from 1 to ${MAX_LIMIT}, in decimal digits` });
+  if (limit === null || limit < 1 || limit > MAX_LIMIT)
+    errors.push({ field: "limit", message: `must be a whole number from 1 to ${MAX_LIMIT}, in decimal digits` });
   const productId = text("product_id", MAX_ID_LENGTH);
   if (placement && PER_PRODUCT.includes(placement) && !productId && !errors.some((error) => error.field === "product_id")) {
     errors.push({ field: "product_id", message: `is required for ${placement.toLowerCase()}: the product shown` });
   }
-  const cart = (text("cart", MAX_LIMIT * (MAX_ID_LENGTH + 1)) ?? "").split(",").map((id) => id.trim()).filter(Boolean);
+  const cart = (text("cart", MAX_LIMIT * (MAX_ID_LENGTH + 1)) ?? "")
+    .split(",")
+    .map((id) => id.trim())
+    .filter(Boolean);
   if (cart.length > MAX_LIMIT) errors.push({ field: "cart", message: `may name at most ${MAX_LIMIT} products` });
-  else if (cart.some((id) => id.length > MAX_ID_LENGTH)) errors.push({ field: "cart", message: `each product id must be at most ${MAX_ID_LENGTH} characters` });
+  else if (cart.some((id) => id.length > MAX_ID_LENGTH))
+    errors.push({ field: "cart", message: `each product id must be at most ${MAX_ID_LENGTH} characters` });
   const visitorKey = text("visitor", MAX_VISITOR_KEY_LENGTH);
   for (const field of SHOPPER_FIELDS) text(field, MAX_ID_LENGTH);
   if (errors.length || !placement || limit === null) return { errors };
@@ -211,7 +223,14 @@ export class RecommendationService {
       purchased: shopper.purchased,
     });
     const u = shopperHash(request.shopId, { customerId: request.customerId ?? null, visitorKey: request.visitorKey ?? null });
-    const token = this.token({ s: request.shopId, p: request.placement, v: snapshot.activeModelVersionId, h: holdout ? 1 : 0, u, t: issuedAt(now) });
+    const token = this.token({
+      s: request.shopId,
+      p: request.placement,
+      v: snapshot.activeModelVersionId,
+      h: holdout ? 1 : 0,
+      u,
+      t: issuedAt(now),
+    });
     return {
       placement: request.placement.toLowerCase(),
       token,
@@ -231,8 +250,15 @@ export class RecommendationService {
   }
 
   /** Candidates by placement, best tier first; personal → similar → trending → best sellers. */
-  private async tiers(snapshot: ShopSnapshot, placement: Placement, shopper: Shopper, shown: CatalogueProduct | undefined, cart: string[]): Promise<CandidateTier[]> {
-    const list = (listPlacement: Placement, subject: string | null | undefined) => (subject ? snapshot.list(this.db, listPlacement, subject) : Promise.resolve([]));
+  private async tiers(
+    snapshot: ShopSnapshot,
+    placement: Placement,
+    shopper: Shopper,
+    shown: CatalogueProduct | undefined,
+    cart: string[],
+  ): Promise<CandidateTier[]> {
+    const list = (listPlacement: Placement, subject: string | null | undefined) =>
+      subject ? snapshot.list(this.db, listPlacement, subject) : Promise.resolve([]);
     // Lists are fetched now (from the cache, or the database once); merging waits until needed.
     const merged = async (listPlacement: Placement, subjects: string[]) => {
       const lists = await Promise.all(subjects.map((subject) => list(listPlacement, subject)));
@@ -242,13 +268,21 @@ export class RecommendationService {
     const fallbacks = await this.shopWide(snapshot);
     switch (placement) {
       case "FOR_YOU":
-        return [tier("personal", await list("FOR_YOU", shopper.customerId)), tier("similar", await merged("RELATED", context)), ...fallbacks];
+        return [
+          tier("personal", await list("FOR_YOU", shopper.customerId)),
+          tier("similar", await merged("RELATED", context)),
+          ...fallbacks,
+        ];
       case "BOUGHT_TOGETHER": {
         // The merchant's approved and hand-added pairs come first; rejected ones never show.
         const chosen = (shown && snapshot.pairs.chosen.get(shown.id)) || [];
         const rejected = (shown && snapshot.pairs.rejected.get(shown.id)) || new Set<string>();
         const notRejected = (items: ListItem[]) => items.filter((item) => !rejected.has(item.productId));
-        const approved = chosen.map((productId, index) => ({ productId, score: chosen.length - index, reason: { kind: "bought_with" as const, itemId: shown!.id } }));
+        const approved = chosen.map((productId, index) => ({
+          productId,
+          score: chosen.length - index,
+          reason: { kind: "bought_with" as const, itemId: shown!.id },
+        }));
         return [
           tier("similar", approved),
           tier("similar", notRejected(await list("BOUGHT_TOGETHER", shown?.id))),
@@ -259,14 +293,28 @@ export class RecommendationService {
       case "RELATED":
         return [tier("similar", await list("RELATED", shown?.id)), tier("similar", await list("BOUGHT_TOGETHER", shown?.id)), ...fallbacks];
       case "CART":
-        return [tier("similar", await merged("BOUGHT_TOGETHER", cart)), tier("similar", await merged("RELATED", cart)), tier("personal", await list("FOR_YOU", shopper.customerId)), ...fallbacks];
+        return [
+          tier("similar", await merged("BOUGHT_TOGETHER", cart)),
+          tier("similar", await merged("RELATED", cart)),
+          tier("personal", await list("FOR_YOU", shopper.customerId)),
+          ...fallbacks,
+        ];
       case "TRENDING":
         return fallbacks;
       // These two name what the shopper did: nothing else may stand in for them.
       case "BUY_AGAIN":
         return [tier("personal", await list("BUY_AGAIN", shopper.customerId))];
       case "RECENTLY_VIEWED":
-        return [{ tier: "personal", candidates: shopper.recentlyViewed.map((itemId, index) => ({ itemId, score: RECENT_VIEWS - index, reason: { kind: "viewed" } })) }];
+        return [
+          {
+            tier: "personal",
+            candidates: shopper.recentlyViewed.map((itemId, index) => ({
+              itemId,
+              score: RECENT_VIEWS - index,
+              reason: { kind: "viewed" },
+            })),
+          },
+        ];
     }
   }
 
@@ -290,13 +338,14 @@ export class RecommendationService {
           select: { id: true },
         })
       : null;
-    const who = [
-      ...(customer ? [{ customerId: customer.id }] : []),
-      ...(request.visitorKey ? [{ visitorKey: request.visitorKey }] : []),
-    ];
+    const who = [...(customer ? [{ customerId: customer.id }] : []), ...(request.visitorKey ? [{ visitorKey: request.visitorKey }] : [])];
     const [purchases, views] = who.length
       ? await Promise.all([
-          this.db.interaction.findMany({ where: { shopId: snapshot.shopId, kind: "PURCHASE", OR: who }, select: { productId: true }, distinct: ["productId"] }),
+          this.db.interaction.findMany({
+            where: { shopId: snapshot.shopId, kind: "PURCHASE", OR: who },
+            select: { productId: true },
+            distinct: ["productId"],
+          }),
           this.db.interaction.findMany({
             where: { shopId: snapshot.shopId, kind: "VIEW", OR: who },
             select: { productId: true },
@@ -333,7 +382,6 @@ function tier(name: CandidateTier["tier"], items: ListItem[] | Recommendation[] 
     list.map((item) => ("itemId" in item ? item : { itemId: item.productId, score: item.score, reason: item.reason }));
   return { tier: name, candidates: () => asCandidates(typeof items === "function" ? items() : items) };
 }
-
 
 /** Several products' lists as one: scores add up, and the strongest source gives the reason. */
 function mergeLists(lists: ListItem[][]): ListItem[] {

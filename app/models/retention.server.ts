@@ -32,7 +32,9 @@ export interface RetentionResult {
 /** Deletes what is older than RETENTION says, across every shop; safe to run at any time, and again. */
 export async function applyRetention(db: PrismaClient, now = new Date()): Promise<RetentionResult> {
   const before = (days: number) => new Date(now.getTime() - days * DAY_MS);
-  const webhookEvents = await db.webhookEvent.deleteMany({ where: { processedAt: { not: null, lt: before(RETENTION.processedWebhookDays) }, error: null } });
+  const webhookEvents = await db.webhookEvent.deleteMany({
+    where: { processedAt: { not: null, lt: before(RETENTION.processedWebhookDays) }, error: null },
+  });
   const checkoutVisitors = await db.checkoutVisitor.deleteMany({ where: { createdAt: { lt: before(RETENTION.checkoutVisitorDays) } } });
   const stale = await db.visitor.findMany({
     where: { customerId: null, lastSeen: { lt: before(RETENTION.anonymousVisitorDays) } },
@@ -45,7 +47,9 @@ export async function applyRetention(db: PrismaClient, now = new Date()): Promis
     anonymousInteractions += (await db.interaction.deleteMany({ where: { shopId, customerId: null, visitorKey: { in: keys } } })).count;
     await db.visitor.deleteMany({ where: { shopId, visitorKey: { in: keys }, customerId: null } });
   }
-  const recommendationEvents = await db.recommendationEvent.deleteMany({ where: { occurredAt: { lt: before(RETENTION.recommendationEventDays) } } });
+  const recommendationEvents = await db.recommendationEvent.deleteMany({
+    where: { occurredAt: { lt: before(RETENTION.recommendationEventDays) } },
+  });
   return {
     webhookEvents: webhookEvents.count,
     checkoutVisitors: checkoutVisitors.count,

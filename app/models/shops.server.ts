@@ -1,11 +1,7 @@
 import type { Prisma, PrismaClient, Shop } from "@prisma/client";
 
 /** The shop row for a domain, created with its default settings on first sight. */
-export async function ensureShop(
-  db: PrismaClient,
-  domain: string,
-  data: Omit<Prisma.ShopCreateInput, "domain"> = {},
-): Promise<Shop> {
+export async function ensureShop(db: PrismaClient, domain: string, data: Omit<Prisma.ShopCreateInput, "domain"> = {}): Promise<Shop> {
   return db.shop.upsert({
     where: { domain },
     update: { uninstalledAt: null },

@@ -54,7 +54,10 @@ export interface ShopperIdentity {
 
 /** The shopper an answer was for, as a short hash: tokens carry it, never the ids themselves. */
 export function shopperHash(shopId: string, shopper: ShopperIdentity): string {
-  return createHash("sha256").update(`${shopId}\u0000${shopper.customerId ?? ""}\u0000${shopper.visitorKey ?? ""}`).digest("base64url").slice(0, 16);
+  return createHash("sha256")
+    .update(`${shopId}\u0000${shopper.customerId ?? ""}\u0000${shopper.visitorKey ?? ""}`)
+    .digest("base64url")
+    .slice(0, 16);
 }
 
 function sign(secret: string, claims: object): string {
@@ -86,7 +89,8 @@ export function verifyAnswerToken(secret: string, token: string, nowSeconds = Da
   if (!claims || claims.typ !== "a" || typeof claims.s !== "string" || typeof claims.u !== "string" || typeof claims.t !== "number") {
     return { refusal: "the token is not one of this shop's answers" };
   }
-  if (nowSeconds > claims.t + ANSWER_TOKEN_TTL_SECONDS) return { refusal: "the token has expired: report events within a day of the answer, with the token it gave" };
+  if (nowSeconds > claims.t + ANSWER_TOKEN_TTL_SECONDS)
+    return { refusal: "the token has expired: report events within a day of the answer, with the token it gave" };
   return { claims: claims as unknown as AnswerClaims };
 }
 

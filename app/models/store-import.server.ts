@@ -67,7 +67,13 @@ type Snapshot<K extends keyof StoreSnapshot> = StoreSnapshot[K][number];
 async function importCatalogue(db: PrismaClient, shopId: string, store: StoreSnapshot) {
   const collectionIds = new Map(store.collections.map((c) => [c.handle, randomUUID()]));
   await db.collection.createMany({
-    data: store.collections.map((c) => ({ id: collectionIds.get(c.handle)!, shopId, externalId: c.externalId, handle: c.handle, title: c.title })),
+    data: store.collections.map((c) => ({
+      id: collectionIds.get(c.handle)!,
+      shopId,
+      externalId: c.externalId,
+      handle: c.handle,
+      title: c.title,
+    })),
     skipDuplicates: true,
   });
 

@@ -29,7 +29,9 @@ export async function detectThemeBlocks(admin: AdminApi, context: { shopDomain: 
   const data = await admin.request<ThemeFilesAnswer>(THEME_FILES_QUERY, { filenames: THEME_FILENAMES });
   const theme = data.themes.nodes[0];
   if (!theme) return blocksReport([], { ...context, source: "theme", themeName: null });
-  const files = (theme.files?.nodes ?? []).filter((file) => typeof file.body?.content === "string").map((file) => ({ filename: file.filename, content: file.body.content! }));
+  const files = (theme.files?.nodes ?? [])
+    .filter((file) => typeof file.body?.content === "string")
+    .map((file) => ({ filename: file.filename, content: file.body.content! }));
   return blocksReport(findAppBlocks(files), { ...context, source: "theme", themeName: theme.name });
 }
 
@@ -56,14 +58,23 @@ const cache = new Map<string, { at: number; report: ThemeBlocksReport }>();
  * changes rarely, and the page should not wait on the Admin API each time), else a new reading.
  * A theme that cannot be read gives every block as not found, with the reason.
  */
-export async function themeBlocksStatus(getAdmin: () => Promise<AdminApi>, context: { shopDomain: string; apiKey: string }, now = Date.now()): Promise<ThemeBlocksReport> {
+export async function themeBlocksStatus(
+  getAdmin: () => Promise<AdminApi>,
+  context: { shopDomain: string; apiKey: string },
+  now = Date.now(),
+): Promise<ThemeBlocksReport> {
   const cached = cache.get(context.shopDomain);
   if (cached && now - cached.at < CACHE_MS) return cached.report;
   let report: ThemeBlocksReport;
   try {
     report = await withinTime(detectThemeBlocks(await getAdmin(), context), READ_TIMEOUT_MS);
   } catch (error) {
-    const problem = error instanceof MissingAccessError ? "not-installed" : error instanceof AdminApiError && /read_themes|access/i.test(error.message) ? "scope" : "unreachable";
+    const problem =
+      error instanceof MissingAccessError
+        ? "not-installed"
+        : error instanceof AdminApiError && /read_themes|access/i.test(error.message)
+          ? "scope"
+          : "unreachable";
     console.error(`[theme-blocks] could not read the theme of ${context.shopDomain}: ${(error as Error).message}`);
     return { ...blocksReport([], { ...context, source: "theme", themeName: null }), problem };
   }

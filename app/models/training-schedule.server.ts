@@ -26,7 +26,15 @@ export function checkTrainingSchedule(expression: string, timezone = "UTC"): str
 export async function shopsDueForTraining(db: PrismaClient, now = new Date(), held: TrainingHeld[] = []): Promise<TrainingDue[]> {
   const shops = await db.shop.findMany({
     where: { uninstalledAt: null, activeModelVersionId: { not: null } },
-    select: { id: true, domain: true, platform: true, plan: true, timezone: true, settings: true, activeModelVersion: { select: { trainedAt: true, startedAt: true } } },
+    select: {
+      id: true,
+      domain: true,
+      platform: true,
+      plan: true,
+      timezone: true,
+      settings: true,
+      activeModelVersion: { select: { trainedAt: true, startedAt: true } },
+    },
   });
   const due: TrainingDue[] = [];
   for (const shop of shops) {
@@ -51,12 +59,15 @@ async function whyDue(db: PrismaClient, shop: ScheduledShop, now: Date): Promise
   if (!trainedAt || !shop.settings) return null;
   let lastFire: Date | null = null;
   try {
-    lastFire = CronExpressionParser.parse(shop.settings.trainingSchedule, { currentDate: now, tz: shop.timezone || "UTC" }).prev().toDate();
+    lastFire = CronExpressionParser.parse(shop.settings.trainingSchedule, { currentDate: now, tz: shop.timezone || "UTC" })
+      .prev()
+      .toDate();
   } catch {
     // An unparseable schedule (rejected when saved) falls back to the order count alone.
   }
   if (lastFire && lastFire > trainedAt) return { shopId: shop.id, why: "schedule", detail: `scheduled at ${lastFire.toISOString()}` };
   const newOrders = await db.order.count({ where: { shopId: shop.id, createdAt: { gt: trainedAt } } });
-  if (newOrders >= shop.settings.retrainAfterOrders) return { shopId: shop.id, why: "orders", detail: `${newOrders} orders since the last training` };
+  if (newOrders >= shop.settings.retrainAfterOrders)
+    return { shopId: shop.id, why: "orders", detail: `${newOrders} orders since the last training` };
   return null;
 }

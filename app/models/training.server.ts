@@ -382,7 +382,9 @@ function blend(sources: Recommendation[][], k: number): Recommendation[] {
 }
 
 function toListItems(recommendations: Recommendation[]): Prisma.InputJsonValue {
-  return recommendations.map(
-    ({ itemId, score, reason }): ListItem => ({ productId: itemId, score, reason }),
-  ) as unknown as Prisma.InputJsonValue;
+  return recommendations.map(({ itemId, score, reason }): ListItem => ({
+    productId: itemId,
+    score,
+    reason,
+  })) as unknown as Prisma.InputJsonValue;
 }

@@ -31,7 +31,12 @@ declare global {
 const proxyLinks = (globalThis.affinityProxyLinks ??= new LRUCache<string, true>({ max: 50_000, ttl: 10 * 60_000 }));
 
 /** The app proxy's signed `logged_in_customer_id` with the browser the same request names. */
-export async function linkProxyShopper(db: PrismaClient, shopId: string, customerExternalId: string | null, visitorKey: string | null): Promise<void> {
+export async function linkProxyShopper(
+  db: PrismaClient,
+  shopId: string,
+  customerExternalId: string | null,
+  visitorKey: string | null,
+): Promise<void> {
   if (!customerExternalId || !visitorKey) return;
   const cacheKey = `${shopId}:${visitorKey}:${customerExternalId}`;
   if (proxyLinks.has(cacheKey)) return;
@@ -52,8 +57,16 @@ export async function recordCheckoutVisitor(db: Db, shopId: string, checkoutToke
 }
 
 /** A signed order arrived: the browser that completed its checkout, if the pixel saw it, is the customer's. */
-export async function linkCheckoutVisitor(db: Db, shopId: string, checkoutToken: string | null | undefined, customerId: string | null): Promise<void> {
+export async function linkCheckoutVisitor(
+  db: Db,
+  shopId: string,
+  checkoutToken: string | null | undefined,
+  customerId: string | null,
+): Promise<void> {
   if (!checkoutToken || !customerId) return;
-  const seen = await db.checkoutVisitor.findUnique({ where: { shopId_checkoutToken: { shopId, checkoutToken } }, select: { visitorKey: true } });
+  const seen = await db.checkoutVisitor.findUnique({
+    where: { shopId_checkoutToken: { shopId, checkoutToken } },
+    select: { visitorKey: true },
+  });
   if (seen) await linkVisitorToCustomer(db, shopId, seen.visitorKey, customerId);
 }

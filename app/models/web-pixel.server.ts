@@ -14,8 +14,15 @@ const WEB_PIXEL_UPDATE = `#graphql
     webPixelUpdate(id: $id, webPixel: $webPixel) { userErrors { code field message } webPixel { id settings } }
   }`;
 
-interface UserError { code: string | null; field: string[] | null; message: string }
-interface PixelPayload { userErrors: UserError[]; webPixel: { id: string; settings: string } | null }
+interface UserError {
+  code: string | null;
+  field: string[] | null;
+  message: string;
+}
+interface PixelPayload {
+  userErrors: UserError[];
+  webPixel: { id: string; settings: string } | null;
+}
 
 /**
  * Turns the pixel on for the shop (or points it at this app again): the settings carry the

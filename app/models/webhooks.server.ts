@@ -38,10 +38,12 @@ export async function storeWebhooks(db: PrismaClient, deliveries: Delivery[]): P
   const repeated = deliveries.filter((delivery) => !fresh.has(delivery.webhookId)).map((delivery) => delivery.webhookId);
   const earlier = repeated.length
     ? new Map(
-        (await db.webhookEvent.findMany({ where: { webhookId: { in: repeated } }, select: { id: true, webhookId: true, processedAt: true } })).map((row) => [
-          row.webhookId,
-          row,
-        ]),
+        (
+          await db.webhookEvent.findMany({
+            where: { webhookId: { in: repeated } },
+            select: { id: true, webhookId: true, processedAt: true },
+          })
+        ).map((row) => [row.webhookId, row]),
       )
     : new Map();
   // The same id twice in one batch: the first is stored, the second is its duplicate.
@@ -86,7 +88,8 @@ export type WebhookFailureReason = "not_json" | "unexpected_payload" | "waiting_
 
 /** Reads a stored error (as ingestion writes it) as a reason and the part worth showing. */
 function explainWebhookError(error: string): { reason: WebhookFailureReason; detail: string } {
-  if (/^the body (is not JSON|holds a NUL byte)/.test(error)) return { reason: "not_json", detail: error.replace(/^the body is not JSON: /, "") };
+  if (/^the body (is not JSON|holds a NUL byte)/.test(error))
+    return { reason: "not_json", detail: error.replace(/^the body is not JSON: /, "") };
   const unexpected = /^unexpected \S+ payload: (.*)$/s.exec(error);
   if (unexpected) return { reason: "unexpected_payload", detail: unexpected[1] };
   if (/is not stored yet/.test(error)) return { reason: "waiting_for_data", detail: error.replace(/; will retry$/, "") };
@@ -119,13 +122,16 @@ export async function reopenFailedWebhooks(db: PrismaClient, shopDomain: string,
     select: { id: true, attempts: true },
     take: 500,
   });
-  if (failed.length) await db.webhookEvent.updateMany({ where: { id: { in: failed.map((event) => event.id) }, shopDomain }, data: { processedAt: null } });
+  if (failed.length)
+    await db.webhookEvent.updateMany({ where: { id: { in: failed.map((event) => event.id) }, shopDomain }, data: { processedAt: null } });
   return failed;
 }
 
 /** The merchant does not want these deliveries: their stored payloads are deleted. Returns how many. */
 export async function dismissFailedWebhooks(db: PrismaClient, shopDomain: string, ids: string[] | "all") {
-  const { count } = await db.webhookEvent.deleteMany({ where: { shopDomain, error: { not: null }, ...(ids === "all" ? {} : { id: { in: ids } }) } });
+  const { count } = await db.webhookEvent.deleteMany({
+    where: { shopDomain, error: { not: null }, ...(ids === "all" ? {} : { id: { in: ids } }) },
+  });
   return count;
 }
 

@@ -12,4 +12,7 @@ export const action = async ({ request }: { request: Request }) =>
 export const loader = async ({ request }: { request: Request }) =>
   request.method === "OPTIONS"
     ? toResponse(await answerHeadlessEvents(prisma, headlessRequestOf(request), ""))
-    : Response.json({ error: "POST events to /api/v1/events; recommendations are at GET /api/v1/recommendations" }, { status: 405, headers: { Allow: "POST, OPTIONS" } });
+    : Response.json(
+        { error: "POST events to /api/v1/events; recommendations are at GET /api/v1/recommendations" },
+        { status: 405, headers: { Allow: "POST, OPTIONS" } },
+      );

@@ -9,4 +9,5 @@ export const action = async ({ request }: { request: Request }) =>
     ? toResponse(await answerShopperToken(prisma, headlessRequestOf(request), await request.text()))
     : Response.json({ error: "POST from your server with a secret key" }, { status: 405, headers: { Allow: "POST" } });
 
-export const loader = () => Response.json({ error: "POST from your server with a secret key" }, { status: 405, headers: { Allow: "POST" } });
+export const loader = () =>
+  Response.json({ error: "POST from your server with a secret key" }, { status: 405, headers: { Allow: "POST" } });

@@ -1,6 +1,22 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { Badge, Banner, BlockStack, Box, Button, Card, DataTable, EmptyState, Icon, InlineGrid, InlineStack, Layout, Link, Page, Text } from "@shopify/polaris";
+import {
+  Badge,
+  Banner,
+  BlockStack,
+  Box,
+  Button,
+  Card,
+  DataTable,
+  EmptyState,
+  Icon,
+  InlineGrid,
+  InlineStack,
+  Layout,
+  Link,
+  Page,
+  Text,
+} from "@shopify/polaris";
 import { AlertCircleIcon, CheckCircleIcon } from "@shopify/polaris-icons";
 import { backfillJob } from "../../workers/jobs/backfill";
 import { ingestWebhookJob } from "../../workers/jobs/ingest-webhook";
@@ -34,7 +50,9 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   if (!shop) return { shopDomain, demo, dashboard: null, runs: [], currency: "USD", apiKey: "", failedWebhooks: [], themeBlocks: null };
   const apiKey = setting("SHOPIFY_API_KEY") ?? "";
   // The demo store has no Shopify theme: no Admin API call.
-  const themeBlocks = demo ? Promise.resolve(demoThemeBlocks({ shopDomain, apiKey })) : themeBlocksStatus(() => adminApiForShop(prisma, shopDomain), { shopDomain, apiKey });
+  const themeBlocks = demo
+    ? Promise.resolve(demoThemeBlocks({ shopDomain, apiKey }))
+    : themeBlocksStatus(() => adminApiForShop(prisma, shopDomain), { shopDomain, apiKey });
   const [dashboard, runs, failedWebhooks, blocks] = await Promise.all([
     getDashboard(prisma, shop.id, periodOf(new URL(request.url))),
     listJobRuns(prisma, shop.id, 8),
@@ -69,10 +87,12 @@ type HomeAnswer = { error?: "home.import_demo"; queued?: string; retried?: numbe
  */
 async function answerFailedWebhooks(shopDomain: string, intent: string, id: string): Promise<HomeAnswer> {
   const ids = intent.endsWith("-all-webhooks") ? "all" : [id];
-  if (ids !== "all" && !(await isShopWebhook(prisma, shopDomain, id))) throw new Response("No such webhook delivery for this store.", { status: 404 });
+  if (ids !== "all" && !(await isShopWebhook(prisma, shopDomain, id)))
+    throw new Response("No such webhook delivery for this store.", { status: 404 });
   if (intent === "dismiss-webhook") return { dismissed: await dismissFailedWebhooks(prisma, shopDomain, ids) };
   const reopened = await reopenFailedWebhooks(prisma, shopDomain, ids);
-  for (const event of reopened) await pushJob(ingestWebhookJob, { eventId: event.id }, `ingest-webhook-${event.id}-retry-${event.attempts}`);
+  for (const event of reopened)
+    await pushJob(ingestWebhookJob, { eventId: event.id }, `ingest-webhook-${event.id}-retry-${event.attempts}`);
   return { retried: reopened.length };
 }
 
@@ -115,7 +135,12 @@ export default function Home() {
   const checklist = { ...dashboard.checklist, blocks: !!themeBlocks?.blocks.some((block) => block.live.length > 0) };
   const editor = themeBlocks?.blocks.find((block) => block.handle === "bought-together")?.addLink ?? "";
   return (
-    <Page title={t("home.title")} subtitle={shopDomain} titleMetadata={demo ? <Badge tone="attention">{t("common.demo")}</Badge> : undefined} secondaryActions={<PeriodPicker periods={PERIODS} />}>
+    <Page
+      title={t("home.title")}
+      subtitle={shopDomain}
+      titleMetadata={demo ? <Badge tone="attention">{t("common.demo")}</Badge> : undefined}
+      secondaryActions={<PeriodPicker periods={PERIODS} />}
+    >
       <Layout>
         {!(checklist.history && checklist.model && checklist.blocks) && <ChecklistSection checklist={checklist} editor={editor} />}
         {(failedWebhooks.length > 0 || actionData?.retried !== undefined || actionData?.dismissed !== undefined) && (
@@ -145,11 +170,32 @@ function ChecklistSection({ checklist, editor }: { checklist: Record<"history" |
     <Layout.Section>
       <Card>
         <BlockStack gap="200">
-          <Text as="h2" variant="headingMd">{t("home.checklist")}</Text>
-          {([["history", "home.check.history"], ["model", "home.check.model"], ["blocks", "home.check.blocks"]] as const).map(([key, label]) => (
+          <Text as="h2" variant="headingMd">
+            {t("home.checklist")}
+          </Text>
+          {(
+            [
+              ["history", "home.check.history"],
+              ["model", "home.check.model"],
+              ["blocks", "home.check.blocks"],
+            ] as const
+          ).map(([key, label]) => (
             <InlineStack key={key} gap="200" blockAlign="center">
-              <span aria-hidden="true"><Icon source={checklist[key] ? CheckCircleIcon : AlertCircleIcon} tone={checklist[key] ? "success" : "subdued"} /></span>
-              <Text as="span" tone={checklist[key] ? "subdued" : undefined}>{label === "home.check.blocks" && !checklist.blocks ? <>{t(label)} · <Link url={editor} target="_blank">{t("home.check.open_editor")}</Link></> : t(label)}</Text>
+              <span aria-hidden="true">
+                <Icon source={checklist[key] ? CheckCircleIcon : AlertCircleIcon} tone={checklist[key] ? "success" : "subdued"} />
+              </span>
+              <Text as="span" tone={checklist[key] ? "subdued" : undefined}>
+                {label === "home.check.blocks" && !checklist.blocks ? (
+                  <>
+                    {t(label)} ·{" "}
+                    <Link url={editor} target="_blank">
+                      {t("home.check.open_editor")}
+                    </Link>
+                  </>
+                ) : (
+                  t(label)
+                )}
+              </Text>
             </InlineStack>
           ))}
         </BlockStack>
@@ -165,11 +211,22 @@ function CountsSection({ counts }: { counts: Dashboard["counts"] }) {
   return (
     <Layout.Section>
       <InlineGrid columns={{ xs: 2, md: 4 }} gap="400">
-        {([["home.products", counts.products], ["home.customers", counts.customers], ["home.orders", counts.orders], ["home.interactions", counts.interactions]] as const).map(([label, value]) => (
+        {(
+          [
+            ["home.products", counts.products],
+            ["home.customers", counts.customers],
+            ["home.orders", counts.orders],
+            ["home.interactions", counts.interactions],
+          ] as const
+        ).map(([label, value]) => (
           <Card key={label}>
             <BlockStack gap="100">
-              <Text as="h3" variant="headingSm" tone="subdued">{t(label)}</Text>
-              <Text as="p" variant="heading2xl">{format.number(value)}</Text>
+              <Text as="h3" variant="headingSm" tone="subdued">
+                {t(label)}
+              </Text>
+              <Text as="p" variant="heading2xl">
+                {format.number(value)}
+              </Text>
             </BlockStack>
           </Card>
         ))}
@@ -186,24 +243,41 @@ function RevenueSection({ lift, series, currency }: { lift: Dashboard["lift"]; s
     <Layout.Section>
       <Card>
         <BlockStack gap="300">
-          <Text as="h2" variant="headingMd">{t("home.revenue")}</Text>
+          <Text as="h2" variant="headingMd">
+            {t("home.revenue")}
+          </Text>
           {lift.impressions === 0 ? (
-            <Text as="p" tone="subdued">{t("home.revenue_empty")}</Text>
+            <Text as="p" tone="subdued">
+              {t("home.revenue_empty")}
+            </Text>
           ) : (
             <>
               <InlineGrid columns={{ xs: 2, md: 4 }} gap="400">
                 <Metric label={t("home.attributed_orders")} value={format.number(lift.attributedOrders)} />
                 <Metric label={t("home.attributed_revenue")} value={format.money(lift.attributedRevenue, currency)} />
                 <Metric label={t("home.click_through")} value={format.percent(lift.clickThrough)} />
-                <Metric label={t("home.lift")} value={lift.revenueLift == null ? undefined : `${lift.revenueLift >= 0 ? "+" : ""}${format.percent(lift.revenueLift)}`} note={t("home.lift_none")} />
+                <Metric
+                  label={t("home.lift")}
+                  value={lift.revenueLift == null ? undefined : `${lift.revenueLift >= 0 ? "+" : ""}${format.percent(lift.revenueLift)}`}
+                  note={t("home.lift_none")}
+                />
               </InlineGrid>
               <InlineGrid columns={{ xs: 1, md: 2 }} gap="400">
-                <Chart kind="bar" label={t("home.chart_revenue")} series={[{ name: t("home.attributed_revenue"), data: series.map((day) => ({ key: format.day(day.day), value: day.revenue })) }]} />
+                <Chart
+                  kind="bar"
+                  label={t("home.chart_revenue")}
+                  series={[
+                    { name: t("home.attributed_revenue"), data: series.map((day) => ({ key: format.day(day.day), value: day.revenue })) },
+                  ]}
+                />
                 <Chart
                   kind="line"
                   label={t("home.chart_ctr")}
                   series={[
-                    { name: t("placements.impressions"), data: series.map((day) => ({ key: format.day(day.day), value: day.impressions })) },
+                    {
+                      name: t("placements.impressions"),
+                      data: series.map((day) => ({ key: format.day(day.day), value: day.impressions })),
+                    },
                     { name: t("placements.clicks"), data: series.map((day) => ({ key: format.day(day.day), value: day.clicks })) },
                   ]}
                 />
@@ -224,13 +298,21 @@ function ModelSection({ activeModel, quality }: { activeModel: Dashboard["active
     <Layout.Section>
       <Card>
         <BlockStack gap="300">
-          <Text as="h2" variant="headingMd">{t("home.model")}</Text>
+          <Text as="h2" variant="headingMd">
+            {t("home.model")}
+          </Text>
           <Text as="p">
             {activeModel
-              ? t("home.model_version", { version: activeModel.version, count: format.number(activeModel.interactionCount), when: activeModel.trainedAt ? format.date(activeModel.trainedAt) : "" })
+              ? t("home.model_version", {
+                  version: activeModel.version,
+                  count: format.number(activeModel.interactionCount),
+                  when: activeModel.trainedAt ? format.date(activeModel.trainedAt) : "",
+                })
               : t("home.no_model")}
           </Text>
-          <Text as="h3" variant="headingSm">{t("home.quality")}</Text>
+          <Text as="h3" variant="headingSm">
+            {t("home.quality")}
+          </Text>
           <QualityReport quality={quality} />
         </BlockStack>
       </Card>
@@ -242,26 +324,47 @@ function QualityReport({ quality }: { quality: Dashboard["quality"] }) {
   const t = useT();
   const format = useFormat();
   const latestQuality = quality.at(-1)?.metrics;
-  if (!latestQuality) return <Text as="p" tone="subdued">{t("home.quality_none")}</Text>;
+  if (!latestQuality)
+    return (
+      <Text as="p" tone="subdued">
+        {t("home.quality_none")}
+      </Text>
+    );
   const modelNames = byDisplayOrder(Object.keys(latestQuality.models));
   return (
     <>
-      <Text as="p" tone="subdued" variant="bodySm">{t("home.quality_help")}</Text>
+      <Text as="p" tone="subdued" variant="bodySm">
+        {t("home.quality_help")}
+      </Text>
       <DataTable
         columnContentTypes={["text", "numeric", "numeric"]}
         headings={["", t("home.view.all"), t("home.view.new")]}
-        rows={modelNames.map((name) => [t(`home.model_name.${name}`), format.percent(latestQuality.models[name].all.recall), format.percent(latestQuality.models[name].new.recall)])}
+        rows={modelNames.map((name) => [
+          t(`home.model_name.${name}`),
+          format.percent(latestQuality.models[name].all.recall),
+          format.percent(latestQuality.models[name].new.recall),
+        ])}
       />
-      {latestQuality.forYouTrend && <Text as="p" variant="bodySm">{t("home.for_you_trend")}</Text>}
-      {latestQuality.trendingSeason && <Text as="p" variant="bodySm">{t("home.trending_season")}</Text>}
+      {latestQuality.forYouTrend && (
+        <Text as="p" variant="bodySm">
+          {t("home.for_you_trend")}
+        </Text>
+      )}
+      {latestQuality.trendingSeason && (
+        <Text as="p" variant="bodySm">
+          {t("home.trending_season")}
+        </Text>
+      )}
       {quality.length > 1 && (
         <Chart
           kind="line"
           label={t("home.quality")}
-          series={modelNames.filter((name) => CHARTED_MODELS.includes(name)).map((name) => ({
-            name: t(`home.model_name.${name}`),
-            data: quality.map((entry) => ({ key: `v${entry.version}`, value: entry.metrics.models[name]?.all.recall ?? null })),
-          }))}
+          series={modelNames
+            .filter((name) => CHARTED_MODELS.includes(name))
+            .map((name) => ({
+              name: t(`home.model_name.${name}`),
+              data: quality.map((entry) => ({ key: `v${entry.version}`, value: entry.metrics.models[name]?.all.recall ?? null })),
+            }))}
         />
       )}
     </>
@@ -269,7 +372,17 @@ function QualityReport({ quality }: { quality: Dashboard["quality"] }) {
 }
 
 /** Webhook and backfill status, "Import history again" and its answer, and the latest job runs. */
-function JobsSection({ dashboard, runs, demo, outcome }: { dashboard: Dashboard; runs: HomeData["runs"]; demo: boolean; outcome?: HomeAnswer }) {
+function JobsSection({
+  dashboard,
+  runs,
+  demo,
+  outcome,
+}: {
+  dashboard: Dashboard;
+  runs: HomeData["runs"];
+  demo: boolean;
+  outcome?: HomeAnswer;
+}) {
   const navigation = useNavigation();
   const importing = navigation.state === "submitting" && (navigation.formData?.get("intent") ?? "import") === "import";
   const t = useT();
@@ -279,13 +392,26 @@ function JobsSection({ dashboard, runs, demo, outcome }: { dashboard: Dashboard;
       <Card>
         <BlockStack gap="200">
           <InlineStack align="space-between" blockAlign="center">
-            <Text as="h2" variant="headingMd">{t("home.jobs")}</Text>
+            <Text as="h2" variant="headingMd">
+              {t("home.jobs")}
+            </Text>
             <Form method="post">
-              <Button submit loading={importing} disabled={demo}>{t("home.import")}</Button>
+              <Button submit loading={importing} disabled={demo}>
+                {t("home.import")}
+              </Button>
             </Form>
           </InlineStack>
-          <Text as="p" tone="subdued">{dashboard.webhooks ? t("home.webhooks", { count: format.number(dashboard.webhooks) }) : t("home.no_webhooks")}</Text>
-          {dashboard.backfill && <Text as="p">{t("home.backfill", { status: dashboard.backfill.status.toLowerCase(), progress: Math.round(dashboard.backfill.progress * 100) })}</Text>}
+          <Text as="p" tone="subdued">
+            {dashboard.webhooks ? t("home.webhooks", { count: format.number(dashboard.webhooks) }) : t("home.no_webhooks")}
+          </Text>
+          {dashboard.backfill && (
+            <Text as="p">
+              {t("home.backfill", {
+                status: dashboard.backfill.status.toLowerCase(),
+                progress: Math.round(dashboard.backfill.progress * 100),
+              })}
+            </Text>
+          )}
           {outcome?.error && <Banner tone="critical">{t(outcome.error)}</Banner>}
           {outcome?.queued && <Banner tone="success">{t("home.import_queued")}</Banner>}
           <DataTable
@@ -293,7 +419,9 @@ function JobsSection({ dashboard, runs, demo, outcome }: { dashboard: Dashboard;
             headings={[t("home.job"), t("home.status"), t("home.progress"), t("home.message"), t("home.queued_at")]}
             rows={runs.map((run) => [
               run.name,
-              <Badge key={run.id} tone={STATUS_TONE[run.status]}>{run.status.toLowerCase()}</Badge>,
+              <Badge key={run.id} tone={STATUS_TONE[run.status]}>
+                {run.status.toLowerCase()}
+              </Badge>,
               `${Math.round(run.progress * 100)}%`,
               run.message,
               format.date(run.createdAt),
@@ -308,8 +436,18 @@ function JobsSection({ dashboard, runs, demo, outcome }: { dashboard: Dashboard;
 function Metric({ label, value, note }: { label: string; value?: string; note?: string }) {
   return (
     <BlockStack gap="100">
-      <Text as="h3" variant="headingSm" tone="subdued">{label}</Text>
-      {value ? <Text as="p" variant="headingXl">{value}</Text> : <Text as="p" tone="subdued">{note}</Text>}
+      <Text as="h3" variant="headingSm" tone="subdued">
+        {label}
+      </Text>
+      {value ? (
+        <Text as="p" variant="headingXl">
+          {value}
+        </Text>
+      ) : (
+        <Text as="p" tone="subdued">
+          {note}
+        </Text>
+      )}
     </BlockStack>
   );
 }

@@ -13,13 +13,31 @@ const SHOWN: Placement[] = ["FOR_YOU", "BOUGHT_TOGETHER", "RELATED", "TRENDING",
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { shop, db } = await requireAdminShop(request);
-  const [stats, [customer], [product]] = await Promise.all([placementStats(db, shop.id, periodOf(new URL(request.url))), topCustomers(db, shop.id, 1), topProducts(db, shop.id, 1)]);
+  const [stats, [customer], [product]] = await Promise.all([
+    placementStats(db, shop.id, periodOf(new URL(request.url))),
+    topCustomers(db, shop.id, 1),
+    topProducts(db, shop.id, 1),
+  ]);
   const placements = await Promise.all(
     SHOWN.map(async (placement) => {
       const perProduct = placement === "BOUGHT_TOGETHER" || placement === "RELATED";
       const subject = perProduct ? product?.label : placement === "TRENDING" ? null : customer?.label;
-      const items = perProduct && !product ? [] : await getRecommendations(db, { shopId: shop.id, placement, customerId: customer?.id, productId: perProduct ? product?.id : null, limit: 4 });
-      return { placement, subject, stats: stats.get(placement) ?? null, items: items.map(({ productId, title, reason }) => ({ productId, title, reason })) };
+      const items =
+        perProduct && !product
+          ? []
+          : await getRecommendations(db, {
+              shopId: shop.id,
+              placement,
+              customerId: customer?.id,
+              productId: perProduct ? product?.id : null,
+              limit: 4,
+            });
+      return {
+        placement,
+        subject,
+        stats: stats.get(placement) ?? null,
+        items: items.map(({ productId, title, reason }) => ({ productId, title, reason })),
+      };
     }),
   );
   return { placements, currency: shop.currency ?? "USD" };
@@ -36,22 +54,40 @@ export default function Placements() {
           <Card key={placement}>
             <BlockStack gap="300">
               <InlineStack align="space-between" blockAlign="center">
-                <Text as="h2" variant="headingMd">{t(`placement.${placement}`)}</Text>
+                <Text as="h2" variant="headingMd">
+                  {t(`placement.${placement}`)}
+                </Text>
                 {stats?.impressions ? <Badge tone="success">{t("placements.on")}</Badge> : <Badge>{t("placements.off")}</Badge>}
               </InlineStack>
               <InlineGrid columns={4} gap="200">
-                {([["placements.impressions", stats?.impressions ?? 0], ["placements.clicks", stats?.clicks ?? 0], ["placements.add_to_cart", stats?.addToCarts ?? 0]] as const).map(([label, value]) => (
+                {(
+                  [
+                    ["placements.impressions", stats?.impressions ?? 0],
+                    ["placements.clicks", stats?.clicks ?? 0],
+                    ["placements.add_to_cart", stats?.addToCarts ?? 0],
+                  ] as const
+                ).map(([label, value]) => (
                   <BlockStack key={label} gap="050">
-                    <Text as="span" variant="bodySm" tone="subdued">{t(label)}</Text>
-                    <Text as="span" variant="headingMd">{format.number(value)}</Text>
+                    <Text as="span" variant="bodySm" tone="subdued">
+                      {t(label)}
+                    </Text>
+                    <Text as="span" variant="headingMd">
+                      {format.number(value)}
+                    </Text>
                   </BlockStack>
                 ))}
                 <BlockStack gap="050">
-                  <Text as="span" variant="bodySm" tone="subdued">{t("placements.revenue")}</Text>
-                  <Text as="span" variant="headingMd">{format.money(stats?.revenue ?? 0, currency)}</Text>
+                  <Text as="span" variant="bodySm" tone="subdued">
+                    {t("placements.revenue")}
+                  </Text>
+                  <Text as="span" variant="headingMd">
+                    {format.money(stats?.revenue ?? 0, currency)}
+                  </Text>
                 </BlockStack>
               </InlineGrid>
-              <Text as="h3" variant="headingSm">{subject ? `${t("placements.example")} · ${t("placements.example_for", { subject })}` : t("placements.example")}</Text>
+              <Text as="h3" variant="headingSm">
+                {subject ? `${t("placements.example")} · ${t("placements.example_for", { subject })}` : t("placements.example")}
+              </Text>
               <ProductList products={items} empty={t("placements.empty_example")} />
             </BlockStack>
           </Card>

@@ -5,7 +5,17 @@ import { Badge, Banner, BlockStack, Button, Card, InlineGrid, InlineStack, Layou
 import { requireAdmin } from "../admin.server";
 import prisma from "../db.server";
 import { useFormat, useT } from "../i18n/use-t";
-import { FREE_ORDER_LIMIT, FREE_WINDOW_DAYS, GROWTH_PLAN, GROWTH_PRICE_USD, GROWTH_TRIAL_DAYS, planPageReturnUrl, planUsage, refreshPlan, storePlan } from "../models/billing.server";
+import {
+  FREE_ORDER_LIMIT,
+  FREE_WINDOW_DAYS,
+  GROWTH_PLAN,
+  GROWTH_PRICE_USD,
+  GROWTH_TRIAL_DAYS,
+  planPageReturnUrl,
+  planUsage,
+  refreshPlan,
+  storePlan,
+} from "../models/billing.server";
 import { getShopByDomain } from "../models/shops.server";
 import { authenticate, billingTest } from "../shopify.server";
 import { setting } from "../config/env.server";
@@ -29,7 +39,10 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
     console.error(`[billing] ${shopDomain}: checking the plan failed: ${(error as Error).message}`);
     checkFailed = true;
   }
-  const stored = await prisma.shop.findUniqueOrThrow({ where: { id: shop.id }, select: { id: true, domain: true, platform: true, plan: true, planCheckedAt: true } });
+  const stored = await prisma.shop.findUniqueOrThrow({
+    where: { id: shop.id },
+    select: { id: true, domain: true, platform: true, plan: true, planCheckedAt: true },
+  });
   return {
     demo: false as const,
     facts: PLAN_FACTS,
@@ -38,11 +51,19 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
     checkedAt: stored.planCheckedAt?.toISOString() ?? null,
     checkFailed,
     testCharges: billingTest,
-    subscription: subscription && { trialDays: subscription.trialDays, test: subscription.test, currentPeriodEnd: subscription.currentPeriodEnd ?? null },
+    subscription: subscription && {
+      trialDays: subscription.trialDays,
+      test: subscription.test,
+      currentPeriodEnd: subscription.currentPeriodEnd ?? null,
+    },
   };
 };
 
-type PlanOutcome = { error?: "plan.demo_free" | "plan.already_growth" | "plan.unknown_intent" | "plan.billing_failed"; detail?: string; downgraded?: boolean };
+type PlanOutcome = {
+  error?: "plan.demo_free" | "plan.already_growth" | "plan.unknown_intent" | "plan.billing_failed";
+  detail?: string;
+  downgraded?: boolean;
+};
 
 // Upgrade sends the merchant to Shopify's confirmation page (billing.request throws that redirect);
 // downgrade cancels the subscription, prorated as Shopify prorates it.
@@ -56,9 +77,14 @@ export const action = async ({ request }: ActionFunctionArgs): Promise<PlanOutco
     const { appSubscriptions } = await billing.check({ plans: [GROWTH_PLAN], isTest: billingTest });
     if (intent === "upgrade") {
       if (appSubscriptions.some((subscription) => subscription.status === "ACTIVE")) return { error: "plan.already_growth" };
-      return await billing.request({ plan: GROWTH_PLAN, isTest: billingTest, returnUrl: planPageReturnUrl(shopDomain, setting("SHOPIFY_API_KEY") ?? "") });
+      return await billing.request({
+        plan: GROWTH_PLAN,
+        isTest: billingTest,
+        returnUrl: planPageReturnUrl(shopDomain, setting("SHOPIFY_API_KEY") ?? ""),
+      });
     }
-    for (const subscription of appSubscriptions) await billing.cancel({ subscriptionId: subscription.id, isTest: billingTest, prorate: true });
+    for (const subscription of appSubscriptions)
+      await billing.cancel({ subscriptionId: subscription.id, isTest: billingTest, prorate: true });
     await storePlan(prisma, shopDomain, []);
     return { downgraded: true };
   } catch (error) {
@@ -74,7 +100,12 @@ export const headers: HeadersFunction = (headersArgs) => boundary.headers(header
 /** A BillingError's message with Shopify's userErrors, which say what was refused. */
 function billingErrorText(error: unknown): string {
   const { message, errorData } = error as { message?: string; errorData?: { message?: string }[] };
-  const details = Array.isArray(errorData) ? errorData.map((entry) => entry?.message).filter(Boolean).join("; ") : "";
+  const details = Array.isArray(errorData)
+    ? errorData
+        .map((entry) => entry?.message)
+        .filter(Boolean)
+        .join("; ")
+    : "";
   return [message, details].filter(Boolean).join(": ");
 }
 
@@ -99,7 +130,11 @@ export default function PlanPage() {
     );
   }
   return (
-    <Page title={t("plan.title")} subtitle={data.shopName} titleMetadata={<Badge tone={data.usage.plan === "GROWTH" ? "success" : undefined}>{t(`plan.name.${data.usage.plan}`)}</Badge>}>
+    <Page
+      title={t("plan.title")}
+      subtitle={data.shopName}
+      titleMetadata={<Badge tone={data.usage.plan === "GROWTH" ? "success" : undefined}>{t(`plan.name.${data.usage.plan}`)}</Badge>}
+    >
       <Layout>
         <PlanNotices data={data} outcome={outcome} />
         <Layout.Section>
@@ -121,7 +156,9 @@ function PlanNotices({ data, outcome }: { data: ShopPlanData; outcome?: PlanOutc
     <>
       {outcome?.error && (
         <Layout.Section>
-          <Banner tone="critical" title={t(outcome.error)}>{outcome.detail && <p>{outcome.detail}</p>}</Banner>
+          <Banner tone="critical" title={t(outcome.error)}>
+            {outcome.detail && <p>{outcome.detail}</p>}
+          </Banner>
         </Layout.Section>
       )}
       {outcome?.downgraded && (
@@ -153,14 +190,32 @@ function CurrentPlan({ data }: { data: ShopPlanData }) {
     <Card>
       <BlockStack gap="200">
         <InlineStack gap="200" blockAlign="center">
-          <Text as="h2" variant="headingMd">{t("plan.current", { plan: t(`plan.name.${usage.plan}`) })}</Text>
+          <Text as="h2" variant="headingMd">
+            {t("plan.current", { plan: t(`plan.name.${usage.plan}`) })}
+          </Text>
           {subscription?.test && <Badge tone="attention">{t("plan.test_charge")}</Badge>}
         </InlineStack>
         <Text as="p">{t("plan.usage", { orders: format.number(usage.orders), days: usage.windowDays })}</Text>
-        {usage.plan === "FREE" && <Text as="p" tone="subdued">{t("plan.free_covers", { limit: format.number(usage.limit), days: usage.windowDays })}</Text>}
-        {subscription?.currentPeriodEnd && <Text as="p" tone="subdued">{t("plan.period_end", { date: format.date(subscription.currentPeriodEnd) })}</Text>}
-        {data.checkedAt && <Text as="p" tone="subdued">{t("plan.checked_at", { date: format.date(data.checkedAt) })}</Text>}
-        {data.testCharges && <Text as="p" tone="subdued">{t("plan.test_mode")}</Text>}
+        {usage.plan === "FREE" && (
+          <Text as="p" tone="subdued">
+            {t("plan.free_covers", { limit: format.number(usage.limit), days: usage.windowDays })}
+          </Text>
+        )}
+        {subscription?.currentPeriodEnd && (
+          <Text as="p" tone="subdued">
+            {t("plan.period_end", { date: format.date(subscription.currentPeriodEnd) })}
+          </Text>
+        )}
+        {data.checkedAt && (
+          <Text as="p" tone="subdued">
+            {t("plan.checked_at", { date: format.date(data.checkedAt) })}
+          </Text>
+        )}
+        {data.testCharges && (
+          <Text as="p" tone="subdued">
+            {t("plan.test_mode")}
+          </Text>
+        )}
       </BlockStack>
     </Card>
   );
@@ -174,8 +229,12 @@ function PlanCards({ current, facts }: { current: "FREE" | "GROWTH" | null; fact
     <InlineGrid columns={{ xs: 1, md: 2 }} gap="400">
       <Card>
         <BlockStack gap="300">
-          <Text as="h2" variant="headingMd">{t("plan.name.FREE")}</Text>
-          <Text as="p" variant="headingLg">{format.money(0, "USD")}</Text>
+          <Text as="h2" variant="headingMd">
+            {t("plan.name.FREE")}
+          </Text>
+          <Text as="p" variant="headingLg">
+            {format.money(0, "USD")}
+          </Text>
           <List>
             <List.Item>{t("plan.free_covers", { limit: format.number(facts.freeLimit), days: facts.windowDays })}</List.Item>
             <List.Item>{t("plan.free_over")}</List.Item>
@@ -185,8 +244,12 @@ function PlanCards({ current, facts }: { current: "FREE" | "GROWTH" | null; fact
       </Card>
       <Card>
         <BlockStack gap="300">
-          <Text as="h2" variant="headingMd">{t("plan.name.GROWTH")}</Text>
-          <Text as="p" variant="headingLg">{t("plan.price", { price: format.money(facts.price, "USD") })}</Text>
+          <Text as="h2" variant="headingMd">
+            {t("plan.name.GROWTH")}
+          </Text>
+          <Text as="p" variant="headingLg">
+            {t("plan.price", { price: format.money(facts.price, "USD") })}
+          </Text>
           <List>
             <List.Item>{t("plan.growth_unlimited")}</List.Item>
             <List.Item>{t("plan.trial", { days: facts.trialDays })}</List.Item>
@@ -199,11 +262,23 @@ function PlanCards({ current, facts }: { current: "FREE" | "GROWTH" | null; fact
   );
 }
 
-function PlanButton({ intent, label, busy, primary }: { intent: "upgrade" | "downgrade"; label: string; busy: boolean; primary?: boolean }) {
+function PlanButton({
+  intent,
+  label,
+  busy,
+  primary,
+}: {
+  intent: "upgrade" | "downgrade";
+  label: string;
+  busy: boolean;
+  primary?: boolean;
+}) {
   return (
     <Form method="post">
       <input type="hidden" name="intent" value={intent} />
-      <Button submit variant={primary ? "primary" : undefined} tone={primary ? undefined : "critical"} loading={busy}>{label}</Button>
+      <Button submit variant={primary ? "primary" : undefined} tone={primary ? undefined : "critical"} loading={busy}>
+        {label}
+      </Button>
     </Form>
   );
 }

@@ -17,9 +17,23 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   const placements = await Promise.all(
     PLACEMENTS.map(async (placement: Placement) => ({
       placement,
-      products: (await getRecommendations(db, { shopId: shop.id, placement, customerId: customerId || null, productId: productId || null, cart: placement === "CART" && productId ? [productId] : [], limit: 6 })).map(
-        ({ productId: id, title, reason, tier, score, signals }) => ({ productId: id, title, reason, tier, score: score !== undefined && Number.isFinite(score) ? score : null, signals: signals ?? {} }),
-      ),
+      products: (
+        await getRecommendations(db, {
+          shopId: shop.id,
+          placement,
+          customerId: customerId || null,
+          productId: productId || null,
+          cart: placement === "CART" && productId ? [productId] : [],
+          limit: 6,
+        })
+      ).map(({ productId: id, title, reason, tier, score, signals }) => ({
+        productId: id,
+        title,
+        reason,
+        tier,
+        score: score !== undefined && Number.isFinite(score) ? score : null,
+        signals: signals ?? {},
+      })),
     })),
   );
   return { customers, products, customerId, productId, placements };
@@ -37,10 +51,25 @@ export default function Preview() {
             <Form method="get">
               <FormLayout>
                 <FormLayout.Group>
-                  <SelectInput label={t("common.customer")} name="customer" initial={customerId} options={[{ label: t("preview.guest"), value: "" }, ...customers.map((customer) => ({ label: customer.label, value: customer.id }))]} />
-                  <SelectInput label={t("common.product")} name="product" initial={productId} options={products.map((product) => ({ label: product.label, value: product.id }))} />
+                  <SelectInput
+                    label={t("common.customer")}
+                    name="customer"
+                    initial={customerId}
+                    options={[
+                      { label: t("preview.guest"), value: "" },
+                      ...customers.map((customer) => ({ label: customer.label, value: customer.id })),
+                    ]}
+                  />
+                  <SelectInput
+                    label={t("common.product")}
+                    name="product"
+                    initial={productId}
+                    options={products.map((product) => ({ label: product.label, value: product.id }))}
+                  />
                 </FormLayout.Group>
-                <Button submit variant="primary">{t("common.show")}</Button>
+                <Button submit variant="primary">
+                  {t("common.show")}
+                </Button>
               </FormLayout>
             </Form>
           </Card>
@@ -50,9 +79,13 @@ export default function Preview() {
             {placements.map(({ placement, products: shown }) => (
               <Card key={placement}>
                 <BlockStack gap="200">
-                  <Text as="h2" variant="headingMd">{t(`placement.${placement}`)}</Text>
+                  <Text as="h2" variant="headingMd">
+                    {t(`placement.${placement}`)}
+                  </Text>
                   {shown.length === 0 ? (
-                    <Text as="p" tone="subdued">{t("preview.empty")}</Text>
+                    <Text as="p" tone="subdued">
+                      {t("preview.empty")}
+                    </Text>
                   ) : (
                     <DataTable
                       columnContentTypes={["text", "text", "numeric", "text"]}

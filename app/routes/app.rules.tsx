@@ -11,7 +11,10 @@ import { getSettings } from "../models/admin/settings.server";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { shop, db } = await requireAdminShop(request);
-  const [settings, rules] = await Promise.all([getSettings(db, shop.id), db.merchandisingRule.findMany({ where: { shopId: shop.id }, orderBy: { createdAt: "desc" } })]);
+  const [settings, rules] = await Promise.all([
+    getSettings(db, shop.id),
+    db.merchandisingRule.findMany({ where: { shopId: shop.id }, orderBy: { createdAt: "desc" } }),
+  ]);
   return { settings, rules: rules.map((rule) => ({ ...rule, createdAt: rule.createdAt.toISOString(), startsAt: null, endsAt: null })) };
 };
 
@@ -20,7 +23,11 @@ export const action = async ({ request }: ActionFunctionArgs): Promise<{ form: s
   const values = formObject(await request.formData());
   const form = String(values.intent);
   const result =
-    form === "filters" ? await saveFilters(db, shop.id, values) : form === "rule" ? await addRule(db, shop.id, values) : (await deleteRule(db, shop.id, String(values.id)), { data: true });
+    form === "filters"
+      ? await saveFilters(db, shop.id, values)
+      : form === "rule"
+        ? await addRule(db, shop.id, values)
+        : (await deleteRule(db, shop.id, String(values.id)), { data: true });
   return "errors" in result ? { form, errors: result.errors } : { form, saved: true };
 };
 
@@ -51,14 +58,36 @@ function FiltersSection({ settings, result }: { settings: RulesData["settings"];
       <Card>
         <SaveBarForm id="filters-save-bar" intent="filters" resetKey={JSON.stringify(settings)}>
           <BlockStack gap="300">
-            <Text as="h2" variant="headingMd">{t("rules.filters")}</Text>
+            <Text as="h2" variant="headingMd">
+              {t("rules.filters")}
+            </Text>
             <FormLayout>
               <CheckboxInput label={t("rules.in_stock_only")} name="inStockOnly" initial={settings.inStockOnly} />
               <CheckboxInput label={t("rules.hide_purchased")} name="hidePurchased" initial={settings.hidePurchased} />
-              <TextInput label={t("rules.max_per_type")} name="maxPerProductType" type="number" initial={settings.maxPerProductType?.toString() ?? ""} error={filterError("maxPerProductType")} />
+              <TextInput
+                label={t("rules.max_per_type")}
+                name="maxPerProductType"
+                type="number"
+                initial={settings.maxPerProductType?.toString() ?? ""}
+                error={filterError("maxPerProductType")}
+              />
               <FormLayout.Group title={t("rules.price_band")}>
-                <TextInput label={t("rules.price_min")} name="priceBandMin" type="number" step={0.05} initial={settings.priceBandMin?.toString() ?? ""} error={filterError("priceBandMin")} />
-                <TextInput label={t("rules.price_max")} name="priceBandMax" type="number" step={0.05} initial={settings.priceBandMax?.toString() ?? ""} error={filterError("priceBandMax")} />
+                <TextInput
+                  label={t("rules.price_min")}
+                  name="priceBandMin"
+                  type="number"
+                  step={0.05}
+                  initial={settings.priceBandMin?.toString() ?? ""}
+                  error={filterError("priceBandMin")}
+                />
+                <TextInput
+                  label={t("rules.price_max")}
+                  name="priceBandMax"
+                  type="number"
+                  step={0.05}
+                  initial={settings.priceBandMax?.toString() ?? ""}
+                  error={filterError("priceBandMax")}
+                />
               </FormLayout.Group>
             </FormLayout>
           </BlockStack>
@@ -75,9 +104,13 @@ function MerchandisingSection({ rules, result }: { rules: RulesData["rules"]; re
     <Layout.Section>
       <Card>
         <BlockStack gap="300">
-          <Text as="h2" variant="headingMd">{t("rules.merchandising")}</Text>
+          <Text as="h2" variant="headingMd">
+            {t("rules.merchandising")}
+          </Text>
           {rules.length === 0 ? (
-            <Text as="p" tone="subdued">{t("rules.merchandising_empty")}</Text>
+            <Text as="p" tone="subdued">
+              {t("rules.merchandising_empty")}
+            </Text>
           ) : (
             <DataTable
               columnContentTypes={["text", "text", "text", "numeric", ""] as never}
@@ -90,7 +123,9 @@ function MerchandisingSection({ rules, result }: { rules: RulesData["rules"]; re
                 <Form key={rule.id} method="post">
                   <input type="hidden" name="intent" value="delete" />
                   <input type="hidden" name="id" value={rule.id} />
-                  <Button submit variant="plain" tone="critical">{t("common.delete")}</Button>
+                  <Button submit variant="plain" tone="critical">
+                    {t("common.delete")}
+                  </Button>
                 </Form>,
               ])}
             />
@@ -111,17 +146,32 @@ function NewRuleForm({ result }: { result: RulesAnswer }) {
       <input type="hidden" name="intent" value="rule" />
       <FormLayout>
         <FormLayout.Group>
-          <SelectInput label={t("rules.kind")} name="kind" initial="PIN" options={RULE_KINDS.map((kind) => ({ label: t(`rules.kind.${kind}`), value: kind }))} error={ruleError("kind")} />
+          <SelectInput
+            label={t("rules.kind")}
+            name="kind"
+            initial="PIN"
+            options={RULE_KINDS.map((kind) => ({ label: t(`rules.kind.${kind}`), value: kind }))}
+            error={ruleError("kind")}
+          />
           <SelectInput
             label={t("rules.placement")}
             name="placement"
             initial="ALL"
-            options={[{ label: t("common.all_placements"), value: "ALL" }, ...RULE_PLACEMENTS.map((placement) => ({ label: t(`placement.${placement}`), value: placement }))]}
+            options={[
+              { label: t("common.all_placements"), value: "ALL" },
+              ...RULE_PLACEMENTS.map((placement) => ({ label: t(`placement.${placement}`), value: placement })),
+            ]}
             error={ruleError("placement")}
           />
         </FormLayout.Group>
         <FormLayout.Group>
-          <SelectInput label={t("target.type")} name="targetType" initial="PRODUCT" options={TARGET_TYPES.map((type) => ({ label: t(`target.${type}`), value: type }))} error={ruleError("targetType")} />
+          <SelectInput
+            label={t("target.type")}
+            name="targetType"
+            initial="PRODUCT"
+            options={TARGET_TYPES.map((type) => ({ label: t(`target.${type}`), value: type }))}
+            error={ruleError("targetType")}
+          />
           <TextInput label={t("target.value")} name="targetValue" helpText={t("target.value_help")} error={ruleError("targetValue")} />
         </FormLayout.Group>
         <FormLayout.Group>
@@ -129,7 +179,9 @@ function NewRuleForm({ result }: { result: RulesAnswer }) {
           <TextInput label={t("rules.strength")} name="weight" type="number" step={0.1} error={ruleError("weight")} />
         </FormLayout.Group>
         <InlineStack>
-          <Button submit loading={busy}>{t("common.add")}</Button>
+          <Button submit loading={busy}>
+            {t("common.add")}
+          </Button>
         </InlineStack>
       </FormLayout>
     </Form>

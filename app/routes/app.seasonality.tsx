@@ -30,7 +30,15 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   return {
     curves: [...targets.values()],
     selectedCurve: url.searchParams.get("curve") ?? [...targets.keys()][0] ?? null,
-    promotions: promotions.map(({ id, name, targetType, targetValue, weight, startsAt, endsAt }) => ({ id, name, targetType, targetValue, weight, startsAt: startsAt.toISOString(), endsAt: endsAt.toISOString() })),
+    promotions: promotions.map(({ id, name, targetType, targetValue, weight, startsAt, endsAt }) => ({
+      id,
+      name,
+      targetType,
+      targetValue,
+      weight,
+      startsAt: startsAt.toISOString(),
+      endsAt: endsAt.toISOString(),
+    })),
     customers,
     previewCustomer: url.searchParams.get("customer") ?? customers[0]?.id ?? "",
   };
@@ -44,7 +52,11 @@ export const action = async ({ request }: ActionFunctionArgs): Promise<ActionRes
   const values = formObject(await request.formData());
   const customerId = typeof values.previewCustomer === "string" && values.previewCustomer ? values.previewCustomer : null;
   const preview = async () =>
-    customerId ? (await getRecommendations(db, { shopId: shop.id, placement: "FOR_YOU", customerId, limit: 8 })).map(({ productId, title, reason }) => ({ productId, title, reason })) : [];
+    customerId
+      ? (await getRecommendations(db, { shopId: shop.id, placement: "FOR_YOU", customerId, limit: 8 })).map(
+          ({ productId, title, reason }) => ({ productId, title, reason }),
+        )
+      : [];
   const before = await preview();
   let result: { errors: FieldErrors } | { data: unknown } | null = null;
   switch (values.intent) {
@@ -74,10 +86,12 @@ const monthName = (month: number) => new Date(Date.UTC(2026, month, 15)).toLocal
 /** The products of the preview after the save that are new to the list or stand higher than before it. */
 function movedUp(result: ActionResult | undefined) {
   return new Set(
-    (result?.after ?? []).filter((item, index) => {
-      const was = result?.before?.findIndex((old) => old.productId === item.productId) ?? -1;
-      return was === -1 || was > index;
-    }).map((item) => item.productId),
+    (result?.after ?? [])
+      .filter((item, index) => {
+        const was = result?.before?.findIndex((old) => old.productId === item.productId) ?? -1;
+        return was === -1 || was > index;
+      })
+      .map((item) => item.productId),
   );
 }
 
@@ -120,16 +134,30 @@ export default function Seasonality() {
 }
 
 /** The promotions with their strength and a Delete each, and the form for a new one. */
-function PromotionsSection({ promotions, errorsFor, previewField, busy }: { promotions: SeasonalityData["promotions"]; errorsFor: ErrorsFor; previewField: JSX.Element; busy: boolean }) {
+function PromotionsSection({
+  promotions,
+  errorsFor,
+  previewField,
+  busy,
+}: {
+  promotions: SeasonalityData["promotions"];
+  errorsFor: ErrorsFor;
+  previewField: JSX.Element;
+  busy: boolean;
+}) {
   const t = useT();
   const format = useFormat();
   return (
     <Layout.Section>
       <Card>
         <BlockStack gap="300">
-          <Text as="h2" variant="headingMd">{t("seasonality.promotions")}</Text>
+          <Text as="h2" variant="headingMd">
+            {t("seasonality.promotions")}
+          </Text>
           {promotions.length === 0 ? (
-            <Text as="p" tone="subdued">{t("seasonality.promotions_empty")}</Text>
+            <Text as="p" tone="subdued">
+              {t("seasonality.promotions_empty")}
+            </Text>
           ) : (
             <DataTable
               columnContentTypes={["text", "text", "text", "text", "text"]}
@@ -137,13 +165,20 @@ function PromotionsSection({ promotions, errorsFor, previewField, busy }: { prom
               rows={promotions.map((promotion) => [
                 promotion.name,
                 `${t(`target.${promotion.targetType}`)}: ${promotion.targetValue}`,
-                <WeightForm key={promotion.id} promotion={promotion} errors={errorsFor(`promotion:${promotion.id}`)} previewField={previewField} />,
+                <WeightForm
+                  key={promotion.id}
+                  promotion={promotion}
+                  errors={errorsFor(`promotion:${promotion.id}`)}
+                  previewField={previewField}
+                />,
                 `${format.day(promotion.startsAt)} – ${format.day(promotion.endsAt)}`,
                 <Form key="delete" method="post">
                   <input type="hidden" name="intent" value="delete-promotion" />
                   <input type="hidden" name="id" value={promotion.id} />
                   {previewField}
-                  <Button submit variant="plain" tone="critical" accessibilityLabel={`${t("common.delete")} ${promotion.name}`}>{t("common.delete")}</Button>
+                  <Button submit variant="plain" tone="critical" accessibilityLabel={`${t("common.delete")} ${promotion.name}`}>
+                    {t("common.delete")}
+                  </Button>
                 </Form>,
               ])}
             />
@@ -156,7 +191,15 @@ function PromotionsSection({ promotions, errorsFor, previewField, busy }: { prom
 }
 
 /** The customer to preview, and their recommendations before and after the last save (what moved up is marked). */
-function PreviewSection({ customers, previewCustomer, result }: { customers: SeasonalityData["customers"]; previewCustomer: string; result?: ActionResult }) {
+function PreviewSection({
+  customers,
+  previewCustomer,
+  result,
+}: {
+  customers: SeasonalityData["customers"];
+  previewCustomer: string;
+  result?: ActionResult;
+}) {
   const t = useT();
   const replaceParam = useReplaceParam();
   return (
@@ -172,16 +215,22 @@ function PreviewSection({ customers, previewCustomer, result }: { customers: Sea
           {result?.after ? (
             <InlineGrid columns={2} gap="300">
               <BlockStack gap="200" id="preview-before">
-                <Text as="h3" variant="headingSm">{t("seasonality.before")}</Text>
+                <Text as="h3" variant="headingSm">
+                  {t("seasonality.before")}
+                </Text>
                 <ProductList products={result.before ?? []} empty={t("preview.empty")} />
               </BlockStack>
               <BlockStack gap="200" id="preview-after">
-                <Text as="h3" variant="headingSm">{t("seasonality.after")}</Text>
+                <Text as="h3" variant="headingSm">
+                  {t("seasonality.after")}
+                </Text>
                 <ProductList products={result.after} highlight={movedUp(result)} empty={t("preview.empty")} />
               </BlockStack>
             </InlineGrid>
           ) : (
-            <Text as="p" tone="subdued">{t("seasonality.preview_help")}</Text>
+            <Text as="p" tone="subdued">
+              {t("seasonality.preview_help")}
+            </Text>
           )}
         </BlockStack>
       </Card>
@@ -190,7 +239,17 @@ function PreviewSection({ customers, previewCustomer, result }: { customers: Sea
 }
 
 /** The seasonality curves: pick a target, see its learned and own curve, and edit or reset its own. */
-function CurvesSection({ curves, selectedCurve, errorsFor, previewField }: { curves: Curve[]; selectedCurve: string | null; errorsFor: ErrorsFor; previewField: JSX.Element }) {
+function CurvesSection({
+  curves,
+  selectedCurve,
+  errorsFor,
+  previewField,
+}: {
+  curves: Curve[];
+  selectedCurve: string | null;
+  errorsFor: ErrorsFor;
+  previewField: JSX.Element;
+}) {
   const t = useT();
   const replaceParam = useReplaceParam();
   const curve = curves.find((entry) => `${entry.targetType}:${entry.targetValue}` === selectedCurve);
@@ -198,15 +257,24 @@ function CurvesSection({ curves, selectedCurve, errorsFor, previewField }: { cur
     <Layout.Section>
       <Card>
         <BlockStack gap="300">
-          <Text as="h2" variant="headingMd">{t("seasonality.curves")}</Text>
-          <Text as="p" tone="subdued">{t("seasonality.curves_help")}</Text>
+          <Text as="h2" variant="headingMd">
+            {t("seasonality.curves")}
+          </Text>
+          <Text as="p" tone="subdued">
+            {t("seasonality.curves_help")}
+          </Text>
           {curves.length === 0 ? (
-            <Text as="p" tone="subdued">{t("seasonality.no_curves")}</Text>
+            <Text as="p" tone="subdued">
+              {t("seasonality.no_curves")}
+            </Text>
           ) : (
             <>
               <Select
                 label={t("target.type")}
-                options={curves.map((entry) => ({ label: `${t(`target.${entry.targetType}`)}: ${entry.targetValue}${entry.yours ? ` (${t("seasonality.yours")})` : ""}`, value: `${entry.targetType}:${entry.targetValue}` }))}
+                options={curves.map((entry) => ({
+                  label: `${t(`target.${entry.targetType}`)}: ${entry.targetValue}${entry.yours ? ` (${t("seasonality.yours")})` : ""}`,
+                  value: `${entry.targetType}:${entry.targetValue}`,
+                }))}
                 value={selectedCurve ?? ""}
                 onChange={(value) => replaceParam("curve", value)}
               />
@@ -220,7 +288,17 @@ function CurvesSection({ curves, selectedCurve, errorsFor, previewField }: { cur
 }
 
 /** One target's curves charted by month, its twelve factors to edit (from its own curve, else the learned one), and Reset while it has its own. */
-function CurveEditor({ curve, selectedCurve, errors, previewField }: { curve: Curve; selectedCurve: string | null; errors?: FieldErrors; previewField: JSX.Element }) {
+function CurveEditor({
+  curve,
+  selectedCurve,
+  errors,
+  previewField,
+}: {
+  curve: Curve;
+  selectedCurve: string | null;
+  errors?: FieldErrors;
+  previewField: JSX.Element;
+}) {
   const t = useT();
   return (
     <>
@@ -228,8 +306,12 @@ function CurveEditor({ curve, selectedCurve, errors, previewField }: { curve: Cu
         kind="bar"
         label={t("seasonality.curves")}
         series={[
-          ...(curve.learned ? [{ name: t("seasonality.learned"), data: MONTHS.map((month) => ({ key: monthName(month), value: curve.learned![month] })) }] : []),
-          ...(curve.yours ? [{ name: t("seasonality.yours"), data: MONTHS.map((month) => ({ key: monthName(month), value: curve.yours![month] })) }] : []),
+          ...(curve.learned
+            ? [{ name: t("seasonality.learned"), data: MONTHS.map((month) => ({ key: monthName(month), value: curve.learned![month] })) }]
+            : []),
+          ...(curve.yours
+            ? [{ name: t("seasonality.yours"), data: MONTHS.map((month) => ({ key: monthName(month), value: curve.yours![month] })) }]
+            : []),
         ]}
       />
       <SaveBarForm id="curve-save-bar" intent="curve" resetKey={`${selectedCurve}:${JSON.stringify(curve.yours)}`}>
@@ -265,7 +347,15 @@ function CurveEditor({ curve, selectedCurve, errors, previewField }: { curve: Cu
   );
 }
 
-function WeightForm({ promotion, errors, previewField }: { promotion: { id: string; name: string; targetType: string; targetValue: string; weight: number; startsAt: string; endsAt: string }; errors?: FieldErrors; previewField: JSX.Element }) {
+function WeightForm({
+  promotion,
+  errors,
+  previewField,
+}: {
+  promotion: { id: string; name: string; targetType: string; targetValue: string; weight: number; startsAt: string; endsAt: string };
+  errors?: FieldErrors;
+  previewField: JSX.Element;
+}) {
   const t = useT();
   const error = useFieldError(errors);
   return (
@@ -279,9 +369,19 @@ function WeightForm({ promotion, errors, previewField }: { promotion: { id: stri
       {previewField}
       <InlineStack gap="100" blockAlign="start">
         <div style={{ width: 120 }}>
-          <TextInput label={`${t("seasonality.weight")}: ${promotion.name}`} labelHidden name="weight" type="number" step={0.1} initial={String(promotion.weight)} error={error("weight")} />
+          <TextInput
+            label={`${t("seasonality.weight")}: ${promotion.name}`}
+            labelHidden
+            name="weight"
+            type="number"
+            step={0.1}
+            initial={String(promotion.weight)}
+            error={error("weight")}
+          />
         </div>
-        <Button submit size="slim">{t("common.save")}</Button>
+        <Button submit size="slim">
+          {t("common.save")}
+        </Button>
       </InlineStack>
     </Form>
   );
@@ -297,21 +397,39 @@ function NewPromotion({ errors, previewField, busy }: { errors?: FieldErrors; pr
       <input type="hidden" name="intent" value="promotion" />
       {previewField}
       <BlockStack gap="200">
-        <Text as="h3" variant="headingSm">{t("seasonality.new_promotion")}</Text>
+        <Text as="h3" variant="headingSm">
+          {t("seasonality.new_promotion")}
+        </Text>
         <FormLayout>
           <FormLayout.Group>
             <TextInput label={t("seasonality.name")} name="name" error={error("name")} />
-            <SelectInput label={t("target.type")} name="targetType" options={TARGET_TYPES.map((type) => ({ label: t(`target.${type}`), value: type }))} initial="COLLECTION" error={error("targetType")} />
+            <SelectInput
+              label={t("target.type")}
+              name="targetType"
+              options={TARGET_TYPES.map((type) => ({ label: t(`target.${type}`), value: type }))}
+              initial="COLLECTION"
+              error={error("targetType")}
+            />
             <TextInput label={t("target.value")} name="targetValue" helpText={t("target.value_help")} error={error("targetValue")} />
           </FormLayout.Group>
           <FormLayout.Group>
-            <TextInput label={t("seasonality.weight")} name="weight" type="number" step={0.1} initial="1.5" helpText={t("seasonality.weight_help")} error={error("weight")} />
+            <TextInput
+              label={t("seasonality.weight")}
+              name="weight"
+              type="number"
+              step={0.1}
+              initial="1.5"
+              helpText={t("seasonality.weight_help")}
+              error={error("weight")}
+            />
             <TextInput label={t("seasonality.starts")} name="startsAt" type="date" initial={today} error={error("startsAt")} />
             <TextInput label={t("seasonality.ends")} name="endsAt" type="date" initial={inAMonth} error={error("endsAt")} />
           </FormLayout.Group>
         </FormLayout>
         <InlineStack>
-          <Button submit variant="primary" loading={busy}>{t("common.add")}</Button>
+          <Button submit variant="primary" loading={busy}>
+            {t("common.add")}
+          </Button>
         </InlineStack>
       </BlockStack>
     </Form>

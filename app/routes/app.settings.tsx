@@ -17,12 +17,25 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   ]);
   return {
     settings: { ...settings, updatedAt: undefined },
-    keys: keys.map((key) => ({ ...key, createdAt: key.createdAt.toISOString(), lastUsedAt: key.lastUsedAt?.toISOString() ?? null, revokedAt: key.revokedAt?.toISOString() ?? null })),
-    privacy: privacy.map((entry) => ({ id: entry.id, kind: entry.kind, customer: entry.customerExternalId, receivedAt: entry.receivedAt.toISOString(), completedAt: entry.completedAt?.toISOString() ?? null })),
+    keys: keys.map((key) => ({
+      ...key,
+      createdAt: key.createdAt.toISOString(),
+      lastUsedAt: key.lastUsedAt?.toISOString() ?? null,
+      revokedAt: key.revokedAt?.toISOString() ?? null,
+    })),
+    privacy: privacy.map((entry) => ({
+      id: entry.id,
+      kind: entry.kind,
+      customer: entry.customerExternalId,
+      receivedAt: entry.receivedAt.toISOString(),
+      completedAt: entry.completedAt?.toISOString() ?? null,
+    })),
   };
 };
 
-export const action = async ({ request }: ActionFunctionArgs): Promise<{ form: string; errors?: FieldErrors; saved?: boolean; key?: string }> => {
+export const action = async ({
+  request,
+}: ActionFunctionArgs): Promise<{ form: string; errors?: FieldErrors; saved?: boolean; key?: string }> => {
   const { shop, db } = await requireAdminShop(request);
   const values = formObject(await request.formData());
   const form = String(values.intent);
@@ -31,7 +44,11 @@ export const action = async ({ request }: ActionFunctionArgs): Promise<{ form: s
     return "errors" in result ? { form, errors: result.errors } : { form, saved: true };
   }
   if (form === "create-key") {
-    const result = await createKeyFromForm(db, shop.id, { name: String(values.name ?? ""), kind: String(values.kind ?? ""), origins: String(values.origins ?? "") });
+    const result = await createKeyFromForm(db, shop.id, {
+      name: String(values.name ?? ""),
+      kind: String(values.kind ?? ""),
+      origins: String(values.origins ?? ""),
+    });
     return "errors" in result ? { form, errors: result.errors } : { form, key: result.key };
   }
   await revokeApiKey(db, shop.id, String(values.id));
@@ -66,19 +83,54 @@ function TrainingSection({ settings, result }: { settings: SettingsData["setting
       <Card>
         <SaveBarForm id="settings-save-bar" intent="settings" resetKey={JSON.stringify(settings)}>
           <BlockStack gap="300">
-            <Text as="h2" variant="headingMd">{t("settings.training")}</Text>
+            <Text as="h2" variant="headingMd">
+              {t("settings.training")}
+            </Text>
             <FormLayout>
-              <TextInput label={t("settings.schedule")} name="trainingSchedule" initial={settings.trainingSchedule} helpText={t("settings.schedule_help")} error={settingsError("trainingSchedule")} />
+              <TextInput
+                label={t("settings.schedule")}
+                name="trainingSchedule"
+                initial={settings.trainingSchedule}
+                helpText={t("settings.schedule_help")}
+                error={settingsError("trainingSchedule")}
+              />
               <FormLayout.Group>
-                <TextInput label={t("settings.history")} name="historyMonths" type="number" initial={String(settings.historyMonths)} error={settingsError("historyMonths")} />
-                <TextInput label={t("settings.retrain_after")} name="retrainAfterOrders" type="number" initial={String(settings.retrainAfterOrders)} error={settingsError("retrainAfterOrders")} />
+                <TextInput
+                  label={t("settings.history")}
+                  name="historyMonths"
+                  type="number"
+                  initial={String(settings.historyMonths)}
+                  error={settingsError("historyMonths")}
+                />
+                <TextInput
+                  label={t("settings.retrain_after")}
+                  name="retrainAfterOrders"
+                  type="number"
+                  initial={String(settings.retrainAfterOrders)}
+                  error={settingsError("retrainAfterOrders")}
+                />
               </FormLayout.Group>
             </FormLayout>
-            <Text as="h2" variant="headingMd">{t("settings.measurement")}</Text>
+            <Text as="h2" variant="headingMd">
+              {t("settings.measurement")}
+            </Text>
             <FormLayout>
               <FormLayout.Group>
-                <TextInput label={t("settings.holdout")} name="holdoutShare" type="number" step={0.01} initial={String(settings.holdoutShare)} error={settingsError("holdoutShare")} />
-                <TextInput label={t("settings.attribution_days")} name="attributionDays" type="number" initial={String(Math.round(settings.attributionWindowMinutes / 1440))} error={settingsError("attributionDays")} />
+                <TextInput
+                  label={t("settings.holdout")}
+                  name="holdoutShare"
+                  type="number"
+                  step={0.01}
+                  initial={String(settings.holdoutShare)}
+                  error={settingsError("holdoutShare")}
+                />
+                <TextInput
+                  label={t("settings.attribution_days")}
+                  name="attributionDays"
+                  type="number"
+                  initial={String(Math.round(settings.attributionWindowMinutes / 1440))}
+                  error={settingsError("attributionDays")}
+                />
               </FormLayout.Group>
             </FormLayout>
           </BlockStack>
@@ -96,15 +148,23 @@ function ApiKeysSection({ keys, result }: { keys: SettingsData["keys"]; result: 
     <Layout.Section>
       <Card>
         <BlockStack gap="300">
-          <Text as="h2" variant="headingMd">{t("settings.api_keys")}</Text>
-          <Text as="p" tone="subdued">{t("settings.api_keys_help")}</Text>
+          <Text as="h2" variant="headingMd">
+            {t("settings.api_keys")}
+          </Text>
+          <Text as="p" tone="subdued">
+            {t("settings.api_keys_help")}
+          </Text>
           {result?.key && (
             <Banner tone="success">
-              <Text as="p" breakWord>{t("settings.new_key", { key: result.key })}</Text>
+              <Text as="p" breakWord>
+                {t("settings.new_key", { key: result.key })}
+              </Text>
             </Banner>
           )}
           {keys.length === 0 ? (
-            <Text as="p" tone="subdued">{t("settings.no_keys")}</Text>
+            <Text as="p" tone="subdued">
+              {t("settings.no_keys")}
+            </Text>
           ) : (
             <DataTable
               columnContentTypes={["text", "text", "text", "text", "text", "text"]}
@@ -121,7 +181,9 @@ function ApiKeysSection({ keys, result }: { keys: SettingsData["keys"]; result: 
                   <Form key="revoke" method="post">
                     <input type="hidden" name="intent" value="revoke" />
                     <input type="hidden" name="id" value={key.id} />
-                    <Button submit variant="plain" tone="critical">{t("settings.revoke")}</Button>
+                    <Button submit variant="plain" tone="critical">
+                      {t("settings.revoke")}
+                    </Button>
                   </Form>
                 ),
               ])}
@@ -157,7 +219,9 @@ function NewKeyForm({ result }: { result: SettingsAnswer }) {
           <TextInput label={t("settings.key_origins")} name="origins" multiline={2} error={keyError("origins")} />
         </FormLayout.Group>
         <InlineStack>
-          <Button submit loading={busy}>{t("settings.create_key")}</Button>
+          <Button submit loading={busy}>
+            {t("settings.create_key")}
+          </Button>
         </InlineStack>
       </FormLayout>
     </Form>
@@ -172,9 +236,13 @@ function PrivacySection({ privacy }: { privacy: SettingsData["privacy"] }) {
     <Layout.Section>
       <Card>
         <BlockStack gap="300">
-          <Text as="h2" variant="headingMd">{t("settings.privacy")}</Text>
+          <Text as="h2" variant="headingMd">
+            {t("settings.privacy")}
+          </Text>
           {privacy.length === 0 ? (
-            <Text as="p" tone="subdued">{t("settings.privacy_empty")}</Text>
+            <Text as="p" tone="subdued">
+              {t("settings.privacy_empty")}
+            </Text>
           ) : (
             <DataTable
               columnContentTypes={["text", "text", "text", "text"]}

@@ -41,7 +41,10 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
  * enforces what the merchant pays for; a Free shop over its limit sees why training is held.
  */
 async function heldTraining(request: Request, shopDomain: string) {
-  let shop = await prisma.shop.findUnique({ where: { domain: shopDomain }, select: { id: true, domain: true, platform: true, plan: true, planCheckedAt: true } });
+  let shop = await prisma.shop.findUnique({
+    where: { domain: shopDomain },
+    select: { id: true, domain: true, platform: true, plan: true, planCheckedAt: true },
+  });
   if (!shop) return null;
   if (planIsStale(shop.planCheckedAt)) {
     try {
@@ -74,7 +77,13 @@ export default function App() {
           <nav aria-label="Affinity">
             <InlineStack gap="400" wrap>
               {ADMIN_PAGES.map((page) => (
-                <Link key={page.path} to={page.path} prefetch="intent" aria-current={pathname === page.path ? "page" : undefined} style={{ fontWeight: pathname === page.path ? 650 : 450, color: "inherit" }}>
+                <Link
+                  key={page.path}
+                  to={page.path}
+                  prefetch="intent"
+                  aria-current={pathname === page.path ? "page" : undefined}
+                  style={{ fontWeight: pathname === page.path ? 650 : 450, color: "inherit" }}
+                >
                   {t(page.label)}
                 </Link>
               ))}

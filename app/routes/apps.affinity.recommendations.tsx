@@ -7,4 +7,5 @@ import { toResponse } from "../plain-answer.server";
 // app proxy (see answerStorefrontRecommendations): JSON, or with format=liquid the Liquid that
 // Shopify renders in the shopper's market. In production server.ts answers this path without
 // Remix; this route serves development and any other setup.
-export const loader = async ({ request }: LoaderFunctionArgs) => toResponse(await answerStorefrontRecommendations(prisma, new URL(request.url)));
+export const loader = async ({ request }: LoaderFunctionArgs) =>
+  toResponse(await answerStorefrontRecommendations(prisma, new URL(request.url)));

@@ -8,7 +8,12 @@ import { login } from "../shopify.server";
 const errorOf = async (request: Request) => {
   const errors = await login(request);
   if (!errors.shop) return { error: null };
-  return { error: errors.shop === LoginErrorType.MissingShop ? "Enter your shop's domain." : "Enter the shop's domain as it ends in .myshopify.com, e.g. my-shop.myshopify.com." };
+  return {
+    error:
+      errors.shop === LoginErrorType.MissingShop
+        ? "Enter your shop's domain."
+        : "Enter the shop's domain as it ends in .myshopify.com, e.g. my-shop.myshopify.com.",
+  };
 };
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
@@ -25,8 +30,20 @@ export default function Login() {
       <h1>Log in to Affinity</h1>
       <Form method="post">
         <label htmlFor="shop">Shop domain</label>
-        <input id="shop" name="shop" type="text" placeholder="my-shop.myshopify.com" aria-invalid={!!error} aria-describedby={error ? "shop-error" : undefined} style={{ display: "block", width: "100%", margin: "0.5rem 0" }} />
-        {error && <p id="shop-error" role="alert">{error}</p>}
+        <input
+          id="shop"
+          name="shop"
+          type="text"
+          placeholder="my-shop.myshopify.com"
+          aria-invalid={!!error}
+          aria-describedby={error ? "shop-error" : undefined}
+          style={{ display: "block", width: "100%", margin: "0.5rem 0" }}
+        />
+        {error && (
+          <p id="shop-error" role="alert">
+            {error}
+          </p>
+        )}
         <button type="submit">Log in</button>
       </Form>
     </main>

@@ -1,6 +1,12 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import prisma from "../db.server";
-import { ADAPTERS, AdapterPayloadError, recordAdapterEvents, verifyAdapterToken, type AdapterName } from "../models/inbound-adapters.server";
+import {
+  ADAPTERS,
+  AdapterPayloadError,
+  recordAdapterEvents,
+  verifyAdapterToken,
+  type AdapterName,
+} from "../models/inbound-adapters.server";
 import { getShopByDomain } from "../models/shops.server";
 import { MAX_ID_LENGTH, textProblem } from "../text-input.server";
 
@@ -11,8 +17,10 @@ const json = (body: object, status: number) => Response.json(body, { status });
 export const action = async ({ request, params }: ActionFunctionArgs) => {
   if (request.method !== "POST") return json({ error: "use POST" }, 405);
   const adapter = params.app as AdapterName;
-  if (!ADAPTERS.includes(adapter)) return json({ error: `unknown app "${params.app}"; known: ${ADAPTERS.join(", ")}, or "events" for Affinity's own format` }, 404);
-  if (textProblem(params.shop ?? "", MAX_ID_LENGTH)) return json({ error: "the shop in the URL must be its domain, e.g. store.myshopify.com" }, 404);
+  if (!ADAPTERS.includes(adapter))
+    return json({ error: `unknown app "${params.app}"; known: ${ADAPTERS.join(", ")}, or "events" for Affinity's own format` }, 404);
+  if (textProblem(params.shop ?? "", MAX_ID_LENGTH))
+    return json({ error: "the shop in the URL must be its domain, e.g. store.myshopify.com" }, 404);
   const shop = await getShopByDomain(prisma, (params.shop ?? "").toLowerCase());
   if (!shop) return json({ error: `unknown shop ${params.shop}` }, 404);
   const secret = shop.settings?.inboundSecret;

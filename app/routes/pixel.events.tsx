@@ -6,7 +6,11 @@ import { getShopByDomain } from "../models/shops.server";
 
 // The pixel runs in Shopify's sandbox on the store's domain and posts with sendBeacon
 // (text/plain, no preflight); any origin may post, the pixel key says which shop it is.
-const CORS = { "Access-Control-Allow-Origin": "*", "Access-Control-Allow-Methods": "POST, OPTIONS", "Access-Control-Allow-Headers": "Content-Type" };
+const CORS = {
+  "Access-Control-Allow-Origin": "*",
+  "Access-Control-Allow-Methods": "POST, OPTIONS",
+  "Access-Control-Allow-Headers": "Content-Type",
+};
 const json = (body: object, status: number) => Response.json(body, { status, headers: CORS });
 
 export const loader = () => new Response(null, { status: 204, headers: CORS });

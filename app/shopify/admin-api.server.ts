@@ -47,8 +47,13 @@ export function adminApi(shop: string, accessToken: string): AdminApi {
           await new Promise((resolve) => setTimeout(resolve, 1_000 * 2 ** attempt));
           continue;
         }
-        const details = errors.graphQLErrors?.map((error) => error?.message).filter(Boolean).join("; ");
-        throw new AdminApiError(`Admin API request to ${shop} failed: ${details || errors.message || "unknown error"}${errors.networkStatusCode ? ` (HTTP ${errors.networkStatusCode})` : ""}`);
+        const details = errors.graphQLErrors
+          ?.map((error) => error?.message)
+          .filter(Boolean)
+          .join("; ");
+        throw new AdminApiError(
+          `Admin API request to ${shop} failed: ${details || errors.message || "unknown error"}${errors.networkStatusCode ? ` (HTTP ${errors.networkStatusCode})` : ""}`,
+        );
       }
     },
   };

@@ -24,7 +24,13 @@ export function validAppProxySignature(url: URL, secret: string, nowSeconds = Da
  * Signs a storefront request as Shopify's app proxy does before forwarding it: adds `shop`,
  * `path_prefix`, `timestamp` and the signature (the storefront harness plays the proxy).
  */
-export function signAppProxyRequest(url: URL, shop: string, pathPrefix: string, secret: string, nowSeconds = Math.floor(Date.now() / 1000)): URL {
+export function signAppProxyRequest(
+  url: URL,
+  shop: string,
+  pathPrefix: string,
+  secret: string,
+  nowSeconds = Math.floor(Date.now() / 1000),
+): URL {
   const signed = new URL(url);
   signed.searchParams.delete("signature");
   signed.searchParams.set("shop", shop);

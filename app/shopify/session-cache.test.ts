@@ -6,11 +6,23 @@ import { CachedSessionStorage } from "./session-cache.server";
 /** The sessions of another process: a map, shared by whoever holds it. */
 class MapSessionStorage implements SessionStorage {
   readonly sessions = new Map<string, Session>();
-  async storeSession(session: Session) { this.sessions.set(session.id, session); return true; }
-  async loadSession(id: string) { return this.sessions.get(id); }
-  async deleteSession(id: string) { return this.sessions.delete(id); }
-  async deleteSessions(ids: string[]) { ids.forEach((id) => this.sessions.delete(id)); return true; }
-  async findSessionsByShop(shop: string) { return [...this.sessions.values()].filter((session) => session.shop === shop); }
+  async storeSession(session: Session) {
+    this.sessions.set(session.id, session);
+    return true;
+  }
+  async loadSession(id: string) {
+    return this.sessions.get(id);
+  }
+  async deleteSession(id: string) {
+    return this.sessions.delete(id);
+  }
+  async deleteSessions(ids: string[]) {
+    ids.forEach((id) => this.sessions.delete(id));
+    return true;
+  }
+  async findSessionsByShop(shop: string) {
+    return [...this.sessions.values()].filter((session) => session.shop === shop);
+  }
 }
 
 describe("CachedSessionStorage", () => {

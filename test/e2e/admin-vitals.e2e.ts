@@ -31,7 +31,16 @@ import { launchBrowser } from "../helpers/browser";
  * and clicking the navigation link to the next page.
  */
 const PAGES = ["/app", "/app/placements", "/app/seasonality", "/app/rules", "/app/pairs", "/app/preview", "/app/insights", "/app/settings"];
-const NAV_LABELS: Record<string, string> = { "/app": "Home", "/app/placements": "Placements", "/app/seasonality": "Seasonality and promotions", "/app/rules": "Rules", "/app/pairs": "Bought together", "/app/preview": "Preview", "/app/insights": "Insights", "/app/settings": "Settings" };
+const NAV_LABELS: Record<string, string> = {
+  "/app": "Home",
+  "/app/placements": "Placements",
+  "/app/seasonality": "Seasonality and promotions",
+  "/app/rules": "Rules",
+  "/app/pairs": "Bought together",
+  "/app/preview": "Preview",
+  "/app/insights": "Insights",
+  "/app/settings": "Settings",
+};
 const BUDGET = { lcpMs: 2_500, cls: 0.1, inpMs: 200 };
 const CPU_SLOWDOWN = Number(process.env.VITALS_CPU_SLOWDOWN ?? 2);
 const FAST_3G = { offline: false, latency: 562.5, downloadThroughput: (1_600_000 / 8) * 0.9, uploadThroughput: (750_000 / 8) * 0.9 };
@@ -50,7 +59,11 @@ let browser: Browser;
 /** `remix vite:build` of the current sources into BUILD_DIR (vite.config.ts reads AFFINITY_BUILD_DIR). */
 async function buildAdmin() {
   fs.rmSync(BUILD_DIR, { recursive: true, force: true });
-  const child = spawn(process.execPath, [path.join(ROOT, "node_modules/@remix-run/dev/dist/cli.js"), "vite:build"], { cwd: ROOT, env: { ...process.env, AFFINITY_BUILD_DIR: BUILD_DIR, NODE_ENV: "production" }, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, [path.join(ROOT, "node_modules/@remix-run/dev/dist/cli.js"), "vite:build"], {
+    cwd: ROOT,
+    env: { ...process.env, AFFINITY_BUILD_DIR: BUILD_DIR, NODE_ENV: "production" },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   let output = "";
   child.stdout.on("data", (chunk: Buffer) => (output += chunk));
   child.stderr.on("data", (chunk: Buffer) => (output += chunk));
@@ -67,7 +80,8 @@ async function startBuiltServer(): Promise<RunningServer> {
     dev: false,
     build,
     // startServer serves build/client; this build's assets sit elsewhere, served the same way.
-    before: (express_) => express_.use("/assets", compression(), express.static(path.join(BUILD_DIR, "client/assets"), { immutable: true, maxAge: "1y" })),
+    before: (express_) =>
+      express_.use("/assets", compression(), express.static(path.join(BUILD_DIR, "client/assets"), { immutable: true, maxAge: "1y" })),
   });
 }
 
@@ -154,7 +168,11 @@ async function load(page: Page, pathname: string) {
   const response = await page.goto(server.origin + pathname, { waitUntil: "networkidle", timeout: 60_000 });
   expect(response?.status(), pathname).toBe(200);
   // Hydrated: React has attached itself to the navigation (a click before would reload the page).
-  await page.waitForFunction(() => Object.keys(document.querySelector("nav a") ?? {}).some((key) => key.startsWith("__reactFiber")), undefined, { timeout: 60_000 });
+  await page.waitForFunction(
+    () => Object.keys(document.querySelector("nav a") ?? {}).some((key) => key.startsWith("__reactFiber")),
+    undefined,
+    { timeout: 60_000 },
+  );
   await page.evaluate(() => new Promise((resolve) => requestIdleCallback(() => resolve(null), { timeout: 5_000 })));
 }
 
@@ -197,8 +215,18 @@ describe(`the admin's Web Vitals (${CPU_SLOWDOWN}× CPU, Fast 3G, production bui
   afterAll(() => {
     const rows = Object.entries(results).map(([page, { cold, warm }]) => `| ${page} | ${format(warm)} | ${format(cold)} |`);
     // The machine's load matters under a CPU slowdown: it is printed with the figures.
-    const load = os.loadavg().map((value) => value.toFixed(1)).join(" / ");
-    console.log([`load average ${load} on ${os.cpus().length} CPUs`, "| page | LCP | CLS | INP | LCP, first visit | CLS, first visit | INP, first visit |", "|---|---|---|---|---|---|---|", ...rows].join("\n"));
+    const load = os
+      .loadavg()
+      .map((value) => value.toFixed(1))
+      .join(" / ");
+    console.log(
+      [
+        `load average ${load} on ${os.cpus().length} CPUs`,
+        "| page | LCP | CLS | INP | LCP, first visit | CLS, first visit | INP, first visit |",
+        "|---|---|---|---|---|---|---|",
+        ...rows,
+      ].join("\n"),
+    );
   });
 
   PAGES.forEach((pathname, index) => {

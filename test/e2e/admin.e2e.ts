@@ -45,13 +45,44 @@ async function seedStorefrontActivity() {
   const day = 86_400_000;
   const events = Array.from({ length: 14 }, (_, daysAgo) =>
     products.flatMap((product, index) => [
-      { shopId, kind: "IMPRESSION" as const, token: `seed-${daysAgo}`, placement: "FOR_YOU" as const, productId: product.id, customerId: null, visitorKey: `visitor-${index}`, holdout: index % 10 === 0, occurredAt: new Date(Date.now() - daysAgo * day - index * 60_000) },
-      ...(index % 4 === daysAgo % 4 ? [{ shopId, kind: "CLICK" as const, token: `seed-${daysAgo}`, placement: "FOR_YOU" as const, productId: product.id, customerId: null, visitorKey: `visitor-${index}`, holdout: false, occurredAt: new Date(Date.now() - daysAgo * day - index * 60_000 + 5_000) }] : []),
+      {
+        shopId,
+        kind: "IMPRESSION" as const,
+        token: `seed-${daysAgo}`,
+        placement: "FOR_YOU" as const,
+        productId: product.id,
+        customerId: null,
+        visitorKey: `visitor-${index}`,
+        holdout: index % 10 === 0,
+        occurredAt: new Date(Date.now() - daysAgo * day - index * 60_000),
+      },
+      ...(index % 4 === daysAgo % 4
+        ? [
+            {
+              shopId,
+              kind: "CLICK" as const,
+              token: `seed-${daysAgo}`,
+              placement: "FOR_YOU" as const,
+              productId: product.id,
+              customerId: null,
+              visitorKey: `visitor-${index}`,
+              holdout: false,
+              occurredAt: new Date(Date.now() - daysAgo * day - index * 60_000 + 5_000),
+            },
+          ]
+        : []),
     ]),
   ).flat();
   await app.db.recommendationEvent.createMany({ data: events });
   await app.db.attribution.createMany({
-    data: orders.map((order, index) => ({ shopId, orderId: order.id, token: `seed-${index % 14}`, placement: "FOR_YOU" as const, revenue: order.totalPrice, createdAt: new Date(Date.now() - (index % 14) * day) })),
+    data: orders.map((order, index) => ({
+      shopId,
+      orderId: order.id,
+      token: `seed-${index % 14}`,
+      placement: "FOR_YOU" as const,
+      revenue: order.totalPrice,
+      createdAt: new Date(Date.now() - (index % 14) * day),
+    })),
   });
 }
 
@@ -76,9 +107,15 @@ describe("the admin in Chromium (demo mode)", () => {
   it("opens every page without an error in the console, and saves a screenshot of each", async () => {
     for (const path of PAGES) {
       const { page, errors } = await open(path);
-      await page.locator("h1").first().waitFor({ timeout: 10_000 }).catch(async () => {
-        throw new Error(`${path} has no heading; page errors: ${errors.join("; ")}; text: ${(await page.locator("body").innerText()).slice(0, 500)}`);
-      });
+      await page
+        .locator("h1")
+        .first()
+        .waitFor({ timeout: 10_000 })
+        .catch(async () => {
+          throw new Error(
+            `${path} has no heading; page errors: ${errors.join("; ")}; text: ${(await page.locator("body").innerText()).slice(0, 500)}`,
+          );
+        });
       await page.waitForTimeout(300);
       await saveScreenshot("admin", path.replace(/^\/app\/?/, "") || "home", (file) => page.screenshot({ path: file, fullPage: true }));
       expect(errors, path).toEqual([]);
@@ -97,7 +134,13 @@ describe("the admin in Chromium (demo mode)", () => {
   });
 
   it("changes a promotion's strength and shows the customer's recommendations before and after", async () => {
-    const buyer = await app.db.order.groupBy({ by: ["customerId"], where: { shopId, customerId: { not: null } }, _count: { _all: true }, orderBy: { _count: { customerId: "desc" } }, take: 1 });
+    const buyer = await app.db.order.groupBy({
+      by: ["customerId"],
+      where: { shopId, customerId: { not: null } },
+      _count: { _all: true },
+      orderBy: { _count: { customerId: "desc" } },
+      take: 1,
+    });
     const customerId = buyer[0].customerId!;
     // Promote the product at the bottom of the customer's list: it should climb.
     const list = await forYou(customerId);
@@ -127,10 +170,14 @@ describe("the admin in Chromium (demo mode)", () => {
   it("approves a mined pair and Frequently bought together shows it first", async () => {
     const { page, errors } = await open("/app/pairs");
     const boughtTogetherWith = async (productId: string) =>
-      (await (await recommendationService(app.db)).recommend({ shopId, placement: "BOUGHT_TOGETHER", productId, limit: 4 })).products.map((product) => product.productId);
+      (await (await recommendationService(app.db)).recommend({ shopId, placement: "BOUGHT_TOGETHER", productId, limit: 4 })).products.map(
+        (product) => product.productId,
+      );
     // The weakest mined pair whose product the list does not already lead with.
     const rows = page.getByRole("row").filter({ has: page.locator("[data-pair-id]") });
-    const pairIds = (await rows.locator("[data-pair-id]").evaluateAll((cells) => cells.map((cell) => cell.getAttribute("data-pair-id")!))).reverse();
+    const pairIds = (
+      await rows.locator("[data-pair-id]").evaluateAll((cells) => cells.map((cell) => cell.getAttribute("data-pair-id")!))
+    ).reverse();
     let pair = null;
     for (const id of pairIds) {
       const candidate = await app.db.boughtTogetherPair.findUniqueOrThrow({ where: { id } });
@@ -165,7 +212,10 @@ describe("the admin in Chromium (demo mode)", () => {
     await page.getByText("Use a share from 0 to 0.5 (0 to 50%).").waitFor({ timeout: 10_000 });
     await saveScreenshot("admin", "settings-field-errors", (file) => page.screenshot({ path: file, fullPage: true }));
     const after = await app.db.shopSettings.findUniqueOrThrow({ where: { shopId } });
-    expect({ schedule: after.trainingSchedule, holdout: after.holdoutShare }).toEqual({ schedule: before.trainingSchedule, holdout: before.holdoutShare });
+    expect({ schedule: after.trainingSchedule, holdout: after.holdoutShare }).toEqual({
+      schedule: before.trainingSchedule,
+      holdout: before.holdoutShare,
+    });
 
     const promotion = await open("/app/seasonality");
     await promotion.page.getByLabel("Name").fill("Broken");
@@ -196,7 +246,12 @@ describe("the admin in Chromium (demo mode)", () => {
     const chart = page.getByRole("img", { name: "Quality on your store's last 30 days" });
     await chart.locator("svg").first().waitFor({ timeout: 10_000 });
     const legend = await chart.locator("xpath=following-sibling::ul[1]").innerText();
-    expect(legend.split("\n")).toEqual(["Affinity (Recommended for you)", "Trending (last weeks' sales)", "Best sellers (baseline)", "Past purchases (baseline)"]);
+    expect(legend.split("\n")).toEqual([
+      "Affinity (Recommended for you)",
+      "Trending (last weeks' sales)",
+      "Best sellers (baseline)",
+      "Past purchases (baseline)",
+    ]);
     await saveScreenshot("admin", "home-versions", (file) => page.screenshot({ path: file, fullPage: true }));
     expect(errors).toEqual([]);
     await page.close();
@@ -217,10 +272,27 @@ describe("the admin in Chromium (demo mode)", () => {
   });
   it("shows a failed webhook delivery with its reason, and Retry stores it once what it lacked has arrived", async () => {
     const deliver = async (topic: string, body: unknown) =>
-      (await storeWebhooks(app.db, [{ webhookId: `e2e-${topic}-${Date.now()}`, shopDomain: DEMO_SHOP_DOMAIN, topic, apiVersion: "2026-07", rawBody: typeof body === "string" ? body : JSON.stringify(body) }]))[0].id;
+      (
+        await storeWebhooks(app.db, [
+          {
+            webhookId: `e2e-${topic}-${Date.now()}`,
+            shopDomain: DEMO_SHOP_DOMAIN,
+            topic,
+            apiVersion: "2026-07",
+            rawBody: typeof body === "string" ? body : JSON.stringify(body),
+          },
+        ])
+      )[0].id;
     // A refund delivered before its order: ingestion fails, and the row keeps the reason.
-    const refundId = await deliver("refunds/create", { id: 880_001, order_id: 990_001, created_at: new Date().toISOString(), refund_line_items: [{ id: 1, line_item_id: 770_001, quantity: 1, subtotal: 25 }] });
-    await expect(ingestWebhookJob.handler({ eventId: refundId }, { db: app.db } as unknown as JobContext)).rejects.toThrow(/not stored yet/);
+    const refundId = await deliver("refunds/create", {
+      id: 880_001,
+      order_id: 990_001,
+      created_at: new Date().toISOString(),
+      refund_line_items: [{ id: 1, line_item_id: 770_001, quantity: 1, subtotal: 25 }],
+    });
+    await expect(ingestWebhookJob.handler({ eventId: refundId }, { db: app.db } as unknown as JobContext)).rejects.toThrow(
+      /not stored yet/,
+    );
     const brokenId = await deliver("products/update", "{ not json");
     await ingestWebhookEvent(app.db, brokenId);
 
@@ -235,9 +307,28 @@ describe("the admin in Chromium (demo mode)", () => {
     // The order arrives; Retry re-runs the refund's ingestion through the queue.
     const product = await app.db.product.findFirstOrThrow({ where: { shopId } });
     const orderId = await deliver("orders/create", {
-      id: 990_001, name: "#E2E1", currency: "USD", total_price: "25.00", financial_status: "paid", test: false,
-      created_at: new Date().toISOString(), processed_at: new Date().toISOString(), updated_at: new Date().toISOString(), cancelled_at: null, customer: null,
-      line_items: [{ id: 770_001, product_id: Number(product.externalId), variant_id: null, title: product.title, quantity: 1, price: "25.00", gift_card: false }],
+      id: 990_001,
+      name: "#E2E1",
+      currency: "USD",
+      total_price: "25.00",
+      financial_status: "paid",
+      test: false,
+      created_at: new Date().toISOString(),
+      processed_at: new Date().toISOString(),
+      updated_at: new Date().toISOString(),
+      cancelled_at: null,
+      customer: null,
+      line_items: [
+        {
+          id: 770_001,
+          product_id: Number(product.externalId),
+          variant_id: null,
+          title: product.title,
+          quantity: 1,
+          price: "25.00",
+          gift_card: false,
+        },
+      ],
     });
     expect((await ingestWebhookEvent(app.db, orderId)).status).toBe("ingested");
     await submit(page, refundRow.getByRole("button", { name: "Retry" }));
@@ -256,7 +347,11 @@ describe("the admin in Chromium (demo mode)", () => {
   it("shows which blocks the demo store's theme has, without asking Shopify", async () => {
     const { page, errors } = await open("/app?locale=en");
     await page.getByText("Demo store: the blocks its local storefront shows.").waitFor({ timeout: 10_000 });
-    const live = await page.locator("li[data-block]").evaluateAll((items) => items.map((item) => [item.getAttribute("data-block"), /Live on ([^\n]*?)(?:Success|$)/.exec(item.textContent ?? "")?.[1]]));
+    const live = await page
+      .locator("li[data-block]")
+      .evaluateAll((items) =>
+        items.map((item) => [item.getAttribute("data-block"), /Live on ([^\n]*?)(?:Success|$)/.exec(item.textContent ?? "")?.[1]]),
+      );
     expect(Object.fromEntries(live)).toEqual({
       "recommended-for-you": "cart, customers/account, index",
       trending: "index",

@@ -40,7 +40,13 @@ beforeAll(async () => {
   await trainShop(db, shopId);
 
   const service = await recommendationService(db);
-  const buyers = await db.order.groupBy({ by: ["customerId"], where: { shopId, customerId: { not: null } }, _count: { _all: true }, orderBy: { _count: { customerId: "desc" } }, take: 20 });
+  const buyers = await db.order.groupBy({
+    by: ["customerId"],
+    where: { shopId, customerId: { not: null } },
+    _count: { _all: true },
+    orderBy: { _count: { customerId: "desc" } },
+    take: 20,
+  });
   for (const buyer of buyers) {
     const answer = await service.recommend({ shopId, placement: "BUY_AGAIN", customerId: buyer.customerId, limit: 4 });
     if (answer.products.length >= 2) {
@@ -48,7 +54,13 @@ beforeAll(async () => {
       break;
     }
   }
-  const best = await db.orderLine.groupBy({ by: ["productId"], where: { shopId, productId: { not: null } }, _count: { _all: true }, orderBy: { _count: { productId: "desc" } }, take: 1 });
+  const best = await db.orderLine.groupBy({
+    by: ["productId"],
+    where: { shopId, productId: { not: null } },
+    _count: { _all: true },
+    orderBy: { _count: { productId: "desc" } },
+    take: 1,
+  });
   productHandle = (await db.product.findUniqueOrThrow({ where: { id: best[0].productId! } })).handle!;
   expect(customer).toBeTruthy();
 
@@ -71,7 +83,11 @@ async function session(options: { as?: string; viewport?: keyof typeof VIEWPORTS
     const state = window as unknown as { __cls: number; __shifts: string[] };
     state.__cls = 0;
     state.__shifts = [];
-    type Shift = PerformanceEntry & { value: number; hadRecentInput: boolean; sources: { node?: Node; previousRect: DOMRectReadOnly; currentRect: DOMRectReadOnly }[] };
+    type Shift = PerformanceEntry & {
+      value: number;
+      hadRecentInput: boolean;
+      sources: { node?: Node; previousRect: DOMRectReadOnly; currentRect: DOMRectReadOnly }[];
+    };
     new PerformanceObserver((list) => {
       for (const entry of list.getEntries() as Shift[]) {
         if (entry.hadRecentInput) continue;
@@ -104,7 +120,14 @@ async function settle(page: Page) {
     await page.evaluate((top) => window.scrollTo(0, top), y);
     await page.waitForTimeout(30);
   }
-  await page.waitForFunction(() => [...document.querySelectorAll("affinity-recommendations")].every((block) => (block as HTMLElement).hidden || block.classList.contains("afr--ready")), null, { timeout: 20_000 });
+  await page.waitForFunction(
+    () =>
+      [...document.querySelectorAll("affinity-recommendations")].every(
+        (block) => (block as HTMLElement).hidden || block.classList.contains("afr--ready"),
+      ),
+    null,
+    { timeout: 20_000 },
+  );
 }
 
 /** Brings each block's foot into the viewport in turn and waits there until it has rendered or hidden itself. */
@@ -112,7 +135,14 @@ async function settleInView(page: Page) {
   const count = await page.locator("affinity-recommendations").count();
   for (let index = 0; index < count; index++) {
     await page.evaluate((i) => document.querySelectorAll("affinity-recommendations")[i].scrollIntoView({ block: "end" }), index);
-    await page.waitForFunction((i) => { const block = document.querySelectorAll("affinity-recommendations")[i] as HTMLElement; return block.hidden || block.classList.contains("afr--ready"); }, index, { timeout: 20_000 });
+    await page.waitForFunction(
+      (i) => {
+        const block = document.querySelectorAll("affinity-recommendations")[i] as HTMLElement;
+        return block.hidden || block.classList.contains("afr--ready");
+      },
+      index,
+      { timeout: 20_000 },
+    );
   }
 }
 
@@ -122,24 +152,31 @@ async function blocks(page: Page): Promise<BlockState[]> {
       placement: (element as HTMLElement).dataset.placement!,
       hidden: (element as HTMLElement).hidden,
       ready: element.classList.contains("afr--ready"),
-      titles: [...element.querySelectorAll(".afr-card:not([data-afr-main]):not(.afr-card--skeleton) .afr-card__title")].map((title) => title.textContent!.trim()),
+      titles: [...element.querySelectorAll(".afr-card:not([data-afr-main]):not(.afr-card--skeleton) .afr-card__title")].map((title) =>
+        title.textContent!.trim(),
+      ),
     })),
   );
 }
 
 /** What the app answers this page's shopper for a block, asked through the same app proxy, in the page. */
 async function expectedTitles(page: Page, placement: string): Promise<string[]> {
-  return page.evaluate(async (options) => {
-    const element = document.querySelector(`affinity-recommendations[data-placement="${options.placement}"]`)!;
-    const settings = JSON.parse(element.querySelector("script[data-afr-options]")!.textContent!);
-    const query = new URLSearchParams({ placement: settings.placement, limit: String(settings.limit) });
-    if (settings.productId) query.set("product_id", settings.productId);
-    if (settings.placement === "cart") query.set("cart", "");
-    const visitor = (document.cookie.match(/(?:^|; )_shopify_y=([^;]+)/) || [])[1];
-    if (visitor) query.set("visitor", visitor);
-    const answer = await (await fetch(`/apps/affinity/recommendations?${query}`)).json();
-    return (answer.products as { title: string; available: boolean; variantId: string | null }[]).filter((p) => p.available && p.variantId).map((p) => p.title);
-  }, { placement });
+  return page.evaluate(
+    async (options) => {
+      const element = document.querySelector(`affinity-recommendations[data-placement="${options.placement}"]`)!;
+      const settings = JSON.parse(element.querySelector("script[data-afr-options]")!.textContent!);
+      const query = new URLSearchParams({ placement: settings.placement, limit: String(settings.limit) });
+      if (settings.productId) query.set("product_id", settings.productId);
+      if (settings.placement === "cart") query.set("cart", "");
+      const visitor = (document.cookie.match(/(?:^|; )_shopify_y=([^;]+)/) || [])[1];
+      if (visitor) query.set("visitor", visitor);
+      const answer = await (await fetch(`/apps/affinity/recommendations?${query}`)).json();
+      return (answer.products as { title: string; available: boolean; variantId: string | null }[])
+        .filter((p) => p.available && p.variantId)
+        .map((p) => p.title);
+    },
+    { placement },
+  );
 }
 
 async function cartCount(page: Page) {
@@ -174,8 +211,10 @@ describe("the storefront blocks in Chromium", () => {
       }
       await context.close();
     }
-    for (const placement of ["for_you", "bought_together", "related", "trending", "buy_again", "recently_viewed"]) expect(seen.get(`customer:${placement}`) ?? 0, `customer ${placement} in ${[...seen.keys()]}`).toBeGreaterThan(0);
-    for (const placement of ["for_you", "bought_together", "related", "trending", "recently_viewed"]) expect(seen.get(`guest:${placement}`) ?? 0, `guest ${placement} in ${[...seen.keys()]}`).toBeGreaterThan(0);
+    for (const placement of ["for_you", "bought_together", "related", "trending", "buy_again", "recently_viewed"])
+      expect(seen.get(`customer:${placement}`) ?? 0, `customer ${placement} in ${[...seen.keys()]}`).toBeGreaterThan(0);
+    for (const placement of ["for_you", "bought_together", "related", "trending", "recently_viewed"])
+      expect(seen.get(`guest:${placement}`) ?? 0, `guest ${placement} in ${[...seen.keys()]}`).toBeGreaterThan(0);
     // "Buy it again" is for signed-in customers only: a guest's page has no such block.
     const guest = await session();
     const { page } = await open(guest, "/");
@@ -195,15 +234,27 @@ describe("the storefront blocks in Chromium", () => {
     // Leave the last item out; the total follows.
     await boxes.nth(count - 1).uncheck();
     // Prices in cents, as Liquid gives them.
-    const chosen = await block.locator("input[data-afr-pick]:checked").evaluateAll((inputs) => inputs.map((input) => ({ variant: (input as HTMLInputElement).dataset.afrPick!, price: Number((input as HTMLInputElement).dataset.afrPrice) })));
-    const main = await block.locator(".afr-bundle").evaluate((bundle) => ({ variant: (bundle as HTMLElement).dataset.variantId!, price: Number((bundle as HTMLElement).dataset.price) }));
+    const chosen = await block.locator("input[data-afr-pick]:checked").evaluateAll((inputs) =>
+      inputs.map((input) => ({
+        variant: (input as HTMLInputElement).dataset.afrPick!,
+        price: Number((input as HTMLInputElement).dataset.afrPrice),
+      })),
+    );
+    const main = await block.locator(".afr-bundle").evaluate((bundle) => ({
+      variant: (bundle as HTMLElement).dataset.variantId!,
+      price: Number((bundle as HTMLElement).dataset.price),
+    }));
     const total = main.price + chosen.reduce((sum, item) => sum + item.price, 0);
-    await expect.poll(() => block.locator(".afr-bundle__total-value").textContent()).toBe(new Intl.NumberFormat("en", { style: "currency", currency: "USD" }).format(total / 100));
+    await expect
+      .poll(() => block.locator(".afr-bundle__total-value").textContent())
+      .toBe(new Intl.NumberFormat("en", { style: "currency", currency: "USD" }).format(total / 100));
     await block.getByRole("button", { name: "Add all to cart" }).click();
     await expect.poll(() => page.locator("[data-cart-count]").textContent()).toBe(String(chosen.length + 1));
     const cart = await page.evaluate(async () => (await (await fetch("/cart.js")).json()) as { items: { variant_id: number | string }[] });
     expect(cart.items.map((item) => String(item.variant_id)).sort()).toEqual([main.variant, ...chosen.map((item) => item.variant)].sort());
-    await expect.poll(() => app.db.recommendationEvent.count({ where: { shopId, kind: "ADD_TO_CART" } })).toBeGreaterThanOrEqual(chosen.length + 1);
+    await expect
+      .poll(() => app.db.recommendationEvent.count({ where: { shopId, kind: "ADD_TO_CART" } }))
+      .toBeGreaterThanOrEqual(chosen.length + 1);
     expect(errors).toEqual([]);
     await context.close();
   });
@@ -223,15 +274,23 @@ describe("the storefront blocks in Chromium", () => {
 
   it("hides every block when the app cannot answer, without errors of its own", async () => {
     const context = await session({ as: customer });
-    await context.route("**/apps/affinity/recommendations**", (route) => route.fulfill({ status: 500, contentType: "application/json", body: '{"error":"unavailable"}' }));
+    await context.route("**/apps/affinity/recommendations**", (route) =>
+      route.fulfill({ status: 500, contentType: "application/json", body: '{"error":"unavailable"}' }),
+    );
     for (const path of ["/", `/products/${productHandle}`]) {
       const { page, errors } = await open(context, path);
       const states = await blocks(page);
       expect(states.length).toBeGreaterThan(1);
-      expect(states.every((block) => block.hidden), path).toBe(true);
+      expect(
+        states.every((block) => block.hidden),
+        path,
+      ).toBe(true);
       await expect(page.locator("h1").first().isVisible()).resolves.toBe(true);
       // The browser itself logs the failed request; nothing else may appear.
-      expect(errors.filter((error) => !/Failed to load resource: the server responded with a status of 500/.test(error)), path).toEqual([]);
+      expect(
+        errors.filter((error) => !/Failed to load resource: the server responded with a status of 500/.test(error)),
+        path,
+      ).toEqual([]);
       await page.close();
     }
     await context.close();
@@ -250,7 +309,10 @@ describe("the storefront blocks in Chromium", () => {
         // so the late answer of a block in view lands where a shift would count.
         const { page } = await open(context, path, { inView: true });
         await page.waitForTimeout(300);
-        const { cls, shifts } = await page.evaluate(() => ({ cls: (window as unknown as { __cls: number }).__cls, shifts: (window as unknown as { __shifts: string[] }).__shifts }));
+        const { cls, shifts } = await page.evaluate(() => ({
+          cls: (window as unknown as { __cls: number }).__cls,
+          shifts: (window as unknown as { __shifts: string[] }).__shifts,
+        }));
         expect(cls, `${viewport} ${path}: ${shifts.join("; ")}`).toBe(0);
         await page.close();
       }
@@ -308,7 +370,12 @@ describe("the storefront blocks in Chromium", () => {
   it("speaks the shopper's language", async () => {
     const context = await session({ as: customer });
     const { page } = await open(context, "/?locale=es");
-    await expect(page.getByRole("button", { name: /^Añadir .+ al carrito$/ }).first().isVisible()).resolves.toBe(true);
+    await expect(
+      page
+        .getByRole("button", { name: /^Añadir .+ al carrito$/ })
+        .first()
+        .isVisible(),
+    ).resolves.toBe(true);
     await context.close();
   });
 
@@ -377,7 +444,11 @@ async function productPage(context: BrowserContext, path: string) {
   const shown = await page.evaluate(() => {
     const price = document.querySelector(".theme-price")!.cloneNode(true) as HTMLElement;
     price.querySelectorAll(".theme-compare").forEach((node) => node.remove());
-    return { title: document.querySelector("h1")!.textContent!.trim(), price: price.textContent!.trim(), compare: document.querySelector(".theme-compare")?.textContent?.trim() ?? null };
+    return {
+      title: document.querySelector("h1")!.textContent!.trim(),
+      price: price.textContent!.trim(),
+      compare: document.querySelector(".theme-compare")?.textContent?.trim() ?? null,
+    };
   });
   await page.close();
   return shown;
@@ -391,17 +462,29 @@ const MARKETS = [
 describe("product cards in the shopper's market", () => {
   /** Products in stock that a market sells, with what it offers of them. */
   async function offered(market: string, test: (offer: Offer, handle: string) => boolean) {
-    const inStock = new Set((await app.db.product.findMany({ where: { shopId, available: true, status: "ACTIVE" }, select: { handle: true } })).map((row) => row.handle));
-    return harness.offers(market).all().filter(([handle, offer]) => inStock.has(handle) && test(offer, handle));
+    const inStock = new Set(
+      (await app.db.product.findMany({ where: { shopId, available: true, status: "ACTIVE" }, select: { handle: true } })).map(
+        (row) => row.handle,
+      ),
+    );
+    return harness
+      .offers(market)
+      .all()
+      .filter(([handle, offer]) => inStock.has(handle) && test(offer, handle));
   }
 
   it("show the product page's title, price, compare-at price, currency and link, in each market, to the cent", async () => {
     for (const market of MARKETS) {
       const context = await session();
       // A product on sale and, in France, one with a French title, viewed first, so that "Recently viewed" shows them.
-      const [onSale] = await offered(market.handle, (offer) => offer.sold && offer.compareAtCents !== null && offer.compareAtCents > offer.priceCents);
+      const [onSale] = await offered(
+        market.handle,
+        (offer) => offer.sold && offer.compareAtCents !== null && offer.compareAtCents > offer.priceCents,
+      );
       expect(onSale, `a product on sale in ${market.handle}`).toBeTruthy();
-      const [translated] = market.prefix ? await offered(market.handle, (offer, handle) => offer.sold && offer.title !== harness.offers("us").offer(handle)!.title) : [];
+      const [translated] = market.prefix
+        ? await offered(market.handle, (offer, handle) => offer.sold && offer.title !== harness.offers("us").offer(handle)!.title)
+        : [];
       for (const [handle] of [onSale, ...(translated ? [translated] : [])]) await view(context, `${market.prefix}/products/${handle}`);
       const { page, errors } = await open(context, `${market.prefix}/`);
       const shown = await cards(page);
@@ -417,11 +500,16 @@ describe("product cards in the shopper's market", () => {
         expect(offer.sold, where).toBe(true);
         expect(card.price, where).toContain(market.symbol);
         expect(card.price, where).toBe(market.money.format(offer.priceCents / 100));
-        expect(card.compare, where).toBe(offer.compareAtCents && offer.compareAtCents > offer.priceCents ? market.money.format(offer.compareAtCents / 100) : null);
+        expect(card.compare, where).toBe(
+          offer.compareAtCents && offer.compareAtCents > offer.priceCents ? market.money.format(offer.compareAtCents / 100) : null,
+        );
         expect(card.title, where).toBe(offer.title);
         expect(await productPage(context, card.path), where).toEqual({ title: card.title, price: card.price, compare: card.compare });
       }
-      expect(shown.some((card) => card.compare !== null), `${market.handle}: a card with a compare-at price`).toBe(true);
+      expect(
+        shown.some((card) => card.compare !== null),
+        `${market.handle}: a card with a compare-at price`,
+      ).toBe(true);
       if (translated) {
         const english = harness.offers("us").offer(translated[0])!.title;
         const card = shown.find((candidate) => candidate.path === `/fr/products/${translated[0]}`);
@@ -441,7 +529,9 @@ describe("product cards in the shopper's market", () => {
     const context = await session();
     await view(context, `/fr/products/${handle}`);
     const { page } = await open(context, "/fr/");
-    const card = (await cards(page)).find((candidate) => candidate.placement === "recently_viewed" && candidate.path === `/fr/products/${handle}`);
+    const card = (await cards(page)).find(
+      (candidate) => candidate.placement === "recently_viewed" && candidate.path === `/fr/products/${handle}`,
+    );
     expect(card, `the recently viewed ${handle}`).toBeTruthy();
     expect(card!.price).toBe(fixed);
     expect((await productPage(context, `/fr/products/${handle}`)).price).toBe(fixed);
@@ -454,7 +544,9 @@ describe("product cards in the shopper's market", () => {
     // Viewed in the primary market, it is recently viewed in both; France does not sell it.
     await view(context, `/products/${handle}`);
     const home = await open(context, "/");
-    expect((await cards(home.page)).filter((card) => card.placement === "recently_viewed").map((card) => card.path)).toContain(`/products/${handle}`);
+    expect((await cards(home.page)).filter((card) => card.placement === "recently_viewed").map((card) => card.path)).toContain(
+      `/products/${handle}`,
+    );
     const french = await open(context, "/fr/");
     const frenchCards = await cards(french.page);
     expect(frenchCards.length).toBeGreaterThan(0);
@@ -472,7 +564,9 @@ describe("product cards in the shopper's market", () => {
     const boxes = block.locator("input[data-afr-pick]");
     expect(await boxes.count()).toBeGreaterThanOrEqual(2);
     await boxes.first().uncheck();
-    const chosen = await block.locator("input[data-afr-pick]:checked").evaluateAll((inputs) => inputs.map((input) => Number((input as HTMLInputElement).dataset.afrPrice)));
+    const chosen = await block
+      .locator("input[data-afr-pick]:checked")
+      .evaluateAll((inputs) => inputs.map((input) => Number((input as HTMLInputElement).dataset.afrPrice)));
     const main = await block.locator(".afr-bundle").evaluate((bundle) => Number((bundle as HTMLElement).dataset.price));
     expect(main).toBe(harness.offers("fr").offer(handle)!.priceCents);
     const total = main + chosen.reduce((sum, cents) => sum + cents, 0);

@@ -52,7 +52,14 @@ const CONNECTION_LIMIT = 5;
 const NESTING_LIMIT = 2;
 
 export async function startFakeAdmin(options: FakeAdminOptions): Promise<FakeAdmin> {
-  const fake: FakeAdmin = { origin: "", operations: [], webPixel: null, requests: [], billing: new FakeBilling(() => fake.origin), close: async () => {} };
+  const fake: FakeAdmin = {
+    origin: "",
+    operations: [],
+    webPixel: null,
+    requests: [],
+    billing: new FakeBilling(() => fake.origin),
+    close: async () => {},
+  };
 
   const server = http.createServer(async (req, res) => {
     const url = new URL(req.url ?? "/", "http://fake");
@@ -61,7 +68,8 @@ export async function startFakeAdmin(options: FakeAdminOptions): Promise<FakeAdm
       res.end(JSON.stringify(body));
     };
     if (req.method === "GET" && url.pathname.startsWith("/bulk/")) return serveResult(url.pathname.slice(6, -6), res);
-    if (req.method !== "POST" || !/^\/admin\/api\/\d{4}-\d{2}\/graphql\.json$/.test(url.pathname)) return send(404, { errors: "Not Found" });
+    if (req.method !== "POST" || !/^\/admin\/api\/\d{4}-\d{2}\/graphql\.json$/.test(url.pathname))
+      return send(404, { errors: "Not Found" });
     if (req.headers["x-shopify-access-token"] !== options.accessToken) {
       return send(401, { errors: "[API] Invalid API key or access token (unrecognized login or wrong password)" });
     }
@@ -126,7 +134,11 @@ export async function startFakeAdmin(options: FakeAdminOptions): Promise<FakeAdm
       case "themes":
         return { data: { themes: answerThemes(options.themes ?? [], field, variables) } };
       case "webPixel":
-        if (!fake.webPixel) return { data: { webPixel: null }, errors: [{ message: "No web pixel was found for this app.", extensions: { code: "NOT_FOUND" } }] };
+        if (!fake.webPixel)
+          return {
+            data: { webPixel: null },
+            errors: [{ message: "No web pixel was found for this app.", extensions: { code: "NOT_FOUND" } }],
+          };
         return { data: { webPixel: fake.webPixel } };
       case "webPixelCreate":
       case "webPixelUpdate": {
@@ -135,7 +147,14 @@ export async function startFakeAdmin(options: FakeAdminOptions): Promise<FakeAdm
         const missing = ["endpoint", "pixelKey"].filter((key) => typeof settings[key] !== "string" || !settings[key]);
         const name = field.name.value;
         if (missing.length) {
-          return { data: { [name]: { webPixel: null, userErrors: [{ code: "INVALID_SETTINGS", field: ["settings"], message: `missing ${missing.join(", ")}` }] } } };
+          return {
+            data: {
+              [name]: {
+                webPixel: null,
+                userErrors: [{ code: "INVALID_SETTINGS", field: ["settings"], message: `missing ${missing.join(", ")}` }],
+              },
+            },
+          };
         }
         if (name === "webPixelCreate" && fake.webPixel) {
           return { data: { [name]: { webPixel: null, userErrors: [{ code: "TAKEN", field: null, message: "Web pixel is taken." }] } } };
@@ -155,7 +174,16 @@ export async function startFakeAdmin(options: FakeAdminOptions): Promise<FakeAdm
   function runBulkQuery(query: string) {
     const running = fake.operations.find((operation) => operation.status === "CREATED" || operation.status === "RUNNING");
     if (running) {
-      return { bulkOperation: null, userErrors: [{ code: "OPERATION_IN_PROGRESS", field: ["query"], message: `A bulk query operation for this app and shop is already in progress: ${running.id}.` }] };
+      return {
+        bulkOperation: null,
+        userErrors: [
+          {
+            code: "OPERATION_IN_PROGRESS",
+            field: ["query"],
+            message: `A bulk query operation for this app and shop is already in progress: ${running.id}.`,
+          },
+        ],
+      };
     }
     const document = parse(query);
     const definition = document.definitions[0];
@@ -164,11 +192,19 @@ export async function startFakeAdmin(options: FakeAdminOptions): Promise<FakeAdm
     const connections = countConnections(definition.selectionSet, 0);
     if (connections.total === 0) return invalid("Bulk queries must contain at least one connection.");
     if (connections.total > CONNECTION_LIMIT) return invalid(`Bulk queries cannot contain more than ${CONNECTION_LIMIT} connections.`);
-    if (connections.depth > NESTING_LIMIT) return invalid(`Bulk queries cannot contain connections with a nesting depth greater than ${NESTING_LIMIT}.`);
+    if (connections.depth > NESTING_LIMIT)
+      return invalid(`Bulk queries cannot contain connections with a nesting depth greater than ${NESTING_LIMIT}.`);
     const items = rootItems(root);
     const lines: string[] = [];
     for (const item of items) emit(item, nodeSelection(root), undefined, lines);
-    const operation: Operation = { id: `gid://shopify/BulkOperation/${1000 + fake.operations.length}`, status: "CREATED", polls: 0, lines, rootObjectCount: items.length, root: root.name.value };
+    const operation: Operation = {
+      id: `gid://shopify/BulkOperation/${1000 + fake.operations.length}`,
+      status: "CREATED",
+      polls: 0,
+      lines,
+      rootObjectCount: items.length,
+      root: root.name.value,
+    };
     fake.operations.push(operation);
     return { bulkOperation: { id: operation.id, status: operation.status }, userErrors: [] };
   }
@@ -185,7 +221,11 @@ export async function startFakeAdmin(options: FakeAdminOptions): Promise<FakeAdm
 
   const listener = await new Promise<http.Server>((resolve) => server.listen(0, "127.0.0.1", () => resolve(server)));
   fake.origin = `http://127.0.0.1:${(listener.address() as AddressInfo).port}`;
-  fake.close = () => new Promise((resolve) => { server.closeAllConnections(); server.close(() => resolve()); });
+  fake.close = () =>
+    new Promise((resolve) => {
+      server.closeAllConnections();
+      server.close(() => resolve());
+    });
   return fake;
 }
 
@@ -213,7 +253,8 @@ function answerThemes(themes: FakeTheme[], field: FieldNode, variables: Obj) {
   const first = Number(valueOf(argument(field, "first")) ?? 50);
   const nodesField = field.selectionSet?.selections.find((s) => s.kind === Kind.FIELD && s.name.value === "nodes") as FieldNode | undefined;
   if (!nodesField) throw new Error("Affinity's fake answers themes { nodes { ... } } only");
-  const filesField = nodesField.selectionSet?.selections.find((s) => s.kind === Kind.FIELD && s.name.value === "files") as FieldNode | undefined;
+  const filesField = nodesField.selectionSet?.selections.find((s) => s.kind === Kind.FIELD && s.name.value === "files") as
+    FieldNode | undefined;
   const chosen = themes.filter((theme) => !roles || roles.includes(theme.role)).slice(0, first);
   return {
     nodes: chosen.map((theme) => {
@@ -223,7 +264,12 @@ function answerThemes(themes: FakeTheme[], field: FieldNode, variables: Obj) {
         if (filenames && filenames.length > 50) throw new Error("filenames: at most 50 filenames can be specified");
         const patterns = filenames?.map((name) => new RegExp("^" + name.split("*").map(escapeRegExp).join("[^/]*") + "$"));
         const files = theme.files.filter((file) => !patterns || patterns.some((pattern) => pattern.test(file.filename)));
-        node.files = { nodes: files.slice(0, Number(valueOf(argument(filesField, "first")) ?? 50)).map((file) => ({ filename: file.filename, body: { content: file.content } })), userErrors: [] };
+        node.files = {
+          nodes: files
+            .slice(0, Number(valueOf(argument(filesField, "first")) ?? 50))
+            .map((file) => ({ filename: file.filename, body: { content: file.content } })),
+          userErrors: [],
+        };
       }
       return node;
     }),
@@ -337,14 +383,20 @@ export class FakeBilling {
 
   /** Shopify cancels the app's subscriptions when the app is uninstalled. */
   uninstall() {
-    for (const subscription of this.subscriptions) if (subscription.status === "ACTIVE" || subscription.status === "PENDING") subscription.status = "CANCELLED";
+    for (const subscription of this.subscriptions)
+      if (subscription.status === "ACTIVE" || subscription.status === "PENDING") subscription.status = "CANCELLED";
   }
 
   answer(field: FieldNode, variables: Obj, fragments: Fragments): Obj | null {
-    const args = Object.fromEntries((field.arguments ?? []).map((argument) => [argument.name.value, valueFromASTUntyped(argument.value, variables)])) as Obj;
+    const args = Object.fromEntries(
+      (field.arguments ?? []).map((argument) => [argument.name.value, valueFromASTUntyped(argument.value, variables)]),
+    ) as Obj;
     const selection = field.selectionSet!;
     if (field.name.value === "currentAppInstallation") {
-      const installation = { activeSubscriptions: this.subscriptions.filter((subscription) => subscription.status === "ACTIVE"), oneTimePurchases: { edges: [], pageInfo: { hasNextPage: false, endCursor: null } } };
+      const installation = {
+        activeSubscriptions: this.subscriptions.filter((subscription) => subscription.status === "ACTIVE"),
+        oneTimePurchases: { edges: [], pageInfo: { hasNextPage: false, endCursor: null } },
+      };
       return select(installation, selection, fragments) as Obj;
     }
     const result = field.name.value === "appSubscriptionCreate" ? this.create(args) : this.cancel(args);
@@ -355,10 +407,12 @@ export class FakeBilling {
     const lineItems = (args.lineItems as Obj[] | undefined) ?? [];
     const errors: { field: string[]; message: string }[] = [];
     if (typeof args.name !== "string" || !args.name.trim()) errors.push({ field: ["name"], message: "Name can't be blank" });
-    if (typeof args.returnUrl !== "string" || !URL.canParse(args.returnUrl)) errors.push({ field: ["returnUrl"], message: "Return url is not a valid URL" });
+    if (typeof args.returnUrl !== "string" || !URL.canParse(args.returnUrl))
+      errors.push({ field: ["returnUrl"], message: "Return url is not a valid URL" });
     if (!lineItems.length) errors.push({ field: ["lineItems"], message: "Line items can't be blank" });
     const details = lineItems.map((item) => (item.plan as Obj | undefined)?.appRecurringPricingDetails as Obj | undefined);
-    if (details.some((detail) => !detail || !(Number((detail.price as Obj | undefined)?.amount) > 0))) errors.push({ field: ["lineItems"], message: "Price must be greater than 0" });
+    if (details.some((detail) => !detail || !(Number((detail.price as Obj | undefined)?.amount) > 0)))
+      errors.push({ field: ["lineItems"], message: "Price must be greater than 0" });
     if (errors.length) return { appSubscription: null, confirmationUrl: null, userErrors: errors };
     const number = 1000 + this.subscriptions.length;
     const subscription: FakeSubscription = {
@@ -372,7 +426,14 @@ export class FakeBilling {
       returnUrl: String(args.returnUrl),
       lineItems: details.map((detail, index) => ({
         id: `gid://shopify/AppSubscriptionLineItem/${number}${index}?v=1&index=${index}`,
-        plan: { pricingDetails: { __typename: "AppRecurringPricing", interval: detail!.interval ?? "EVERY_30_DAYS", discount: null, price: { amount: Number((detail!.price as Obj).amount).toFixed(1), currencyCode: (detail!.price as Obj).currencyCode } } },
+        plan: {
+          pricingDetails: {
+            __typename: "AppRecurringPricing",
+            interval: detail!.interval ?? "EVERY_30_DAYS",
+            discount: null,
+            price: { amount: Number((detail!.price as Obj).amount).toFixed(1), currencyCode: (detail!.price as Obj).currencyCode },
+          },
+        },
       })),
     };
     this.subscriptions.push(subscription);
@@ -383,7 +444,15 @@ export class FakeBilling {
   private cancel(args: Obj) {
     const subscription = this.subscriptions.find((candidate) => candidate.id === args.id);
     if (!subscription || subscription.status !== "ACTIVE") {
-      return { appSubscription: null, userErrors: [{ field: ["id"], message: subscription ? "Cannot cancel a subscription that is not active" : "Couldn't find RecurringApplicationCharge" }] };
+      return {
+        appSubscription: null,
+        userErrors: [
+          {
+            field: ["id"],
+            message: subscription ? "Cannot cancel a subscription that is not active" : "Couldn't find RecurringApplicationCharge",
+          },
+        ],
+      };
     }
     subscription.status = "CANCELLED";
     subscription.prorated = args.prorate !== false;
@@ -395,7 +464,9 @@ type Fragments = Record<string, FragmentDefinitionNode>;
 
 function fragmentsOf(definitions: readonly { kind: string }[]): Fragments {
   const fragments: Fragments = {};
-  for (const definition of definitions) if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments[(definition as FragmentDefinitionNode).name.value] = definition as FragmentDefinitionNode;
+  for (const definition of definitions)
+    if (definition.kind === Kind.FRAGMENT_DEFINITION)
+      fragments[(definition as FragmentDefinitionNode).name.value] = definition as FragmentDefinitionNode;
   return fragments;
 }
 
@@ -418,7 +489,7 @@ function select(value: unknown, selectionSet: SelectionSetNode, fragments: Fragm
       const key = selection.alias?.value ?? name;
       if (name === "__typename") out[key] = source.__typename;
       else if (!(name in source)) throw new Error(`Field '${name}' doesn't exist on type '${String(source.__typename ?? "object")}'`);
-      else out[key] = selection.selectionSet ? select(source[name], selection.selectionSet, fragments) : source[name] ?? null;
+      else out[key] = selection.selectionSet ? select(source[name], selection.selectionSet, fragments) : (source[name] ?? null);
     }
   }
   return out;

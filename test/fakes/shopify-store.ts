@@ -5,10 +5,13 @@ import type { FakeStore } from "./shopify-admin";
  * clean: a test order, a gift card, a cancelled order, a partly refunded order, a line whose
  * product was deleted, and orders older than the history window.
  */
-export function generateFakeStore(sizes: { products: number; customers: number; orders: number }, now = new Date("2026-11-20T12:00:00Z")): FakeStore {
+export function generateFakeStore(
+  sizes: { products: number; customers: number; orders: number },
+  now = new Date("2026-11-20T12:00:00Z"),
+): FakeStore {
   let seed = 42;
-  const random = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
-  const pick = <T,>(items: T[]) => items[Math.floor(random() * items.length)];
+  const random = () => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
+  const pick = <T>(items: T[]) => items[Math.floor(random() * items.length)];
   const gid = (type: string, id: number) => `gid://shopify/${type}/${id}`;
   const iso = (date: Date) => date.toISOString();
   const collections = [
@@ -77,8 +80,17 @@ export function generateFakeStore(sizes: { products: number; customers: number; 
         originalUnitPriceSet: { shopMoney: { amount: product.variants[0].price, currencyCode: "USD" } },
       };
     });
-    if (i % 29 === 3) lines.push({ ...lines[0], id: gid("LineItem", id * 10 + 9), title: "Gift card", isGiftCard: true, product: { id: products.at(-1)!.id }, variant: { id: products.at(-1)!.variants[0].id } });
-    if (i % 31 === 7) lines.push({ ...lines[0], id: gid("LineItem", id * 10 + 8), title: "Discontinued", product: null as never, variant: null as never });
+    if (i % 29 === 3)
+      lines.push({
+        ...lines[0],
+        id: gid("LineItem", id * 10 + 9),
+        title: "Gift card",
+        isGiftCard: true,
+        product: { id: products.at(-1)!.id },
+        variant: { id: products.at(-1)!.variants[0].id },
+      });
+    if (i % 31 === 7)
+      lines.push({ ...lines[0], id: gid("LineItem", id * 10 + 8), title: "Discontinued", product: null as never, variant: null as never });
     return {
       id: gid("Order", id),
       name: `#${1000 + i}`,
@@ -89,7 +101,11 @@ export function generateFakeStore(sizes: { products: number; customers: number; 
       test: i % 37 === 2,
       currencyCode: "USD",
       displayFinancialStatus: i % 13 === 5 ? "PARTIALLY_REFUNDED" : "PAID",
-      totalPriceSet: { shopMoney: { amount: lines.reduce((sum, line) => sum + Number(line.originalUnitPriceSet.shopMoney.amount) * line.quantity, 0).toFixed(2) } },
+      totalPriceSet: {
+        shopMoney: {
+          amount: lines.reduce((sum, line) => sum + Number(line.originalUnitPriceSet.shopMoney.amount) * line.quantity, 0).toFixed(2),
+        },
+      },
       customer: i % 6 === 0 ? null : { id: customers[i % customers.length].id },
       billingAddress: { countryCodeV2: "GB" },
       refunds: i % 13 === 5 ? [{ id: gid("Refund", id), createdAt: iso(new Date(placed.getTime() + 86_400_000)) }] : [],

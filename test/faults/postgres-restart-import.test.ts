@@ -122,7 +122,8 @@ describe.runIf(available)("PostgreSQL restarted in the middle of an import", () 
       );
       if (Number(state.committed) > 0 && Number(state.writing) > 0) break;
       const finished = await Promise.race([interrupted.running, new Promise<null>((resolve) => setTimeout(() => resolve(null), 5))]);
-      if (finished || Date.now() > deadline) throw new Error(`no import transaction was caught writing after the first files:\n${finished?.output ?? ""}`);
+      if (finished || Date.now() > deadline)
+        throw new Error(`no import transaction was caught writing after the first files:\n${finished?.output ?? ""}`);
     }
     await postgres.restart();
     const first = await interrupted.running;
@@ -132,7 +133,10 @@ describe.runIf(available)("PostgreSQL restarted in the middle of an import", () 
     // Every file is all or nothing: the interrupted one left no order, line or interaction behind.
     const partial = await contents(faultyUrl);
     const perFile = Object.values(partial.ordersPerFile);
-    expect(perFile.every((orders) => orders === ORDERS_PER_FILE), JSON.stringify(partial.ordersPerFile)).toBe(true);
+    expect(
+      perFile.every((orders) => orders === ORDERS_PER_FILE),
+      JSON.stringify(partial.ordersPerFile),
+    ).toBe(true);
     expect(perFile.length).toBeGreaterThan(0);
     expect(perFile.length).toBeLessThan(FILES);
     expect(partial.counts.lines).toBe(perFile.length * (expected.counts.lines / FILES));

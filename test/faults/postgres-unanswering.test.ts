@@ -29,10 +29,12 @@ describe("a database server that accepts connections and never answers", () => {
   it("fails the query with a timeout after about 15 seconds", async () => {
     const adapter = openAdapter("connect-timeout-test", { kind: "postgres", url });
     const started = Date.now();
-    const outcome = await adapter.raw.transaction((sql) => sql.query("SELECT 1")).then(
-      () => "answered",
-      (error: Error) => error.message,
-    );
+    const outcome = await adapter.raw
+      .transaction((sql) => sql.query("SELECT 1"))
+      .then(
+        () => "answered",
+        (error: Error) => error.message,
+      );
     const waited = Date.now() - started;
     await adapter.close();
     expect(outcome).toMatch(/timeout/i);

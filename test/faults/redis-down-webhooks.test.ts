@@ -25,8 +25,24 @@ const order = (id: number) => ({
   cancelled_at: null,
   customer: { id: 7_000 + (id % 7), email: `buyer${id % 7}@example.com`, first_name: "Buyer", last_name: String(id % 7) },
   line_items: [
-    { id: id * 10 + 1, product_id: 500 + (id % 5), variant_id: 900 + (id % 5), title: `Product ${id % 5}`, quantity: 1, price: "10.00", gift_card: false },
-    { id: id * 10 + 2, product_id: 600 + (id % 3), variant_id: 950 + (id % 3), title: `Gadget ${id % 3}`, quantity: 2, price: "10.00", gift_card: false },
+    {
+      id: id * 10 + 1,
+      product_id: 500 + (id % 5),
+      variant_id: 900 + (id % 5),
+      title: `Product ${id % 5}`,
+      quantity: 1,
+      price: "10.00",
+      gift_card: false,
+    },
+    {
+      id: id * 10 + 2,
+      product_id: 600 + (id % 3),
+      variant_id: 950 + (id % 3),
+      title: `Gadget ${id % 3}`,
+      quantity: 2,
+      price: "10.00",
+      gift_card: false,
+    },
   ],
 });
 
@@ -63,7 +79,8 @@ describe.runIf(available)("a webhook burst while Redis is down", () => {
     for (;;) {
       const processed = await app.db.webhookEvent.count({ where: { processedAt: { not: null } } });
       if (processed >= count) return processed;
-      if (Date.now() > deadline) throw new Error(`${processed} of ${count} deliveries processed after ${timeoutMs / 1000} s; worker log:\n${worker?.log()}`);
+      if (Date.now() > deadline)
+        throw new Error(`${processed} of ${count} deliveries processed after ${timeoutMs / 1000} s; worker log:\n${worker?.log()}`);
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
   }
@@ -95,11 +112,15 @@ describe.runIf(available)("a webhook burst while Redis is down", () => {
     // Shopify retries a delivery it did not see acknowledged; a retry carries the same webhook id.
     const retried = await Promise.all(acknowledged.slice(0, 10).map((delivery, index) => deliver(order(ids[index]), delivery.webhookId)));
     expect(retried.map((delivery) => delivery.status)).toEqual(retried.map(() => 200));
-    expect(Math.max(...acknowledged.map((delivery) => delivery.ms), ...retried.map((delivery) => delivery.ms))).toBeLessThan(SHOPIFY_TIMEOUT_MS);
+    expect(Math.max(...acknowledged.map((delivery) => delivery.ms), ...retried.map((delivery) => delivery.ms))).toBeLessThan(
+      SHOPIFY_TIMEOUT_MS,
+    );
 
     const db = app.db;
     expect(await db.webhookEvent.count()).toBe(BURST + 1);
-    expect(await db.webhookEvent.count({ where: { processedAt: null, webhookId: { in: acknowledged.map((delivery) => delivery.webhookId) } } })).toBe(BURST);
+    expect(
+      await db.webhookEvent.count({ where: { processedAt: null, webhookId: { in: acknowledged.map((delivery) => delivery.webhookId) } } }),
+    ).toBe(BURST);
     // Nothing can reach the worker while Redis is down.
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(await db.order.count()).toBe(1);

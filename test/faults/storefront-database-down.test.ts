@@ -29,7 +29,8 @@ describe.runIf(available)("storefront answers while the database is unreachable"
     return { status: response.status, body: (await response.json().catch(() => null)) as RecommendationAnswer | null };
   }
 
-  const products = (answer: { body: RecommendationAnswer | null }) => answer.body?.products.map((product) => [product.externalId, product.title]) ?? [];
+  const products = (answer: { body: RecommendationAnswer | null }) =>
+    answer.body?.products.map((product) => [product.externalId, product.title]) ?? [];
 
   beforeAll(async () => {
     [redis, postgres] = await Promise.all([startOwnRedis(), startOwnPostgres()]);

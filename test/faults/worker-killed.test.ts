@@ -10,7 +10,14 @@ import { generateDemoStore } from "../../workers/demo/generate";
 import { ingestWebhookJob } from "../../workers/jobs/ingest-webhook";
 import { trainJob } from "../../workers/jobs/train";
 import { BullMqJobQueue, waitForJobRun } from "../../workers/queue";
-import { connectOwnDatabase, ownServicesAvailable, startOwnPostgres, startOwnRedis, type OwnPostgres, type OwnRedis } from "../helpers/own-services";
+import {
+  connectOwnDatabase,
+  ownServicesAvailable,
+  startOwnPostgres,
+  startOwnRedis,
+  type OwnPostgres,
+  type OwnRedis,
+} from "../helpers/own-services";
 import { startWorkerProcess, type WorkerProcess } from "../helpers/processes";
 
 const SHOP = "faults-workers.myshopify.com";
@@ -53,10 +60,15 @@ describe.runIf(available)("a worker killed in the middle of a job", () => {
         const deadline = Date.now() + timeoutMs;
         for (;;) {
           // Waiting statements are not always named in pg_stat_activity yet (a Parse waits too).
-          const { rows } = await holder.query(`SELECT count(*)::int AS waiting FROM pg_locks WHERE NOT granted AND relation = $1::regclass`, [`"${table}"`]);
+          const { rows } = await holder.query(
+            `SELECT count(*)::int AS waiting FROM pg_locks WHERE NOT granted AND relation = $1::regclass`,
+            [`"${table}"`],
+          );
           if (rows[0].waiting > 0) return;
           if (Date.now() > deadline) {
-            const activity = await holder.query(`SELECT pid, state, wait_event_type, left(query, 100) AS query FROM pg_stat_activity WHERE datname = current_database()`);
+            const activity = await holder.query(
+              `SELECT pid, state, wait_event_type, left(query, 100) AS query FROM pg_stat_activity WHERE datname = current_database()`,
+            );
             throw new Error(
               `no job was seen waiting to write to ${table}; sessions:\n${JSON.stringify(activity.rows, null, 1)}\nworker logs:\n${workers.map((worker) => worker.log()).join("\n---\n")}`,
             );
@@ -93,8 +105,16 @@ describe.runIf(available)("a worker killed in the middle of a job", () => {
   it("loses no webhook delivery: the ingestion the killed worker held is run again by the next one, once", async () => {
     const doomed = await startWorker();
     const payload = {
-      id: 4_400_001, name: "#4401", currency: "USD", total_price: "45.00", financial_status: "paid", test: false,
-      created_at: "2026-11-20T10:00:00Z", processed_at: "2026-11-20T10:00:00Z", updated_at: "2026-11-20T10:00:00Z", cancelled_at: null,
+      id: 4_400_001,
+      name: "#4401",
+      currency: "USD",
+      total_price: "45.00",
+      financial_status: "paid",
+      test: false,
+      created_at: "2026-11-20T10:00:00Z",
+      processed_at: "2026-11-20T10:00:00Z",
+      updated_at: "2026-11-20T10:00:00Z",
+      cancelled_at: null,
       customer: { id: 4_409, email: "killed@example.com", first_name: "Kay", last_name: "Illed" },
       line_items: [
         { id: 44_001, product_id: 7_001, variant_id: 7_101, title: "Lantern", quantity: 1, price: "25.00", gift_card: false },
@@ -148,7 +168,10 @@ describe.runIf(available)("a worker killed in the middle of a job", () => {
       await lists.release();
 
       expect(await db.jobRun.findUniqueOrThrow({ where: { id: run.id } })).toMatchObject({ status: "RUNNING", attempts: 1 });
-      expect(await db.modelVersion.findMany({ where: { shopId }, orderBy: { version: "asc" }, select: { status: true } })).toEqual([{ status: "READY" }, { status: "TRAINING" }]);
+      expect(await db.modelVersion.findMany({ where: { shopId }, orderBy: { version: "asc" }, select: { status: true } })).toEqual([
+        { status: "READY" },
+        { status: "TRAINING" },
+      ]);
       expect((await db.shop.findUniqueOrThrow({ where: { id: shopId } })).activeModelVersionId).toBe(serving);
       const during = await storefront.recommend({ shopId, placement: "TRENDING", limit: 4 });
       expect([during.modelVersionId, during.products.length]).toEqual([serving, 4]);

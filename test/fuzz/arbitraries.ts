@@ -65,20 +65,22 @@ export function replaceAt<T>(value: T, path: Path, leaf: unknown): T {
  * added under a new key: the shapes a confused or malicious sender produces.
  */
 export function mutated<T>(examples: T[]): fc.Arbitrary<unknown> {
-  return fc.tuple(fc.constantFrom(...examples), fc.nat(), anyJson, fc.constantFrom("replace", "replace", "replace", "remove", "add")).map(([example, pick, leaf, how]) => {
-    const paths = leafPaths(example);
-    const path = paths[pick % paths.length];
-    if (how === "replace") return replaceAt(example, path, leaf);
-    if (how === "remove" && path.length) {
-      const copy = structuredClone(example) as Record<string | number, unknown>;
-      let node = copy;
-      for (const key of path.slice(0, -1)) node = node[key] as Record<string | number, unknown>;
-      if (Array.isArray(node)) node.splice(Number(path[path.length - 1]), 1);
-      else delete node[path[path.length - 1]];
-      return copy;
-    }
-    return replaceAt(example, [...path.slice(0, -1), "\u0000extra"], leaf);
-  });
+  return fc
+    .tuple(fc.constantFrom(...examples), fc.nat(), anyJson, fc.constantFrom("replace", "replace", "replace", "remove", "add"))
+    .map(([example, pick, leaf, how]) => {
+      const paths = leafPaths(example);
+      const path = paths[pick % paths.length];
+      if (how === "replace") return replaceAt(example, path, leaf);
+      if (how === "remove" && path.length) {
+        const copy = structuredClone(example) as Record<string | number, unknown>;
+        let node = copy;
+        for (const key of path.slice(0, -1)) node = node[key] as Record<string | number, unknown>;
+        if (Array.isArray(node)) node.splice(Number(path[path.length - 1]), 1);
+        else delete node[path[path.length - 1]];
+        return copy;
+      }
+      return replaceAt(example, [...path.slice(0, -1), "\u0000extra"], leaf);
+    });
 }
 
 /** The texts inside a parsed value that could not be stored, by path (empty when all can). */
@@ -89,7 +91,9 @@ export function unstorableTexts(value: unknown, max = 1_000_000, path: Path = []
 }
 
 /** What a schema's safeParse must give for any input: data whose texts can all be stored, or issues that name a field. */
-export function expectStorableOrFieldErrors(result: { success: true; data: unknown } | { success: false; error: { issues: { path: PropertyKey[]; message: string }[] } }) {
+export function expectStorableOrFieldErrors(
+  result: { success: true; data: unknown } | { success: false; error: { issues: { path: PropertyKey[]; message: string }[] } },
+) {
   if (result.success) expect(unstorableTexts(result.data)).toEqual([]);
   else {
     expect(result.error.issues.length).toBeGreaterThan(0);

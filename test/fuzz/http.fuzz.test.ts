@@ -35,14 +35,19 @@ let pixelKey: string;
 let token: string;
 
 type Answer = { status: number; body: { error?: string; errors?: { field: string; message: string }[]; token?: string } | null };
-const answerOf = async (response: Response): Promise<Answer> => ({ status: response.status, body: await response.json().catch(() => null) });
+const answerOf = async (response: Response): Promise<Answer> => ({
+  status: response.status,
+  body: await response.json().catch(() => null),
+});
 
 /** A storefront request as Shopify's app proxy forwards it: shop, timestamp and signature added. */
 async function proxied(path: string, query: Record<string, string>, body?: string): Promise<Answer> {
   const url = new URL(`${server.origin}${path}`);
   for (const [key, value] of Object.entries({ path_prefix: "/apps/affinity", ...query })) url.searchParams.set(key, value);
   const signed = await setUpValidRequest({ type: RequestType.Public, store: STORE, apiSecretKey: SECRET }, new Request(url));
-  return answerOf(await fetch(signed.url, body === undefined ? {} : { method: "POST", body, headers: { "Content-Type": "application/json" } }));
+  return answerOf(
+    await fetch(signed.url, body === undefined ? {} : { method: "POST", body, headers: { "Content-Type": "application/json" } }),
+  );
 }
 
 /** Requests take turns over several keys, so the per-key rate limit never answers for them. */
@@ -90,9 +95,14 @@ describe("recommendation queries", () => {
     expect(fieldsOf(await headless("/api/v1/recommendations", { customer_id: `${customer}\u0000` }))).toEqual(["customer_id"]);
     expect(fieldsOf(await headless("/api/v1/recommendations", { visitor: "\u0000" }))).toEqual(["visitor"]);
     const proxiedCustomer = await proxied("/apps/affinity/recommendations", { logged_in_customer_id: `\u0000${customer}` });
-    expect(proxiedCustomer).toMatchObject({ status: 400, body: { error: "the request is not valid", errors: [{ field: "logged_in_customer_id", message: expect.stringContaining("NUL") }] } });
+    expect(proxiedCustomer).toMatchObject({
+      status: 400,
+      body: { error: "the request is not valid", errors: [{ field: "logged_in_customer_id", message: expect.stringContaining("NUL") }] },
+    });
     expect(fieldsOf(await proxied("/apps/affinity/recommendations", { visitor: "b-1\u0000" }))).toEqual(["visitor"]);
-    expect(fieldsOf(await proxied("/apps/affinity/recommendations", { placement: "related", product_id: `${product}\u0000` }))).toEqual(["product_id"]);
+    expect(fieldsOf(await proxied("/apps/affinity/recommendations", { placement: "related", product_id: `${product}\u0000` }))).toEqual([
+      "product_id",
+    ]);
   });
 
   it("take limit in decimal digits only", async () => {
@@ -104,7 +114,20 @@ describe("recommendation queries", () => {
   });
 
   const FIELDS = ["placement", "product_id", "cart", "limit", "visitor"] as const;
-  const value = fc.oneof(anyText, fc.constantFrom("for_you", "bought_together", "related", "cart", "buy_again", "recently_viewed", product, `${product},${store.products[1].externalId}`, "4"));
+  const value = fc.oneof(
+    anyText,
+    fc.constantFrom(
+      "for_you",
+      "bought_together",
+      "related",
+      "cart",
+      "buy_again",
+      "recently_viewed",
+      product,
+      `${product},${store.products[1].externalId}`,
+      "4",
+    ),
+  );
 
   it("never answer 500 through the headless API", async () => {
     await fc.assert(
@@ -117,9 +140,12 @@ describe("recommendation queries", () => {
 
   it("never answer 500 through the app proxy", async () => {
     await fc.assert(
-      fc.asyncProperty(fc.dictionary(fc.constantFrom(...FIELDS, "logged_in_customer_id"), fc.oneof(value, fc.constant(customer))), async (query) => {
-        expectDocumented(await proxied("/apps/affinity/recommendations", query), [200, 400]);
-      }),
+      fc.asyncProperty(
+        fc.dictionary(fc.constantFrom(...FIELDS, "logged_in_customer_id"), fc.oneof(value, fc.constant(customer))),
+        async (query) => {
+          expectDocumented(await proxied("/apps/affinity/recommendations", query), [200, 400]);
+        },
+      ),
       runs(40),
     );
   });
@@ -130,12 +156,21 @@ describe("event bodies", () => {
     { token, kind: "impression", productIds: [product, store.products[1].externalId], visitor: "b-1" },
     { token, kind: "click", productIds: [Number(product) || product] },
   ];
-  const bodies = () => fc.oneof(mutated(events()).map((body) => JSON.stringify(body) ?? "null"), anyJson.map((body) => JSON.stringify(body) ?? ""), anyText);
+  const bodies = () =>
+    fc.oneof(
+      mutated(events()).map((body) => JSON.stringify(body) ?? "null"),
+      anyJson.map((body) => JSON.stringify(body) ?? ""),
+      anyText,
+    );
 
   it("answer a NUL or lone surrogate in the visitor with a 400 naming the field", async () => {
     const body = JSON.stringify({ token, kind: "impression", productIds: [product], visitor: "b\u0000" });
     expect(fieldsOf(await headless("/api/v1/events", {}, body))).toEqual(["visitor"]);
-    expect(fieldsOf(await proxied("/apps/affinity/events", {}, JSON.stringify({ token, kind: "click", productIds: [product], visitor: "b\ud800" })))).toEqual(["visitor"]);
+    expect(
+      fieldsOf(
+        await proxied("/apps/affinity/events", {}, JSON.stringify({ token, kind: "click", productIds: [product], visitor: "b\ud800" })),
+      ),
+    ).toEqual(["visitor"]);
   });
 
   it("never answer 500 through the headless API or the app proxy", async () => {
@@ -152,7 +187,10 @@ describe("event bodies", () => {
 describe("pixel batches", () => {
   // Dated now: a batch dated before the shop installed the app is refused as forged.
   const batch = () => ({
-    shop: SHOP, key: pixelKey, clientId: "client-1", consent: { analytics: true },
+    shop: SHOP,
+    key: pixelKey,
+    clientId: "client-1",
+    consent: { analytics: true },
     events: [
       { id: "sh-1", kind: "view", at: new Date().toISOString(), productId: product },
       { id: "sh-2", kind: "search", at: new Date().toISOString(), query: "lantern" },
@@ -181,7 +219,8 @@ describe("inbound events", () => {
       { kind: "review", customer_id: customer, product_id: product, rating: 4, occurred_at: "2026-11-21T10:00:00Z" },
     ],
   });
-  const signed = (body: string) => post(`/inbound/${SHOP}/events`, body, { "X-Affinity-Hmac-Sha256": signInboundBody(body, inboundSecret) });
+  const signed = (body: string) =>
+    post(`/inbound/${SHOP}/events`, body, { "X-Affinity-Hmac-Sha256": signInboundBody(body, inboundSecret) });
 
   it("answer a NUL or lone surrogate in an id with a 400 naming the field", async () => {
     const body = own();
@@ -206,24 +245,53 @@ describe("inbound events", () => {
   });
 
   const APPS = {
-    judgeme: [{ review: { id: 88123, rating: 2, product_external_id: product, reviewer: { external_id: customer, email: "ana@example.com" }, created_at: "2026-11-22T08:00:00.000Z" } }],
+    judgeme: [
+      {
+        review: {
+          id: 88123,
+          rating: 2,
+          product_external_id: product,
+          reviewer: { external_id: customer, email: "ana@example.com" },
+          created_at: "2026-11-22T08:00:00.000Z",
+        },
+      },
+    ],
     swym: [
-      { Event: "Swym-addToWishlist", EventTime: "2026-11-23T07:42:48Z", Medium: "email", MediumValue: "ana@example.com", ListId: "6dgey862", ProductId: product },
-      { EventName: "Swym-removeWishlist", EventTime: "2026-11-24T07:42:48Z", User: { Medium: "email", MediumValue: "ana@example.com" }, Product: { ProductId: product }, List: { Id: "l" } },
+      {
+        Event: "Swym-addToWishlist",
+        EventTime: "2026-11-23T07:42:48Z",
+        Medium: "email",
+        MediumValue: "ana@example.com",
+        ListId: "6dgey862",
+        ProductId: product,
+      },
+      {
+        EventName: "Swym-removeWishlist",
+        EventTime: "2026-11-24T07:42:48Z",
+        User: { Medium: "email", MediumValue: "ana@example.com" },
+        Product: { ProductId: product },
+        List: { Id: "l" },
+      },
     ],
   } as const;
 
-  it.each(Object.keys(APPS) as (keyof typeof APPS)[])("never answer 500 from %s, and name a field holding unstorable text", async (adapter) => {
-    const send = (body: string) => post(`/inbound/${SHOP}/${adapter}?token=${adapterToken(inboundSecret, adapter)}`, body);
-    const example = APPS[adapter][0] as Record<string, unknown>;
-    const field = adapter === "judgeme" ? "review" : "MediumValue";
-    const bad = adapter === "judgeme" ? { review: { ...(example.review as object), reviewer: { email: "a\u0000@example.com" } } } : { ...example, MediumValue: "a\u0000@example.com" };
-    expect(fieldsOf(await send(JSON.stringify(bad))).join(" ")).toContain(field);
-    await fc.assert(
-      fc.asyncProperty(fc.oneof(mutated([...APPS[adapter]]), anyJson, badText), async (body) => {
-        expectDocumented(await send(JSON.stringify(body) ?? ""), [202, 400]);
-      }),
-      runs(40),
-    );
-  });
+  it.each(Object.keys(APPS) as (keyof typeof APPS)[])(
+    "never answer 500 from %s, and name a field holding unstorable text",
+    async (adapter) => {
+      const send = (body: string) => post(`/inbound/${SHOP}/${adapter}?token=${adapterToken(inboundSecret, adapter)}`, body);
+      const example = APPS[adapter][0] as Record<string, unknown>;
+      const field = adapter === "judgeme" ? "review" : "MediumValue";
+      const bad =
+        adapter === "judgeme"
+          ? { review: { ...(example.review as object), reviewer: { email: "a\u0000@example.com" } } }
+          : { ...example, MediumValue: "a\u0000@example.com" };
+      expect(fieldsOf(await send(JSON.stringify(bad))).join(" ")).toContain(field);
+      await fc.assert(
+        fc.asyncProperty(fc.oneof(mutated([...APPS[adapter]]), anyJson, badText), async (body) => {
+          expectDocumented(await send(JSON.stringify(body) ?? ""), [202, 400]);
+        }),
+        runs(40),
+      );
+    },
+  );
 });

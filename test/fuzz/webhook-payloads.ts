@@ -11,13 +11,34 @@ const order = {
   updated_at: "2026-11-01T10:00:00-05:00",
   cancelled_at: null,
   customer: {
-    id: 115310627314723954, email: "bob@example.com", first_name: "Bob", last_name: "Norman", tags: "vip, wholesale",
-    default_address: { country_code: "CA", province_code: "ON", city: "Toronto" }, email_marketing_consent: { state: "subscribed" },
+    id: 115310627314723954,
+    email: "bob@example.com",
+    first_name: "Bob",
+    last_name: "Norman",
+    tags: "vip, wholesale",
+    default_address: { country_code: "CA", province_code: "ON", city: "Toronto" },
+    email_marketing_consent: { state: "subscribed" },
   },
   billing_address: { country_code: "CA" },
   line_items: [
-    { id: 866550311766439020, product_id: 632910392, variant_id: 808950810, title: "IPod Nano - 8GB", quantity: 1, price: "199.00", gift_card: false },
-    { id: 141249953214522974, product_id: 921728736, variant_id: 447654529, title: "IPod Touch 8GB", quantity: 1, price: "199.00", gift_card: false },
+    {
+      id: 866550311766439020,
+      product_id: 632910392,
+      variant_id: 808950810,
+      title: "IPod Nano - 8GB",
+      quantity: 1,
+      price: "199.00",
+      gift_card: false,
+    },
+    {
+      id: 141249953214522974,
+      product_id: 921728736,
+      variant_id: 447654529,
+      title: "IPod Touch 8GB",
+      quantity: 1,
+      price: "199.00",
+      gift_card: false,
+    },
   ],
 };
 const product = {
@@ -33,13 +54,25 @@ const product = {
   updated_at: "2026-01-02T00:00:00Z",
   published_at: "2026-01-01T00:00:00Z",
   image: { src: "https://cdn.shopify.com/s/files/ipod-nano.png", alt: "iPod Nano" },
-  variants: [{ id: 808950810, title: "Pink", sku: "IPOD2008PINK", price: "199.00", compare_at_price: "249.00", inventory_quantity: 10, inventory_item_id: 808950810 }],
+  variants: [
+    {
+      id: 808950810,
+      title: "Pink",
+      sku: "IPOD2008PINK",
+      price: "199.00",
+      compare_at_price: "249.00",
+      inventory_quantity: 10,
+      inventory_item_id: 808950810,
+    },
+  ],
 };
 const refund = {
   id: 509562969,
   order_id: 820982911946154508,
   created_at: "2026-11-03T10:00:00-05:00",
-  refund_line_items: [{ id: 104689539, line_item_id: 866550311766439020, quantity: 1, subtotal: "199.00", line_item: { product_id: 632910392 } }],
+  refund_line_items: [
+    { id: 104689539, line_item_id: 866550311766439020, quantity: 1, subtotal: "199.00", line_item: { product_id: 632910392 } },
+  ],
 };
 
 export const WEBHOOK_EXAMPLES: Record<string, object> = {
@@ -52,8 +85,17 @@ export const WEBHOOK_EXAMPLES: Record<string, object> = {
   "customers/create": order.customer,
   "customers/update": order.customer,
   "refunds/create": refund,
-  "inventory_levels/update": { inventory_item_id: 808950810, location_id: 487838322, available: 3, updated_at: "2026-11-04T10:00:00-05:00" },
-  "customers/data_request": { shop_domain: "fuzz.myshopify.com", customer: { id: 115310627314723954 }, orders_requested: [820982911946154508] },
+  "inventory_levels/update": {
+    inventory_item_id: 808950810,
+    location_id: 487838322,
+    available: 3,
+    updated_at: "2026-11-04T10:00:00-05:00",
+  },
+  "customers/data_request": {
+    shop_domain: "fuzz.myshopify.com",
+    customer: { id: 115310627314723954 },
+    orders_requested: [820982911946154508],
+  },
   "customers/redact": { shop_domain: "fuzz.myshopify.com", customer: { id: 115310627314723954 }, orders_to_redact: [820982911946154508] },
   "shop/redact": { shop_domain: "fuzz.myshopify.com" },
 };

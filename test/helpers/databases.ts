@@ -8,7 +8,6 @@ import { applyMigrations } from "../../app/db/migrate.server";
 import { connectDatabase, type Database } from "../../app/db.server";
 import { POSTGRES_ADMIN_URL } from "./services";
 
-
 export interface TestDatabase extends Database {
   target: DatabaseTarget;
   /** Closes the client and deletes the database (or the PGlite folder). */

@@ -9,5 +9,9 @@ export async function withStoreIds<T extends { productId: string | null; custome
   ]);
   const product = new Map(products.map((row) => [row.id, row]));
   const customer = new Map(customers.map((row) => [row.id, row]));
-  return rows.map((row) => ({ ...row, product: product.get(row.productId ?? "") ?? null, customer: customer.get(row.customerId ?? "") ?? null }));
+  return rows.map((row) => ({
+    ...row,
+    product: product.get(row.productId ?? "") ?? null,
+    customer: customer.get(row.customerId ?? "") ?? null,
+  }));
 }

@@ -34,7 +34,9 @@ function newestDebianPostgres(): string | undefined {
  * the tests; on a machine without them, they are skipped with a note.
  */
 export function ownServicesAvailable(): boolean {
-  const missing = [REDIS_SERVER, path.join(POSTGRES_BIN, "initdb"), path.join(POSTGRES_BIN, "pg_ctl")].filter((file) => !fs.existsSync(file));
+  const missing = [REDIS_SERVER, path.join(POSTGRES_BIN, "initdb"), path.join(POSTGRES_BIN, "pg_ctl")].filter(
+    (file) => !fs.existsSync(file),
+  );
   if (!missing.length) return true;
   const message = `${missing.join(", ")} not found (apt-get install -y redis-server postgresql)`;
   if (process.env.CI) throw new Error(`${message}; CI requires them for the fault tests.`);
@@ -79,7 +81,10 @@ process.once("exit", () => {
  * included): a shell that waits for this process to go away.
  */
 function watchdog(cleanup: string): ChildProcess {
-  const child = spawn("sh", ["-c", `while kill -0 ${process.pid} 2>/dev/null; do sleep 1; done; ${cleanup}`], { detached: true, stdio: "ignore" });
+  const child = spawn("sh", ["-c", `while kill -0 ${process.pid} 2>/dev/null; do sleep 1; done; ${cleanup}`], {
+    detached: true,
+    stdio: "ignore",
+  });
   child.unref();
   return child;
 }
@@ -109,7 +114,22 @@ export async function startOwnRedis(): Promise<OwnRedis> {
   live.add(entry);
 
   const start = async () => {
-    const args = ["--port", String(port), "--bind", "127.0.0.1", "--dir", dir, "--pidfile", pidFile, "--save", "", "--appendonly", "yes", "--daemonize", "no"];
+    const args = [
+      "--port",
+      String(port),
+      "--bind",
+      "127.0.0.1",
+      "--dir",
+      dir,
+      "--pidfile",
+      pidFile,
+      "--save",
+      "",
+      "--appendonly",
+      "yes",
+      "--daemonize",
+      "no",
+    ];
     const started = spawn(REDIS_SERVER, args, { stdio: ["ignore", "pipe", "pipe"] });
     child = started;
     started.stdout!.on("data", (chunk) => (log += chunk));
@@ -195,7 +215,8 @@ export async function startOwnPostgres(): Promise<OwnPostgres> {
   if (process.getuid?.() === 0) {
     const owner = spawnSync("id", ["-u", "postgres"], { encoding: "utf8" });
     const group = spawnSync("id", ["-g", "postgres"], { encoding: "utf8" });
-    if (owner.status !== 0) throw new Error("running as root, but there is no `postgres` user to run the cluster as (apt-get install -y postgresql)");
+    if (owner.status !== 0)
+      throw new Error("running as root, but there is no `postgres` user to run the cluster as (apt-get install -y postgresql)");
     fs.chownSync(root, Number(owner.stdout), Number(group.stdout));
   }
   const dataDir = path.join(root, "data");
@@ -207,15 +228,19 @@ export async function startOwnPostgres(): Promise<OwnPostgres> {
   const stopCommand = [...asClusterOwner(pgCtl, ["-D", dataDir, "-m", "immediate", "stop"]).flat()].map(quote).join(" ");
   const guard = watchdog(`${stopCommand} >/dev/null 2>&1; rm -rf ${quote(root)}`);
   let running = false;
-  const entry = { kill: () => void spawnSync(...asClusterOwner(pgCtl, ["-D", dataDir, "-m", "immediate", "-w", "stop"]), { stdio: "ignore" }) };
+  const entry = {
+    kill: () => void spawnSync(...asClusterOwner(pgCtl, ["-D", dataDir, "-m", "immediate", "-w", "stop"]), { stdio: "ignore" }),
+  };
 
   const adminUrl = `postgres://postgres@127.0.0.1:${port}/postgres`;
   const urlOf = (database: string) => `postgres://postgres@127.0.0.1:${port}/${database}`;
   const readLog = () => (fs.existsSync(logFile) ? fs.readFileSync(logFile, "utf8") : "");
   const start = async () => {
-    await run(pgCtl, ["-D", dataDir, "-o", serverOptions, "-l", logFile, "-w", "-t", "30", "start"], `pg_ctl start on port ${port}`).catch((error: Error) => {
-      throw new Error(`${error.message}\n${readLog()}`);
-    });
+    await run(pgCtl, ["-D", dataDir, "-o", serverOptions, "-l", logFile, "-w", "-t", "30", "start"], `pg_ctl start on port ${port}`).catch(
+      (error: Error) => {
+        throw new Error(`${error.message}\n${readLog()}`);
+      },
+    );
     running = true;
   };
   const stop = async () => {
@@ -261,7 +286,11 @@ export async function startOwnPostgres(): Promise<OwnPostgres> {
   };
   live.add(entry);
   try {
-    await run(path.join(POSTGRES_BIN, "initdb"), ["-D", dataDir, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--locale=C", "--no-sync", "--no-instructions"], "initdb");
+    await run(
+      path.join(POSTGRES_BIN, "initdb"),
+      ["-D", dataDir, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--locale=C", "--no-sync", "--no-instructions"],
+      "initdb",
+    );
     await start();
   } catch (error) {
     await cluster.destroy();

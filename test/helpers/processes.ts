@@ -15,7 +15,12 @@ export interface AppOnServices {
  * over a PostgreSQL database (already migrated), with jobs on BullMQ when `redisUrl` is given
  * (ingestion then waits for a worker process) and in-process otherwise.
  */
-export async function startAppOnServices(options: { name: string; secret: string; databaseUrl: string; redisUrl?: string }): Promise<AppOnServices> {
+export async function startAppOnServices(options: {
+  name: string;
+  secret: string;
+  databaseUrl: string;
+  redisUrl?: string;
+}): Promise<AppOnServices> {
   const saved = { ...process.env };
   Object.assign(process.env, {
     DATABASE_URL: options.databaseUrl,
@@ -65,7 +70,11 @@ process.once("exit", () => {
 });
 
 /** `npm run worker` (workers/main.ts) as a child process, once it consumes jobs. */
-export async function startWorkerProcess(env: { DATABASE_URL: string; REDIS_URL: string; AFFINITY_JOB_LOCK_MS?: string }): Promise<WorkerProcess> {
+export async function startWorkerProcess(env: {
+  DATABASE_URL: string;
+  REDIS_URL: string;
+  AFFINITY_JOB_LOCK_MS?: string;
+}): Promise<WorkerProcess> {
   const child = spawn(process.execPath, ["--import", "tsx", "workers/main.ts"], {
     env: { ...process.env, NODE_ENV: "test", ...env },
     stdio: ["ignore", "pipe", "pipe"],

@@ -61,14 +61,44 @@ async function seedShop(shop: TestShop, seed: number) {
   const products = await db.product.findMany({ where: { shopId: shop.id }, orderBy: { externalId: "asc" }, take: 2 });
   await db.boughtTogetherPair.upsert({
     where: { shopId_productId_relatedProductId: { shopId: shop.id, productId: products[0].id, relatedProductId: products[1].id } },
-    create: { shopId: shop.id, productId: products[0].id, relatedProductId: products[1].id, support: 0.1, confidence: 0.5, lift: 3, status: "SUGGESTED" },
+    create: {
+      shopId: shop.id,
+      productId: products[0].id,
+      relatedProductId: products[1].id,
+      support: 0.1,
+      confidence: 0.5,
+      lift: 3,
+      status: "SUGGESTED",
+    },
     update: { status: "SUGGESTED" },
   });
   await db.merchandisingRule.create({ data: { shopId: shop.id, kind: "EXCLUDE", targetType: "TAG", targetValue: `${shop.mark}-rule` } });
-  await db.promotion.create({ data: { shopId: shop.id, name: `${shop.mark} promotion`, targetType: "TAG", targetValue: `${shop.mark}-promoted`, weight: 2, startsAt: new Date(Date.now() - 86_400_000), endsAt: new Date(Date.now() + 30 * 86_400_000) } });
-  await db.seasonalityCurve.create({ data: { shopId: shop.id, targetType: "TAG", targetValue: `${shop.mark}-curve`, source: "MERCHANT", months: Array.from({ length: 12 }, () => 1.5) } });
-  await db.privacyRequest.create({ data: { shopDomain: shop.domain, shopId: shop.id, kind: "CUSTOMERS_DATA_REQUEST", customerExternalId: `${shop.mark}-customer` } });
-  await db.jobRun.create({ data: { shopId: shop.id, name: "import", status: "SUCCEEDED", progress: 1, message: `${shop.mark} import finished` } });
+  await db.promotion.create({
+    data: {
+      shopId: shop.id,
+      name: `${shop.mark} promotion`,
+      targetType: "TAG",
+      targetValue: `${shop.mark}-promoted`,
+      weight: 2,
+      startsAt: new Date(Date.now() - 86_400_000),
+      endsAt: new Date(Date.now() + 30 * 86_400_000),
+    },
+  });
+  await db.seasonalityCurve.create({
+    data: {
+      shopId: shop.id,
+      targetType: "TAG",
+      targetValue: `${shop.mark}-curve`,
+      source: "MERCHANT",
+      months: Array.from({ length: 12 }, () => 1.5),
+    },
+  });
+  await db.privacyRequest.create({
+    data: { shopDomain: shop.domain, shopId: shop.id, kind: "CUSTOMERS_DATA_REQUEST", customerExternalId: `${shop.mark}-customer` },
+  });
+  await db.jobRun.create({
+    data: { shopId: shop.id, name: "import", status: "SUCCEEDED", progress: 1, message: `${shop.mark} import finished` },
+  });
   const key = await createApiKey(db, shop.id, { name: `${shop.mark} key` });
   const revoked = await createApiKey(db, shop.id, { name: `${shop.mark} old key` });
   if (!("key" in key) || !("key" in revoked)) throw new Error("could not create API keys");
@@ -81,7 +111,16 @@ async function seedShop(shop: TestShop, seed: number) {
 
 /** The offline session Shopify's OAuth would have stored for an installed shop. */
 async function storeSession(domain: string) {
-  await db.session.create({ data: { id: `offline_${domain}`, shop: domain, state: "installed", isOnline: false, scope: SCOPES, accessToken: `shpat_${randomUUID()}` } });
+  await db.session.create({
+    data: {
+      id: `offline_${domain}`,
+      shop: domain,
+      state: "installed",
+      isOnline: false,
+      scope: SCOPES,
+      accessToken: `shpat_${randomUUID()}`,
+    },
+  });
 }
 
 beforeAll(async () => {
@@ -92,7 +131,11 @@ beforeAll(async () => {
   await seedShop(bravo, 32);
   // alpha also has the store ids of Shopify's documented webhook payloads, which bravo's deliveries name.
   for (const topic of ["products/create", "customers/create", "orders/create"]) {
-    const answer = await deliver(topic, { ...WEBHOOK_EXAMPLES[topic], ...(topic === "products/create" ? { title: `${alpha.mark} documented product` } : {}) }, { shop: alpha.domain });
+    const answer = await deliver(
+      topic,
+      { ...WEBHOOK_EXAMPLES[topic], ...(topic === "products/create" ? { title: `${alpha.mark} documented product` } : {}) },
+      { shop: alpha.domain },
+    );
     expect((await processed(answer.webhookId)).error).toBeNull();
   }
 }, 180_000);
@@ -116,11 +159,17 @@ async function send(request: Request): Promise<Answer> {
 }
 
 const get = (pathAndQuery: string, headers: Record<string, string> = {}) => send(new Request(origin + pathAndQuery, { headers }));
-const post = (pathAndQuery: string, body: string | URLSearchParams, headers: Record<string, string> = {}) => send(new Request(origin + pathAndQuery, { method: "POST", body, headers }));
+const post = (pathAndQuery: string, body: string | URLSearchParams, headers: Record<string, string> = {}) =>
+  send(new Request(origin + pathAndQuery, { method: "POST", body, headers }));
 
 /** An admin page as Shopify's admin loads it in its iframe: a session token for `shop` in the URL. */
 async function adminPage(shop: TestShop, pathAndQuery: string, secret = SECRET) {
-  return send(await setUpValidRequest({ type: RequestType.Admin, store: shop.store, apiKey: CLIENT_ID, apiSecretKey: secret }, new Request(origin + pathAndQuery)));
+  return send(
+    await setUpValidRequest(
+      { type: RequestType.Admin, store: shop.store, apiKey: CLIENT_ID, apiSecretKey: secret },
+      new Request(origin + pathAndQuery),
+    ),
+  );
 }
 
 /** An admin form post as App Bridge sends it: the session token in the Authorization header. */
@@ -131,7 +180,14 @@ async function adminPost(shop: TestShop, pathAndQuery: string, form: Record<stri
 
 /** No text, key or domain of `shop` appears in the answer (its domain may, where the caller named it). */
 function expectNoneOf(shop: TestShop, answer: Answer, where: string, options: { callerNamedDomain?: boolean } = {}) {
-  for (const secret of [shop.mark, shop.mark.toLowerCase(), ...(options.callerNamedDomain ? [] : [shop.domain]), shop.keyPrefix, shop.pixelKey, shop.inboundSecret]) {
+  for (const secret of [
+    shop.mark,
+    shop.mark.toLowerCase(),
+    ...(options.callerNamedDomain ? [] : [shop.domain]),
+    shop.keyPrefix,
+    shop.pixelKey,
+    shop.inboundSecret,
+  ]) {
     expect(answer.body.includes(secret), `${where} shows ${secret}: ${answer.body.slice(0, 300)}`).toBe(false);
   }
 }
@@ -139,17 +195,46 @@ function expectNoneOf(shop: TestShop, answer: Answer, where: string, options: { 
 /** Everything of a shop an attack could read or change, to compare before and after. */
 async function fingerprint(shop: TestShop) {
   const shopId = shop.id;
-  const [row, settings, products, variants, customers, orders, lines, interactions, keys, pairs, rules, promotions, curves, privacy, sessions, events] = await Promise.all([
+  const [
+    row,
+    settings,
+    products,
+    variants,
+    customers,
+    orders,
+    lines,
+    interactions,
+    keys,
+    pairs,
+    rules,
+    promotions,
+    curves,
+    privacy,
+    sessions,
+    events,
+  ] = await Promise.all([
     db.shop.findUnique({ where: { id: shopId } }),
     db.shopSettings.findUnique({ where: { shopId } }),
-    db.product.findMany({ where: { shopId }, orderBy: { id: "asc" }, select: { id: true, externalId: true, title: true, available: true, deletedAt: true, updatedAt: true } }),
+    db.product.findMany({
+      where: { shopId },
+      orderBy: { id: "asc" },
+      select: { id: true, externalId: true, title: true, available: true, deletedAt: true, updatedAt: true },
+    }),
     db.variant.findMany({ where: { shopId }, orderBy: { id: "asc" }, select: { id: true, available: true, inventoryQuantity: true } }),
     db.customer.findMany({ where: { shopId }, orderBy: { id: "asc" } }),
-    db.order.findMany({ where: { shopId }, orderBy: { id: "asc" }, select: { id: true, cancelledAt: true, totalPrice: true, updatedAt: true } }),
+    db.order.findMany({
+      where: { shopId },
+      orderBy: { id: "asc" },
+      select: { id: true, cancelledAt: true, totalPrice: true, updatedAt: true },
+    }),
     db.orderLine.findMany({ where: { shopId }, orderBy: { id: "asc" }, select: { id: true, refundedQuantity: true } }),
     db.interaction.count({ where: { shopId } }),
     db.apiKey.findMany({ where: { shopId }, orderBy: { id: "asc" }, select: { id: true, revokedAt: true, name: true } }),
-    db.boughtTogetherPair.findMany({ where: { shopId }, orderBy: { id: "asc" }, select: { id: true, status: true, productId: true, relatedProductId: true } }),
+    db.boughtTogetherPair.findMany({
+      where: { shopId },
+      orderBy: { id: "asc" },
+      select: { id: true, status: true, productId: true, relatedProductId: true },
+    }),
     db.merchandisingRule.findMany({ where: { shopId }, orderBy: { id: "asc" } }),
     db.promotion.findMany({ where: { shopId }, orderBy: { id: "asc" } }),
     db.seasonalityCurve.findMany({ where: { shopId }, orderBy: { id: "asc" } }),
@@ -157,7 +242,27 @@ async function fingerprint(shop: TestShop) {
     db.session.findMany({ where: { shop: shop.domain }, orderBy: { id: "asc" } }),
     db.recommendationEvent.count({ where: { shopId } }),
   ]);
-  return JSON.stringify({ row, settings, products, variants, customers, orders, lines, interactions, keys, pairs, rules, promotions, curves, privacy, sessions, events }, (_key, value) => (typeof value === "bigint" ? String(value) : value));
+  return JSON.stringify(
+    {
+      row,
+      settings,
+      products,
+      variants,
+      customers,
+      orders,
+      lines,
+      interactions,
+      keys,
+      pairs,
+      rules,
+      promotions,
+      curves,
+      privacy,
+      sessions,
+      events,
+    },
+    (_key, value) => (typeof value === "bigint" ? String(value) : value),
+  );
 }
 
 /** Runs an attack and checks that neither shop's rows changed. */
@@ -219,7 +324,10 @@ const unsignedWebhookIsRefused = (topic: string) => async () => {
   const before = await db.webhookEvent.count();
   await unchanged(async () => {
     // No signature header is a malformed request to Shopify's library (400); a wrong one is 401.
-    for (const [secret, status] of [[null, 400], ["not-the-app-secret", 401]] as const) {
+    for (const [secret, status] of [
+      [null, 400],
+      ["not-the-app-secret", 401],
+    ] as const) {
       const answer = await deliver(topic, WEBHOOK_EXAMPLES[topic] ?? { current: ["read_products"] }, { shop: alpha.domain, secret });
       expect(answer.status, `${topic} signed with ${secret}`).toBe(status);
       expectNoneOf(alpha, answer, topic);
@@ -242,7 +350,13 @@ const foreignWebhookStaysInItsShop = (topic: string) => async () => {
 function proxyUrl(pathname: string, query: Record<string, string>, shop: TestShop, options: { secret?: string; secondsAgo?: number } = {}) {
   const url = new URL(origin + pathname);
   for (const [name, value] of Object.entries(query)) url.searchParams.set(name, value);
-  return signAppProxyRequest(url, shop.domain, "/apps/affinity", options.secret ?? SECRET, Math.floor(Date.now() / 1000) - (options.secondsAgo ?? 0));
+  return signAppProxyRequest(
+    url,
+    shop.domain,
+    "/apps/affinity",
+    options.secret ?? SECRET,
+    Math.floor(Date.now() / 1000) - (options.secondsAgo ?? 0),
+  );
 }
 
 /** Unsigned, altered, signed with another secret and signed too long ago: 400 before anything is read. */
@@ -264,7 +378,10 @@ async function badlySignedProxyCalls(pathname: string, method: "GET" | "POST", b
     })(),
   };
   for (const [label, url] of Object.entries(variants)) {
-    const answer = method === "GET" ? await get(url.pathname + url.search) : await post(url.pathname + url.search, body, { "Content-Type": "application/json" });
+    const answer =
+      method === "GET"
+        ? await get(url.pathname + url.search)
+        : await post(url.pathname + url.search, body, { "Content-Type": "application/json" });
     expect(answer.status, label).toBe(400);
     expectNoneOf(alpha, answer, label);
     expectNoneOf(bravo, answer, label);
@@ -274,10 +391,14 @@ async function badlySignedProxyCalls(pathname: string, method: "GET" | "POST", b
 async function proxyRecommendations(shop: TestShop, query: Record<string, string>) {
   const url = proxyUrl("/apps/affinity/recommendations", query, shop);
   const answer = await get(url.pathname + url.search);
-  return { ...answer, json: JSON.parse(answer.body || "null") as { token: string; products: { productId: string; externalId: string; title: string }[] } };
+  return {
+    ...answer,
+    json: JSON.parse(answer.body || "null") as { token: string; products: { productId: string; externalId: string; title: string }[] },
+  };
 }
 
-const productIdsOf = async (shop: TestShop) => new Set((await db.product.findMany({ where: { shopId: shop.id }, select: { id: true } })).map((row) => row.id));
+const productIdsOf = async (shop: TestShop) =>
+  new Set((await db.product.findMany({ where: { shopId: shop.id }, select: { id: true } })).map((row) => row.id));
 
 // ------------------------------------------------------------------------------ the route table
 
@@ -289,7 +410,11 @@ interface RouteAttacks {
 }
 
 /** An admin page: sign-in required, and signed in as alpha it shows alpha's data and none of bravo's. */
-function adminRoute(pathname: string, foreignQuery: () => Promise<string> = async () => "", form?: () => Promise<Record<string, string>>): RouteAttacks {
+function adminRoute(
+  pathname: string,
+  foreignQuery: () => Promise<string> = async () => "",
+  form?: () => Promise<Record<string, string>>,
+): RouteAttacks {
   return {
     anonymous: async () => {
       const page = await get(pathname);
@@ -298,7 +423,12 @@ function adminRoute(pathname: string, foreignQuery: () => Promise<string> = asyn
       expect(data.body).toContain("/auth/login");
       const forgedToken = await adminPage(alpha, pathname, "not-the-app-secret");
       expect([forgedToken.status, forgedToken.location?.startsWith("/auth/session-token")]).toEqual([302, true]);
-      const forgedBearer = await send(await setUpValidRequest({ type: RequestType.Bearer, store: alpha.store, apiKey: CLIENT_ID, apiSecretKey: "not-the-app-secret" }, new Request(`${origin}${pathname}.data`)));
+      const forgedBearer = await send(
+        await setUpValidRequest(
+          { type: RequestType.Bearer, store: alpha.store, apiKey: CLIENT_ID, apiSecretKey: "not-the-app-secret" },
+          new Request(`${origin}${pathname}.data`),
+        ),
+      );
       expect(forgedBearer.status).toBe(401);
       const answers = [page, data, forgedToken, forgedBearer];
       if (form) {
@@ -339,15 +469,28 @@ const bravoIds = async () => {
   return { customer, product, pair, rule, promotion, key };
 };
 
-const webhookRoute = (topic: string): RouteAttacks => ({ anonymous: unsignedWebhookIsRefused(topic), otherShop: foreignWebhookStaysInItsShop(topic) });
+const webhookRoute = (topic: string): RouteAttacks => ({
+  anonymous: unsignedWebhookIsRefused(topic),
+  otherShop: foreignWebhookStaysInItsShop(topic),
+});
 
 const headless = (pathname: string, method: "GET" | "POST") => {
   const call = (headers: Record<string, string>, query = "placement=trending&limit=20") =>
-    method === "GET" ? get(`${pathname}?${query}`, headers) : post(`${pathname}?${query}`, JSON.stringify({ token: "x".repeat(20), kind: "impression", productIds: ["1"] }), { "Content-Type": "application/json", ...headers });
+    method === "GET"
+      ? get(`${pathname}?${query}`, headers)
+      : post(`${pathname}?${query}`, JSON.stringify({ token: "x".repeat(20), kind: "impression", productIds: ["1"] }), {
+          "Content-Type": "application/json",
+          ...headers,
+        });
   return {
     anonymous: async () => {
       await unchanged(async () => {
-        for (const headers of [{}, { Authorization: "Bearer afk_unknownunknownunknownunknownunkn" }, { Authorization: `Bearer ${alpha.revokedKey}` }, { "X-Affinity-Key": alpha.revokedKey }] as Record<string, string>[]) {
+        for (const headers of [
+          {},
+          { Authorization: "Bearer afk_unknownunknownunknownunknownunkn" },
+          { Authorization: `Bearer ${alpha.revokedKey}` },
+          { "X-Affinity-Key": alpha.revokedKey },
+        ] as Record<string, string>[]) {
           const answer = await call(headers);
           expect(answer.status, JSON.stringify(headers)).toBe(401);
           expectNoneOf(alpha, answer, pathname);
@@ -395,17 +538,29 @@ const ROUTES: Record<string, RouteAttacks> = {
     async () => "?status=SUGGESTED",
     async () => ({ id: (await bravoIds()).pair.id, status: "REJECTED" }),
   ),
-  "app.rules.tsx": adminRoute("/app/rules", async () => "", async () => ({ intent: "delete", id: (await bravoIds()).rule.id })),
+  "app.rules.tsx": adminRoute(
+    "/app/rules",
+    async () => "",
+    async () => ({ intent: "delete", id: (await bravoIds()).rule.id }),
+  ),
   "app.seasonality.tsx": adminRoute(
     "/app/seasonality",
     async () => `?customer=${(await bravoIds()).customer.id}`,
     async () => ({ intent: "delete-promotion", id: (await bravoIds()).promotion.id }),
   ),
-  "app.settings.tsx": adminRoute("/app/settings", async () => "", async () => ({ intent: "revoke", id: (await bravoIds()).key.id })),
+  "app.settings.tsx": adminRoute(
+    "/app/settings",
+    async () => "",
+    async () => ({ intent: "revoke", id: (await bravoIds()).key.id }),
+  ),
   "auth.$.tsx": {
     anonymous: async () => {
       const sessions = await db.session.count();
-      const callback = await unchanged(() => get(`/auth/callback?shop=${alpha.domain}&code=forged&state=forged&timestamp=${Math.floor(Date.now() / 1000)}&hmac=${"0".repeat(64)}`));
+      const callback = await unchanged(() =>
+        get(
+          `/auth/callback?shop=${alpha.domain}&code=forged&state=forged&timestamp=${Math.floor(Date.now() / 1000)}&hmac=${"0".repeat(64)}`,
+        ),
+      );
       expect(callback.status).toBeGreaterThanOrEqual(300);
       expect(callback.status).toBeLessThan(500);
       const bounce = await get(`/auth/session-token?shop=${alpha.domain}`);
@@ -417,7 +572,12 @@ const ROUTES: Record<string, RouteAttacks> = {
     },
     otherShop: async () => {
       // alpha's session token on bravo's OAuth callback: no session is stored or replaced.
-      const request = await setUpValidRequest({ type: RequestType.Bearer, store: alpha.store, apiKey: CLIENT_ID, apiSecretKey: SECRET }, new Request(`${origin}/auth/callback?shop=${bravo.domain}&code=forged&state=forged&timestamp=${Math.floor(Date.now() / 1000)}&hmac=${"0".repeat(64)}`));
+      const request = await setUpValidRequest(
+        { type: RequestType.Bearer, store: alpha.store, apiKey: CLIENT_ID, apiSecretKey: SECRET },
+        new Request(
+          `${origin}/auth/callback?shop=${bravo.domain}&code=forged&state=forged&timestamp=${Math.floor(Date.now() / 1000)}&hmac=${"0".repeat(64)}`,
+        ),
+      );
       // The session token names alpha, so this is alpha signed in: the route answers nothing more.
       const answer = await unchanged(() => send(request));
       expect([answer.status, answer.body]).toEqual([200, "null"]);
@@ -491,14 +651,27 @@ const ROUTES: Record<string, RouteAttacks> = {
     },
   },
   "apps.affinity.events.tsx": {
-    anonymous: () => badlySignedProxyCalls("/apps/affinity/events", "POST", JSON.stringify({ token: "x".repeat(20), kind: "impression", productIds: ["1"] })),
+    anonymous: () =>
+      badlySignedProxyCalls(
+        "/apps/affinity/events",
+        "POST",
+        JSON.stringify({ token: "x".repeat(20), kind: "impression", productIds: ["1"] }),
+      ),
     otherShop: async () => {
       // An answer token of alpha's, reported through bravo's storefront: refused, nothing recorded.
       const alphaAnswer = await proxyRecommendations(alpha, { placement: "trending", limit: "4" });
       expect(alphaAnswer.status).toBe(200);
       const url = proxyUrl("/apps/affinity/events", {}, bravo);
       const answer = await unchanged(() =>
-        post(url.pathname + url.search, JSON.stringify({ token: alphaAnswer.json.token, kind: "click", productIds: alphaAnswer.json.products.map((product) => product.externalId) }), { "Content-Type": "application/json" }),
+        post(
+          url.pathname + url.search,
+          JSON.stringify({
+            token: alphaAnswer.json.token,
+            kind: "click",
+            productIds: alphaAnswer.json.products.map((product) => product.externalId),
+          }),
+          { "Content-Type": "application/json" },
+        ),
       );
       expect(answer.status).toBe(403);
       expectNoneOf(alpha, answer, "events");
@@ -522,7 +695,14 @@ const ROUTES: Record<string, RouteAttacks> = {
   },
   "pixel.events.tsx": {
     anonymous: async () => {
-      const batch = (key: string) => JSON.stringify({ shop: alpha.domain, key, clientId: "attacker", consent: { analytics: true }, events: [{ id: randomUUID(), kind: "view", at: new Date().toISOString(), productId: "1" }] });
+      const batch = (key: string) =>
+        JSON.stringify({
+          shop: alpha.domain,
+          key,
+          clientId: "attacker",
+          consent: { analytics: true },
+          events: [{ id: randomUUID(), kind: "view", at: new Date().toISOString(), productId: "1" }],
+        });
       await unchanged(async () => {
         for (const key of ["not-the-key", bravo.pixelKey]) {
           const answer = await post("/pixel/events", batch(key), { "Content-Type": "text/plain" });
@@ -533,7 +713,13 @@ const ROUTES: Record<string, RouteAttacks> = {
     },
     otherShop: async () => {
       // alpha's own key, naming bravo's shop.
-      const body = JSON.stringify({ shop: bravo.domain, key: alpha.pixelKey, clientId: "attacker", consent: { analytics: true }, events: [{ id: randomUUID(), kind: "search", at: new Date().toISOString(), query: `${alpha.mark} search` }] });
+      const body = JSON.stringify({
+        shop: bravo.domain,
+        key: alpha.pixelKey,
+        clientId: "attacker",
+        consent: { analytics: true },
+        events: [{ id: randomUUID(), kind: "search", at: new Date().toISOString(), query: `${alpha.mark} search` }],
+      });
       const answer = await unchanged(() => post("/pixel/events", body, { "Content-Type": "text/plain" }));
       expect(answer.status).toBe(403);
       expectNoneOf(bravo, answer, "pixel");
@@ -541,18 +727,30 @@ const ROUTES: Record<string, RouteAttacks> = {
   },
   "inbound.$shop.events.tsx": {
     anonymous: async () => {
-      const body = JSON.stringify({ events: [{ id: randomUUID(), kind: "review", customer_id: "1", product_id: "1", rating: 5, occurred_at: new Date().toISOString() }] });
+      const body = JSON.stringify({
+        events: [{ id: randomUUID(), kind: "review", customer_id: "1", product_id: "1", rating: 5, occurred_at: new Date().toISOString() }],
+      });
       await unchanged(async () => {
         for (const signature of [null, signInboundBody(body, "not-the-secret")]) {
-          const answer = await post(`/inbound/${alpha.domain}/events`, body, { "Content-Type": "application/json", ...(signature ? { "X-Affinity-Hmac-Sha256": signature } : {}) });
+          const answer = await post(`/inbound/${alpha.domain}/events`, body, {
+            "Content-Type": "application/json",
+            ...(signature ? { "X-Affinity-Hmac-Sha256": signature } : {}),
+          });
           expect(answer.status).toBe(401);
           expectNoneOf(alpha, answer, "inbound");
         }
       });
     },
     otherShop: async () => {
-      const body = JSON.stringify({ events: [{ id: randomUUID(), kind: "review", customer_id: "1", product_id: "1", rating: 5, occurred_at: new Date().toISOString() }] });
-      const answer = await unchanged(() => post(`/inbound/${bravo.domain}/events`, body, { "Content-Type": "application/json", "X-Affinity-Hmac-Sha256": signInboundBody(body, alpha.inboundSecret) }));
+      const body = JSON.stringify({
+        events: [{ id: randomUUID(), kind: "review", customer_id: "1", product_id: "1", rating: 5, occurred_at: new Date().toISOString() }],
+      });
+      const answer = await unchanged(() =>
+        post(`/inbound/${bravo.domain}/events`, body, {
+          "Content-Type": "application/json",
+          "X-Affinity-Hmac-Sha256": signInboundBody(body, alpha.inboundSecret),
+        }),
+      );
       expect(answer.status).toBe(401);
       expectNoneOf(bravo, answer, "inbound");
     },
@@ -561,7 +759,12 @@ const ROUTES: Record<string, RouteAttacks> = {
     anonymous: async () => {
       const body = JSON.stringify({ review: { id: 1, rating: 5, product_external_id: "1", reviewer: { external_id: "1" } } });
       await unchanged(async () => {
-        for (const token of ["", "?token=forged", `?token=${adapterToken("not-the-secret", "judgeme")}`, `?token=${adapterToken(alpha.inboundSecret, "swym")}`]) {
+        for (const token of [
+          "",
+          "?token=forged",
+          `?token=${adapterToken("not-the-secret", "judgeme")}`,
+          `?token=${adapterToken(alpha.inboundSecret, "swym")}`,
+        ]) {
           const answer = await post(`/inbound/${alpha.domain}/judgeme${token}`, body, { "Content-Type": "application/json" });
           expect(answer.status, token).toBe(401);
           expectNoneOf(alpha, answer, "inbound adapter");
@@ -570,7 +773,11 @@ const ROUTES: Record<string, RouteAttacks> = {
     },
     otherShop: async () => {
       const body = JSON.stringify({ review: { id: 1, rating: 5, product_external_id: "1", reviewer: { external_id: "1" } } });
-      const answer = await unchanged(() => post(`/inbound/${bravo.domain}/judgeme?token=${adapterToken(alpha.inboundSecret, "judgeme")}`, body, { "Content-Type": "application/json" }));
+      const answer = await unchanged(() =>
+        post(`/inbound/${bravo.domain}/judgeme?token=${adapterToken(alpha.inboundSecret, "judgeme")}`, body, {
+          "Content-Type": "application/json",
+        }),
+      );
       expect(answer.status).toBe(401);
       expectNoneOf(bravo, answer, "inbound adapter");
     },
@@ -617,7 +824,11 @@ const ROUTES: Record<string, RouteAttacks> = {
     otherShop: async () => {
       const other = await throwawayShop("attack-rescoped");
       await unchanged(async () => {
-        const answer = await deliver("app/scopes_update", { id: 1, previous: SCOPES.split(","), current: ["read_products", "write_products"] }, { shop: other });
+        const answer = await deliver(
+          "app/scopes_update",
+          { id: 1, previous: SCOPES.split(","), current: ["read_products", "write_products"] },
+          { shop: other },
+        );
         expect(answer.status).toBe(200);
       });
       expect((await db.session.findUniqueOrThrow({ where: { id: `offline_${other}` } })).scope).toBe("read_products,write_products");
@@ -625,12 +836,21 @@ const ROUTES: Record<string, RouteAttacks> = {
   },
 };
 
-const ROUTE_FILES = fs.readdirSync(path.resolve(import.meta.dirname, "../../app/routes")).filter((file) => /\.(tsx?|jsx?)$/.test(file)).sort();
+const ROUTE_FILES = fs
+  .readdirSync(path.resolve(import.meta.dirname, "../../app/routes"))
+  .filter((file) => /\.(tsx?|jsx?)$/.test(file))
+  .sort();
 
 describe("the route table", () => {
   it("has a row for every file in app/routes, and no row for a route that is gone", () => {
-    expect(ROUTE_FILES.filter((file) => !(file in ROUTES)), "routes with no attack row").toEqual([]);
-    expect(Object.keys(ROUTES).filter((file) => !ROUTE_FILES.includes(file)), "rows with no route").toEqual([]);
+    expect(
+      ROUTE_FILES.filter((file) => !(file in ROUTES)),
+      "routes with no attack row",
+    ).toEqual([]);
+    expect(
+      Object.keys(ROUTES).filter((file) => !ROUTE_FILES.includes(file)),
+      "rows with no route",
+    ).toEqual([]);
   });
 
   for (const file of Object.keys(ROUTES)) {
@@ -649,7 +869,8 @@ describe("admin actions as alpha, given bravo's ids", () => {
 
   it("revokes none of bravo's API keys, and bravo's key still answers for bravo", async () => {
     const { key } = await bravoIds();
-    for (const id of [key.id, ` ${key.id}`, key.id.toUpperCase()]) await unchanged(() => adminPost(alpha, "/app/settings", { intent: "revoke", id }), [bravo]);
+    for (const id of [key.id, ` ${key.id}`, key.id.toUpperCase()])
+      await unchanged(() => adminPost(alpha, "/app/settings", { intent: "revoke", id }), [bravo]);
     const answer = await get("/api/v1/recommendations?placement=trending&limit=3", { Authorization: `Bearer ${bravo.key}` });
     expect(answer.status).toBe(200);
     expectNoneOf(alpha, answer, "bravo's key");
@@ -658,12 +879,23 @@ describe("admin actions as alpha, given bravo's ids", () => {
   it("saves settings and creates keys for alpha only", async () => {
     const before = await fingerprint(bravo);
     const keys = await db.apiKey.count({ where: { shopId: alpha.id } });
-    const saved = await adminPost(alpha, "/app/settings", { intent: "settings", trainingSchedule: "0 4 * * *", historyMonths: "7", retrainAfterOrders: "77", holdoutShare: "0.2", attributionDays: "3", shopId: bravo.id });
+    const saved = await adminPost(alpha, "/app/settings", {
+      intent: "settings",
+      trainingSchedule: "0 4 * * *",
+      historyMonths: "7",
+      retrainAfterOrders: "77",
+      holdoutShare: "0.2",
+      attributionDays: "3",
+      shopId: bravo.id,
+    });
     expect(saved.status).toBe(200);
     const created = await adminPost(alpha, "/app/settings", { intent: "create-key", name: "Made by alpha", origins: "", shopId: bravo.id });
     expect(created.status).toBe(200);
     expect(await fingerprint(bravo)).toBe(before);
-    expect(await db.shopSettings.findUniqueOrThrow({ where: { shopId: alpha.id } })).toMatchObject({ historyMonths: 7, retrainAfterOrders: 77 });
+    expect(await db.shopSettings.findUniqueOrThrow({ where: { shopId: alpha.id } })).toMatchObject({
+      historyMonths: 7,
+      retrainAfterOrders: 77,
+    });
     expect(await db.apiKey.count({ where: { shopId: alpha.id } })).toBe(keys + 1);
     await db.shopSettings.update({ where: { shopId: alpha.id }, data: { holdoutShare: 0 } });
   });
@@ -679,7 +911,14 @@ describe("admin actions as alpha, given bravo's ids", () => {
       await adminPost(alpha, "/app/pairs", { intent: "manual", productId: products[0].id, relatedProductId: product.id });
     }, [bravo]);
     expect(await db.boughtTogetherPair.count({ where: { shopId: alpha.id } })).toBe(pairs);
-    expect(await db.boughtTogetherPair.count({ where: { OR: [{ productId: { in: bravoProducts.map((row) => row.id) } }, { relatedProductId: product.id }], shopId: { not: bravo.id } } })).toBe(0);
+    expect(
+      await db.boughtTogetherPair.count({
+        where: {
+          OR: [{ productId: { in: bravoProducts.map((row) => row.id) } }, { relatedProductId: product.id }],
+          shopId: { not: bravo.id },
+        },
+      }),
+    ).toBe(0);
   });
 
   it("deletes none of bravo's rules, and saves rules and filters for alpha only", async () => {
@@ -687,8 +926,24 @@ describe("admin actions as alpha, given bravo's ids", () => {
     const rules = await db.merchandisingRule.count({ where: { shopId: alpha.id } });
     await unchanged(async () => {
       await adminPost(alpha, "/app/rules", { intent: "delete", id: rule.id });
-      await adminPost(alpha, "/app/rules", { intent: "rule", kind: "EXCLUDE", placement: "ALL", targetType: "TAG", targetValue: "alpha-only", position: "", weight: "", shopId: bravo.id });
-      await adminPost(alpha, "/app/rules", { intent: "filters", inStockOnly: "on", maxPerProductType: "3", priceBandMin: "", priceBandMax: "", shopId: bravo.id });
+      await adminPost(alpha, "/app/rules", {
+        intent: "rule",
+        kind: "EXCLUDE",
+        placement: "ALL",
+        targetType: "TAG",
+        targetValue: "alpha-only",
+        position: "",
+        weight: "",
+        shopId: bravo.id,
+      });
+      await adminPost(alpha, "/app/rules", {
+        intent: "filters",
+        inStockOnly: "on",
+        maxPerProductType: "3",
+        priceBandMin: "",
+        priceBandMax: "",
+        shopId: bravo.id,
+      });
     }, [bravo]);
     expect(await db.merchandisingRule.count({ where: { shopId: alpha.id } })).toBe(rules + 1);
     expect(await db.shopSettings.findUniqueOrThrow({ where: { shopId: alpha.id } })).toMatchObject({ maxPerProductType: 3 });
@@ -696,16 +951,43 @@ describe("admin actions as alpha, given bravo's ids", () => {
 
   it("deletes or edits none of bravo's promotions and curves, and previews none of bravo's shoppers", async () => {
     const { promotion, customer } = await bravoIds();
-    const answers = await unchanged(async () => [
-      await adminPost(alpha, "/app/seasonality", { intent: "delete-promotion", id: promotion.id, previewCustomer: customer.id }),
-      await adminPost(alpha, "/app/seasonality", { intent: "promotion", id: promotion.id, name: "Taken over", targetType: "TAG", targetValue: "x", weight: "9", startsAt: "2026-01-01", endsAt: "2027-01-01", previewCustomer: customer.id }),
-      await adminPost(alpha, "/app/seasonality", { intent: "reset-curve", targetType: "TAG", targetValue: `${bravo.mark}-curve`, previewCustomer: customer.id }),
-    ], [bravo]);
+    const answers = await unchanged(
+      async () => [
+        await adminPost(alpha, "/app/seasonality", { intent: "delete-promotion", id: promotion.id, previewCustomer: customer.id }),
+        await adminPost(alpha, "/app/seasonality", {
+          intent: "promotion",
+          id: promotion.id,
+          name: "Taken over",
+          targetType: "TAG",
+          targetValue: "x",
+          weight: "9",
+          startsAt: "2026-01-01",
+          endsAt: "2027-01-01",
+          previewCustomer: customer.id,
+        }),
+        await adminPost(alpha, "/app/seasonality", {
+          intent: "reset-curve",
+          targetType: "TAG",
+          targetValue: `${bravo.mark}-curve`,
+          previewCustomer: customer.id,
+        }),
+      ],
+      [bravo],
+    );
     for (const answer of answers) {
       expect(answer.status).toBe(200);
       expectNoneOf(bravo, answer, "seasonality action");
     }
-    await unchanged(() => adminPost(alpha, "/app/seasonality", { intent: "curve", targetType: "TAG", targetValue: `${bravo.mark}-curve`, ...Object.fromEntries(Array.from({ length: 12 }, (_, month) => [`month${month}`, "3"])) }), [bravo]);
+    await unchanged(
+      () =>
+        adminPost(alpha, "/app/seasonality", {
+          intent: "curve",
+          targetType: "TAG",
+          targetValue: `${bravo.mark}-curve`,
+          ...Object.fromEntries(Array.from({ length: 12 }, (_, month) => [`month${month}`, "3"])),
+        }),
+      [bravo],
+    );
     // The curve saved under bravo's group name is alpha's own.
     expect(await db.seasonalityCurve.count({ where: { shopId: alpha.id, targetValue: `${bravo.mark}-curve` } })).toBe(1);
   });

@@ -26,7 +26,14 @@ const PAYLOADS = [
   `{{ 'x' | append: '<img src=x onerror=window.__pwned=1>' }}`,
 ];
 /** Handles a crafted catalogue might carry, each trying to turn the card's link into a script or another site. */
-const HANDLES = ["javascript:window.__pwned=1", "//evil.example/steal", "../../cart/clear", "https://evil.example/", "\\\\evil.example", "data:text/html,<script>window.__pwned=1</script>"];
+const HANDLES = [
+  "javascript:window.__pwned=1",
+  "//evil.example/steal",
+  "../../cart/clear",
+  "https://evil.example/",
+  "\\\\evil.example",
+  "data:text/html,<script>window.__pwned=1</script>",
+];
 
 let app: TestApp;
 let harness: RunningHarness;
@@ -48,7 +55,13 @@ beforeAll(async () => {
 
   // Every text a merchant or shopper controls carries markup.
   const products = await db.product.findMany({ where: { shopId }, orderBy: { externalId: "asc" } });
-  const sellers = await db.orderLine.groupBy({ by: ["productId"], where: { shopId, productId: { not: null } }, _sum: { quantity: true }, orderBy: { _sum: { quantity: "desc" } }, take: HANDLES.length });
+  const sellers = await db.orderLine.groupBy({
+    by: ["productId"],
+    where: { shopId, productId: { not: null } },
+    _sum: { quantity: true },
+    orderBy: { _sum: { quantity: "desc" } },
+    take: HANDLES.length,
+  });
   for (const [index, product] of products.entries()) {
     const crafted = sellers.findIndex((seller) => seller.productId === product.id);
     await db.product.update({
@@ -69,18 +82,47 @@ beforeAll(async () => {
   await db.$executeRaw`UPDATE "Collection" SET title = ${PAYLOADS[0]} || ' ' || title WHERE "shopId" = ${shopId}`;
   const customers = await db.customer.findMany({ where: { shopId }, select: { id: true } });
   for (const [index, customer] of customers.entries()) {
-    await db.customer.update({ where: { id: customer.id }, data: { firstName: payload(index), lastName: payload(index + 1), email: `${index}"><img src=x onerror=window.__pwned=1>@example.com` } });
+    await db.customer.update({
+      where: { id: customer.id },
+      data: {
+        firstName: payload(index),
+        lastName: payload(index + 1),
+        email: `${index}"><img src=x onerror=window.__pwned=1>@example.com`,
+      },
+    });
   }
-  const searches = customers.slice(0, 10).map((customer, index) => ({ shopId, kind: "SEARCH" as const, customerId: customer.id, query: payload(index), occurredAt: new Date(), source: "PIXEL" as const, dedupeKey: `attack-search-${index}` }));
+  const searches = customers.slice(0, 10).map((customer, index) => ({
+    shopId,
+    kind: "SEARCH" as const,
+    customerId: customer.id,
+    query: payload(index),
+    occurredAt: new Date(),
+    source: "PIXEL" as const,
+    dedupeKey: `attack-search-${index}`,
+  }));
   await db.interaction.createMany({ data: searches });
   await trainShop(db, shopId);
 
-  const [best] = await db.orderLine.groupBy({ by: ["productId"], where: { shopId, productId: { not: null } }, _count: { _all: true }, orderBy: { _count: { productId: "desc" } }, take: 1 });
+  const [best] = await db.orderLine.groupBy({
+    by: ["productId"],
+    where: { shopId, productId: { not: null } },
+    _count: { _all: true },
+    orderBy: { _count: { productId: "desc" } },
+    take: 1,
+  });
   const products2 = await db.product.findMany({ where: { shopId, handle: { not: null } }, orderBy: { externalId: "asc" } });
   const bought = await db.boughtTogetherPair.findFirst({ where: { shopId }, orderBy: { lift: "desc" } });
-  const shown = products2.find((product) => product.id === (bought?.productId ?? best.productId) && !HANDLES.includes(product.handle!)) ?? products2.find((product) => !HANDLES.includes(product.handle!))!;
+  const shown =
+    products2.find((product) => product.id === (bought?.productId ?? best.productId) && !HANDLES.includes(product.handle!)) ??
+    products2.find((product) => !HANDLES.includes(product.handle!))!;
   productPath = `/products/${encodeURIComponent(shown.handle!)}`;
-  const buyer = await db.order.groupBy({ by: ["customerId"], where: { shopId, customerId: { not: null } }, _count: { _all: true }, orderBy: { _count: { customerId: "desc" } }, take: 1 });
+  const buyer = await db.order.groupBy({
+    by: ["customerId"],
+    where: { shopId, customerId: { not: null } },
+    _count: { _all: true },
+    orderBy: { _count: { customerId: "desc" } },
+    take: 1,
+  });
   const customer = await db.customer.findUniqueOrThrow({ where: { id: buyer[0].customerId! } });
   customerExternalId = customer.externalId;
   previewQuery = `?customer=${customer.id}&product=${shown.id}`;
@@ -88,10 +130,24 @@ beforeAll(async () => {
   // The merchant's own entries in the admin.
   await db.merchandisingRule.create({ data: { shopId, kind: "EXCLUDE", targetType: "TAG", targetValue: PAYLOADS[1] } });
   await db.merchandisingRule.create({ data: { shopId, kind: "BOOST", targetType: "VENDOR", targetValue: PAYLOADS[4], weight: 2 } });
-  await db.promotion.create({ data: { shopId, name: PAYLOADS[0].slice(0, 80), targetType: "COLLECTION", targetValue: PAYLOADS[2], weight: 2, startsAt: new Date(Date.now() - 86_400_000), endsAt: new Date(Date.now() + 86_400_000 * 20) } });
-  await db.seasonalityCurve.create({ data: { shopId, targetType: "TAG", targetValue: PAYLOADS[3], source: "MERCHANT", months: Array.from({ length: 12 }, () => 1.2) } });
+  await db.promotion.create({
+    data: {
+      shopId,
+      name: PAYLOADS[0].slice(0, 80),
+      targetType: "COLLECTION",
+      targetValue: PAYLOADS[2],
+      weight: 2,
+      startsAt: new Date(Date.now() - 86_400_000),
+      endsAt: new Date(Date.now() + 86_400_000 * 20),
+    },
+  });
+  await db.seasonalityCurve.create({
+    data: { shopId, targetType: "TAG", targetValue: PAYLOADS[3], source: "MERCHANT", months: Array.from({ length: 12 }, () => 1.2) },
+  });
   await db.jobRun.create({ data: { shopId, name: PAYLOADS[0], status: "FAILED", message: PAYLOADS[1] } });
-  await db.privacyRequest.create({ data: { shopDomain: DEMO_SHOP_DOMAIN, shopId, kind: "CUSTOMERS_REDACT", customerExternalId: PAYLOADS[3] } });
+  await db.privacyRequest.create({
+    data: { shopDomain: DEMO_SHOP_DOMAIN, shopId, kind: "CUSTOMERS_REDACT", customerExternalId: PAYLOADS[3] },
+  });
   const key = await createApiKey(db, shopId, { name: PAYLOADS[1] });
   if (!("key" in key)) throw new Error("no key");
 
@@ -137,9 +193,18 @@ async function expectInert(page: Page, dialogs: string[], where: string) {
   expect(dialogs, where).toEqual([]);
   const planted = await page.evaluate(() => ({
     scripts: [...document.scripts].filter((script) => script.textContent?.trim() === "window.__pwned=1").length,
-    handlers: [...document.querySelectorAll("*")].filter((element) => [...element.attributes].some((attribute) => attribute.name.startsWith("on") && attribute.value.includes("__pwned"))).length,
-    scriptUrls: [...document.querySelectorAll("a[href], area[href], form[action], iframe[src], embed[src], object[data]")].filter((element) =>
-      /^\s*javascript:/i.test(element.getAttribute("href") ?? element.getAttribute("action") ?? element.getAttribute("src") ?? element.getAttribute("data") ?? ""),
+    handlers: [...document.querySelectorAll("*")].filter((element) =>
+      [...element.attributes].some((attribute) => attribute.name.startsWith("on") && attribute.value.includes("__pwned")),
+    ).length,
+    scriptUrls: [...document.querySelectorAll("a[href], area[href], form[action], iframe[src], embed[src], object[data]")].filter(
+      (element) =>
+        /^\s*javascript:/i.test(
+          element.getAttribute("href") ??
+            element.getAttribute("action") ??
+            element.getAttribute("src") ??
+            element.getAttribute("data") ??
+            "",
+        ),
     ).length,
   }));
   expect(planted, where).toEqual({ scripts: 0, handlers: 0, scriptUrls: 0 });
@@ -151,7 +216,14 @@ async function settleBlocks(page: Page) {
     await page.evaluate((top) => window.scrollTo(0, top), y);
     await page.waitForTimeout(20);
   }
-  await page.waitForFunction(() => [...document.querySelectorAll("affinity-recommendations")].every((block) => (block as HTMLElement).hidden || block.classList.contains("afr--ready")), null, { timeout: 20_000 });
+  await page.waitForFunction(
+    () =>
+      [...document.querySelectorAll("affinity-recommendations")].every(
+        (block) => (block as HTMLElement).hidden || block.classList.contains("afr--ready"),
+      ),
+    null,
+    { timeout: 20_000 },
+  );
 }
 
 describe("injection through the storefront blocks", () => {
@@ -163,22 +235,28 @@ describe("injection through the storefront blocks", () => {
     for (const path of ["/", productPath, "/cart", "/account"]) {
       const { page, dialogs } = await open(path, harness.url);
       await settleBlocks(page);
-      const rendered = await page.$$eval("affinity-recommendations.afr--ready .afr-card:not([data-afr-main]):not(.afr-card--skeleton)", (elements) =>
-        elements.map((card) => ({
-          title: card.querySelector(".afr-card__title")!.textContent!.trim(),
-          links: [...card.querySelectorAll("a")].map((link) => ({ href: link.href, raw: link.getAttribute("href")! })),
-        })),
+      const rendered = await page.$$eval(
+        "affinity-recommendations.afr--ready .afr-card:not([data-afr-main]):not(.afr-card--skeleton)",
+        (elements) =>
+          elements.map((card) => ({
+            title: card.querySelector(".afr-card__title")!.textContent!.trim(),
+            links: [...card.querySelectorAll("a")].map((link) => ({ href: link.href, raw: link.getAttribute("href")! })),
+          })),
       );
       expect(rendered.length, `${path} rendered no cards`).toBeGreaterThan(0);
       for (const card of rendered) {
         cards += 1;
         // The title as stored, shown as text: every card title is one of the payloads.
-        expect(PAYLOADS.some((text) => card.title.startsWith(text)), `${path}: ${card.title}`).toBe(true);
+        expect(
+          PAYLOADS.some((text) => card.title.startsWith(text)),
+          `${path}: ${card.title}`,
+        ).toBe(true);
         for (const link of card.links) {
           const url = new URL(link.href);
           expect([url.protocol, url.origin], `${path}: ${link.raw}`).toEqual(["http:", storeOrigin]);
           expect(url.pathname.startsWith("/products/"), `${path}: ${link.raw}`).toBe(true);
-          if (HANDLES.some((handle) => link.raw.includes(encodeURIComponent(handle)) || link.raw.includes(handle))) craftedLinks.add(link.raw);
+          if (HANDLES.some((handle) => link.raw.includes(encodeURIComponent(handle)) || link.raw.includes(handle)))
+            craftedLinks.add(link.raw);
         }
       }
       await expectInert(page, dialogs, `storefront ${path}`);
@@ -190,8 +268,11 @@ describe("injection through the storefront blocks", () => {
     expect([...craftedLinks], "a card linked to a crafted handle").toEqual([]);
     // The JSON answer (admin preview, other callers) still lists them, each link one encoded path segment.
     const jsonPage = (await open("/", harness.url)).page;
-    const json = await jsonPage.evaluate(async () =>
-      (await (await fetch("/apps/affinity/recommendations?placement=trending&limit=12", { headers: { Accept: "application/json" } })).json()) as { products: { handle: string; url: string }[] },
+    const json = await jsonPage.evaluate(
+      async () =>
+        (await (
+          await fetch("/apps/affinity/recommendations?placement=trending&limit=12", { headers: { Accept: "application/json" } })
+        ).json()) as { products: { handle: string; url: string }[] },
     );
     await jsonPage.close();
     const listed = json.products.filter((product) => HANDLES.includes(product.handle));
@@ -212,13 +293,25 @@ describe("injection through the storefront blocks", () => {
 describe("injection through the admin pages", () => {
   it("shows the markup in every page as text and runs none of it", async () => {
     await session();
-    const pages = ["/app", `/app/preview${previewQuery}`, "/app/pairs", "/app/rules", "/app/insights", "/app/seasonality", "/app/settings", "/app/placements"];
+    const pages = [
+      "/app",
+      `/app/preview${previewQuery}`,
+      "/app/pairs",
+      "/app/rules",
+      "/app/insights",
+      "/app/seasonality",
+      "/app/settings",
+      "/app/placements",
+    ];
     for (const path of pages) {
       const { page, dialogs } = await open(path, app.server.origin);
       await page.locator("h1").first().waitFor({ timeout: 10_000 });
       await page.waitForTimeout(200);
       const text = await page.locator("body").innerText();
-      expect(PAYLOADS.slice(0, 4).some((markup) => text.includes(markup)), `${path} shows no payload as text`).toBe(true);
+      expect(
+        PAYLOADS.slice(0, 4).some((markup) => text.includes(markup)),
+        `${path} shows no payload as text`,
+      ).toBe(true);
       await expectInert(page, dialogs, `admin ${path}`);
       await page.close();
     }

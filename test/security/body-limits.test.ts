@@ -93,7 +93,10 @@ describe.each([
 
     const webhookId = randomUUID();
     const pieces = [body.slice(0, 70_000), body.slice(70_000, 140_000), body.slice(140_000)];
-    const chunked = await rawPost(origin(), "/webhooks/orders/create", { headers: webhookHeaders(body, SECRET, webhookId), chunks: pieces });
+    const chunked = await rawPost(origin(), "/webhooks/orders/create", {
+      headers: webhookHeaders(body, SECRET, webhookId),
+      chunks: pieces,
+    });
     expect([chunked.status, chunked.finishedSending]).toEqual([200, true]);
     const stored = await db.webhookEvent.findUniqueOrThrow({ where: { webhookId } });
     expect(stored.rawBody).toBe(body);
@@ -101,7 +104,10 @@ describe.each([
 
   it("answers a chunked webhook with a wrong HMAC 401 when it fits, as before", async () => {
     const body = JSON.stringify({ id: 1002 });
-    const answer = await rawPost(origin(), "/webhooks/orders/create", { headers: webhookHeaders(body, "not-the-secret"), chunks: [body.slice(0, 5), body.slice(5)] });
+    const answer = await rawPost(origin(), "/webhooks/orders/create", {
+      headers: webhookHeaders(body, "not-the-secret"),
+      chunks: [body.slice(0, 5), body.slice(5)],
+    });
     expect(answer.status).toBe(401);
   });
 
@@ -112,27 +118,52 @@ describe.each([
     { path: `/inbound/${SHOP}/judgeme?token=wrong`, limit: MAX_INBOUND_BODY_BYTES, family: "inbound events", fits: 404 },
     { path: "/pixel/events", limit: MAX_PIXEL_BODY_BYTES, family: "web pixel batches", fits: 400 },
     { path: "/api/v1/events", limit: MAX_RECOMMENDATION_EVENT_BODY_BYTES, family: "recommendation events", fits: 401 },
-    { path: `/apps/affinity/events?shop=${SHOP}&signature=wrong`, limit: MAX_RECOMMENDATION_EVENT_BODY_BYTES, family: "recommendation events", fits: 400 },
+    {
+      path: `/apps/affinity/events?shop=${SHOP}&signature=wrong`,
+      limit: MAX_RECOMMENDATION_EVENT_BODY_BYTES,
+      family: "recommendation events",
+      fits: 400,
+    },
   ];
 
   it.each(families)("caps $path at $limit bytes before authorising", async ({ path, limit, family, fits }) => {
-    const declared = await rawPost(origin(), path, { headers: { "Content-Type": "application/json", "Content-Length": TEN_MB }, chunks: ["{"], end: false });
+    const declared = await rawPost(origin(), path, {
+      headers: { "Content-Type": "application/json", "Content-Length": TEN_MB },
+      chunks: ["{"],
+      end: false,
+    });
     expect(declared.status).toBe(413);
-    expect(JSON.parse(declared.body)).toEqual({ error: expect.stringContaining(`larger than ${limit} bytes, the limit for ${family}`), limitBytes: limit });
+    expect(JSON.parse(declared.body)).toEqual({
+      error: expect.stringContaining(`larger than ${limit} bytes, the limit for ${family}`),
+      limitBytes: limit,
+    });
 
-    const chunked = await rawPost(origin(), path, { headers: { "Content-Type": "application/json" }, chunks: filler(4096, Math.ceil((limit + 1) / 4096) + 64), end: false });
+    const chunked = await rawPost(origin(), path, {
+      headers: { "Content-Type": "application/json" },
+      chunks: filler(4096, Math.ceil((limit + 1) / 4096) + 64),
+      end: false,
+    });
     expect([chunked.status, chunked.finishedSending]).toEqual([413, false]);
 
-    const atTheCap = await fetch(origin() + path, { method: "POST", headers: { "Content-Type": "application/json" }, body: "a".repeat(limit) });
+    const atTheCap = await fetch(origin() + path, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: "a".repeat(limit),
+    });
     expect(atTheCap.status).toBe(fits);
-    const overTheCap = await fetch(origin() + path, { method: "POST", headers: { "Content-Type": "application/json" }, body: "a".repeat(limit + 1) });
+    const overTheCap = await fetch(origin() + path, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: "a".repeat(limit + 1),
+    });
     expect(overTheCap.status).toBe(413);
   });
 });
 
 describe("which cap a path gets", () => {
   it("matches paths as Remix does: case, repeated and trailing slashes, percent-encoding, single-fetch suffix", () => {
-    for (const path of ["/PIXEL/Events", "/pixel/events/", "//pixel//events", "/pixel/%65vents", "/pixel/events.data"]) expect(bodyLimitFor(path).bytes, path).toBe(MAX_PIXEL_BODY_BYTES);
+    for (const path of ["/PIXEL/Events", "/pixel/events/", "//pixel//events", "/pixel/%65vents", "/pixel/events.data"])
+      expect(bodyLimitFor(path).bytes, path).toBe(MAX_PIXEL_BODY_BYTES);
     expect(bodyLimitFor("/Webhooks/orders/create").bytes).toBe(MAX_WEBHOOK_BODY_BYTES);
     expect(bodyLimitFor("/app/settings").bytes).toBeLessThan(MAX_WEBHOOK_BODY_BYTES);
   });

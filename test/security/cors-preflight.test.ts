@@ -30,7 +30,10 @@ afterAll(async () => {
 });
 
 const preflight = (origin: string, path: string, method: string, headers: string) =>
-  fetch(origin + path, { method: "OPTIONS", headers: { Origin: ORIGIN, "Access-Control-Request-Method": method, "Access-Control-Request-Headers": headers } });
+  fetch(origin + path, {
+    method: "OPTIONS",
+    headers: { Origin: ORIGIN, "Access-Control-Request-Method": method, "Access-Control-Request-Headers": headers },
+  });
 
 describe.each([
   { mode: "development", origin: () => app.server.origin },

@@ -14,7 +14,9 @@ describe("the settings production cannot start without", () => {
     expect(missingRequiredSecrets({ NODE_ENV: "production", ...CONFIGURED })).toEqual([]);
     expect(missingRequiredSecrets({ NODE_ENV: "production", ...CONFIGURED, SHOPIFY_API_SECRET: "  " })).toEqual(["SHOPIFY_API_SECRET"]);
     // The token secret falls back to the client secret, not the other way round: webhooks and the app proxy need the client secret.
-    expect(missingRequiredSecrets({ NODE_ENV: "production", ...CONFIGURED, SHOPIFY_API_SECRET: undefined, AFFINITY_TOKEN_SECRET: "t" })).toEqual(["SHOPIFY_API_SECRET"]);
+    expect(
+      missingRequiredSecrets({ NODE_ENV: "production", ...CONFIGURED, SHOPIFY_API_SECRET: undefined, AFFINITY_TOKEN_SECRET: "t" }),
+    ).toEqual(["SHOPIFY_API_SECRET"]);
     expect(missingRequiredSecrets({ NODE_ENV: "development" })).toEqual([]);
     expect(missingRequiredSecrets({ NODE_ENV: "test" })).toEqual([]);
     expect(missingRequiredSecrets({} as NodeJS.ProcessEnv)).toEqual([]);
@@ -52,12 +54,20 @@ function baseEnv(NODE_ENV: "development" | "production", extra: Record<string, s
 
 function run(script: string, env: NodeJS.ProcessEnv, options: { cwd: string; until?: RegExp; timeoutMs?: number }) {
   return new Promise<{ code: number | null; output: string; matched: boolean }>((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", tsx, path.join(root, script)], { cwd: options.cwd, env, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, ["--import", tsx, path.join(root, script)], {
+      cwd: options.cwd,
+      env,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let output = "";
     let matched = false;
     const timer = setTimeout(() => {
       child.kill("SIGKILL");
-      reject(new Error(`${script} neither exited nor printed ${options.until ?? "anything expected"} within ${options.timeoutMs ?? 30_000} ms:\n${output}`));
+      reject(
+        new Error(
+          `${script} neither exited nor printed ${options.until ?? "anything expected"} within ${options.timeoutMs ?? 30_000} ms:\n${output}`,
+        ),
+      );
     }, options.timeoutMs ?? 30_000);
     const collect = (chunk: Buffer) => {
       output += chunk;
@@ -87,14 +97,24 @@ describe("starting without them", () => {
   });
 
   it("stops the worker (`npm run worker`) the same way, naming every missing setting", async () => {
-    const { code, output } = await run("workers/main.ts", baseEnv("production", { REDIS_URL: "redis://127.0.0.1:1", DATABASE_URL: "postgres://127.0.0.1:1/none" }), { cwd: scratch });
+    const { code, output } = await run(
+      "workers/main.ts",
+      baseEnv("production", { REDIS_URL: "redis://127.0.0.1:1", DATABASE_URL: "postgres://127.0.0.1:1/none" }),
+      { cwd: scratch },
+    );
     expect(code).toBe(1);
-    expect(output).toContain("The worker (npm run worker) cannot start with NODE_ENV=production: SHOPIFY_API_KEY, SHOPIFY_API_SECRET, SHOPIFY_APP_URL are not set.");
+    expect(output).toContain(
+      "The worker (npm run worker) cannot start with NODE_ENV=production: SHOPIFY_API_KEY, SHOPIFY_API_SECRET, SHOPIFY_APP_URL are not set.",
+    );
     for (const name of ["SHOPIFY_API_KEY", "SHOPIFY_API_SECRET", "SHOPIFY_APP_URL"]) expect(output).toContain(`${name}: set it to`);
   });
 
   it("still serves in development without them", async () => {
-    const { output, matched } = await run("server.ts", baseEnv("development"), { cwd: root, until: /\[affinity\] serving http:\/\/127\.0\.0\.1:\d+ \(development/, timeoutMs: 90_000 });
+    const { output, matched } = await run("server.ts", baseEnv("development"), {
+      cwd: root,
+      until: /\[affinity\] serving http:\/\/127\.0\.0\.1:\d+ \(development/,
+      timeoutMs: 90_000,
+    });
     expect(matched, output).toBe(true);
     expect(output).not.toContain("cannot start");
   }, 120_000);

@@ -36,13 +36,24 @@ let secretKeyId: string;
 
 type Answer = RecommendationAnswer & { error?: string; errors?: { field: string; message: string }[] };
 
-const api = async (path: string, init: { key: string; origin?: string; method?: string; body?: unknown; headers?: Record<string, string> }) => {
+const api = async (
+  path: string,
+  init: { key: string; origin?: string; method?: string; body?: unknown; headers?: Record<string, string> },
+) => {
   const response = await fetch(`${origin}${path}`, {
     method: init.method ?? "GET",
-    headers: { Authorization: `Bearer ${init.key}`, ...(init.origin ? { Origin: init.origin } : {}), ...(init.body ? { "Content-Type": "application/json" } : {}), ...init.headers },
+    headers: {
+      Authorization: `Bearer ${init.key}`,
+      ...(init.origin ? { Origin: init.origin } : {}),
+      ...(init.body ? { "Content-Type": "application/json" } : {}),
+      ...init.headers,
+    },
     body: init.body === undefined ? undefined : JSON.stringify(init.body),
   });
-  return { status: response.status, body: (await response.json().catch(() => null)) as Answer & { token?: string; recorded?: number; duplicates?: number } };
+  return {
+    status: response.status,
+    body: (await response.json().catch(() => null)) as Answer & { token?: string; recorded?: number; duplicates?: number },
+  };
 };
 
 /** A request as Shopify's app proxy forwards it: shop, timestamp and signature added. */
@@ -50,19 +61,39 @@ async function proxied(path: string, query: Record<string, string>, body?: unkno
   const url = new URL(`${origin}/apps/affinity/${path}`);
   for (const [key, value] of Object.entries({ path_prefix: "/apps/affinity", ...query })) url.searchParams.set(key, value);
   const signed = (await setUpValidRequest({ type: RequestType.Public, store: STORE, apiSecretKey: SECRET }, new Request(url))).url;
-  const response = await fetch(signed, body === undefined ? {} : { method: "POST", body: JSON.stringify(body), headers: { "Content-Type": "application/json" } });
-  return { status: response.status, body: (await response.json().catch(() => null)) as Answer & { recorded?: number; duplicates?: number } };
+  const response = await fetch(
+    signed,
+    body === undefined ? {} : { method: "POST", body: JSON.stringify(body), headers: { "Content-Type": "application/json" } },
+  );
+  return {
+    status: response.status,
+    body: (await response.json().catch(() => null)) as Answer & { recorded?: number; duplicates?: number },
+  };
 }
 
 const buyers = async (count: number) => {
-  const rows = await db.order.groupBy({ by: ["customerId"], where: { shopId, customerId: { not: null } }, _count: { _all: true }, orderBy: { _count: { customerId: "desc" } }, take: count });
+  const rows = await db.order.groupBy({
+    by: ["customerId"],
+    where: { shopId, customerId: { not: null } },
+    _count: { _all: true },
+    orderBy: { _count: { customerId: "desc" } },
+    take: count,
+  });
   return Promise.all(rows.map((row) => db.customer.findUniqueOrThrow({ where: { id: row.customerId! } })));
 };
 
 const orderFor = (id: number, customerExternalId: string, productExternalId: string, extra: Record<string, unknown> = {}) => {
   const now = new Date().toISOString();
   return orderPayload.parse({
-    id, name: `#${id}`, currency: "USD", total_price: "25.00", test: false, created_at: now, processed_at: now, updated_at: now, cancelled_at: null,
+    id,
+    name: `#${id}`,
+    currency: "USD",
+    total_price: "25.00",
+    test: false,
+    created_at: now,
+    processed_at: now,
+    updated_at: now,
+    cancelled_at: null,
     customer: { id: Number(customerExternalId) || customerExternalId },
     line_items: [{ id: id * 10, product_id: productExternalId, title: "x", quantity: 1, price: "25.00" }],
     ...extra,
@@ -92,12 +123,18 @@ describe("headless keys: publishable keys never read a shopper's data", () => {
     const [victim] = await buyers(1);
     for (const placement of ["buy_again", "for_you", "recently_viewed"]) {
       for (const from of [ORIGIN, undefined]) {
-        const asked = await api(`/api/v1/recommendations?placement=${placement}&customer_id=${victim.externalId}`, { key: publishable, origin: from });
+        const asked = await api(`/api/v1/recommendations?placement=${placement}&customer_id=${victim.externalId}`, {
+          key: publishable,
+          origin: from,
+        });
         expect(asked.status).toBe(400);
         expect(asked.body.errors).toEqual([{ field: "customer_id", message: expect.stringContaining("shopper_token") }]);
       }
     }
-    const byVisitor = await api("/api/v1/recommendations?placement=recently_viewed&visitor=someone-else", { key: publishable, origin: ORIGIN });
+    const byVisitor = await api("/api/v1/recommendations?placement=recently_viewed&visitor=someone-else", {
+      key: publishable,
+      origin: ORIGIN,
+    });
     expect([byVisitor.status, byVisitor.body.errors?.[0].field]).toEqual([400, "visitor"]);
     // Shop-wide and per-product lists need no shopper, and stay open to the browser.
     expect((await api("/api/v1/recommendations?placement=trending", { key: publishable, origin: ORIGIN })).status).toBe(200);
@@ -127,34 +164,65 @@ describe("headless keys: publishable keys never read a shopper's data", () => {
     expect(own.products.map((product) => product.externalId)).toEqual(viaServer.products.map((product) => product.externalId));
     expect(own.products.length).toBeGreaterThan(0);
     // The token names one shopper: it cannot be pointed at another.
-    const redirected = await api(`/api/v1/recommendations?placement=buy_again&customer_id=${other.externalId}`, { key: publishable, headers: { "X-Affinity-Shopper-Token": minted.token } });
+    const redirected = await api(`/api/v1/recommendations?placement=buy_again&customer_id=${other.externalId}`, {
+      key: publishable,
+      headers: { "X-Affinity-Shopper-Token": minted.token },
+    });
     expect(redirected.status).toBe(400);
 
     // Only a secret key mints, and only from a server.
-    expect((await api("/api/v1/shopper-tokens", { key: publishable, method: "POST", body: { customerId: other.externalId } })).status).toBe(403);
-    expect((await api("/api/v1/shopper-tokens", { key: secret, origin: ORIGIN, method: "POST", body: { customerId: other.externalId } })).status).toBe(403);
+    expect((await api("/api/v1/shopper-tokens", { key: publishable, method: "POST", body: { customerId: other.externalId } })).status).toBe(
+      403,
+    );
+    expect(
+      (await api("/api/v1/shopper-tokens", { key: secret, origin: ORIGIN, method: "POST", body: { customerId: other.externalId } })).status,
+    ).toBe(403);
     const unnamed = await api("/api/v1/shopper-tokens", { key: secret, method: "POST", body: {} });
     expect([unnamed.status, unnamed.body.errors?.[0].field]).toEqual([400, "customerId"]);
 
     // Forged, expired, another shop's, or minted by a revoked key: refused.
     const forged = `${minted.token.split(".")[0]}.${"A".repeat(22)}`;
-    const expired = signShopperToken(SECRET, { shopId, keyId: secretKeyId, shopper: { customerId: shopper.externalId, visitorKey: null } }, Date.now() / 1000 - 2 * 86_400).token;
-    const foreign = signShopperToken(SECRET, { shopId: "another-shop", keyId: secretKeyId, shopper: { customerId: shopper.externalId, visitorKey: null } }).token;
-    for (const [token, status] of [[forged, 401], [expired, 401], [foreign, 403]] as const) {
-      expect((await api(`/api/v1/recommendations?placement=buy_again&shopper_token=${encodeURIComponent(token)}`, { key: publishable })).status).toBe(status);
+    const expired = signShopperToken(
+      SECRET,
+      { shopId, keyId: secretKeyId, shopper: { customerId: shopper.externalId, visitorKey: null } },
+      Date.now() / 1000 - 2 * 86_400,
+    ).token;
+    const foreign = signShopperToken(SECRET, {
+      shopId: "another-shop",
+      keyId: secretKeyId,
+      shopper: { customerId: shopper.externalId, visitorKey: null },
+    }).token;
+    for (const [token, status] of [
+      [forged, 401],
+      [expired, 401],
+      [foreign, 403],
+    ] as const) {
+      expect(
+        (await api(`/api/v1/recommendations?placement=buy_again&shopper_token=${encodeURIComponent(token)}`, { key: publishable })).status,
+      ).toBe(status);
     }
     const revocable = await createApiKey(db, shopId, { name: "Old server", kind: "secret" });
     if (!("key" in revocable)) throw new Error("no key");
-    const fromOldKey = await createAffinityClient({ baseUrl: origin, apiKey: revocable.key }).shopperToken({ customerId: shopper.externalId });
-    expect((await api(`/api/v1/recommendations?placement=buy_again&shopper_token=${fromOldKey.token}`, { key: publishable })).status).toBe(200);
+    const fromOldKey = await createAffinityClient({ baseUrl: origin, apiKey: revocable.key }).shopperToken({
+      customerId: shopper.externalId,
+    });
+    expect((await api(`/api/v1/recommendations?placement=buy_again&shopper_token=${fromOldKey.token}`, { key: publishable })).status).toBe(
+      200,
+    );
     await revokeApiKey(db, shopId, revocable.id);
-    expect((await api(`/api/v1/recommendations?placement=buy_again&shopper_token=${fromOldKey.token}`, { key: publishable })).status).toBe(401);
+    expect((await api(`/api/v1/recommendations?placement=buy_again&shopper_token=${fromOldKey.token}`, { key: publishable })).status).toBe(
+      401,
+    );
   });
 });
 
 describe("browsers are linked to customers only on Shopify's proof", () => {
   const pixel = async (body: object) => {
-    const response = await fetch(`${origin}/pixel/events`, { method: "POST", body: JSON.stringify(body), headers: { "Content-Type": "text/plain" } });
+    const response = await fetch(`${origin}/pixel/events`, {
+      method: "POST",
+      body: JSON.stringify(body),
+      headers: { "Content-Type": "text/plain" },
+    });
     return { status: response.status, body: await response.json() };
   };
 
@@ -164,11 +232,16 @@ describe("browsers are linked to customers only on Shopify's proof", () => {
     const product = store.products[3].externalId;
     const at = new Date(Date.now() - 60_000).toISOString();
     const claimed = await pixel({
-      shop: SHOP, key, clientId: "attacker-browser", consent: { analytics: true },
+      shop: SHOP,
+      key,
+      clientId: "attacker-browser",
+      consent: { analytics: true },
       events: [{ id: "attack-1", kind: "view", at, productId: product, customerId: victim.externalId }],
     });
     expect(claimed.status).toBe(202);
-    expect(await db.visitor.findUniqueOrThrow({ where: { shopId_visitorKey: { shopId, visitorKey: "attacker-browser" } } })).toMatchObject({ customerId: null });
+    expect(await db.visitor.findUniqueOrThrow({ where: { shopId_visitorKey: { shopId, visitorKey: "attacker-browser" } } })).toMatchObject({
+      customerId: null,
+    });
     const victimsViews = await proxied("recommendations", { placement: "recently_viewed", logged_in_customer_id: victim.externalId });
     expect(victimsViews.body.products.map((item) => item.externalId)).not.toContain(product);
   });
@@ -176,25 +249,61 @@ describe("browsers are linked to customers only on Shopify's proof", () => {
   it("links a browser through the app proxy's signed customer, or a checkout the signed order names", async () => {
     const [, , customer, buyer] = await buyers(4);
     // A product the customer never bought: recently viewed hides what they own.
-    const bought = new Set((await db.interaction.findMany({ where: { shopId, customerId: customer.id }, select: { productId: true } })).map((row) => row.productId));
-    const product = (await db.product.findFirstOrThrow({ where: { shopId, id: { notIn: [...bought].filter((id): id is string => !!id) } }, orderBy: { externalId: "asc" } })).externalId;
+    const bought = new Set(
+      (await db.interaction.findMany({ where: { shopId, customerId: customer.id }, select: { productId: true } })).map(
+        (row) => row.productId,
+      ),
+    );
+    const product = (
+      await db.product.findFirstOrThrow({
+        where: { shopId, id: { notIn: [...bought].filter((id): id is string => !!id) } },
+        orderBy: { externalId: "asc" },
+      })
+    ).externalId;
     const at = new Date(Date.now() - 60_000).toISOString();
     const key = await ensurePixelKey(db, shopId);
-    await pixel({ shop: SHOP, key, clientId: "logged-in-browser", consent: { analytics: true }, events: [{ id: "proof-1", kind: "view", at, productId: product }] });
+    await pixel({
+      shop: SHOP,
+      key,
+      clientId: "logged-in-browser",
+      consent: { analytics: true },
+      events: [{ id: "proof-1", kind: "view", at, productId: product }],
+    });
     await proxied("recommendations", { placement: "trending", logged_in_customer_id: customer.externalId, visitor: "logged-in-browser" });
-    await expect.poll(async () => (await db.visitor.findUnique({ where: { shopId_visitorKey: { shopId, visitorKey: "logged-in-browser" } } }))?.customerId).toBe(customer.id);
+    await expect
+      .poll(
+        async () =>
+          (await db.visitor.findUnique({ where: { shopId_visitorKey: { shopId, visitorKey: "logged-in-browser" } } }))?.customerId,
+      )
+      .toBe(customer.id);
     const own = await proxied("recommendations", { placement: "recently_viewed", logged_in_customer_id: customer.externalId });
     expect(own.body.products.map((item) => item.externalId)).toContain(product);
 
-    await pixel({ shop: SHOP, key, clientId: "checkout-browser", consent: { analytics: true }, events: [{ id: "proof-2", kind: "purchase", at, productIds: [product], checkoutToken: "ck-77" }] });
-    expect((await db.visitor.findUniqueOrThrow({ where: { shopId_visitorKey: { shopId, visitorKey: "checkout-browser" } } })).customerId).toBeNull();
+    await pixel({
+      shop: SHOP,
+      key,
+      clientId: "checkout-browser",
+      consent: { analytics: true },
+      events: [{ id: "proof-2", kind: "purchase", at, productIds: [product], checkoutToken: "ck-77" }],
+    });
+    expect(
+      (await db.visitor.findUniqueOrThrow({ where: { shopId_visitorKey: { shopId, visitorKey: "checkout-browser" } } })).customerId,
+    ).toBeNull();
     await upsertShopifyOrder(db, shopId, orderFor(770001, buyer.externalId, product, { checkout_token: "ck-77" }));
-    expect((await db.visitor.findUniqueOrThrow({ where: { shopId_visitorKey: { shopId, visitorKey: "checkout-browser" } } })).customerId).toBe(buyer.id);
+    expect(
+      (await db.visitor.findUniqueOrThrow({ where: { shopId_visitorKey: { shopId, visitorKey: "checkout-browser" } } })).customerId,
+    ).toBe(buyer.id);
   });
 
   it("refuses pixel events dated in the future or long before the shop installed the app", async () => {
     const key = await ensurePixelKey(db, shopId);
-    const batch = (at: string) => ({ shop: SHOP, key, clientId: "clock-browser", consent: { analytics: true }, events: [{ id: `clock-${at}`, kind: "view", at, productId: store.products[1].externalId }] });
+    const batch = (at: string) => ({
+      shop: SHOP,
+      key,
+      clientId: "clock-browser",
+      consent: { analytics: true },
+      events: [{ id: `clock-${at}`, kind: "view", at, productId: store.products[1].externalId }],
+    });
     const future = await pixel(batch(new Date(Date.now() + 3_600_000).toISOString()));
     expect([future.status, future.body.errors]).toEqual([400, [{ field: "events.0.at", message: expect.stringContaining("future") }]]);
     const ancient = await pixel(batch("2019-01-01T00:00:00Z"));
@@ -221,12 +330,20 @@ describe("the merchant's numbers cannot be forged", () => {
     expect([asOther.status, asOther.body.error]).toEqual([403, expect.stringContaining("another shopper")]);
     const anonymous = await proxied("events", {}, click);
     expect(anonymous.status).toBe(403);
-    const old = signAnswerToken(SECRET, { s: shopId, p: "FOR_YOU", v: null, h: 0, u: shopperHash(shopId, { customerId: shopper.externalId, visitorKey: null }), t: Math.floor(Date.now() / 1000) - 3 * 86_400 });
+    const old = signAnswerToken(SECRET, {
+      s: shopId,
+      p: "FOR_YOU",
+      v: null,
+      h: 0,
+      u: shopperHash(shopId, { customerId: shopper.externalId, visitorKey: null }),
+      t: Math.floor(Date.now() / 1000) - 3 * 86_400,
+    });
     const expired = await proxied("events", me, { ...click, token: old });
     expect([expired.status, expired.body.error]).toEqual([403, expect.stringContaining("expired")]);
 
     const statuses: number[] = [];
-    for (let i = 0; i < SHOPPER_EVENTS_PER_MINUTE; i++) statuses.push((await proxied("events", me, { ...click, kind: "impression" })).status);
+    for (let i = 0; i < SHOPPER_EVENTS_PER_MINUTE; i++)
+      statuses.push((await proxied("events", me, { ...click, kind: "impression" })).status);
     expect(statuses).toContain(429);
   });
 
@@ -236,11 +353,19 @@ describe("the merchant's numbers cannot be forged", () => {
     // A forged click for the victim through the headless API: a publishable key may not name them.
     const trending = await api("/api/v1/recommendations?placement=trending&limit=4", { key: publishable, origin: ORIGIN });
     const target = trending.body.products[0].externalId;
-    const forged = await api(`/api/v1/events?customer_id=${victim.externalId}`, { key: publishable, origin: ORIGIN, method: "POST", body: { token: trending.body.token, kind: "click", productIds: [target] } });
+    const forged = await api(`/api/v1/events?customer_id=${victim.externalId}`, {
+      key: publishable,
+      origin: ORIGIN,
+      method: "POST",
+      body: { token: trending.body.token, kind: "click", productIds: [target] },
+    });
     expect(forged.status).toBe(400);
     // A click from an anonymous browser nobody linked to the victim, then the victim's order.
     const guest = (await proxied("recommendations", { placement: "trending", visitor: "stranger", limit: "4" })).body;
-    expect((await proxied("events", {}, { token: guest.token, kind: "click", productIds: [guest.products[0].externalId], visitor: "stranger" })).status).toBe(202);
+    expect(
+      (await proxied("events", {}, { token: guest.token, kind: "click", productIds: [guest.products[0].externalId], visitor: "stranger" }))
+        .status,
+    ).toBe(202);
     await upsertShopifyOrder(db, shopId, orderFor(880001, victim.externalId, guest.products[0].externalId));
     await upsertShopifyOrder(db, shopId, orderFor(880002, victim.externalId, target));
     expect(await db.attribution.count({ where: { shopId, order: { externalId: { in: ["880001", "880002"] } } } })).toBe(0);
@@ -262,10 +387,23 @@ describe("the merchant's numbers cannot be forged", () => {
     // Invented browsers seeing blocks do not dilute the shoppers the lift compares.
     for (let i = 0; i < 5; i++) {
       const invented = (await proxied("recommendations", { placement: "trending", visitor: `invented-${i}`, limit: "2" })).body;
-      await proxied("events", {}, { token: invented.token, kind: "impression", productIds: invented.products.map((item) => item.externalId), visitor: `invented-${i}` });
+      await proxied(
+        "events",
+        {},
+        {
+          token: invented.token,
+          kind: "impression",
+          productIds: invented.products.map((item) => item.externalId),
+          visitor: `invented-${i}`,
+        },
+      );
     }
     const after = await measureLift(db, shopId, started, new Date(Date.now() + 60_000));
     expect(after.treatment).toEqual(before.treatment);
-    expect([after.clicks, after.attributedOrders, after.attributedRevenue]).toEqual([before.clicks, before.attributedOrders, before.attributedRevenue]);
+    expect([after.clicks, after.attributedOrders, after.attributedRevenue]).toEqual([
+      before.clicks,
+      before.attributedOrders,
+      before.attributedRevenue,
+    ]);
   });
 });

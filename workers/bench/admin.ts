@@ -13,7 +13,9 @@ import { setting } from "../../app/config/env.server";
 // pages in demo mode, served from the production build (npm run build runs first), in Debian's
 // Chromium; the median of the runs per page, with mobile (Lighthouse's default throttling) and
 // desktop settings.
-const { values } = parseArgs({ options: { runs: { type: "string", default: "3" }, json: { type: "boolean", default: false }, port: { type: "string", default: "3310" } } });
+const { values } = parseArgs({
+  options: { runs: { type: "string", default: "3" }, json: { type: "boolean", default: false }, port: { type: "string", default: "3310" } },
+});
 const printJson = jsonOnStdout(values.json);
 const runs = Number(values.runs);
 const chromium = setting("CHROMIUM_PATH") ?? "/usr/bin/chromium";
@@ -40,7 +42,14 @@ const origin = await new Promise<string>((resolve, reject) => {
 
 const chrome = await chromeLauncher.launch({
   chromePath: chromium,
-  chromeFlags: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+  chromeFlags: [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+  ],
 });
 const median = (scores: number[]) => [...scores].sort((a, b) => a - b)[Math.floor(scores.length / 2)];
 const results: { page: string; mobile: number; desktop: number; lcpMs: number; tbtMs: number }[] = [];
@@ -49,7 +58,11 @@ try {
     const scores = { mobile: [] as number[], desktop: [] as number[], lcp: [] as number[], tbt: [] as number[] };
     for (let run = 0; run < runs; run++) {
       for (const formFactor of ["mobile", "desktop"] as const) {
-        const result = await lighthouse(origin + page, { port: chrome.port, onlyCategories: ["performance"], logLevel: "error", output: "json" }, formFactor === "desktop" ? desktopConfig : undefined);
+        const result = await lighthouse(
+          origin + page,
+          { port: chrome.port, onlyCategories: ["performance"], logLevel: "error", output: "json" },
+          formFactor === "desktop" ? desktopConfig : undefined,
+        );
         const lhr = result!.lhr;
         scores[formFactor].push(Math.round((lhr.categories.performance.score ?? 0) * 100));
         if (formFactor === "mobile") {
@@ -58,7 +71,13 @@ try {
         }
       }
     }
-    results.push({ page, mobile: median(scores.mobile), desktop: median(scores.desktop), lcpMs: Math.round(median(scores.lcp)), tbtMs: Math.round(median(scores.tbt)) });
+    results.push({
+      page,
+      mobile: median(scores.mobile),
+      desktop: median(scores.desktop),
+      lcpMs: Math.round(median(scores.lcp)),
+      tbtMs: Math.round(median(scores.tbt)),
+    });
     log(`${page}: mobile ${results.at(-1)!.mobile}, desktop ${results.at(-1)!.desktop}`);
   }
 } finally {
@@ -71,5 +90,6 @@ try {
 if (values.json) printJson({ runs, pages: results });
 else {
   console.log(`| page | performance, mobile | performance, desktop | LCP, mobile | TBT, mobile |\n|---|---|---|---|---|`);
-  for (const row of results) console.log(`| ${row.page} | ${row.mobile} | ${row.desktop} | ${(row.lcpMs / 1000).toFixed(1)} s | ${row.tbtMs} ms |`);
+  for (const row of results)
+    console.log(`| ${row.page} | ${row.mobile} | ${row.desktop} | ${(row.lcpMs / 1000).toFixed(1)} s | ${row.tbtMs} ms |`);
 }

@@ -9,7 +9,12 @@ import { setting } from "../../app/config/env.server";
  * temporary folder, migrated.
  * Returns what removes that folder at the end.
  */
-export async function prepareBenchEnvironment(options: { name: string; secret: string; production: boolean; scopes: string }): Promise<() => void> {
+export async function prepareBenchEnvironment(options: {
+  name: string;
+  secret: string;
+  production: boolean;
+  scopes: string;
+}): Promise<() => void> {
   Object.assign(process.env, {
     NODE_ENV: options.production ? "production" : "development",
     SHOPIFY_API_KEY: "bench",

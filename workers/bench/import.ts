@@ -27,7 +27,7 @@ fs.mkdirSync(csvDir);
 // A deterministic store: 20,000 products, 60,000 customers (a fifth of orders are guests),
 // orders of 1 to 6 lines over two years, about 2% of lines returned.
 let seed = 7;
-const random = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
+const random = () => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
 const start = Date.UTC(2024, 0, 1);
 const span = 730 * 86_400_000;
 let written = 0;
@@ -43,7 +43,9 @@ for (let f = 0; f < fileCount; f++) {
     for (let l = 0; l < count; l++) {
       const product = Math.floor(random() ** 3 * 20_000);
       const returned = random() < 0.02;
-      rows.push(`O${order},${customer},P${product}-${l},${returned ? -1 : 1 + Math.floor(random() * 3)},${(1 + (product % 97)).toFixed(2)},${at},Product ${product},GB`);
+      rows.push(
+        `O${order},${customer},P${product}-${l},${returned ? -1 : 1 + Math.floor(random() * 3)},${(1 + (product % 97)).toFixed(2)},${at},Product ${product},GB`,
+      );
     }
     written += count;
   }
@@ -74,6 +76,10 @@ const database = setting("DATABASE_URL") ? "postgres" : "pglite";
 if (values.json) printJson({ database, lines, files: fileCount, first, second });
 else {
   console.log(`${lines.toLocaleString("en-US")} order lines in ${fileCount} files into ${database}, process start to exit:`);
-  console.log(`  first run   ${first.seconds} s, ${first.rowsPerSecond.toLocaleString("en-US")} rows/s, ${first.imported.toLocaleString("en-US")} lines imported, peak ${first.peakMB} MB`);
-  console.log(`  second run  ${second.seconds} s, ${second.rowsPerSecond.toLocaleString("en-US")} rows/s, ${second.imported.toLocaleString("en-US")} lines imported, peak ${second.peakMB} MB`);
+  console.log(
+    `  first run   ${first.seconds} s, ${first.rowsPerSecond.toLocaleString("en-US")} rows/s, ${first.imported.toLocaleString("en-US")} lines imported, peak ${first.peakMB} MB`,
+  );
+  console.log(
+    `  second run  ${second.seconds} s, ${second.rowsPerSecond.toLocaleString("en-US")} rows/s, ${second.imported.toLocaleString("en-US")} lines imported, peak ${second.peakMB} MB`,
+  );
 }

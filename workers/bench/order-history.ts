@@ -11,9 +11,16 @@ import { generateDemoStore, type DemoOptions } from "../demo/generate";
  * exactly as `npm run import` cleans them: one interaction per customer, product and order line;
  * guests (no customer id) and returns are left out, and so are the rows the import skips.
  */
-export async function loadOrderHistory(source: string, map: Map<string, string>): Promise<IndexedInteractions & { catalogue: EngineItem[] }> {
+export async function loadOrderHistory(
+  source: string,
+  map: Map<string, string>,
+): Promise<IndexedInteractions & { catalogue: EngineItem[] }> {
   const files = fs.statSync(source).isDirectory()
-    ? fs.readdirSync(source).filter((name) => name.toLowerCase().endsWith(".csv")).sort().map((name) => path.join(source, name))
+    ? fs
+        .readdirSync(source)
+        .filter((name) => name.toLowerCase().endsWith(".csv"))
+        .sort()
+        .map((name) => path.join(source, name))
     : [source];
   const rows: { user: string; item: string; time: number; rating: number }[] = [];
   const products = new Map<string, EngineItem>();
@@ -53,13 +60,27 @@ export async function loadOrderHistory(source: string, map: Map<string, string>)
 export function demoOrderHistory(options: DemoOptions = {}): IndexedInteractions & { catalogue: EngineItem[] } {
   const store = generateDemoStore(options);
   const rows = store.orders
-    .flatMap((order) => order.lines.map((line) => ({ user: order.customerExternalId, item: line.productExternalId, time: order.processedAt.getTime(), rating: line.quantity })))
+    .flatMap((order) =>
+      order.lines.map((line) => ({
+        user: order.customerExternalId,
+        item: line.productExternalId,
+        time: order.processedAt.getTime(),
+        rating: line.quantity,
+      })),
+    )
     .sort((a, b) => a.time - b.time);
   const data = indexInteractions(rows);
   const products = new Map(store.products.map((product) => [product.externalId, product]));
   const catalogue = data.items.map((id) => {
     const product = products.get(id)!;
-    return { id, title: product.title, description: product.description, productType: product.productType, vendor: product.vendor, tags: product.tags };
+    return {
+      id,
+      title: product.title,
+      description: product.description,
+      productType: product.productType,
+      vendor: product.vendor,
+      tags: product.tags,
+    };
   });
   return { ...data, catalogue };
 }

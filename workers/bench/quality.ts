@@ -3,7 +3,23 @@ import { parseArgs } from "node:util";
 import { loadMovieLens100k, loadMovieLens100kSideInfo, type IndexedInteractions } from "../../app/engine/eval/interactions";
 import { userItems, type UserItems } from "../../app/engine/eval/matrix";
 import { evaluate, evaluateEach, ratingErrors, type RankingMetrics, type View } from "../../app/engine/eval/metrics";
-import { AlsScorer, BlendScorer, BuyAgainScorer, ContentScorer, EaseScorer, FitOnce, ItemKnnScorer, NcfScorer, PopularityScorer, SequentialScorer, SvdScorer, TrendingScorer, TrendScorer, TwoTowerScorer, type Scorer } from "../../app/engine/eval/scorers";
+import {
+  AlsScorer,
+  BlendScorer,
+  BuyAgainScorer,
+  ContentScorer,
+  EaseScorer,
+  FitOnce,
+  ItemKnnScorer,
+  NcfScorer,
+  PopularityScorer,
+  SequentialScorer,
+  SvdScorer,
+  TrendingScorer,
+  TrendScorer,
+  TwoTowerScorer,
+  type Scorer,
+} from "../../app/engine/eval/scorers";
 import type { FeatureRows } from "../../app/engine/models/two-tower";
 import { SESSION_EASE } from "../../app/engine/models/ease";
 import { POPULARITY_DEFAULTS } from "../../app/engine/models/popularity";
@@ -19,7 +35,7 @@ import { setting } from "../../app/config/env.server";
 
 // npm run bench:quality -- --dataset <ml-100k folder> | --orders <file or folder> [--map …] | --demo --protocol stratified-75-25|random-80-20|time [--cutoff …] [--end …] [--k 10] [--seed 42] [--models a,b] [--json]
 const usage =
-  "usage: npm run bench:quality -- (--dataset <ml-100k folder> | --orders <file.csv or folder> [--map \"Src=dst,…\"] | --demo) --protocol stratified-75-25|random-80-20|time [--cutoff 2011-08-01] [--end …] [--k 10] [--seed 42] [--models ease,trend-ease,…] [--json]";
+  'usage: npm run bench:quality -- (--dataset <ml-100k folder> | --orders <file.csv or folder> [--map "Src=dst,…"] | --demo) --protocol stratified-75-25|random-80-20|time [--cutoff 2011-08-01] [--end …] [--k 10] [--seed 42] [--models ease,trend-ease,…] [--json]';
 const fail = (message: string): never => {
   console.error(`bench:quality: ${message}\n${usage}`);
   process.exit(1);
@@ -133,7 +149,12 @@ const easeVariants = [shared(() => new EaseScorer({ lambda: 250 })), shared(() =
 const sharedAls = shared(() => als(5));
 const sharedTwoTower = shared(() => twoTower(15));
 /** Session EASE's settings tried on validation: the default, longer sittings, stronger regularisation. */
-const SESSION_GRID = [SESSION_EASE, { ...SESSION_EASE, proximityMinutes: 60 }, { ...SESSION_EASE, proximityMinutes: 1440 }, { ...SESSION_EASE, lambda: 500 }];
+const SESSION_GRID = [
+  SESSION_EASE,
+  { ...SESSION_EASE, proximityMinutes: 60 },
+  { ...SESSION_EASE, proximityMinutes: 1440 },
+  { ...SESSION_EASE, lambda: 500 },
+];
 /** Trend settings tried on the time split (app/engine/trend.ts): off, then the default and two others. */
 const TREND_GRID: TrendParams[] = [
   { ...TREND_DEFAULTS, power: 0 },
@@ -147,7 +168,11 @@ const TRENDS_ON = TREND_GRID.slice(1);
  * triple, so validation chooses all three. `parts` places EASE among the other parts; `trends`
  * are the trend settings tried (off only, unless given).
  */
-const easeBlend = (parts: (ease: Scorer, forValidation: boolean) => Scorer[], weightings: number[][], trends: TrendParams[] = TREND_GRID.slice(0, 1)) => {
+const easeBlend = (
+  parts: (ease: Scorer, forValidation: boolean) => Scorer[],
+  weightings: number[][],
+  trends: TrendParams[] = TREND_GRID.slice(0, 1),
+) => {
   const size = weightings.length * trends.length;
   return {
     make: (index: number, forValidation: boolean) => {
@@ -169,7 +194,12 @@ const THREE_WAY = [0.25, 0.5, 0.75].map((weight) => {
   return [weight * (1 - share), (1 - weight) * (1 - share), share].map((w) => Math.round(w * 1000) / 1000);
 });
 /** Weights of buy-again, EASE and ALS tried on the time split. */
-const TIME_THREE_WAY = [[0.8, 0.1, 0.1], [0.6, 0.2, 0.2], [0.4, 0.3, 0.3], [0.2, 0.4, 0.4]];
+const TIME_THREE_WAY = [
+  [0.8, 0.1, 0.1],
+  [0.6, 0.2, 0.2],
+  [0.4, 0.3, 0.3],
+  [0.2, 0.4, 0.4],
+];
 /** Validation's training purchases or all of training's, seen from the end of them (buy-again, trend). */
 const salesFor = (forValidation: boolean) => ({
   user: data.user,
@@ -179,23 +209,33 @@ const salesFor = (forValidation: boolean) => ({
   now: forValidation ? validationCutoffTime : cutoff,
 });
 const trending = (forValidation: boolean, seasonShare: number) =>
-  new TrendingScorer(salesFor(forValidation), { halfLifeDays: POPULARITY_DEFAULTS.halfLifeDays, seasonDays: POPULARITY_DEFAULTS.seasonDays, seasonShare }, seasonShare ? "trending-season" : "trending");
+  new TrendingScorer(
+    salesFor(forValidation),
+    { halfLifeDays: POPULARITY_DEFAULTS.halfLifeDays, seasonDays: POPULARITY_DEFAULTS.seasonDays, seasonShare },
+    seasonShare ? "trending-season" : "trending",
+  );
 const buyAgainFor = (forValidation: boolean, halfLifeDays: number) => new BuyAgainScorer(salesFor(forValidation), { halfLifeDays });
 const candidates: { family: string; make: (value: number, forValidation: boolean) => Scorer; grid: number[] }[] = [
   { family: "popularity", make: () => new PopularityScorer(), grid: [0] },
   ...(isTime
-    ? [{
-        family: "buy-again",
-        make: (days: number, forValidation: boolean) => buyAgainFor(forValidation, days),
-        grid: [30, 90, 365],
-      }]
+    ? [
+        {
+          family: "buy-again",
+          make: (days: number, forValidation: boolean) => buyAgainFor(forValidation, days),
+          grid: [30, 90, 365],
+        },
+      ]
     : []),
   // "Trending" as the product computes it (30-day half-life): recent sales alone, and with the
   // same weeks last year at a share tuned on validation.
   ...(isTime
     ? [
         { family: "trending", make: (_: number, forValidation: boolean) => trending(forValidation, 0), grid: [0] },
-        { family: "trending-season", make: (share: number, forValidation: boolean) => trending(forValidation, share), grid: [0.25, 0.5, 0.75, 1] },
+        {
+          family: "trending-season",
+          make: (share: number, forValidation: boolean) => trending(forValidation, share),
+          grid: [0.25, 0.5, 0.75, 1],
+        },
       ]
     : []),
   { family: "item-knn", make: (neighbours) => new ItemKnnScorer({ neighbours }), grid: [50, 100, 200, 400, 800] },
@@ -207,7 +247,8 @@ const candidates: { family: string; make: (value: number, forValidation: boolean
   { family: "ncf", make: (epochs) => new NcfScorer({ epochs }), grid: [10] },
   {
     family: "gru",
-    make: (epochs, forValidation) => new SequentialScorer({ ...data, positions: forValidation ? validation.train : split.train }, { epochs }),
+    make: (epochs, forValidation) =>
+      new SequentialScorer({ ...data, positions: forValidation ? validation.train : split.train }, { epochs }),
     grid: [8],
   },
   // Implicit ALS (32 factors, λ 50), its confidence tuned.
@@ -218,24 +259,58 @@ const candidates: { family: string; make: (value: number, forValidation: boolean
   // EASE times each product's trend (sales in the last weeks against the last months), on the
   // time split: EASE plain or by sitting and the trend setting chosen on validation.
   ...(isTime
-    ? [{
-        family: "trend-ease",
-        make: (index: number, forValidation: boolean) =>
-          new TrendScorer(easeVariants[Math.floor(index / TRENDS_ON.length)](forValidation), salesFor(forValidation), TRENDS_ON[index % TRENDS_ON.length], "trend-ease"),
-        grid: Array.from({ length: easeVariants.length * TRENDS_ON.length }, (_, index) => index),
-      }]
+    ? [
+        {
+          family: "trend-ease",
+          make: (index: number, forValidation: boolean) =>
+            new TrendScorer(
+              easeVariants[Math.floor(index / TRENDS_ON.length)](forValidation),
+              salesFor(forValidation),
+              TRENDS_ON[index % TRENDS_ON.length],
+              "trend-ease",
+            ),
+          grid: Array.from({ length: easeVariants.length * TRENDS_ON.length }, (_, index) => index),
+        },
+      ]
     : []),
   // The blends: each part fitted once per training matrix and shared by every weight tried.
   // What "Recommended for you" serves: EASE and ALS blended, times the trend where validation
   // chooses it (time split).
-  { family: "blend(ease+als)", ...easeBlend((ease, forValidation) => [ease, sharedAls(forValidation)], [0.3, 0.5, 0.7].map(complement), isTime ? TREND_GRID : undefined) },
-  { family: "blend(ease+two-tower)", ...easeBlend((ease, forValidation) => [ease, sharedTwoTower(forValidation)], [0.5, 0.7, 0.9].map(complement)) },
-  ...(!isTime ? [{ family: "blend(ease+als+two-tower)", ...easeBlend((ease, forValidation) => [ease, sharedAls(forValidation), sharedTwoTower(forValidation)], THREE_WAY) }] : []),
+  {
+    family: "blend(ease+als)",
+    ...easeBlend(
+      (ease, forValidation) => [ease, sharedAls(forValidation)],
+      [0.3, 0.5, 0.7].map(complement),
+      isTime ? TREND_GRID : undefined,
+    ),
+  },
+  {
+    family: "blend(ease+two-tower)",
+    ...easeBlend((ease, forValidation) => [ease, sharedTwoTower(forValidation)], [0.5, 0.7, 0.9].map(complement)),
+  },
+  ...(!isTime
+    ? [
+        {
+          family: "blend(ease+als+two-tower)",
+          ...easeBlend((ease, forValidation) => [ease, sharedAls(forValidation), sharedTwoTower(forValidation)], THREE_WAY),
+        },
+      ]
+    : []),
   // The time split's blends: the shopper's own purchases (90-day half-life) first.
   ...(isTime
     ? [
-        { family: "blend(buy-again+ease)", ...easeBlend((ease, forValidation) => [buyAgainFor(forValidation, 90), ease], [0.2, 0.4, 0.6, 0.8].map(complement)) },
-        { family: "blend(buy-again+ease+als)", ...easeBlend((ease, forValidation) => [buyAgainFor(forValidation, 90), ease, sharedAls(forValidation)], TIME_THREE_WAY, TREND_GRID.slice(0, 2)) },
+        {
+          family: "blend(buy-again+ease)",
+          ...easeBlend((ease, forValidation) => [buyAgainFor(forValidation, 90), ease], [0.2, 0.4, 0.6, 0.8].map(complement)),
+        },
+        {
+          family: "blend(buy-again+ease+als)",
+          ...easeBlend(
+            (ease, forValidation) => [buyAgainFor(forValidation, 90), ease, sharedAls(forValidation)],
+            TIME_THREE_WAY,
+            TREND_GRID.slice(0, 2),
+          ),
+        },
       ]
     : []),
 ];
@@ -255,8 +330,12 @@ const results: Record<string, Row & { view: View }> = {};
 /** The baselines every run reports; `--models` adds to them (all families when left out). */
 const BASELINES = ["popularity", "buy-again", "item-knn", "ease"];
 const families = candidates.map((candidate) => candidate.family);
-const chosen = values.models?.split(",").map((name) => name.trim()).filter(Boolean);
-for (const name of chosen ?? []) if (!families.includes(name)) fail(`--models: no model family ${name}; the families are ${families.join(", ")}`);
+const chosen = values.models
+  ?.split(",")
+  .map((name) => name.trim())
+  .filter(Boolean);
+for (const name of chosen ?? [])
+  if (!families.includes(name)) fail(`--models: no model family ${name}; the families are ${families.join(", ")}`);
 for (const candidate of candidates.filter((c) => !chosen || BASELINES.includes(c.family) || chosen.includes(c.family))) {
   // Each setting is fitted once on the validation split and scored for every view; the best
   // setting per view is then refitted on all of training (once per distinct setting).
@@ -266,7 +345,8 @@ for (const candidate of candidates.filter((c) => !chosen || BASELINES.includes(c
     const scorers = candidate.grid.map((value) => candidate.make(value, true));
     for (const scorer of scorers) scorer.fit(validationTrain);
     for (const view of views) {
-      const score = (user: number, history: Int32Array, out: Float32Array[]) => scorers.forEach((scorer, index) => scorer.score(user, history, out[index]));
+      const score = (user: number, history: Int32Array, out: Float32Array[]) =>
+        scorers.forEach((scorer, index) => scorer.score(user, history, out[index]));
       evaluateEach(scorers.length, score, validationTrain, validationTest, k, evaluationOptions(view)).forEach(({ ndcg }, index) => {
         if (ndcg > best.get(view)!.ndcg) best.set(view, { value: candidate.grid[index], ndcg });
       });
@@ -281,7 +361,10 @@ for (const candidate of candidates.filter((c) => !chosen || BASELINES.includes(c
       const metrics = evaluate(scorer, train, test, k, evaluationOptions(view));
       const name = isTime ? `${scorer.name}/${view}` : scorer.name;
       results[name] = { ...metrics, trainSeconds, params: scorer.params, validationNdcg: best.get(view)!.ndcg, view };
-      if (!values.json) console.error(`[quality] ${name} ${JSON.stringify(scorer.params)}: NDCG@${k} ${metrics.ndcg.toFixed(3)}, recall ${metrics.recall.toFixed(3)}`);
+      if (!values.json)
+        console.error(
+          `[quality] ${name} ${JSON.stringify(scorer.params)}: NDCG@${k} ${metrics.ndcg.toFixed(3)}, recall ${metrics.recall.toFixed(3)}`,
+        );
     }
   }
 }
@@ -289,7 +372,8 @@ for (const candidate of candidates.filter((c) => !chosen || BASELINES.includes(c
 // regularisation chosen on validation by RMSE; their errors on the test ratings, and how they rank.
 if (values.dataset) {
   const ratingsOf = (positions: Int32Array) => ({ user: data.user, item: data.item, rating: data.rating, positions });
-  const errorsOn = (scorer: SvdScorer, positions: Int32Array) => ratingErrors((u, i) => scorer.predict(u, i), data.user, data.item, data.rating, positions);
+  const errorsOn = (scorer: SvdScorer, positions: Int32Array) =>
+    ratingErrors((u, i) => scorer.predict(u, i), data.user, data.item, data.rating, positions);
   let best = { regularisation: 0.02, rmse: Infinity };
   for (const regularisation of [0.02, 0.05, 0.1]) {
     const scorer = new SvdScorer(ratingsOf(validation.train), { regularisation });
@@ -303,8 +387,18 @@ if (values.dataset) {
     scorer.fit(train);
     const trainSeconds = (performance.now() - started) / 1000;
     const metrics = evaluate(scorer, train, test, k, evaluationOptions("new"));
-    results[scorer.name] = { ...metrics, ...errorsOn(scorer, split.test), trainSeconds, params: scorer.params, validationNdcg: 0, view: "new" };
-    if (!values.json) console.error(`[quality] ${scorer.name} ${JSON.stringify(scorer.params)}: RMSE ${results[scorer.name].rmse!.toFixed(3)}, MAE ${results[scorer.name].mae!.toFixed(3)}, NDCG@${k} ${metrics.ndcg.toFixed(3)}`);
+    results[scorer.name] = {
+      ...metrics,
+      ...errorsOn(scorer, split.test),
+      trainSeconds,
+      params: scorer.params,
+      validationNdcg: 0,
+      view: "new",
+    };
+    if (!values.json)
+      console.error(
+        `[quality] ${scorer.name} ${JSON.stringify(scorer.params)}: RMSE ${results[scorer.name].rmse!.toFixed(3)}, MAE ${results[scorer.name].mae!.toFixed(3)}, NDCG@${k} ${metrics.ndcg.toFixed(3)}`,
+      );
   }
 }
 const bestName = Object.entries(results).sort((a, b) => b[1].ndcg - a[1].ndcg)[0][0];
@@ -329,24 +423,53 @@ if (values.json) {
   const models = Object.fromEntries(
     Object.entries(results).map(([name, row]) => [
       name,
-      { ndcg: row.ndcg, precision: row.precision, recall: row.recall, f1: row.f1, map: row.map, mapAll: row.mapAll, auc: row.auc, hitRate: row.hitRate, coverage: row.coverage, ...(row.rmse !== undefined ? { rmse: row.rmse, mae: row.mae } : {}), trainSeconds: row.trainSeconds, params: row.params, view: row.view },
+      {
+        ndcg: row.ndcg,
+        precision: row.precision,
+        recall: row.recall,
+        f1: row.f1,
+        map: row.map,
+        mapAll: row.mapAll,
+        auc: row.auc,
+        hitRate: row.hitRate,
+        coverage: row.coverage,
+        ...(row.rmse !== undefined ? { rmse: row.rmse, mae: row.mae } : {}),
+        trainSeconds: row.trainSeconds,
+        params: row.params,
+        view: row.view,
+      },
     ]),
   );
-  printJson({ protocol: values.protocol, k, dataset: values.dataset ? "ml-100k" : values.demo ? "demo" : source, seed, tfBackend, models, best: bestName });
+  printJson({
+    protocol: values.protocol,
+    k,
+    dataset: values.dataset ? "ml-100k" : values.demo ? "demo" : source,
+    seed,
+    tfBackend,
+    models,
+    best: bestName,
+  });
 } else {
   const f = (value: number) => value.toFixed(3);
-  console.log(`${datasetName}, protocol ${values.protocol}${isTime ? ` (cutoff ${values.cutoff})` : `, seed ${seed}`}, k=${k}: ${data.users.length} users, ${data.items.length} items; ${split.train.length} training and ${split.test.length} test interactions; TensorFlow.js on ${tfBackend}`);
+  console.log(
+    `${datasetName}, protocol ${values.protocol}${isTime ? ` (cutoff ${values.cutoff})` : `, seed ${seed}`}, k=${k}: ${data.users.length} users, ${data.items.length} items; ${split.train.length} training and ${split.test.length} test interactions; TensorFlow.js on ${tfBackend}`,
+  );
   const ratings = Object.values(results).some((row) => row.rmse !== undefined);
-  console.log(`\n| model | NDCG@${k} | Precision@${k} | Recall@${k} | F1@${k} | MAP@${k} | MAP | AUC | hit rate | coverage |${ratings ? " RMSE | MAE |" : ""} train s | parameters (tuned on validation) |`);
+  console.log(
+    `\n| model | NDCG@${k} | Precision@${k} | Recall@${k} | F1@${k} | MAP@${k} | MAP | AUC | hit rate | coverage |${ratings ? " RMSE | MAE |" : ""} train s | parameters (tuned on validation) |`,
+  );
   console.log(`|---|---|---|---|---|---|---|---|---|---|${ratings ? "---|---|" : ""}---|---|`);
   const blanks = (count: number) => " |".repeat(count);
   for (const [name, row] of Object.entries(results)) {
     const errors = ratings ? (row.rmse !== undefined ? ` ${f(row.rmse)} | ${f(row.mae!)} |` : blanks(2)) : "";
-    console.log(`| ${name}${name === bestName ? " (best)" : ""} | ${f(row.ndcg)} | ${f(row.precision)} | ${f(row.recall)} | ${f(row.f1)} | ${f(row.map)} | ${f(row.mapAll)} | ${f(row.auc)} | ${f(row.hitRate)} | ${f(row.coverage)} |${errors} ${row.trainSeconds.toFixed(2)} | ${JSON.stringify(row.params)} |`);
+    console.log(
+      `| ${name}${name === bestName ? " (best)" : ""} | ${f(row.ndcg)} | ${f(row.precision)} | ${f(row.recall)} | ${f(row.f1)} | ${f(row.map)} | ${f(row.mapAll)} | ${f(row.auc)} | ${f(row.hitRate)} | ${f(row.coverage)} |${errors} ${row.trainSeconds.toFixed(2)} | ${JSON.stringify(row.params)} |`,
+    );
   }
   const tail = blanks(ratings ? 8 : 6);
   if (values.dataset && values.protocol === "stratified-75-25" && k === 10) {
-    for (const [name, ndcg, precision, recall, map] of PUBLISHED) console.log(`| ${name} | ${f(ndcg)} | ${f(precision)} | ${f(recall)} | | | ${f(map)} |${tail}`);
+    for (const [name, ndcg, precision, recall, map] of PUBLISHED)
+      console.log(`| ${name} | ${f(ndcg)} | ${f(precision)} | ${f(recall)} | | | ${f(map)} |${tail}`);
   }
   if (values.dataset && values.protocol === "random-80-20" && k === 10) {
     for (const [name, ndcg] of PUBLISHED_RANDOM) console.log(`| ${name} | ${f(ndcg)} | | | | | |${tail}`);

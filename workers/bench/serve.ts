@@ -41,7 +41,12 @@ if (!fs.existsSync("build/server/index.js")) {
   console.error("bench:serve: no build found; run it as `npm run bench:serve`, which builds first");
   process.exit(1);
 }
-const removeDatabase = await prepareBenchEnvironment({ name: "bench-serve", secret: SECRET, production: true, scopes: "read_products,read_orders" });
+const removeDatabase = await prepareBenchEnvironment({
+  name: "bench-serve",
+  secret: SECRET,
+  production: true,
+  scopes: "read_products,read_orders",
+});
 const { processDatabase } = await import("../../app/db.server");
 const { prisma } = processDatabase();
 const { shopId, products, customers } = await prepareBenchStore(prisma, SHOP, log);
@@ -64,7 +69,9 @@ staticBody = await sample.text();
 const { createApiKey } = await import("../../app/models/api-keys.server");
 const apiKey = await createApiKey(prisma, shopId, { name: "bench" });
 if (!("key" in apiKey)) throw new Error("could not create an API key");
-const headless = await fetch(`${server.origin}/api/v1/recommendations?placement=for_you&customer_id=${customers[0].externalId}`, { headers: { Authorization: `Bearer ${apiKey.key}` } });
+const headless = await fetch(`${server.origin}/api/v1/recommendations?placement=for_you&customer_id=${customers[0].externalId}`, {
+  headers: { Authorization: `Bearer ${apiKey.key}` },
+});
 if (headless.status !== 200) throw new Error(`the headless API answered ${headless.status}: ${await headless.text()}`);
 
 // autocannon runs in a child process, so that generating load does not take the server's thread
@@ -97,14 +104,17 @@ const load = (options: { paths: string[]; seconds: number; rate?: number }) =>
     let output = "";
     child.stdout.on("data", (chunk: Buffer) => (output += chunk));
     child.once("error", reject);
-    child.once("exit", (code) => (code === 0 ? resolve(JSON.parse(output) as LoadResult) : reject(new Error(`the load generator exited with ${code}`))));
+    child.once("exit", (code) =>
+      code === 0 ? resolve(JSON.parse(output) as LoadResult) : reject(new Error(`the load generator exited with ${code}`)),
+    );
     child.stdin.end(JSON.stringify({ origin: server.origin, connections, ...options }));
   });
 
 // One pass over every request first: lists and shoppers are then in the caches, as for a shop
 // that has been serving for a while.
 log(`warming up: ${paths.length} requests`);
-for (let i = 0; i < paths.length; i += 20) await Promise.all(paths.slice(i, i + 20).map((path) => fetch(server.origin + path).then((response) => response.arrayBuffer())));
+for (let i = 0; i < paths.length; i += 20)
+  await Promise.all(paths.slice(i, i + 20).map((path) => fetch(server.origin + path).then((response) => response.arrayBuffer())));
 log(`${rate} requests/s for ${seconds} s`);
 const { monitorEventLoopDelay } = await import("node:perf_hooks");
 const loopDelay = monitorEventLoopDelay({ resolution: 5 });
@@ -158,7 +168,9 @@ const result = {
 if (values.json) printJson(result);
 else {
   console.log(`storefront recommendations, ${result.database}, ${connections} connections:`);
-  console.log(`  at ${rate}/s (achieved ${result.atRate.achievedRps}/s): p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms; event loop delay p99 ${result.atRate.loopDelayP99Ms} ms, max ${result.atRate.loopDelayMaxMs} ms`);
+  console.log(
+    `  at ${rate}/s (achieved ${result.atRate.achievedRps}/s): p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms; event loop delay p99 ${result.atRate.loopDelayP99Ms} ms, max ${result.atRate.loopDelayMaxMs} ms`,
+  );
   console.log(`  the static body at ${rate}/s: p50 ${result.atRate.staticP50Ms} ms, p99 ${result.atRate.staticP99Ms} ms`);
   console.log(`  throughput ${result.rps}/s; static floor ${result.staticRps}/s; ratio ${result.ratio}`);
 }

@@ -47,8 +47,12 @@ const warmup = Number(values.warmup);
 const connections = Number(values.connections);
 const integer = (value: number, min: number, max: number) => Number.isInteger(value) && value >= min && value <= max;
 if (
-  !integer(rate, 1, 20_000) || !integer(duration, 1, 3_600) || !integer(windowSeconds, 1, duration) ||
-  !(webhookRate >= 0 && webhookRate <= 200) || !integer(warmup, 0, 120) || !integer(connections, 1, 500)
+  !integer(rate, 1, 20_000) ||
+  !integer(duration, 1, 3_600) ||
+  !integer(windowSeconds, 1, duration) ||
+  !(webhookRate >= 0 && webhookRate <= 200) ||
+  !integer(warmup, 0, 120) ||
+  !integer(connections, 1, 500)
 ) {
   console.error(
     "bench:soak: --rate 1 to 20000, --duration 1 to 3600 s, --window 1 s to the duration, --webhooks 0 to 200 per second, " +
@@ -74,7 +78,12 @@ if (setting("REDIS_URL") && !setting("DATABASE_URL")) {
 }
 
 // ---- The store, set up in this process; the server gets the database to itself afterwards.
-const removeDatabase = await prepareBenchEnvironment({ name: "bench-soak", secret: SECRET, production: true, scopes: "read_products,read_orders" });
+const removeDatabase = await prepareBenchEnvironment({
+  name: "bench-soak",
+  secret: SECRET,
+  production: true,
+  scopes: "read_products,read_orders",
+});
 const { processDatabase } = await import("../../app/db.server");
 const { shutdownProcess } = await import("../runtime");
 const setupDb = processDatabase().prisma;
@@ -82,7 +91,10 @@ const store = await prepareBenchStore(setupDb, SHOP, log);
 // Ten webhooks a second are thousands of new orders: the order-count trigger would retrain the
 // shop in the middle of the run. Training has its own benchmark (bench:train); this one measures
 // serving and ingestion, so neither trigger fires during it.
-await setupDb.shopSettings.update({ where: { shopId: store.shopId }, data: { retrainAfterOrders: 1_000_000_000, trainingSchedule: "0 3 1 1 *" } });
+await setupDb.shopSettings.update({
+  where: { shopId: store.shopId },
+  data: { retrainAfterOrders: 1_000_000_000, trainingSchedule: "0 3 1 1 *" },
+});
 const { createApiKey } = await import("../../app/models/api-keys.server");
 const keys: string[] = [];
 for (let i = 0; i < API_KEYS; i++) {
@@ -129,7 +141,9 @@ const { startWebProcess } = await import(${JSON.stringify(new URL("../web.ts", i
 const { serverOptionsFromEnv } = await import(${JSON.stringify(new URL("../../app/http/web-server.server.ts", import.meta.url).href)});
 await startWebProcess(serverOptionsFromEnv());
 `;
-const profileFlags = values.profile ? ["--cpu-prof", `--cpu-prof-dir=${path.dirname(path.resolve(values.profile))}`, `--cpu-prof-name=${path.basename(values.profile)}`] : [];
+const profileFlags = values.profile
+  ? ["--cpu-prof", `--cpu-prof-dir=${path.dirname(path.resolve(values.profile))}`, `--cpu-prof-name=${path.basename(values.profile)}`]
+  : [];
 const server = spawn(process.execPath, [...profileFlags, "--import", "tsx", "--input-type=module", "--eval", SERVE], {
   env: { ...process.env, HOST: "127.0.0.1", PORT: "0" },
   stdio: ["ignore", "pipe", "pipe"],
@@ -157,7 +171,10 @@ if (worker) children.push(worker);
 const serverPid = server.pid!;
 let stopping = false;
 let unexpectedExit: string | null = null;
-for (const [name, child] of [["server", server], ["worker", worker]] as const) {
+for (const [name, child] of [
+  ["server", server],
+  ["worker", worker],
+] as const) {
   child?.once("exit", (code, signal) => {
     if (!stopping) unexpectedExit ??= `the ${name} exited (${signal ?? code}) during the run`;
   });
@@ -180,7 +197,8 @@ const readProc = (pid: number, file: string) => {
     return "";
   }
 };
-const procStatus = (pid: number, field: "VmRSS" | "VmHWM") => Number(new RegExp(`${field}:\\s+(\\d+)`).exec(readProc(pid, "status"))?.[1] ?? NaN) / 1024;
+const procStatus = (pid: number, field: "VmRSS" | "VmHWM") =>
+  Number(new RegExp(`${field}:\\s+(\\d+)`).exec(readProc(pid, "status"))?.[1] ?? NaN) / 1024;
 const procTicks = (pid: number) => {
   const stat = readProc(pid, "stat");
   const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
@@ -191,7 +209,16 @@ const machineTicks = () => {
   const total = counters.reduce((sum, value) => sum + value, 0);
   return { total, busy: total - counters[3] - counters[4] };
 };
-interface Sample { at: number; rssMb: number; workerRssMb: number | null; serverTicks: number; workerTicks: number; machineBusy: number; machineTotal: number; selfCpuUs: number }
+interface Sample {
+  at: number;
+  rssMb: number;
+  workerRssMb: number | null;
+  serverTicks: number;
+  workerTicks: number;
+  machineBusy: number;
+  machineTotal: number;
+  selfCpuUs: number;
+}
 const sample = (): Sample => {
   const machine = machineTicks();
   const self = process.cpuUsage();
@@ -217,13 +244,37 @@ const cpuBetween = (a: Sample, b: Sample) => {
   const workerPct = ((b.workerTicks - a.workerTicks) / ticksPerCore) * 100;
   const machinePct = ((b.machineBusy - a.machineBusy) / ticksPerCore) * 100;
   const loadGeneratorPct = ((b.selfCpuUs - a.selfCpuUs) / wallUs) * 100;
-  return { serverPct, workerPct, loadGeneratorPct, otherPct: Math.max(0, machinePct - serverPct - workerPct - loadGeneratorPct), machinePct };
+  return {
+    serverPct,
+    workerPct,
+    loadGeneratorPct,
+    otherPct: Math.max(0, machinePct - serverPct - workerPct - loadGeneratorPct),
+    machinePct,
+  };
 };
 const beforeWarmup = sample();
 
 // ---- What the run records, per window of the measured run (index -1: the warm-up).
-interface Bucket { latencies: number[]; non2xx: number; timeouts: number; socketErrors: number; webhookLatencies: number[]; webhookFailed: number; webhookTimeouts: number; webhookErrors: number }
-const bucket = (): Bucket => ({ latencies: [], non2xx: 0, timeouts: 0, socketErrors: 0, webhookLatencies: [], webhookFailed: 0, webhookTimeouts: 0, webhookErrors: 0 });
+interface Bucket {
+  latencies: number[];
+  non2xx: number;
+  timeouts: number;
+  socketErrors: number;
+  webhookLatencies: number[];
+  webhookFailed: number;
+  webhookTimeouts: number;
+  webhookErrors: number;
+}
+const bucket = (): Bucket => ({
+  latencies: [],
+  non2xx: 0,
+  timeouts: 0,
+  socketErrors: 0,
+  webhookLatencies: [],
+  webhookFailed: 0,
+  webhookTimeouts: 0,
+  webhookErrors: 0,
+});
 const windowCount = Math.ceil(duration / windowSeconds);
 const warmupBucket = bucket();
 const buckets = Array.from({ length: windowCount }, bucket);
@@ -267,7 +318,8 @@ const drive = (seconds: number) =>
             },
             // The first few answers that were not 2xx, to say why.
             onResponse: (status: number, body: string) => {
-              if ((status < 200 || status > 299) && failureSamples.length < 5) failureSamples.push(`${status}: ${String(body).slice(0, 200)}`);
+              if ((status < 200 || status > 299) && failureSamples.length < 5)
+                failureSamples.push(`${status}: ${String(body).slice(0, 200)}`);
             },
           },
         ],
@@ -301,10 +353,22 @@ const sendWebhook = () => {
   const lines = Array.from({ length: 1 + (n % 3) }, (_, j) => store.products[(n * 7 + j * 131) % store.products.length]);
   const at = new Date().toISOString();
   const raw = JSON.stringify({
-    id: 6_000_000_000 + n, name: `#S${n}`, currency: "USD", financial_status: "paid",
-    total_price: (24 * lines.length).toFixed(2), created_at: at, processed_at: at, updated_at: at,
+    id: 6_000_000_000 + n,
+    name: `#S${n}`,
+    currency: "USD",
+    financial_status: "paid",
+    total_price: (24 * lines.length).toFixed(2),
+    created_at: at,
+    processed_at: at,
+    updated_at: at,
     customer: { id: customer.externalId, email: customer.email, first_name: customer.firstName, last_name: customer.lastName },
-    line_items: lines.map((product, j) => ({ id: 8_000_000_000 + n * 4 + j, product_id: product.externalId, title: product.title, quantity: 1, price: "24.00" })),
+    line_items: lines.map((product, j) => ({
+      id: 8_000_000_000 + n * 4 + j,
+      product_id: product.externalId,
+      title: product.title,
+      quantity: 1,
+      price: "24.00",
+    })),
   });
   const started = performance.now();
   const delivery = fetch(`${origin}/webhooks/orders/create`, {
@@ -312,8 +376,11 @@ const sendWebhook = () => {
     body: raw,
     signal: AbortSignal.timeout(REQUEST_TIMEOUT_S * 1000),
     headers: {
-      "Content-Type": "application/json", "X-Shopify-Topic": "orders/create", "X-Shopify-Shop-Domain": SHOP,
-      "X-Shopify-Webhook-Id": `${webhookPrefix}${n}`, "X-Shopify-API-Version": "2026-07",
+      "Content-Type": "application/json",
+      "X-Shopify-Topic": "orders/create",
+      "X-Shopify-Shop-Domain": SHOP,
+      "X-Shopify-Webhook-Id": `${webhookPrefix}${n}`,
+      "X-Shopify-API-Version": "2026-07",
       "X-Shopify-Hmac-Sha256": createHmac("sha256", SECRET).update(raw, "utf8").digest("base64"),
     },
   }).then(
@@ -338,7 +405,9 @@ const sendWebhook = () => {
 };
 
 // ---- Warm-up: every request once (as bench:serve), then the full rate with webhooks.
-log(`warming up: ${table.length} requests (${Math.round(headlessShare * 100)}% headless), then ${warmup} s at ${rate}/s with ${webhookRate} webhooks/s`);
+log(
+  `warming up: ${table.length} requests (${Math.round(headlessShare * 100)}% headless), then ${warmup} s at ${rate}/s with ${webhookRate} webhooks/s`,
+);
 for (let i = 0; i < table.length; i += 20) {
   await Promise.all(
     table.slice(i, i + 20).map((entry, j) =>
@@ -356,7 +425,8 @@ const warmupResult = warmup > 0 ? await drive(warmup) : null;
 const samples: Sample[] = [sample()];
 runStart = samples[0].at;
 const sampler = setInterval(() => samples.push(sample()), 1000);
-const percentile = (sorted: ArrayLike<number>, p: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] : NaN);
+const percentile = (sorted: ArrayLike<number>, p: number) =>
+  sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] : NaN;
 const round = (value: number, digits = 1) => Math.round(value * 10 ** digits) / 10 ** digits;
 const samplesWithin = (from: number, to: number) => {
   const inside = samples.filter((s) => s.at >= runStart + from * 1000 - 500 && s.at <= runStart + to * 1000 + 500);
@@ -431,7 +501,10 @@ const exited = (child: ChildProcess, seconds: number) =>
 const ingestDeadline = performance.now() + 120_000;
 if (worker) {
   const db = processDatabase().prisma;
-  while ((await db.webhookEvent.count({ where: { webhookId: { startsWith: webhookPrefix }, processedAt: null } })) > 0 && performance.now() < ingestDeadline) {
+  while (
+    (await db.webhookEvent.count({ where: { webhookId: { startsWith: webhookPrefix }, processedAt: null } })) > 0 &&
+    performance.now() < ingestDeadline
+  ) {
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
 }
@@ -443,7 +516,10 @@ if (worker) {
   await exited(worker, 60);
 }
 const db = processDatabase().prisma;
-const events = await db.webhookEvent.findMany({ where: { webhookId: { startsWith: webhookPrefix } }, select: { receivedAt: true, processedAt: true, error: true } });
+const events = await db.webhookEvent.findMany({
+  where: { webhookId: { startsWith: webhookPrefix } },
+  select: { receivedAt: true, processedAt: true, error: true },
+});
 await shutdownProcess();
 removeDatabase();
 
@@ -471,7 +547,13 @@ const ingestErrors = events.filter((e) => e.error).length;
 const webhooksSent = total((b) => b.webhookLatencies.length + b.webhookTimeouts + b.webhookErrors);
 const achievedRps = all.length / runSeconds;
 const growthPct = ((endRss - startRss) / startRss) * 100;
-const warmupErrors = warmupBucket.non2xx + warmupBucket.timeouts + warmupBucket.socketErrors + warmupBucket.webhookFailed + warmupBucket.webhookTimeouts + warmupBucket.webhookErrors;
+const warmupErrors =
+  warmupBucket.non2xx +
+  warmupBucket.timeouts +
+  warmupBucket.socketErrors +
+  warmupBucket.webhookFailed +
+  warmupBucket.webhookTimeouts +
+  warmupBucket.webhookErrors;
 const result = {
   database: setting("DATABASE_URL") ? "postgres" : "pglite",
   jobs: worker ? "bullmq worker" : "in-process",
@@ -523,8 +605,19 @@ const result = {
     ...(worker ? { workerStartMb: round(samples[0].workerRssMb!), workerEndMb: round(samples[samples.length - 1].workerRssMb!) } : {}),
   },
   // Averages over the run, in % of one core.
-  cpu: { serverPct: Math.round(cpu.serverPct), workerPct: Math.round(cpu.workerPct), loadGeneratorPct: Math.round(cpu.loadGeneratorPct), otherPct: Math.round(cpu.otherPct), machinePct: Math.round(cpu.machinePct) },
-  warmup: { seconds: warmup, requests: warmupBucket.latencies.length, achievedRps: warmupResult ? Math.round(warmupResult.requests.average) : 0, errors: warmupErrors },
+  cpu: {
+    serverPct: Math.round(cpu.serverPct),
+    workerPct: Math.round(cpu.workerPct),
+    loadGeneratorPct: Math.round(cpu.loadGeneratorPct),
+    otherPct: Math.round(cpu.otherPct),
+    machinePct: Math.round(cpu.machinePct),
+  },
+  warmup: {
+    seconds: warmup,
+    requests: warmupBucket.latencies.length,
+    achievedRps: warmupResult ? Math.round(warmupResult.requests.average) : 0,
+    errors: warmupErrors,
+  },
   errorMessages: Object.fromEntries(errorMessages),
   failureSamples,
   windows,
@@ -544,7 +637,9 @@ else {
     `storefront soak, ${result.database}, jobs ${result.jobs}: ${rate} requests/s for ${duration} s (${connections} connections, ` +
       `${Math.round(headlessShare * 100)}% headless), ${webhookRate} orders/create webhooks/s; ${cores} cores`,
   );
-  console.log(`${"window s".padEnd(11)}${pad("req/s", 7)}${pad("p50 ms", 8)}${pad("p99 ms", 8)}${pad("max ms", 8)}${pad("errors", 8)}${pad("webhooks", 10)}${pad("wh p99", 8)}${pad("wh err", 8)}${pad("RSS MB", 8)}${pad("server%", 9)}${pad("load%", 7)}${pad("other%", 8)}`);
+  console.log(
+    `${"window s".padEnd(11)}${pad("req/s", 7)}${pad("p50 ms", 8)}${pad("p99 ms", 8)}${pad("max ms", 8)}${pad("errors", 8)}${pad("webhooks", 10)}${pad("wh p99", 8)}${pad("wh err", 8)}${pad("RSS MB", 8)}${pad("server%", 9)}${pad("load%", 7)}${pad("other%", 8)}`,
+  );
   for (const w of windows) {
     console.log(
       `${`${w.fromS}–${w.toS}`.padEnd(11)}${pad(w.rps, 7)}${pad(w.p50Ms, 8)}${pad(w.p99Ms, 8)}${pad(w.maxMs, 8)}${pad(w.non2xx + w.timeouts + w.socketErrors, 8)}` +
@@ -564,7 +659,8 @@ else {
   const r = result.rss;
   console.log(
     `server RSS: ${r.beforeWarmupMb} MB before warm-up, ${r.startMb} MB at start (after warm-up), ${r.endMb} MB at end: ${r.growthPct >= 0 ? "+" : ""}${r.growthPct}% ` +
-      `(goal under 10%); peak ${r.peakMb} MB; trend ${r.slopeMbPerMin} MB/min` + (worker ? `; worker ${r.workerStartMb} → ${r.workerEndMb} MB` : ""),
+      `(goal under 10%); peak ${r.peakMb} MB; trend ${r.slopeMbPerMin} MB/min` +
+      (worker ? `; worker ${r.workerStartMb} → ${r.workerEndMb} MB` : ""),
   );
   console.log(
     `CPU over the run, % of one core: server ${result.cpu.serverPct}${worker ? `, worker ${result.cpu.workerPct}` : ""}, load generator ${result.cpu.loadGeneratorPct}, ` +
@@ -572,8 +668,13 @@ else {
   );
   console.log(`warm-up: ${result.warmup.requests} requests in ${warmup} s, ${result.warmup.errors} errors`);
   if (unexpectedExit) console.log(unexpectedExit);
-  if (statusCounts.size) console.log(`non-2xx answers by status: ${JSON.stringify(result.storefront.statusCodes)}; first ones: ${JSON.stringify(failureSamples)}`);
+  if (statusCounts.size)
+    console.log(
+      `non-2xx answers by status: ${JSON.stringify(result.storefront.statusCodes)}; first ones: ${JSON.stringify(failureSamples)}`,
+    );
   if (errorMessages.size) console.log(`errors: ${JSON.stringify(result.errorMessages)}`);
-  console.log(`goals: server stayed up ${result.goals.serverStayedUp ? "met" : "MISSED"}; no errors ${result.goals.noErrors ? "met" : "MISSED"}; RSS growth under 10% ${result.goals.rssGrowthUnder10Pct ? "met" : "MISSED"}; rate ${result.goals.rateAchieved ? "met" : "MISSED"}`);
+  console.log(
+    `goals: server stayed up ${result.goals.serverStayedUp ? "met" : "MISSED"}; no errors ${result.goals.noErrors ? "met" : "MISSED"}; RSS growth under 10% ${result.goals.rssGrowthUnder10Pct ? "met" : "MISSED"}; rate ${result.goals.rateAchieved ? "met" : "MISSED"}`,
+  );
 }
 process.exit(Object.values(result.goals).every(Boolean) ? 0 : 1);

@@ -28,19 +28,42 @@ export async function prepareBenchStore(prisma: PrismaClient, domain: string, lo
   const store = generateDemoStore({ seed: 11 });
   let started = performance.now();
   await importStoreSnapshot(prisma, shopId, store, "DEMO");
-  log(`loaded ${store.products.length} products, ${store.customers.length} customers, ${store.orders.length} orders in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  log(
+    `loaded ${store.products.length} products, ${store.customers.length} customers, ${store.orders.length} orders in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+  );
   started = performance.now();
   await trainShop(prisma, shopId);
   log(`trained in ${((performance.now() - started) / 1000).toFixed(1)} s`);
 
-  const products = await prisma.product.findMany({ where: { shopId }, select: { id: true, externalId: true, title: true, productType: true, tags: true }, orderBy: { externalId: "asc" } });
+  const products = await prisma.product.findMany({
+    where: { shopId },
+    select: { id: true, externalId: true, title: true, productType: true, tags: true },
+    orderBy: { externalId: "asc" },
+  });
   const now = Date.now();
-  await prisma.shopSettings.update({ where: { shopId }, data: { inStockOnly: true, hidePurchased: true, maxPerProductType: 3, priceBandMin: 0.3, priceBandMax: 3, holdoutShare: 0.05 } });
+  await prisma.shopSettings.update({
+    where: { shopId },
+    data: { inStockOnly: true, hidePurchased: true, maxPerProductType: 3, priceBandMin: 0.3, priceBandMax: 3, holdoutShare: 0.05 },
+  });
   await prisma.promotion.create({
-    data: { shopId, name: "Bench sale", targetType: "PRODUCT_TYPE", targetValue: products[0].productType ?? "", weight: 1.5, startsAt: new Date(now - 86_400_000), endsAt: new Date(now + 86_400_000) },
+    data: {
+      shopId,
+      name: "Bench sale",
+      targetType: "PRODUCT_TYPE",
+      targetValue: products[0].productType ?? "",
+      weight: 1.5,
+      startsAt: new Date(now - 86_400_000),
+      endsAt: new Date(now + 86_400_000),
+    },
   });
   await prisma.seasonalityCurve.create({
-    data: { shopId, targetType: "PRODUCT_TYPE", targetValue: products[1].productType ?? "", source: "MERCHANT", months: [1.4, 1.2, 1, 0.8, 0.7, 0.6, 0.6, 0.7, 0.9, 1.1, 1.3, 1.5] },
+    data: {
+      shopId,
+      targetType: "PRODUCT_TYPE",
+      targetValue: products[1].productType ?? "",
+      source: "MERCHANT",
+      months: [1.4, 1.2, 1, 0.8, 0.7, 0.6, 0.6, 0.7, 0.9, 1.1, 1.3, 1.5],
+    },
   });
   await prisma.merchandisingRule.createMany({
     data: [
@@ -50,7 +73,11 @@ export async function prepareBenchStore(prisma: PrismaClient, domain: string, lo
       { shopId, kind: "BURY", placement: null, targetType: "PRODUCT", targetValue: products[5].externalId, weight: 2 },
     ],
   });
-  const customers = await prisma.customer.findMany({ where: { shopId }, select: { externalId: true, email: true, firstName: true, lastName: true }, orderBy: { externalId: "asc" } });
+  const customers = await prisma.customer.findMany({
+    where: { shopId },
+    select: { externalId: true, email: true, firstName: true, lastName: true },
+    orderBy: { externalId: "asc" },
+  });
   return { shopId, products, customers };
 }
 
@@ -81,9 +108,17 @@ export function storefrontQueries(store: Pick<BenchStore, "products" | "customer
  * and the signature added. The app accepts a timestamp within 90 seconds, so a longer run signs
  * its requests again as it goes.
  */
-export function signedProxyPath(query: Record<string, string>, shop: string, secret: string, nowSeconds = Math.floor(Date.now() / 1000)): string {
+export function signedProxyPath(
+  query: Record<string, string>,
+  shop: string,
+  secret: string,
+  nowSeconds = Math.floor(Date.now() / 1000),
+): string {
   const params: Record<string, string> = { shop, path_prefix: "/apps/affinity", timestamp: String(nowSeconds), ...query };
-  const message = Object.keys(params).sort().map((key) => `${key}=${params[key]}`).join("");
+  const message = Object.keys(params)
+    .sort()
+    .map((key) => `${key}=${params[key]}`)
+    .join("");
   const search = new URLSearchParams({ ...params, signature: createHmac("sha256", secret).update(message).digest("hex") });
   return `/apps/affinity/recommendations?${search}`;
 }

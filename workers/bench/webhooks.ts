@@ -30,7 +30,11 @@ const SHOP = "bench.myshopify.com";
 const removeDatabase = await prepareBenchEnvironment({ name: "bench", secret: SECRET, production: false, scopes: "read_orders" });
 // With Redis, ingestion runs where production runs it: in a separate `npm run worker` process.
 const { spawn } = await import("node:child_process");
-const startWorker = () => spawn(process.execPath, ["--import", "tsx", "workers/main.ts"], { stdio: ["inherit", childStdout(values.json), "inherit"], env: process.env });
+const startWorker = () =>
+  spawn(process.execPath, ["--import", "tsx", "workers/main.ts"], {
+    stdio: ["inherit", childStdout(values.json), "inherit"],
+    env: process.env,
+  });
 let worker = setting("REDIS_URL") && !values["ingest-after"] ? startWorker() : null;
 const { startWebProcess } = await import("../web");
 const server = await startWebProcess({ host: "127.0.0.1", port: 0, dev: !values.built });
@@ -143,8 +147,12 @@ else {
       `server: ${values.built ? "npm run build output" : "Vite dev middleware"}` +
       (values["ingest-after"] ? "; worker started after the burst" : ""),
   );
-  console.log(`${deliveries} deliveries, ${concurrency} at a time: acknowledged in ${burstSeconds.toFixed(2)} s (${result.acknowledgedPerSecond}/s)`);
-  console.log(`acknowledgement latency ms: p50 ${pct(50)}, p90 ${pct(90)}, p99 ${pct(99)}, max ${latencies[latencies.length - 1].toFixed(1)}`);
+  console.log(
+    `${deliveries} deliveries, ${concurrency} at a time: acknowledged in ${burstSeconds.toFixed(2)} s (${result.acknowledgedPerSecond}/s)`,
+  );
+  console.log(
+    `acknowledgement latency ms: p50 ${pct(50)}, p90 ${pct(90)}, p99 ${pct(99)}, max ${latencies[latencies.length - 1].toFixed(1)}`,
+  );
   console.log(`all ingested ${ingestSeconds.toFixed(2)} s after the burst began: ${orders} orders, ${failed} failed`);
 }
 

@@ -32,7 +32,10 @@ describe("generateDemoStore", () => {
       expect(order.processedAt.getTime()).toBeGreaterThanOrEqual(begin);
       expect(order.processedAt.getTime()).toBeLessThanOrEqual(end);
       expect(order.lines.length).toBeGreaterThan(0);
-      expect(order.totalPrice).toBeCloseTo(order.lines.reduce((sum, line) => sum + line.price * line.quantity, 0), 2);
+      expect(order.totalPrice).toBeCloseTo(
+        order.lines.reduce((sum, line) => sum + line.price * line.quantity, 0),
+        2,
+      );
       for (const line of order.lines) {
         expect(products.has(line.productExternalId)).toBe(true);
         expect(variants.has(line.variantExternalId)).toBe(true);

@@ -1,4 +1,15 @@
-import { ADJECTIVES, CATEGORIES, COLOURS, FIRST_NAMES, LAST_NAMES, LINES, LOCATIONS, VENDORS, type CategorySpec, type NounSpec } from "./catalogue";
+import {
+  ADJECTIVES,
+  CATEGORIES,
+  COLOURS,
+  FIRST_NAMES,
+  LAST_NAMES,
+  LINES,
+  LOCATIONS,
+  VENDORS,
+  type CategorySpec,
+  type NounSpec,
+} from "./catalogue";
 import { Random, WeightedPicker } from "./random";
 
 export interface DemoOptions {
@@ -11,33 +22,90 @@ export interface DemoOptions {
   end?: Date;
 }
 
-export interface DemoCollection { externalId: string; handle: string; title: string }
-export interface DemoVariant { externalId: string; title: string; sku: string; price: number; available: boolean; inventory: number }
+export interface DemoCollection {
+  externalId: string;
+  handle: string;
+  title: string;
+}
+export interface DemoVariant {
+  externalId: string;
+  title: string;
+  sku: string;
+  price: number;
+  available: boolean;
+  inventory: number;
+}
 export interface DemoProduct {
-  externalId: string; handle: string; title: string; description: string; productType: string; vendor: string;
-  tags: string[]; price: number; compareAtPrice: number | null; available: boolean; inventory: number;
-  collectionHandles: string[]; imageUrl: string; createdAt: Date; variants: DemoVariant[];
+  externalId: string;
+  handle: string;
+  title: string;
+  description: string;
+  productType: string;
+  vendor: string;
+  tags: string[];
+  price: number;
+  compareAtPrice: number | null;
+  available: boolean;
+  inventory: number;
+  collectionHandles: string[];
+  imageUrl: string;
+  createdAt: Date;
+  variants: DemoVariant[];
 }
 export interface DemoCustomer {
-  externalId: string; email: string; firstName: string; lastName: string; country: string; province: string | null;
-  city: string; tags: string[]; birthYear: number | null; gender: string | null; acceptsMarketing: boolean; createdAt: Date;
+  externalId: string;
+  email: string;
+  firstName: string;
+  lastName: string;
+  country: string;
+  province: string | null;
+  city: string;
+  tags: string[];
+  birthYear: number | null;
+  gender: string | null;
+  acceptsMarketing: boolean;
+  createdAt: Date;
 }
-export interface DemoOrderLine { productExternalId: string; variantExternalId: string; title: string; quantity: number; price: number }
+export interface DemoOrderLine {
+  productExternalId: string;
+  variantExternalId: string;
+  title: string;
+  quantity: number;
+  price: number;
+}
 export interface DemoOrder {
-  externalId: string; name: string; customerExternalId: string; processedAt: Date; currency: string; country: string;
-  totalPrice: number; lines: DemoOrderLine[];
+  externalId: string;
+  name: string;
+  customerExternalId: string;
+  processedAt: Date;
+  currency: string;
+  country: string;
+  totalPrice: number;
+  lines: DemoOrderLine[];
 }
 export interface DemoEvent {
   kind: "VIEW" | "ADD_TO_CART" | "WISHLIST_ADD" | "REVIEW";
-  customerExternalId: string; productExternalId: string; occurredAt: Date; rating?: number;
+  customerExternalId: string;
+  productExternalId: string;
+  occurredAt: Date;
+  rating?: number;
 }
 export interface DemoStore {
   shop: { domain: "affinity-demo.myshopify.com"; name: string; currency: "USD" };
-  collections: DemoCollection[]; products: DemoProduct[]; customers: DemoCustomer[]; orders: DemoOrder[]; events: DemoEvent[];
+  collections: DemoCollection[];
+  products: DemoProduct[];
+  customers: DemoCustomer[];
+  orders: DemoOrder[];
+  events: DemoEvent[];
 }
 
 export const DEFAULT_DEMO_OPTIONS: Required<DemoOptions> = {
-  seed: 42, products: 500, customers: 2000, orders: 20_000, months: 24, end: new Date("2026-10-31T23:59:59Z"),
+  seed: 42,
+  products: 500,
+  customers: 2000,
+  orders: 20_000,
+  months: 24,
+  end: new Date("2026-10-31T23:59:59Z"),
 };
 
 const DAY = 86_400_000;
@@ -64,7 +132,11 @@ export function generateDemoStore(options: DemoOptions = {}): DemoStore {
   start.setUTCMonth(start.getUTCMonth() - o.months);
   const begin = start.getTime();
 
-  const collections = CATEGORIES.map((category, index) => ({ externalId: String(4100000000 + index), handle: category.handle, title: category.title }));
+  const collections = CATEGORIES.map((category, index) => ({
+    externalId: String(4100000000 + index),
+    handle: category.handle,
+    title: category.title,
+  }));
   const models = buildProducts(random, o.products, begin);
   const customers = buildCustomers(random, o.customers, begin, end);
   const { orders, events } = buildHistory(random, models, customers, o.orders, begin, end);
@@ -90,13 +162,22 @@ export function summarizeDemoStore(store: DemoStore) {
 }
 
 function slug(text: string): string {
-  return text.toLowerCase().normalize("NFKD").replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "");
+  return text
+    .toLowerCase()
+    .normalize("NFKD")
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-|-$/g, "");
 }
 
 const money = (value: number) => Math.round(value * 100) / 100;
 
 function imageFor(title: string, category: number): string {
-  const initials = title.split(" ").filter((word) => /^[A-Z]/.test(word)).slice(0, 2).map((word) => word[0]).join("");
+  const initials = title
+    .split(" ")
+    .filter((word) => /^[A-Z]/.test(word))
+    .slice(0, 2)
+    .map((word) => word[0])
+    .join("");
   const svg =
     `<svg xmlns='http://www.w3.org/2000/svg' width='400' height='400' viewBox='0 0 400 400'>` +
     `<rect width='400' height='400' fill='#${CATEGORY_COLOURS[category % CATEGORY_COLOURS.length]}'/>` +
@@ -133,7 +214,9 @@ function buildProducts(random: Random, count: number, begin: number): ProductMod
       inventory: available ? random.int(3, 120) : 0,
     }));
     const peakMonth = spec.season.indexOf(Math.max(...spec.season));
-    const season = spec.season.every((value) => value === 1) ? "all-season" : ["winter", "spring", "summer", "autumn"][Math.floor(((peakMonth + 1) % 12) / 3)];
+    const season = spec.season.every((value) => value === 1)
+      ? "all-season"
+      : ["winter", "spring", "summer", "autumn"][Math.floor(((peakMonth + 1) % 12) / 3)];
     models.push({
       category,
       noun,
@@ -274,7 +357,13 @@ function planOrders(random: Random, customers: CustomerModel[], orderCount: numb
 }
 
 /** Due rebuys, an anchor product from a favoured in-season category, some of its complements, sometimes one extra. */
-function fillBasket(random: Random, pickProduct: ProductPicker, categoryPicker: WeightedPicker, due: Map<ProductModel, number>, time: number) {
+function fillBasket(
+  random: Random,
+  pickProduct: ProductPicker,
+  categoryPicker: WeightedPicker,
+  due: Map<ProductModel, number>,
+  time: number,
+) {
   const basket = new Set<ProductModel>();
   for (const [model, dueAt] of due) {
     if (time >= dueAt && random.chance(0.75)) basket.add(model);
@@ -317,8 +406,19 @@ function orderLines(random: Random, basket: Set<ProductModel>, due: Map<ProductM
 function basketEvents(random: Random, events: DemoEvent[], basket: Set<ProductModel>, customerId: string, time: number, end: number) {
   for (const model of basket) {
     const id = model.product.externalId;
-    events.push({ kind: "VIEW", customerExternalId: customerId, productExternalId: id, occurredAt: new Date(time - random.int(5, 120) * 60_000) });
-    if (random.chance(0.85)) events.push({ kind: "ADD_TO_CART", customerExternalId: customerId, productExternalId: id, occurredAt: new Date(time - random.int(1, 4) * 60_000) });
+    events.push({
+      kind: "VIEW",
+      customerExternalId: customerId,
+      productExternalId: id,
+      occurredAt: new Date(time - random.int(5, 120) * 60_000),
+    });
+    if (random.chance(0.85))
+      events.push({
+        kind: "ADD_TO_CART",
+        customerExternalId: customerId,
+        productExternalId: id,
+        occurredAt: new Date(time - random.int(1, 4) * 60_000),
+      });
     const reviewedAt = time + random.int(7, 30) * DAY;
     if (random.chance(0.12) && reviewedAt <= end) {
       const roll = random.next();
@@ -346,7 +446,9 @@ function browsingEvents(
     const at = new Date(time - random.int(10, 60 * 24 * 7) * 60_000);
     if (at.getTime() < begin) continue;
     events.push({ kind: "VIEW", customerExternalId: customerId, productExternalId: model.product.externalId, occurredAt: at });
-    if (random.chance(0.08)) events.push({ kind: "WISHLIST_ADD", customerExternalId: customerId, productExternalId: model.product.externalId, occurredAt: at });
-    else if (random.chance(0.06)) events.push({ kind: "ADD_TO_CART", customerExternalId: customerId, productExternalId: model.product.externalId, occurredAt: at });
+    if (random.chance(0.08))
+      events.push({ kind: "WISHLIST_ADD", customerExternalId: customerId, productExternalId: model.product.externalId, occurredAt: at });
+    else if (random.chance(0.06))
+      events.push({ kind: "ADD_TO_CART", customerExternalId: customerId, productExternalId: model.product.externalId, occurredAt: at });
   }
 }

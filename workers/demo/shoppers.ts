@@ -90,14 +90,27 @@ interface PlayContext {
 }
 
 /** Plays the visits, waits until their orders are ingested and attributed, and says what happened. */
-export async function playShopperVisits(db: PrismaClient, shopId: string, secret: string, options: ShopperVisitOptions = {}): Promise<VisitsPlayed> {
+export async function playShopperVisits(
+  db: PrismaClient,
+  shopId: string,
+  secret: string,
+  options: ShopperVisitOptions = {},
+): Promise<VisitsPlayed> {
   const { days = 21, visitsPerDay = 12, seed = 7 } = options;
   const shop = await db.shop.findUniqueOrThrow({ where: { id: shopId }, select: { domain: true } });
   const [shoppers, catalogue] = await Promise.all([loadShoppers(db, shopId), loadCatalogue(db, shopId)]);
   if (!shoppers.length) throw new Error("the demo store has no customers with orders to play visits for");
   // Loaded here, not on import: the webhook route's module reads the app's settings and opens the database.
   const { receiveWebhook } = await import("../../app/webhooks.server");
-  const context: PlayContext = { db, receiveWebhook, domain: shop.domain, secret, catalogue, webhookIds: [], nextOrder: await firstOrderNumber(db, shopId) };
+  const context: PlayContext = {
+    db,
+    receiveWebhook,
+    domain: shop.domain,
+    secret,
+    catalogue,
+    webhookIds: [],
+    nextOrder: await firstOrderNumber(db, shopId),
+  };
   const random = new Random(seed);
   const played: VisitsPlayed = { visits: 0, holdoutVisits: 0, impressions: 0, clicks: 0, addToCarts: 0, orders: 0 };
   for (let visit = 0; visit < days * visitsPerDay; visit++) {
@@ -123,7 +136,12 @@ async function playVisit(visit: Visit) {
 async function browse(visit: Visit, shown: Shown) {
   const { random, shopper, context, played } = visit;
   if (!shown.products.length) return;
-  played.impressions += await report(visit, shown.token, "impression", shown.products.map((product) => product.externalId));
+  played.impressions += await report(
+    visit,
+    shown.token,
+    "impression",
+    shown.products.map((product) => product.externalId),
+  );
   for (const { externalId } of shown.products) {
     const ofTaste = shopper.taste.has(context.catalogue.get(externalId)?.productType ?? "-");
     if (!random.chance(ofTaste ? VISIT_MODEL.TASTE_CLICK : VISIT_MODEL.CLICK)) continue;
@@ -139,7 +157,8 @@ async function ask(visit: Visit, query: Record<string, string>): Promise<Shown> 
   const { context, shopper } = visit;
   const url = proxyUrl(context, "recommendations", { ...query, logged_in_customer_id: shopper.externalId, visitor: browserOf(shopper) });
   const answer = await answerStorefrontRecommendations(context.db, url, context.secret);
-  if (answer.status !== 200) throw new Error(`the demo's ${query.placement} question answered ${answer.status}: ${JSON.stringify(answer.body)}`);
+  if (answer.status !== 200)
+    throw new Error(`the demo's ${query.placement} question answered ${answer.status}: ${JSON.stringify(answer.body)}`);
   return answer.body as Shown;
 }
 
@@ -158,7 +177,12 @@ async function report(visit: Visit, token: string, kind: "impression" | "click" 
 }
 
 function proxyUrl(context: PlayContext, route: string, query: Record<string, string>): URL {
-  return signAppProxyRequest(new URL(`http://localhost/apps/affinity/${route}?${new URLSearchParams(query)}`), context.domain, "/apps/affinity", context.secret);
+  return signAppProxyRequest(
+    new URL(`http://localhost/apps/affinity/${route}?${new URLSearchParams(query)}`),
+    context.domain,
+    "/apps/affinity",
+    context.secret,
+  );
 }
 
 /** One browser per shopper, as Shopify's `_shopify_y` cookie keeps it across visits. */
@@ -171,7 +195,14 @@ async function placeOrder(visit: Visit) {
   const now = new Date().toISOString();
   const lines = [...visit.cart].map((externalId, index) => {
     const product = context.catalogue.get(externalId)!;
-    return { id: String(number * 10 + index), product_id: externalId, variant_id: product.variantId, title: product.title, quantity: 1, price: product.price.toFixed(2) };
+    return {
+      id: String(number * 10 + index),
+      product_id: externalId,
+      variant_id: product.variantId,
+      title: product.title,
+      quantity: 1,
+      price: product.price.toFixed(2),
+    };
   });
   const total = lines.reduce((sum, line) => sum + Number(line.price), 0);
   const order = {
@@ -213,21 +244,31 @@ async function waitForIngestion(db: PrismaClient, webhookIds: string[], timeoutM
     const failed = stored.find((event) => event.error);
     if (failed) throw new Error(`a demo order could not be ingested: ${failed.error}`);
     if (stored.length === webhookIds.length && stored.every((event) => event.processedAt)) return;
-    if (Date.now() - started > timeoutMs) throw new Error(`${webhookIds.length - stored.filter((event) => event.processedAt).length} demo orders were not ingested within ${timeoutMs / 1000} s`);
+    if (Date.now() - started > timeoutMs)
+      throw new Error(
+        `${webhookIds.length - stored.filter((event) => event.processedAt).length} demo orders were not ingested within ${timeoutMs / 1000} s`,
+      );
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
 }
 
 /** Customers with orders, each with the product types they bought and the products of those types. */
 async function loadShoppers(db: PrismaClient, shopId: string): Promise<Shopper[]> {
-  const rows = await db.$queryRaw<{ externalId: string; email: string | null; firstName: string | null; lastName: string | null; types: string[] }[]>`
+  const rows = await db.$queryRaw<
+    { externalId: string; email: string | null; firstName: string | null; lastName: string | null; types: string[] }[]
+  >`
     SELECT c."externalId", c.email, c."firstName", c."lastName", array_agg(DISTINCT p."productType") AS types
     FROM "Customer" c JOIN "Order" o ON o."customerId" = c.id JOIN "OrderLine" l ON l."orderId" = o.id JOIN "Product" p ON p.id = l."productId"
     WHERE c."shopId" = ${shopId} AND p."productType" <> ''
     GROUP BY c.id ORDER BY c."externalId"`;
-  const products = await db.product.findMany({ where: { shopId, available: true, deletedAt: null }, select: { externalId: true, productType: true }, orderBy: { externalId: "asc" } });
+  const products = await db.product.findMany({
+    where: { shopId, available: true, deletedAt: null },
+    select: { externalId: true, productType: true },
+    orderBy: { externalId: "asc" },
+  });
   const byType = new Map<string, string[]>();
-  for (const product of products) if (product.productType) byType.set(product.productType, [...(byType.get(product.productType) ?? []), product.externalId]);
+  for (const product of products)
+    if (product.productType) byType.set(product.productType, [...(byType.get(product.productType) ?? []), product.externalId]);
   return rows
     .map((row) => ({ ...row, taste: new Set(row.types), favourites: row.types.flatMap((type) => byType.get(type) ?? []) }))
     .filter((shopper) => shopper.favourites.length > 0);
@@ -236,12 +277,24 @@ async function loadShoppers(db: PrismaClient, shopId: string): Promise<Shopper[]
 async function loadCatalogue(db: PrismaClient, shopId: string): Promise<Map<string, CatalogueProduct>> {
   const products = await db.product.findMany({
     where: { shopId },
-    select: { externalId: true, title: true, priceMin: true, productType: true, variants: { select: { externalId: true }, take: 1, orderBy: { externalId: "asc" } } },
+    select: {
+      externalId: true,
+      title: true,
+      priceMin: true,
+      productType: true,
+      variants: { select: { externalId: true }, take: 1, orderBy: { externalId: "asc" } },
+    },
   });
   return new Map(
     products.map((product) => [
       product.externalId,
-      { externalId: product.externalId, title: product.title, price: Number(product.priceMin ?? 0), productType: product.productType, variantId: product.variants[0]?.externalId ?? null },
+      {
+        externalId: product.externalId,
+        title: product.title,
+        price: Number(product.priceMin ?? 0),
+        productType: product.productType,
+        variantId: product.variants[0]?.externalId ?? null,
+      },
     ]),
   );
 }

@@ -15,7 +15,10 @@ export const ingestWebhookJob = defineJob({
       return await ingestWebhookEvent(db, eventId);
     } catch (error) {
       // Left unprocessed, with the reason, for the next attempt or the sweeper.
-      await db.webhookEvent.updateMany({ where: { id: eventId, processedAt: null }, data: { error: (error as Error).message, attempts: { increment: 1 } } });
+      await db.webhookEvent.updateMany({
+        where: { id: eventId, processedAt: null },
+        data: { error: (error as Error).message, attempts: { increment: 1 } },
+      });
       throw error;
     }
   },

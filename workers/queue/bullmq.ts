@@ -44,11 +44,7 @@ export class BullMqJobQueue implements JobQueue {
   async enqueue(definition: JobDefinition, payload: unknown) {
     const { run, created } = await recordJobRun(this.db, definition, payload);
     if (created) {
-      await this.queueFor(definition.name).add(
-        definition.name,
-        { runId: run.id, payload: run.payload },
-        this.jobOptions(run.id),
-      );
+      await this.queueFor(definition.name).add(definition.name, { runId: run.id, payload: run.payload }, this.jobOptions(run.id));
     }
     return run;
   }
@@ -109,9 +105,7 @@ export class BullMqJobQueue implements JobQueue {
           stalledInterval: this.options.lockDurationMs ?? JOB_SETTINGS.lockDurationMs,
         },
       );
-      worker.on("failed", (job, error) =>
-        console.error(`[jobs] ${definition.name} ${job?.id ?? "?"} failed:`, error.message),
-      );
+      worker.on("failed", (job, error) => console.error(`[jobs] ${definition.name} ${job?.id ?? "?"} failed:`, error.message));
       this.workers.push(worker);
     }
     await Promise.all(this.workers.map((worker) => worker.waitUntilReady()));

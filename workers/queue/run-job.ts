@@ -1,5 +1,12 @@
 import type { PrismaClient } from "@prisma/client";
-import { failJobRun, finishJobRun, JobCancelledError, reportJobProgress, saveJobCheckpoint, startJobRun } from "../../app/models/job-runs.server";
+import {
+  failJobRun,
+  finishJobRun,
+  JobCancelledError,
+  reportJobProgress,
+  saveJobCheckpoint,
+  startJobRun,
+} from "../../app/models/job-runs.server";
 import type { JobDefinition } from "../jobs/define";
 import { JOB_SETTINGS } from "./settings";
 import type { JobQueue } from "./types";
@@ -37,15 +44,18 @@ export async function runJobAttempt(
   if (!run) return { cancelled: true };
   try {
     const data = parsePayload(definition, payload);
-    const result = await withTimeout(definition, definition.handler(data, {
-      db,
-      enqueue: (next, nextPayload) => queue.enqueue(next, nextPayload),
-      runId,
-      attempt: run.attempts,
-      savedCheckpoint: run.checkpoint,
-      progress: (fraction, message) => reportJobProgress(db, runId, fraction, message),
-      checkpoint: (value) => saveJobCheckpoint(db, runId, value),
-    }));
+    const result = await withTimeout(
+      definition,
+      definition.handler(data, {
+        db,
+        enqueue: (next, nextPayload) => queue.enqueue(next, nextPayload),
+        runId,
+        attempt: run.attempts,
+        savedCheckpoint: run.checkpoint,
+        progress: (fraction, message) => reportJobProgress(db, runId, fraction, message),
+        checkpoint: (value) => saveJobCheckpoint(db, runId, value),
+      }),
+    );
     await finishJobRun(db, runId, result ?? undefined);
     return result;
   } catch (error) {
@@ -59,15 +69,18 @@ export async function runJobAttempt(
 /** A job that keeps its own record (see JobDefinition.recorded): no JobRun row is written. */
 async function runUnrecordedAttempt(db: PrismaClient, queue: Enqueuer, definition: JobDefinition, payload: unknown, attempt: number) {
   const data = parsePayload(definition, payload);
-  return withTimeout(definition, definition.handler(data, {
-    db,
-    enqueue: (next, nextPayload) => queue.enqueue(next, nextPayload),
-    runId: "",
-    attempt,
-    savedCheckpoint: null,
-    progress: async () => {},
-    checkpoint: async () => {},
-  }));
+  return withTimeout(
+    definition,
+    definition.handler(data, {
+      db,
+      enqueue: (next, nextPayload) => queue.enqueue(next, nextPayload),
+      runId: "",
+      attempt,
+      savedCheckpoint: null,
+      progress: async () => {},
+      checkpoint: async () => {},
+    }),
+  );
 }
 
 /**
@@ -79,7 +92,15 @@ function withTimeout<T>(definition: JobDefinition, work: Promise<T>): Promise<T>
   const timeoutMs = definition.timeoutMs ?? JOB_SETTINGS.timeoutMs;
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${definition.name} did not finish within ${timeoutMs < 1000 ? `${timeoutMs} ms` : `${Math.round(timeoutMs / 1000)} s`}`)), timeoutMs);
+    timer = setTimeout(
+      () =>
+        reject(
+          new Error(
+            `${definition.name} did not finish within ${timeoutMs < 1000 ? `${timeoutMs} ms` : `${Math.round(timeoutMs / 1000)} s`}`,
+          ),
+        ),
+      timeoutMs,
+    );
   });
   return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }

@@ -21,7 +21,12 @@ const log = (message: string) => (values.json ? process.stderr : process.stdout)
 
 const SECRET = "bench-proxy-secret";
 const SHOP = "bench-proxy.myshopify.com";
-const removeDatabase = await prepareBenchEnvironment({ name: "bench-proxy", secret: SECRET, production: false, scopes: "read_products,read_orders" });
+const removeDatabase = await prepareBenchEnvironment({
+  name: "bench-proxy",
+  secret: SECRET,
+  production: false,
+  scopes: "read_products,read_orders",
+});
 const { processDatabase } = await import("../../app/db.server");
 const { prisma } = processDatabase();
 const shopId = await prepareStore();
@@ -33,8 +38,17 @@ const app = await startServer({ host: "127.0.0.1", port: 0, dev: false, build })
 const { startStorefrontHarness } = await import("./harness");
 const harness = await startStorefrontHarness({ db: prisma, shopId, appOrigin: app.origin, secret: SECRET });
 
-const products = await prisma.product.findMany({ where: { shopId, available: true }, select: { externalId: true }, orderBy: { externalId: "asc" } });
-const customers = await prisma.customer.findMany({ where: { shopId }, select: { externalId: true }, orderBy: { externalId: "asc" }, take: 200 });
+const products = await prisma.product.findMany({
+  where: { shopId, available: true },
+  select: { externalId: true },
+  orderBy: { externalId: "asc" },
+});
+const customers = await prisma.customer.findMany({
+  where: { shopId },
+  select: { externalId: true },
+  orderBy: { externalId: "asc" },
+  take: 200,
+});
 
 /** The i-th storefront question: for you (signed-in), related to a product, or trending. */
 function question(i: number): { query: Record<string, string>; customer: string | null } {
@@ -66,12 +80,17 @@ const FORMS = {
 function viaHarness(i: number, prefix: string, liquid: boolean) {
   const { query, customer } = question(i);
   const search = new URLSearchParams({ ...query, ...(liquid ? { format: "liquid" } : {}) });
-  return timed(`${harness.url}${prefix}/apps/affinity/recommendations?${search}`, { Cookie: `_shopify_y=bench-${i % 50}; cart=bench-cart${customer ? `; customer=${customer}` : ""}` });
+  return timed(`${harness.url}${prefix}/apps/affinity/recommendations?${search}`, {
+    Cookie: `_shopify_y=bench-${i % 50}; cart=bench-cart${customer ? `; customer=${customer}` : ""}`,
+  });
 }
 
 function fromApp(i: number, liquid: boolean) {
   const { query, customer } = question(i);
-  return timed(app.origin + signedProxyPath({ ...query, ...(liquid ? { format: "liquid" } : {}), logged_in_customer_id: customer ?? "" }, SHOP, SECRET));
+  return timed(
+    app.origin +
+      signedProxyPath({ ...query, ...(liquid ? { format: "liquid" } : {}), logged_in_customer_id: customer ?? "" }, SHOP, SECRET),
+  );
 }
 
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
@@ -84,10 +103,20 @@ try {
   samples["Liquid render alone, in process (France)"] = await renderAlone(requests);
   const results = Object.entries(samples).map(([name, times]) => {
     const sorted = [...times].sort((a, b) => a - b);
-    return { name, requests: sorted.length, p50Ms: round(percentile(sorted, 50)), p99Ms: round(percentile(sorted, 99)), meanMs: round(times.reduce((sum, t) => sum + t, 0) / times.length) };
+    return {
+      name,
+      requests: sorted.length,
+      p50Ms: round(percentile(sorted, 50)),
+      p99Ms: round(percentile(sorted, 99)),
+      meanMs: round(times.reduce((sum, t) => sum + t, 0) / times.length),
+    };
   });
   if (values.json) process.stdout.write(`${JSON.stringify({ requests, results }, null, 2)}\n`);
-  else for (const result of results) log(`${result.name.padEnd(46)} p50 ${result.p50Ms.toFixed(2)} ms   p99 ${result.p99Ms.toFixed(2)} ms   mean ${result.meanMs.toFixed(2)} ms   (${result.requests})`);
+  else
+    for (const result of results)
+      log(
+        `${result.name.padEnd(46)} p50 ${result.p50Ms.toFixed(2)} ms   p99 ${result.p99Ms.toFixed(2)} ms   mean ${result.meanMs.toFixed(2)} ms   (${result.requests})`,
+      );
 } finally {
   await harness.close();
   await app.close();
@@ -99,7 +128,12 @@ try {
 
 /** The harness's render of one Liquid answer (8 products asked), timed alone `count` times: liquidjs's parse and render, no HTTP. */
 async function renderAlone(count: number): Promise<number[]> {
-  const [{ StorefrontLiquid }, { Catalogue }, { FRANCE, MarketOffers }, objects] = await Promise.all([import("./liquid"), import("./catalogue"), import("./markets"), import("./objects")]);
+  const [{ StorefrontLiquid }, { Catalogue }, { FRANCE, MarketOffers }, objects] = await Promise.all([
+    import("./liquid"),
+    import("./catalogue"),
+    import("./markets"),
+    import("./objects"),
+  ]);
   const catalogue = await Catalogue.load(prisma, shopId);
   const offers = new MarketOffers(FRANCE, catalogue.products());
   const response = await fetch(app.origin + signedProxyPath({ placement: "trending", limit: "8", format: "liquid" }, SHOP, SECRET));
@@ -111,7 +145,11 @@ async function renderAlone(count: number): Promise<number[]> {
   };
   const times: number[] = [];
   for (let i = 0; i < count; i++) {
-    const globals = { cart: { currency: { iso_code: "EUR" } }, ...objects.marketGlobals(FRANCE, "fr"), all_products: new objects.AllProductsDrop(find) };
+    const globals = {
+      cart: { currency: { iso_code: "EUR" } },
+      ...objects.marketGlobals(FRANCE, "fr"),
+      all_products: new objects.AllProductsDrop(find),
+    };
     const started = performance.now();
     JSON.parse(await liquid.renderText(template, globals));
     times.push(performance.now() - started);

@@ -20,12 +20,16 @@ export class Cart {
    * Adds every item or none: an unknown variant, a product the cart's market does not sell
    * (`sold`) or a bad quantity refuses the whole request, as Shopify does.
    */
-  add(items: { variantId: string; quantity: number }[], sold: (product: StoreProduct) => boolean = () => true): { lines: CartLine[] } | { error: string } {
+  add(
+    items: { variantId: string; quantity: number }[],
+    sold: (product: StoreProduct) => boolean = () => true,
+  ): { lines: CartLine[] } | { error: string } {
     for (const item of items) {
       const product = this.catalogue.variant(item.variantId);
       if (!product) return { error: `Cannot find variant ${item.variantId}` };
       if (!sold(product)) return { error: `${product.title} is not sold in ${this.market.country.name}` };
-      if (!Number.isInteger(item.quantity) || item.quantity < 1) return { error: `The quantity of variant ${item.variantId} must be a whole number of at least 1` };
+      if (!Number.isInteger(item.quantity) || item.quantity < 1)
+        return { error: `The quantity of variant ${item.variantId} must be a whole number of at least 1` };
     }
     const added = items.map((item) => {
       let line = this.lines.find((existing) => existing.variantId === item.variantId);

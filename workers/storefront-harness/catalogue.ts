@@ -37,7 +37,8 @@ export class Catalogue {
     for (const product of handles.values()) {
       this.byVariant.set(product.variantId, product);
       const source = sourceImages.get(product.handle);
-      if (source?.startsWith("data:image/svg+xml,")) this.images.set(`${product.handle}.svg`, decodeURIComponent(source.slice("data:image/svg+xml,".length)));
+      if (source?.startsWith("data:image/svg+xml,"))
+        this.images.set(`${product.handle}.svg`, decodeURIComponent(source.slice("data:image/svg+xml,".length)));
     }
   }
 
@@ -45,7 +46,14 @@ export class Catalogue {
     const rows = await db.product.findMany({
       where: { shopId, status: "ACTIVE", deletedAt: null, handle: { not: null } },
       select: {
-        externalId: true, handle: true, title: true, description: true, priceMin: true, compareAtPrice: true, available: true, imageUrl: true,
+        externalId: true,
+        handle: true,
+        title: true,
+        description: true,
+        priceMin: true,
+        compareAtPrice: true,
+        available: true,
+        imageUrl: true,
         variants: { select: { externalId: true, price: true, compareAtPrice: true, available: true } },
       },
     });
@@ -89,7 +97,12 @@ export class Catalogue {
     if (known) return known;
     const product = this.handles.get(name.replace(/\.svg$/, ""));
     if (!product) return null;
-    const initials = product.title.split(" ").slice(0, 2).map((word) => word[0] ?? "").join("").replace(/[<&>'"]/g, "");
+    const initials = product.title
+      .split(" ")
+      .slice(0, 2)
+      .map((word) => word[0] ?? "")
+      .join("")
+      .replace(/[<&>'"]/g, "");
     return `<svg xmlns='http://www.w3.org/2000/svg' width='400' height='400' viewBox='0 0 400 400'><rect width='400' height='400' fill='#8a9bb0'/><text x='200' y='240' font-family='sans-serif' font-size='120' fill='#fff' text-anchor='middle'>${initials}</text></svg>`;
   }
 
@@ -110,7 +123,12 @@ export class Catalogue {
     const rows = await this.db.customer.findMany({ where: { id: { in: buyers.map((buyer) => buyer.customerId!) } } });
     const counts = new Map(buyers.map((buyer) => [buyer.customerId, buyer._count._all]));
     return rows
-      .map((row) => ({ id: row.externalId, first_name: row.firstName ?? "", last_name: row.lastName ?? "", orders_count: counts.get(row.id) ?? 0 }))
+      .map((row) => ({
+        id: row.externalId,
+        first_name: row.firstName ?? "",
+        last_name: row.lastName ?? "",
+        orders_count: counts.get(row.id) ?? 0,
+      }))
       .sort((a, b) => b.orders_count - a.orders_count);
   }
 }

@@ -71,7 +71,11 @@ function routePages(app: Express, store: Storefront, appOrigin: string) {
       const product = catalogue.byHandle(request.params.handle);
       if (!product) return void response.status(404).type("text").send(`no product with the handle ${request.params.handle}`);
       const shown = store.productIn(urlMarket(response), product.handle);
-      if (!shown) return void response.status(404).type("text").send(`${product.title} is not sold in ${urlMarket(response).country.name}`);
+      if (!shown)
+        return void response
+          .status(404)
+          .type("text")
+          .send(`${product.title} is not sold in ${urlMarket(response).country.name}`);
       await reportProductView(store, appOrigin, product, store.session(request, response).visitor);
       await store.renderPage(request, response, "product", { product: shown, page_title: shown.title });
     } catch (error) {
@@ -88,7 +92,9 @@ function routePages(app: Express, store: Storefront, appOrigin: string) {
       const chosen = typeof request.query.customer === "string" ? await catalogue.customer(request.query.customer) : null;
       if (chosen) {
         response.cookie("customer", chosen.id, { path: "/", sameSite: "lax" });
-        return response.redirect(typeof request.query.return_to === "string" && request.query.return_to.startsWith("/") ? request.query.return_to : "/account");
+        return response.redirect(
+          typeof request.query.return_to === "string" && request.query.return_to.startsWith("/") ? request.query.return_to : "/account",
+        );
       }
       await store.renderPage(request, response, "login", { customers: await catalogue.frequentCustomers(20), page_title: "Sign in" });
     } catch (error) {
@@ -111,10 +117,14 @@ function routeCartApi(app: Express, store: Storefront) {
     const { cart } = store.session(request, response);
     const body = request.body as { items?: { id: unknown; quantity?: unknown }[]; id?: unknown; quantity?: unknown };
     const items = body.items ?? (body.id !== undefined ? [{ id: body.id, quantity: body.quantity }] : []);
-    if (!items.length) return void response.status(422).json({ status: 422, message: "Cart Error", description: "Give items: [{ id, quantity }] or an id" });
+    if (!items.length)
+      return void response.status(422).json({ status: 422, message: "Cart Error", description: "Give items: [{ id, quantity }] or an id" });
     const market = store.marketOf(request, response);
     const sold = (product: StoreProduct) => store.offersIn(market).offer(product.handle)?.sold ?? false;
-    const added = cart.add(items.map((item) => ({ variantId: String(item.id), quantity: Number(item.quantity ?? 1) })), sold);
+    const added = cart.add(
+      items.map((item) => ({ variantId: String(item.id), quantity: Number(item.quantity ?? 1) })),
+      sold,
+    );
     if ("error" in added) return void response.status(422).json({ status: 422, message: "Cart Error", description: added.error });
     const lines = added.lines.map((line) => lineObject(line, store.offersIn(market)));
     response.json(body.items ? { items: lines } : lines[0]);
@@ -143,7 +153,10 @@ function routeAppProxy(app: Express, store: Storefront, { appOrigin, secret }: H
         const page = await store.renderProxyLiquid(await forwarded.text(), await store.globalsFor(request, response, market));
         return void response.status(forwarded.status).type("text/html; charset=utf-8").send(page);
       }
-      response.status(forwarded.status).type(type).send(Buffer.from(await forwarded.arrayBuffer()));
+      response
+        .status(forwarded.status)
+        .type(type)
+        .send(Buffer.from(await forwarded.arrayBuffer()));
     } catch (error) {
       next(error);
     }
@@ -172,7 +185,11 @@ async function reportProductView(store: Storefront, appOrigin: string, product: 
     consent: { analytics: true },
     events: [{ id: randomUUID(), kind: "view", at: new Date().toISOString(), productId: product.externalId }],
   };
-  await fetch(new URL("/pixel/events", appOrigin), { method: "POST", headers: { "Content-Type": "text/plain" }, body: JSON.stringify(batch) }).catch(() => {});
+  await fetch(new URL("/pixel/events", appOrigin), {
+    method: "POST",
+    headers: { "Content-Type": "text/plain" },
+    body: JSON.stringify(batch),
+  }).catch(() => {});
 }
 
 /** The harness's address (localhost for loopback), its markets' offers, and a close that stops the server. */

@@ -95,7 +95,9 @@ export class StorefrontLiquid {
     const harness = this;
     this.engine.registerFilter("t", function (this: { context: Context }, key: string) {
       const locale = String((this.context.getSync(["request", "locale", "iso_code"]) as string | undefined) ?? "en");
-      const value = key.split(".").reduce<unknown>((node, part) => (node as Record<string, unknown> | undefined)?.[part], harness.strings(locale));
+      const value = key
+        .split(".")
+        .reduce<unknown>((node, part) => (node as Record<string, unknown> | undefined)?.[part], harness.strings(locale));
       return typeof value === "string" ? value : `translation missing: ${locale}.${key}`;
     });
     this.engine.registerFilter("json", (value: unknown) => JSON.stringify(value ?? null));

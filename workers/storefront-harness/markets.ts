@@ -51,7 +51,8 @@ export const MARKETS = [PRIMARY_MARKET, FRANCE];
 /** The market a storefront path belongs to, and the path without the market's prefix. */
 export function marketOfPath(path: string): { market: Market; rest: string } {
   for (const market of MARKETS) {
-    if (market.prefix && (path === market.prefix || path.startsWith(`${market.prefix}/`))) return { market, rest: path.slice(market.prefix.length) || "/" };
+    if (market.prefix && (path === market.prefix || path.startsWith(`${market.prefix}/`)))
+      return { market, rest: path.slice(market.prefix.length) || "/" };
   }
   return { market: PRIMARY_MARKET, rest: path };
 }
@@ -107,7 +108,13 @@ export class MarketOffers {
   }
 
   private offerOf(product: StoreProduct, index: number): Offer {
-    const own = { sold: true, title: product.title, priceCents: product.priceCents, compareAtCents: product.compareAtCents, fixedPrice: false };
+    const own = {
+      sold: true,
+      title: product.title,
+      priceCents: product.priceCents,
+      compareAtCents: product.compareAtCents,
+      fixedPrice: false,
+    };
     if (this.market.rate === 1) return own;
     const noun = Object.keys(FRENCH_NOUNS).find((english) => product.title.endsWith(` ${english}`));
     const title = noun && index % 2 === 0 ? `${FRENCH_NOUNS[noun]} ${product.title.slice(0, -noun.length - 1)}` : product.title;
@@ -116,9 +123,21 @@ export class MarketOffers {
     if (index % 5 === 1) {
       const priceCents = Math.max(100, Math.round((product.priceCents * 0.85) / 100) * 100);
       const compareAtCents = product.compareAtCents === null ? null : Math.round((product.compareAtCents * 0.85) / 100) * 100;
-      return { sold: true, title, priceCents, compareAtCents: compareAtCents !== null && compareAtCents > priceCents ? compareAtCents : null, fixedPrice: true };
+      return {
+        sold: true,
+        title,
+        priceCents,
+        compareAtCents: compareAtCents !== null && compareAtCents > priceCents ? compareAtCents : null,
+        fixedPrice: true,
+      };
     }
     const convert = (cents: number) => roundUpTo95(cents * this.market.rate);
-    return { sold: true, title, priceCents: convert(product.priceCents), compareAtCents: product.compareAtCents === null ? null : convert(product.compareAtCents), fixedPrice: false };
+    return {
+      sold: true,
+      title,
+      priceCents: convert(product.priceCents),
+      compareAtCents: product.compareAtCents === null ? null : convert(product.compareAtCents),
+      fixedPrice: false,
+    };
   }
 }

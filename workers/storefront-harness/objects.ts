@@ -80,7 +80,11 @@ export function marketGlobals(market: Market, locale: string) {
   const root = market.prefix || "/";
   return {
     request: { locale: { iso_code: locale } },
-    localization: { country: { ...market.country, currency: market.currency }, language: market.language, market: { handle: market.handle } },
+    localization: {
+      country: { ...market.country, currency: market.currency },
+      language: market.language,
+      market: { handle: market.handle },
+    },
     routes: { root_url: root, cart_url: `${market.prefix}/cart`, cart_add_url: `${market.prefix}/cart/add` },
   };
 }

@@ -67,7 +67,12 @@ export class Storefront {
   /** The visitor (Shopify's _shopify_y cookie), the signed-in customer and the cart, from cookies. */
   session(request: Request, response: Response): Session {
     if (response.locals.session) return response.locals.session;
-    const cookies = Object.fromEntries((request.headers.cookie ?? "").split(/;\s*/).filter(Boolean).map((pair) => pair.split("=").map(decodeURIComponent) as [string, string]));
+    const cookies = Object.fromEntries(
+      (request.headers.cookie ?? "")
+        .split(/;\s*/)
+        .filter(Boolean)
+        .map((pair) => pair.split("=").map(decodeURIComponent) as [string, string]),
+    );
     let visitor = cookies._shopify_y;
     if (!visitor) response.cookie("_shopify_y", (visitor = randomUUID()), { path: "/", sameSite: "lax" });
     let cartToken = cookies.cart;
@@ -108,16 +113,24 @@ export class Storefront {
     const layout = request.query.layout === "grid" || request.query.layout === "carousel" ? { layout: request.query.layout } : {};
     const appBlocks = await Promise.all(
       blockFiles.map((file, index) =>
-        liquid.render(file, { block: { id: `${file}-${index + 1}`, settings: liquid.settings(schemas[index], layout), shopify_attributes: "" } }, globals),
+        liquid.render(
+          file,
+          { block: { id: `${file}-${index + 1}`, settings: liquid.settings(schemas[index], layout), shopify_attributes: "" } },
+          globals,
+        ),
       ),
     );
     const content = await liquid.render(template, { app_blocks: appBlocks }, globals);
-    const html = await liquid.render("layout", {
-      page_title: String(scope.page_title ?? "Home"),
-      content_for_layout: content,
-      stylesheets: [...new Set(schemas.flatMap((schema) => (schema.stylesheet ? [schema.stylesheet] : [])))],
-      scripts: [...new Set(schemas.flatMap((schema) => (schema.javascript ? [schema.javascript] : [])))],
-    }, globals);
+    const html = await liquid.render(
+      "layout",
+      {
+        page_title: String(scope.page_title ?? "Home"),
+        content_for_layout: content,
+        stylesheets: [...new Set(schemas.flatMap((schema) => (schema.stylesheet ? [schema.stylesheet] : [])))],
+        scripts: [...new Set(schemas.flatMap((schema) => (schema.javascript ? [schema.javascript] : [])))],
+      },
+      globals,
+    );
     response.type("html").send(html);
   }
 
@@ -125,6 +138,10 @@ export class Storefront {
   async renderProxyLiquid(source: string, globals: Record<string, unknown>): Promise<string> {
     const content = await this.liquid.renderText(source, globals);
     if (LAYOUT_NONE.test(source)) return content;
-    return this.liquid.render("layout", { page_title: this.shop.name ?? this.shop.domain, content_for_layout: content, stylesheets: [], scripts: [] }, globals);
+    return this.liquid.render(
+      "layout",
+      { page_title: this.shop.name ?? this.shop.domain, content_for_layout: content, stylesheets: [], scripts: [] },
+      globals,
+    );
   }
 }

@@ -24,7 +24,10 @@ describe("evaluation metrics", () => {
 
   it("computes RMSE and MAE of predicted ratings by hand", () => {
     // Errors +1, −2 and 0 on the chosen positions 0, 2 and 3 (position 1 is not held out).
-    const predicted = [[4, 0, 0], [0, 0, 1]];
+    const predicted = [
+      [4, 0, 0],
+      [0, 0, 1],
+    ];
     const errors = ratingErrors((u, i) => predicted[u][i], [0, 0, 1, 1], [0, 1, 2, 1], [3, 5, 3, 0], [0, 2, 3]);
     expect(errors.rmse).toBeCloseTo(Math.sqrt((1 + 4 + 0) / 3));
     expect(errors.mae).toBeCloseTo(1);
@@ -106,7 +109,9 @@ describe("matrix models", () => {
     // Same time for u0 (1), a day apart for u1 (0.2 + 0.8·e^−96).
     expect(g[A * 3 + C]).toBeCloseTo(1 + 0.2 + 0.8 * Math.exp(-96), 12);
     expect(gram(matrix)[A * 3 + C]).toBe(2);
-    expect(() => gram(userItems(2, 3, data.user, data.item, Int32Array.from(data.user.keys())), { minutes: 15, floor: 0.2 })).toThrow(/needs the rows' times/);
+    expect(() => gram(userItems(2, 3, data.user, data.item, Int32Array.from(data.user.keys())), { minutes: 15, floor: 0.2 })).toThrow(
+      /needs the rows' times/,
+    );
   });
 
   it("regularises EASE by dropout as DLAE does: two items by hand", () => {
@@ -133,7 +138,13 @@ describe("matrix models", () => {
     const newUser = data.users.indexOf("new");
     const holdOut = all.filter((position) => !(data.user[position] === newUser && data.items[data.item[position]] === "B"));
     const train = userItems(data.users.length, data.items.length, data.user, data.item, holdOut);
-    const test = userItems(data.users.length, data.items.length, data.user, data.item, all.filter((position) => !holdOut.includes(position)));
+    const test = userItems(
+      data.users.length,
+      data.items.length,
+      data.user,
+      data.item,
+      all.filter((position) => !holdOut.includes(position)),
+    );
     expect(gram(train)[0]).toBe(13);
     const hit = (scorer: EaseScorer | ItemKnnScorer | PopularityScorer) => {
       scorer.fit(train);
@@ -158,7 +169,11 @@ describe("matrix models", () => {
     const buyAgain = new BuyAgainScorer({ user: data.user, item: data.item, time: data.time, positions: split.train, now: 5 });
     buyAgain.fit(train);
     // All: A (bought again) is ranked first and counts; B is the only new item and is found once A is left out.
-    expect(evaluate(buyAgain, train, test, 1, { view: "all", requireHistory: true })).toMatchObject({ users: 1, precision: 1, recall: 0.5 });
+    expect(evaluate(buyAgain, train, test, 1, { view: "all", requireHistory: true })).toMatchObject({
+      users: 1,
+      precision: 1,
+      recall: 0.5,
+    });
     expect(evaluate(buyAgain, train, test, 1, { view: "new", requireHistory: true })).toMatchObject({ users: 1, precision: 1, recall: 1 });
     expect(evaluate(buyAgain, train, test, 1, { view: "all" }).users).toBe(2);
   });
@@ -178,7 +193,13 @@ describe("matrix models", () => {
     const score = counting.score.bind(counting);
     counting.score = (user, history, out) => (scored++, score(user, history, out));
     const shared = new FitOnce(counting);
-    const buyAgain = new BuyAgainScorer({ user: data.user, item: data.item, time: data.time, positions: Int32Array.from([0, 1, 2]), now: 1 });
+    const buyAgain = new BuyAgainScorer({
+      user: data.user,
+      item: data.item,
+      time: data.time,
+      positions: Int32Array.from([0, 1, 2]),
+      now: 1,
+    });
     const out = new Float32Array(2);
     const history = Int32Array.from([0]);
     for (const weight of [0, 1]) {
@@ -207,7 +228,14 @@ describe("matrix models", () => {
     const scorers = [new PopularityScorer(), new EaseScorer({ lambda: 10 }), new ItemKnnScorer({ neighbours: 5 })];
     for (const scorer of scorers) scorer.fit(train);
     for (const view of ["all", "new"] as const) {
-      const together = evaluateEach(scorers.length, (user, history, out) => scorers.forEach((scorer, index) => scorer.score(user, history, out[index])), train, test, 5, { view });
+      const together = evaluateEach(
+        scorers.length,
+        (user, history, out) => scorers.forEach((scorer, index) => scorer.score(user, history, out[index])),
+        train,
+        test,
+        5,
+        { view },
+      );
       expect(together).toEqual(scorers.map((scorer) => evaluate(scorer, train, test, 5, { view })));
       expect(new Set(together.map((metrics) => metrics.ndcg)).size).toBeGreaterThan(1);
     }

@@ -52,7 +52,8 @@ export function loadMovieLens100k(folder: string): IndexedInteractions {
     .filter(Boolean)
     .map((line, index) => {
       const [user, item, rating, seconds] = line.split("\t");
-      if (!user || !item || !rating || !seconds) throw new Error(`${file}, line ${index + 1}: expected user, item, rating and time separated by tabs`);
+      if (!user || !item || !rating || !seconds)
+        throw new Error(`${file}, line ${index + 1}: expected user, item, rating and time separated by tabs`);
       return { user, item, rating: Number(rating), time: Number(seconds) * 1000 };
     });
   return indexInteractions(rows);
@@ -71,7 +72,11 @@ export function loadMovieLens100kSideInfo(folder: string, data: IndexedInteracti
     const file = path.join(folder, name);
     if (!fs.existsSync(file)) throw new Error(`${folder} is not the MovieLens 100k folder: ${file} is missing`);
     // u.item is Latin-1.
-    return fs.readFileSync(file, "latin1").split("\n").filter(Boolean).map((line) => line.split("|"));
+    return fs
+      .readFileSync(file, "latin1")
+      .split("\n")
+      .filter(Boolean)
+      .map((line) => line.split("|"));
   };
   const genres = read("u.genre").map(([name]) => name);
   const films = new Map(
@@ -88,7 +93,12 @@ export function loadMovieLens100kSideInfo(folder: string, data: IndexedInteracti
       ];
     }),
   );
-  const people = new Map(read("u.user").map(([id, age, gender, occupation]) => [id, [`age:${Math.min(6, Math.floor(Number(age) / 10))}`, `gender:${gender}`, `occupation:${occupation}`]]));
+  const people = new Map(
+    read("u.user").map(([id, age, gender, occupation]) => [
+      id,
+      [`age:${Math.min(6, Math.floor(Number(age) / 10))}`, `gender:${gender}`, `occupation:${occupation}`],
+    ]),
+  );
   const vocabulary = new Map<string, number>();
   const rowStart = new Int32Array(data.users.length + 1);
   const cols: number[] = [];

@@ -15,7 +15,14 @@ export interface UserItems {
  * A counting sort by user, then each row sorted and its repeats dropped: no object per user.
  * Given `time` (parallel to `user` and `item`), the rows also keep each item's earliest time.
  */
-export function userItems(users: number, items: number, user: ArrayLike<number>, item: ArrayLike<number>, positions: ArrayLike<number>, time?: ArrayLike<number>): UserItems {
+export function userItems(
+  users: number,
+  items: number,
+  user: ArrayLike<number>,
+  item: ArrayLike<number>,
+  positions: ArrayLike<number>,
+  time?: ArrayLike<number>,
+): UserItems {
   const counts = new Int32Array(users + 1);
   for (let p = 0; p < positions.length; p++) counts[user[positions[p]] + 1]++;
   for (let u = 0; u < users; u++) counts[u + 1] += counts[u];

@@ -78,7 +78,7 @@ export function userAuc(scores: Float32Array, relevant: Set<number>, skip: Uint8
   const ranked = order.subarray(0, count).sort((a, b) => scores[a] - scores[b]);
   let positives = 0;
   let rankSum = 0;
-  for (let start = 0; start < count; ) {
+  for (let start = 0; start < count;) {
     let end = start;
     while (end + 1 < count && scores[ranked[end + 1]] === scores[ranked[start]]) end++;
     const averageRank = (start + end) / 2 + 1;
@@ -174,7 +174,13 @@ export function evaluateEach(
 }
 
 /** Root mean squared and mean absolute error of predicted ratings against the true ones. */
-export function ratingErrors(predict: (user: number, item: number) => number, user: ArrayLike<number>, item: ArrayLike<number>, rating: ArrayLike<number>, positions: ArrayLike<number>): { rmse: number; mae: number } {
+export function ratingErrors(
+  predict: (user: number, item: number) => number,
+  user: ArrayLike<number>,
+  item: ArrayLike<number>,
+  rating: ArrayLike<number>,
+  positions: ArrayLike<number>,
+): { rmse: number; mae: number } {
   let squared = 0;
   let absolute = 0;
   for (let p = 0; p < positions.length; p++) {

@@ -3,9 +3,24 @@ import { fitAls, scoreAll, type AlsFactors } from "../models/als";
 import { contentNeighbours, tfidf } from "../models/content";
 import { popularityScores } from "../models/popularity";
 import { fitNcf, ncfScores, NCF_DEFAULTS, type NcfParams, type NcfWeights } from "../models/ncf";
-import { fitSequential, nextItemScores, SEQUENTIAL_DEFAULTS, sequenceState, type SequentialParams, type SequentialWeights } from "../models/sequential";
+import {
+  fitSequential,
+  nextItemScores,
+  SEQUENTIAL_DEFAULTS,
+  sequenceState,
+  type SequentialParams,
+  type SequentialWeights,
+} from "../models/sequential";
 import { fitSvd, predictRating, type Ratings, type SvdModel, type SvdParams } from "../models/svd";
-import { fitTwoTower, scoreItems, TWO_TOWER_DEFAULTS, userVector, type FeatureRows, type TwoTowerParams, type TwoTowerWeights } from "../models/two-tower";
+import {
+  fitTwoTower,
+  scoreItems,
+  TWO_TOWER_DEFAULTS,
+  userVector,
+  type FeatureRows,
+  type TwoTowerParams,
+  type TwoTowerWeights,
+} from "../models/two-tower";
 import { applyTrend, itemTrend, TREND_DEFAULTS, type TrendParams } from "../trend";
 import type { EngineItem } from "../types";
 import { gram, placeInRow, userItems, type UserItems } from "./matrix";
@@ -45,7 +60,13 @@ export class TrendingScorer implements Scorer {
   private scores = new Float32Array(0);
   constructor(
     /** The sales or weighted events (positions of the training data), seen from `now`. */
-    private readonly sales: { item: ArrayLike<number>; time: ArrayLike<number>; weight?: ArrayLike<number>; positions: ArrayLike<number>; now: number },
+    private readonly sales: {
+      item: ArrayLike<number>;
+      time: ArrayLike<number>;
+      weight?: ArrayLike<number>;
+      positions: ArrayLike<number>;
+      now: number;
+    },
     readonly params: { halfLifeDays: number; seasonDays: number; seasonShare: number },
     readonly name = "trending",
   ) {}
@@ -126,7 +147,14 @@ export class EaseScorer implements Scorer {
 export class AlsScorer implements Scorer {
   readonly name = "als";
   private model: AlsFactors | null = null;
-  constructor(readonly params: { factors: number; lambda: number; alpha: number; iterations: number } = { factors: 32, lambda: 50, alpha: 5, iterations: 15 }) {}
+  constructor(
+    readonly params: { factors: number; lambda: number; alpha: number; iterations: number } = {
+      factors: 32,
+      lambda: 50,
+      alpha: 5,
+      iterations: 15,
+    },
+  ) {}
   fit(train: UserItems) {
     this.model = fitAls({ rows: train.users, columns: train.items, rowStart: train.rowStart, cols: train.cols }, this.params);
   }
@@ -181,7 +209,10 @@ export class TwoTowerScorer implements Scorer {
   }
   score(user: number, history: Int32Array, out: Float32Array) {
     const features = this.side.userFeatures;
-    const own = features && { cols: features.cols.subarray(features.rowStart[user], features.rowStart[user + 1]), values: features.values.subarray(features.rowStart[user], features.rowStart[user + 1]) };
+    const own = features && {
+      cols: features.cols.subarray(features.rowStart[user], features.rowStart[user + 1]),
+      values: features.values.subarray(features.rowStart[user], features.rowStart[user + 1]),
+    };
     scoreItems(this.weights!, userVector(this.weights!, history, own), out);
   }
 }
@@ -265,7 +296,13 @@ export class BuyAgainScorer implements Scorer {
   private weights = new Float64Array(0);
   private popularity = new Float32Array(0);
   constructor(
-    private readonly history: { user: ArrayLike<number>; item: ArrayLike<number>; time: ArrayLike<number>; positions: ArrayLike<number>; now: number },
+    private readonly history: {
+      user: ArrayLike<number>;
+      item: ArrayLike<number>;
+      time: ArrayLike<number>;
+      positions: ArrayLike<number>;
+      now: number;
+    },
     readonly params: { halfLifeDays: number } = { halfLifeDays: 90 },
   ) {}
   fit(train: UserItems) {
@@ -369,7 +406,9 @@ export class BlendScorer implements Scorer {
   get params() {
     return {
       ...Object.fromEntries(this.parts.map((part, index) => [`weight.${part.name}`, this.weights[index]])),
-      ...Object.fromEntries(this.parts.flatMap((part) => Object.entries(part.params).map(([key, value]) => [`${part.name}.${key}`, value]))),
+      ...Object.fromEntries(
+        this.parts.flatMap((part) => Object.entries(part.params).map(([key, value]) => [`${part.name}.${key}`, value])),
+      ),
     };
   }
   fit(train: UserItems) {

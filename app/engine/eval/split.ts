@@ -9,7 +9,6 @@ export interface Split {
   test: Int32Array;
 }
 
-
 function shuffle(values: number[], random: () => number) {
   for (let i = values.length - 1; i > 0; i--) {
     const j = Math.floor(random() * (i + 1));

@@ -14,7 +14,10 @@ describe("evaluateOnHistory", () => {
     for (const line of lines) {
       for (let i = 0; i < 10; i++) {
         const shopper = `s${line}-${i}`;
-        events.push(...order(shopper, `${shopper}-z`, together ? 100 : 300 + i, `z${line}`), ...order(shopper, `${shopper}-xy`, 100, `x${line}`, `y${line}`));
+        events.push(
+          ...order(shopper, `${shopper}-z`, together ? 100 : 300 + i, `z${line}`),
+          ...order(shopper, `${shopper}-xy`, 100, `x${line}`, `y${line}`),
+        );
       }
       for (let i = 0; i < 4; i++) {
         const shopper = `t${line}-${i}`;
@@ -73,7 +76,10 @@ describe("evaluateOnHistory", () => {
       for (let i = 0; i < 10; i++) events.push(...order(`p-${word}-${i}`, `p-${word}-${i}`, 100 + i, `${word}-lantern`, `${word}-blanket`));
       for (let i = 0; i < 4; i++) {
         const shopper = `t-${word}-${i}`;
-        events.push(...order(shopper, `${shopper}-a`, 60, `${word}-lantern`, `${word}-blanket`), ...order(shopper, `${shopper}-b`, 10, `${word}-set`));
+        events.push(
+          ...order(shopper, `${shopper}-a`, 60, `${word}-lantern`, `${word}-blanket`),
+          ...order(shopper, `${shopper}-b`, 10, `${word}-set`),
+        );
       }
     });
     // The sets last, so that a model with nothing to say about them does not list them first.
@@ -112,7 +118,8 @@ describe("evaluateOnHistory", () => {
       if (yearAgo) for (let i = 0; i < 6; i++) events.push(...order(`s${line}-${i}`, `s${line}-${i}`, 380, `seasonal${line}`));
       for (let i = 0; i < 8; i++) events.push(...order(`p${line}-${i}`, `p${line}-${i}`, 40 + i, `steady${line}`));
     }
-    for (let i = 0; i < 20; i++) events.push(...order(`t${i}`, `t${i}-a`, 60, "filler"), ...order(`t${i}`, `t${i}-b`, 10, `${after}${i % 5}`));
+    for (let i = 0; i < 20; i++)
+      events.push(...order(`t${i}`, `t${i}-a`, 60, "filler"), ...order(`t${i}`, `t${i}-b`, 10, `${after}${i % 5}`));
     return buildDataset(events, items("filler", ...lines.flatMap((line) => [`seasonal${line}`, `steady${line}`])), { now: NOW });
   };
 

@@ -86,9 +86,12 @@ export async function evaluateOnHistory(
   const items = dataset.items.length;
   // Without EASE there is no weight to choose, and ALS is not fitted twice.
   const eases = items <= MAX_EASE_ITEMS ? [new EaseScorer({ lambda: 250 }), new EaseScorer(SESSION_EASE)] : [];
-  const als = eases.length ? new FactorsScorer(await fitAlsParallel({ rows: users, columns: items, rowStart: trainMatrix.rowStart, cols: trainMatrix.cols })) : null;
+  const als = eases.length
+    ? new FactorsScorer(await fitAlsParallel({ rows: users, columns: items, rowStart: trainMatrix.rowStart, cols: trainMatrix.cols }))
+    : null;
   const shoppers = countShoppers(dataset);
-  const hybrid = eases.length && shoppers * items <= (options.maxHybridCells ?? MAX_HYBRID_CELLS) ? new TwoTowerScorer({ items: dataset.items }) : null;
+  const hybrid =
+    eases.length && shoppers * items <= (options.maxHybridCells ?? MAX_HYBRID_CELLS) ? new TwoTowerScorer({ items: dataset.items }) : null;
   const { trending, seasonal } = trendingScorers(dataset, cutoff);
   const scorers: Scorer[] = [
     new PopularityScorer(),
@@ -104,7 +107,13 @@ export async function evaluateOnHistory(
   const blends = eases.flatMap((ease) =>
     FOR_YOU_WEIGHTS.flatMap((weight) =>
       (hybrid ? HYBRID_SHARES : [0]).flatMap((hybridShare) =>
-        [false, true].map((trend) => ({ easeRow: scorers.indexOf(ease), weight, sessions: ease.name === "session-ease", hybrid: hybridShare, trend })),
+        [false, true].map((trend) => ({
+          easeRow: scorers.indexOf(ease),
+          weight,
+          sessions: ease.name === "session-ease",
+          hybrid: hybridShare,
+          trend,
+        })),
       ),
     ),
   );
@@ -122,7 +131,9 @@ export async function evaluateOnHistory(
     });
   };
   const evaluation = { requireHistory: true, auc: false };
-  const [all, fresh] = (["all", "new"] as const).map((view) => evaluateEach(scorers.length + blends.length, score, trainMatrix, testMatrix, k, { ...evaluation, view }));
+  const [all, fresh] = (["all", "new"] as const).map((view) =>
+    evaluateEach(scorers.length + blends.length, score, trainMatrix, testMatrix, k, { ...evaluation, view }),
+  );
   const customers = all[0].users;
   if (customers < (options.minCustomers ?? 20)) return null;
   return { protocol: "time", cutoff, k, customers, ...chooseForYou(scorers, blends, { all, fresh }, seasonal) };

@@ -8,7 +8,9 @@ import type { EngineEvent, EngineItem } from "../types";
 import { AlsModel } from "./als-model";
 
 // Two planted tastes of 12 products; each shopper buys 5 of their taste's.
-const catalogue: EngineItem[] = ["a", "b"].flatMap((taste) => Array.from({ length: 12 }, (_, i) => ({ id: `${taste}${i}`, title: `${taste} ${i}` })));
+const catalogue: EngineItem[] = ["a", "b"].flatMap((taste) =>
+  Array.from({ length: 12 }, (_, i) => ({ id: `${taste}${i}`, title: `${taste} ${i}` })),
+);
 const random = seededRandom(9);
 const events: EngineEvent[] = [];
 for (let user = 0; user < 80; user++) {

@@ -114,7 +114,18 @@ export class AlsModel implements Recommender {
     return topK(scores, request.k, (index) => exclude.has(this.state.itemIds[index]) || scores[index] <= 0).map((index) => ({
       itemId: this.state.itemIds[index],
       score: Math.round(scores[index] * 1e6) / 1e6,
-      reason: { kind: reasonKind, itemId: this.state.itemIds[closestSeed(this.items, this.state.factors, index, seeds.map(([seed]) => seed))] },
+      reason: {
+        kind: reasonKind,
+        itemId:
+          this.state.itemIds[
+            closestSeed(
+              this.items,
+              this.state.factors,
+              index,
+              seeds.map(([seed]) => seed),
+            )
+          ],
+      },
     }));
   }
 
@@ -158,7 +169,13 @@ export function interestRows(dataset: Dataset): SparseRows {
     }
     rowStart[user + 1] = cols.length;
   });
-  return { rows: dataset.interest.length, columns: dataset.items.length, rowStart, cols: Int32Array.from(cols), weights: Float32Array.from(weights) };
+  return {
+    rows: dataset.interest.length,
+    columns: dataset.items.length,
+    rowStart,
+    cols: Int32Array.from(cols),
+    weights: Float32Array.from(weights),
+  };
 }
 
 /** YᵀY of the item factors (f × f). */

@@ -37,7 +37,10 @@ describe("implicit ALS", () => {
     for (let user = 0; user < rows.rows; user++) {
       scoreAll(model, user, scores);
       const taken = new Set(rows.cols.subarray(rows.rowStart[user], rows.rowStart[user + 1]));
-      const unseen = [...scores.keys()].filter((item) => !taken.has(item)).sort((a, b) => scores[b] - scores[a]).slice(0, 5);
+      const unseen = [...scores.keys()]
+        .filter((item) => !taken.has(item))
+        .sort((a, b) => scores[b] - scores[a])
+        .slice(0, 5);
       const own = user % 2 === 0 ? (item: number) => item < 20 : (item: number) => item >= 20;
       expect(unseen.every(own), `user ${user}: ${unseen}`).toBe(true);
     }

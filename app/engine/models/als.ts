@@ -85,7 +85,19 @@ export function fitAls(userRows: SparseRows, params: AlsParams = {}, onProgress?
  * (YᵀY + Yᵀ(C − I)Y + λI) x = Yᵀ C p, by `cgSteps` conjugate-gradient steps from the current x.
  */
 function solveSide(x: Float32Array, y: Float32Array, rows: SparseRows, p: Required<AlsParams>) {
-  solveRows(x, y, rows.rowStart, rows.cols, rows.weights ?? null, gramOf(y, p.factors, p.lambda), p.factors, p.alpha, p.cgSteps, 0, rows.rows);
+  solveRows(
+    x,
+    y,
+    rows.rowStart,
+    rows.cols,
+    rows.weights ?? null,
+    gramOf(y, p.factors, p.lambda),
+    p.factors,
+    p.alpha,
+    p.cgSteps,
+    0,
+    rows.rows,
+  );
 }
 
 /**
@@ -155,12 +167,20 @@ function solveRows(
  * their cost (f² per CG step plus f per stored entry), over factors in shared memory, so the
  * result is the same as `fitAls`'s to the last bit. Default: one thread per core.
  */
-export async function fitAlsParallel(userRows: SparseRows, params: AlsParams = {}, options: { threads?: number; onProgress?: (fraction: number) => void } = {}): Promise<AlsFactors> {
+export async function fitAlsParallel(
+  userRows: SparseRows,
+  params: AlsParams = {},
+  options: { threads?: number; onProgress?: (fraction: number) => void } = {},
+): Promise<AlsFactors> {
   const threads = Math.max(1, options.threads ?? availableParallelism());
   if (threads === 1) return fitAls(userRows, params, options.onProgress);
   const p = { ...ALS_DEFAULTS, ...params };
   const f = p.factors;
-  const shared = <T extends Float32Array | Float64Array | Int32Array>(make: (buffer: SharedArrayBuffer, length: number) => T, source: ArrayLike<number>, bytes: number) => {
+  const shared = <T extends Float32Array | Float64Array | Int32Array>(
+    make: (buffer: SharedArrayBuffer, length: number) => T,
+    source: ArrayLike<number>,
+    bytes: number,
+  ) => {
     const array = make(new SharedArrayBuffer(Math.max(1, source.length) * bytes), source.length);
     array.set(source as never);
     return array;
@@ -195,12 +215,27 @@ export async function fitAlsParallel(userRows: SparseRows, params: AlsParams = {
     });
   try {
     for (let iteration = 0; iteration < p.iterations; iteration++) {
-      for (const [side, x, y] of [[sides[0], users, items], [sides[1], items, users]] as const) {
+      for (const [side, x, y] of [
+        [sides[0], users, items],
+        [sides[1], items, users],
+      ] as const) {
         gram.set(gramOf(y, f, p.lambda));
         const bounds = splitByCost(side.rowStart, threads, f * f * p.cgSteps, f * (p.cgSteps + 1));
         await Promise.all(
           workers.map((worker, index) =>
-            run(worker, { x, y, rowStart: side.rowStart, cols: side.cols, weights: side.weights, gram, f, alpha: p.alpha, cgSteps: p.cgSteps, from: bounds[index], to: bounds[index + 1] }),
+            run(worker, {
+              x,
+              y,
+              rowStart: side.rowStart,
+              cols: side.cols,
+              weights: side.weights,
+              gram,
+              f,
+              alpha: p.alpha,
+              cgSteps: p.cgSteps,
+              from: bounds[index],
+              to: bounds[index + 1],
+            }),
           ),
         );
       }

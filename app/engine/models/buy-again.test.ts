@@ -35,6 +35,8 @@ describe("BuyAgainModel", () => {
     const saved = model.toJSON();
     expect(saved.purchases[0]).toEqual([0, 3, expect.any(Number)]);
     const legacy = { ...saved, purchases: saved.purchases.map((row) => (row.length ? [row] : [])) };
-    expect(BuyAgainModel.fromJSON(JSON.parse(JSON.stringify(legacy))).recommend({ userId: "u1", k: 5 })).toEqual(model.recommend({ userId: "u1", k: 5 }));
+    expect(BuyAgainModel.fromJSON(JSON.parse(JSON.stringify(legacy))).recommend({ userId: "u1", k: 5 })).toEqual(
+      model.recommend({ userId: "u1", k: 5 }),
+    );
   });
 });

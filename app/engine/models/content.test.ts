@@ -21,7 +21,13 @@ describe("tf-idf", () => {
 
   it("weighs rare shared terms over common ones, in rows of unit length", () => {
     const rows = tfidf(catalogue);
-    const termsOf = (item: number) => new Map(Array.from(rows.cols.subarray(rows.rowStart[item], rows.rowStart[item + 1]), (c, e) => [rows.vocabulary[c], rows.values[rows.rowStart[item] + e]]));
+    const termsOf = (item: number) =>
+      new Map(
+        Array.from(rows.cols.subarray(rows.rowStart[item], rows.rowStart[item + 1]), (c, e) => [
+          rows.vocabulary[c],
+          rows.values[rows.rowStart[item] + e],
+        ]),
+      );
     const tent = termsOf(0);
     // "alpine" is in 2 of 6 items, "camping" in 3: the same weight in the title counts more for the rarer term.
     expect(tent.get("alpine")!).toBeGreaterThan(tent.get("peak")!);
@@ -47,8 +53,13 @@ describe("ContentModel", () => {
     const forCamper = model.recommend({ userId: "camper", k: 3 }).map((r) => r.itemId);
     expect(forCamper.slice(0, 2)).toEqual(["tent-2", "stove"]);
     expect(forCamper).not.toContain("tent");
-    expect(model.recommend({ userId: "barista", k: 1 })).toEqual([expect.objectContaining({ itemId: "grinder", reason: { kind: "because_you_bought", itemId: "beans" } })]);
-    expect(model.recommend({ context: ["grinder"], k: 1 })[0]).toMatchObject({ itemId: "beans", reason: { kind: "similar", itemId: "grinder" } });
+    expect(model.recommend({ userId: "barista", k: 1 })).toEqual([
+      expect.objectContaining({ itemId: "grinder", reason: { kind: "because_you_bought", itemId: "beans" } }),
+    ]);
+    expect(model.recommend({ context: ["grinder"], k: 1 })[0]).toMatchObject({
+      itemId: "beans",
+      reason: { kind: "similar", itemId: "grinder" },
+    });
   });
 
   it("round-trips through serialization", () => {

@@ -30,7 +30,13 @@ const STOP_WORDS = new Set(
 
 export function tokenize(text: string | undefined): string[] {
   if (!text) return [];
-  return (text.toLowerCase().normalize("NFKD").replace(/\p{M}/gu, "").match(/[\p{L}\p{N}]+/gu) ?? []).filter((word) => word.length > 1 && !STOP_WORDS.has(word));
+  return (
+    text
+      .toLowerCase()
+      .normalize("NFKD")
+      .replace(/\p{M}/gu, "")
+      .match(/[\p{L}\p{N}]+/gu) ?? []
+  ).filter((word) => word.length > 1 && !STOP_WORDS.has(word));
 }
 
 /** Each item's weighted terms: words of every field, plus whole tags, type, vendor and collections. */
@@ -64,7 +70,10 @@ export function tfidf(items: EngineItem[]): FeatureRows & { vocabulary: string[]
   for (const terms of perItem) for (const term of terms.keys()) documentFrequency.set(term, (documentFrequency.get(term) ?? 0) + 1);
   // Terms in one item only, or in more than half of them, say little about which items are alike
   // (and the latter would make the neighbour search items²).
-  const vocabulary = [...documentFrequency.entries()].filter(([, df]) => df > 1 && df <= items.length / 2).map(([term]) => term).sort();
+  const vocabulary = [...documentFrequency.entries()]
+    .filter(([, df]) => df > 1 && df <= items.length / 2)
+    .map(([term]) => term)
+    .sort();
   const column = new Map(vocabulary.map((term, index) => [term, index]));
   const rowStart = new Int32Array(items.length + 1);
   const cols: number[] = [];
@@ -105,7 +114,9 @@ export function contentNeighbours(rows: FeatureRows, neighbours: number, minSimi
         scores[posting.item] += value * posting.value;
       }
     }
-    const best = topK(scores, neighbours, (other) => scores[other] < minSimilarity).map((other) => [other, Math.round(scores[other] * 1e6) / 1e6] as [number, number]);
+    const best = topK(scores, neighbours, (other) => scores[other] < minSimilarity).map(
+      (other) => [other, Math.round(scores[other] * 1e6) / 1e6] as [number, number],
+    );
     for (const other of touched) scores[other] = 0;
     touched.length = 0;
     return best;
@@ -149,7 +160,12 @@ export class ContentModel implements Recommender {
     options.onProgress?.(0.3, `${rows.features} terms`);
     const neighbours = contentNeighbours(rows, full.neighbours, full.minSimilarity);
     options.onProgress?.(1, "content");
-    return new ContentModel({ params: full, itemIds: dataset.items.map((item) => item.id), neighbours, history: historyFromDataset(dataset) });
+    return new ContentModel({
+      params: full,
+      itemIds: dataset.items.map((item) => item.id),
+      neighbours,
+      history: historyFromDataset(dataset),
+    });
   }
 
   static fromJSON(state: unknown): ContentModel {
@@ -166,6 +182,9 @@ export class ContentModel implements Recommender {
 
   /** For a context, items like it; for a shopper, items like those they showed interest in, weighted by that interest. */
   recommend(request: RecommendRequest): Recommendation[] {
-    return recommendFromLists(this.lists, this.users, request, { excludePurchased: this.state.params.excludePurchased, weighByInterest: true });
+    return recommendFromLists(this.lists, this.users, request, {
+      excludePurchased: this.state.params.excludePurchased,
+      weighByInterest: true,
+    });
   }
 }

@@ -40,13 +40,19 @@ describe("CooccurrenceModel", () => {
 
   it("counts 20,000 baskets over 500 items in well under two seconds", () => {
     let seed = 1;
-    const random = () => ((seed = (seed * 16807) % 2147483647) / 2147483647);
+    const random = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
     const catalogue = Array.from({ length: 500 }, (_, i) => `p${i}`);
     const big: EngineEvent[] = [];
     for (let b = 0; b < 20_000; b++) {
       const size = 1 + Math.floor(random() * 6);
       for (let j = 0; j < size; j++) {
-        big.push({ userId: `u${b % 2000}`, itemId: catalogue[Math.floor(random() ** 2 * 500)], kind: "purchase", time: b * 1000, basketId: `b${b}` });
+        big.push({
+          userId: `u${b % 2000}`,
+          itemId: catalogue[Math.floor(random() ** 2 * 500)],
+          kind: "purchase",
+          time: b * 1000,
+          basketId: `b${b}`,
+        });
       }
     }
     const started = performance.now();

@@ -168,7 +168,12 @@ export class CooccurrenceModel implements Recommender {
     );
   }
 
-  private fromSeeds(seeds: [string, number][], k: number, exclude: Iterable<string> | undefined, reasonFor: (seedId: string) => Reason): Recommendation[] {
+  private fromSeeds(
+    seeds: [string, number][],
+    k: number,
+    exclude: Iterable<string> | undefined,
+    reasonFor: (seedId: string) => Reason,
+  ): Recommendation[] {
     return recommendFromSeeds(this.lists, seeds, k, exclude, reasonFor);
   }
 }

@@ -24,7 +24,9 @@ describe("EaseModel", () => {
   });
 
   it("finds similar items from the learned weights, and nothing for an unknown item", () => {
-    expect(model.similar("grinder", 1)).toEqual([expect.objectContaining({ itemId: "beans", reason: { kind: "similar", itemId: "grinder" } })]);
+    expect(model.similar("grinder", 1)).toEqual([
+      expect.objectContaining({ itemId: "beans", reason: { kind: "similar", itemId: "grinder" } }),
+    ]);
     expect(model.similar("unknown", 3)).toEqual([]);
   });
 
@@ -45,7 +47,8 @@ describe("EaseModel", () => {
     // Every shopper buys a tent and a bag in one order and a lamp half a year earlier: to plain
     // EASE the bag and the lamp go with the tent equally; by sitting, the bag goes with it more.
     const planted: EngineEvent[] = [];
-    for (let i = 0; i < 12; i++) planted.push(...order(`s${i}`, `lamp-${i}`, 200 + i, "lamp"), ...order(`s${i}`, `camp-${i}`, 20 + i, "tent", "bag"));
+    for (let i = 0; i < 12; i++)
+      planted.push(...order(`s${i}`, `lamp-${i}`, 200 + i, "lamp"), ...order(`s${i}`, `camp-${i}`, 20 + i, "tent", "bag"));
     planted.push(...order("newcomer", "n", 1, "tent"));
     const catalogue = buildDataset(planted, items("lamp", "tent", "bag"));
     const weightOf = (model: EaseModel, itemId: string) => model.similar("tent", 2).find((r) => r.itemId === itemId)?.score ?? 0;

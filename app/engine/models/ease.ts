@@ -115,7 +115,10 @@ export class EaseModel implements Recommender {
 
   /** For a known shopper: the sum of the weights of the items they showed interest in. */
   recommend(request: RecommendRequest): Recommendation[] {
-    return recommendFromLists(this.lists, this.users, request, { excludePurchased: this.state.params.excludePurchased, weighByInterest: false });
+    return recommendFromLists(this.lists, this.users, request, {
+      excludePurchased: this.state.params.excludePurchased,
+      weighByInterest: false,
+    });
   }
 }
 

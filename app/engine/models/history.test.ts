@@ -5,13 +5,29 @@ import { EaseModel } from "./ease";
 import { HistoryIndex, historyFromDataset } from "./history";
 
 describe("user history", () => {
-  const dataset = buildDataset([...order("u1", "o1", 0, "a", "b"), ...order("u1", "o2", 0, "b"), ...order("u2", "o3", 0, "c"), ...order("u3", "o4", 0, "a"), ...order("u3", "o5", 0, "c")], items("a", "b", "c"), { now: NOW, halfLifeDays: 90 });
+  const dataset = buildDataset(
+    [
+      ...order("u1", "o1", 0, "a", "b"),
+      ...order("u1", "o2", 0, "b"),
+      ...order("u2", "o3", 0, "c"),
+      ...order("u3", "o4", 0, "a"),
+      ...order("u3", "o5", 0, "c"),
+    ],
+    items("a", "b", "c"),
+    { now: NOW, halfLifeDays: 90 },
+  );
 
   it("keeps each shopper's strongest interests flat, as item and interest alternating, and what they bought", () => {
     const history = historyFromDataset(dataset);
-    expect(history.items.slice(0, 2)).toEqual([[1, 2, 0, 1], [2, 1]]);
+    expect(history.items.slice(0, 2)).toEqual([
+      [1, 2, 0, 1],
+      [2, 1],
+    ]);
     expect(history.bought).toEqual([[0, 1], [2], [0, 2]]);
-    expect(new HistoryIndex(history).interest("u1")).toEqual([[1, 2], [0, 1]]);
+    expect(new HistoryIndex(history).interest("u1")).toEqual([
+      [1, 2],
+      [0, 1],
+    ]);
     expect(new HistoryIndex(history).interest("nobody")).toEqual([]);
     // The models of one training share one history per cap, and the purchases across caps.
     expect(historyFromDataset(dataset)).toBe(history);
@@ -21,11 +37,30 @@ describe("user history", () => {
 
   it("reads models saved with one [item, interest] array per pair", () => {
     const saved = EaseModel.fit(dataset).toJSON();
-    const legacy = { ...saved, history: { ...saved.history, items: [[[1, 2], [0, 1]], [[2, 1]], [[0, 1], [2, 1]]] } };
+    const legacy = {
+      ...saved,
+      history: {
+        ...saved.history,
+        items: [
+          [
+            [1, 2],
+            [0, 1],
+          ],
+          [[2, 1]],
+          [
+            [0, 1],
+            [2, 1],
+          ],
+        ],
+      },
+    };
     const model = EaseModel.fromJSON(JSON.parse(JSON.stringify(legacy)));
     const current = EaseModel.fromJSON(JSON.parse(JSON.stringify(saved))).recommend({ userId: "u3", k: 3 });
     expect(current.map((recommendation) => recommendation.itemId)).toContain("b");
     expect(model.recommend({ userId: "u3", k: 3 })).toEqual(current);
-    expect(new HistoryIndex(legacy.history as never).interest("u1")).toEqual([[1, 2], [0, 1]]);
+    expect(new HistoryIndex(legacy.history as never).interest("u1")).toEqual([
+      [1, 2],
+      [0, 1],
+    ]);
   });
 });

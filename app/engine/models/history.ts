@@ -21,9 +21,14 @@ const histories = new WeakMap<Dataset, { bought: number[][]; byCap: Map<number, 
 
 export function historyFromDataset(dataset: Dataset, maxItemsPerUser = 50): UserHistory {
   let shared = histories.get(dataset);
-  if (!shared) histories.set(dataset, (shared = { bought: dataset.userIds.map((_, user) => boughtItems(dataset, user)), byCap: new Map() }));
+  if (!shared)
+    histories.set(dataset, (shared = { bought: dataset.userIds.map((_, user) => boughtItems(dataset, user)), byCap: new Map() }));
   let history = shared.byCap.get(maxItemsPerUser);
-  if (!history) shared.byCap.set(maxItemsPerUser, (history = { userIds: dataset.userIds, items: strongestInterest(dataset, maxItemsPerUser), bought: shared.bought }));
+  if (!history)
+    shared.byCap.set(
+      maxItemsPerUser,
+      (history = { userIds: dataset.userIds, items: strongestInterest(dataset, maxItemsPerUser), bought: shared.bought }),
+    );
   return history;
 }
 

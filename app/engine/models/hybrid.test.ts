@@ -11,7 +11,12 @@ import { HybridModel } from "./hybrid";
 // product per taste ("…-new") has the taste's words and no sales at all.
 const TASTES = ["camping", "coffee", "garden"];
 const catalogue: EngineItem[] = TASTES.flatMap((taste) =>
-  [...Array.from({ length: 8 }, (_, i) => `${taste}-${i}`), `${taste}-new`].map((id) => ({ id, title: `${taste} item ${id.split("-")[1]}`, tags: [taste, `${taste} gear`], productType: taste })),
+  [...Array.from({ length: 8 }, (_, i) => `${taste}-${i}`), `${taste}-new`].map((id) => ({
+    id,
+    title: `${taste} item ${id.split("-")[1]}`,
+    tags: [taste, `${taste} gear`],
+    productType: taste,
+  })),
 );
 const random = seededRandom(7);
 const events: EngineEvent[] = [];

@@ -4,7 +4,15 @@ import type { FitOptions, Reason, Recommendation, RecommendRequest, Recommender 
 import { tfidf } from "./content";
 import { HistoryIndex, historyFromDataset, type UserHistory } from "./history";
 import { closestSeed, cosines, floatsFromBase64, floatsToBase64, rowNorms } from "./vectors";
-import { fitTwoTower, scoreItems, TWO_TOWER_DEFAULTS, userVector, type FeatureRows, type TwoTowerParams, type TwoTowerWeights } from "./two-tower";
+import {
+  fitTwoTower,
+  scoreItems,
+  TWO_TOWER_DEFAULTS,
+  userVector,
+  type FeatureRows,
+  type TwoTowerParams,
+  type TwoTowerWeights,
+} from "./two-tower";
 
 /**
  * The hybrid content + collaborative model of the product card: the two-tower network of
@@ -75,7 +83,13 @@ export class HybridModel implements Recommender {
       full,
       (fraction, loss) => options.onProgress?.(fraction, `epoch loss ${loss.toFixed(3)}`),
     );
-    return new HybridModel({ params: full, itemIds: dataset.items.map((item) => item.id), modelled, weights: encodeWeights(weights), history: historyFromDataset(dataset) });
+    return new HybridModel({
+      params: full,
+      itemIds: dataset.items.map((item) => item.id),
+      modelled,
+      weights: encodeWeights(weights),
+      history: historyFromDataset(dataset),
+    });
   }
 
   static fromJSON(state: unknown): HybridModel {
@@ -114,7 +128,10 @@ export class HybridModel implements Recommender {
     for (const item of seeds) exclude.add(this.state.itemIds[item]);
     const scores = new Float32Array(this.state.modelled.length);
     scoreItems(this.weights, userVector(this.weights, columns), scores);
-    return this.rank(scores, request.k, exclude, (column) => ({ kind: reason, itemId: this.state.itemIds[this.state.modelled[closestSeed(this.weights.itemVectors, this.weights.dimensions, column, columns)]] }));
+    return this.rank(scores, request.k, exclude, (column) => ({
+      kind: reason,
+      itemId: this.state.itemIds[this.state.modelled[closestSeed(this.weights.itemVectors, this.weights.dimensions, column, columns)]],
+    }));
   }
 
   private rank(scores: Float32Array, k: number, exclude: Set<string>, reasonFor: (column: number) => Reason): Recommendation[] {
@@ -141,10 +158,22 @@ function selectRows(rows: FeatureRows, chosen: number[]): FeatureRows {
 
 function encodeWeights(weights: TwoTowerWeights): StoredWeights {
   const { dimensions, ...arrays } = weights;
-  return { dimensions, ...(Object.fromEntries(Object.entries(arrays).map(([name, array]) => [name, floatsToBase64(array)])) as Omit<StoredWeights, "dimensions">) };
+  return {
+    dimensions,
+    ...(Object.fromEntries(Object.entries(arrays).map(([name, array]) => [name, floatsToBase64(array)])) as Omit<
+      StoredWeights,
+      "dimensions"
+    >),
+  };
 }
 
 function decodeWeights(stored: StoredWeights): TwoTowerWeights {
   const { dimensions, ...arrays } = stored;
-  return { dimensions, ...(Object.fromEntries(Object.entries(arrays).map(([name, text]) => [name, floatsFromBase64(text)])) as Omit<TwoTowerWeights, "dimensions">) };
+  return {
+    dimensions,
+    ...(Object.fromEntries(Object.entries(arrays).map(([name, text]) => [name, floatsFromBase64(text)])) as Omit<
+      TwoTowerWeights,
+      "dimensions"
+    >),
+  };
 }

@@ -6,7 +6,10 @@ import { fitSequential, nextItemScores, sequenceState } from "./sequential";
 
 const best = (scores: Float32Array, k: number, skip: Iterable<number> = []) => {
   const excluded = new Set(skip);
-  return [...scores.keys()].filter((item) => !excluded.has(item)).sort((a, b) => scores[b] - scores[a]).slice(0, k);
+  return [...scores.keys()]
+    .filter((item) => !excluded.has(item))
+    .sort((a, b) => scores[b] - scores[a])
+    .slice(0, k);
 };
 
 beforeAll(async () => {
@@ -24,7 +27,10 @@ describe("NeuMF", () => {
       return [...picks].sort((a, b) => a - b);
     });
     const rowStart = Int32Array.from([0, ...rows.map((_, u) => rows.slice(0, u + 1).flat().length)]);
-    const weights = fitNcf({ users, items: 60, rowStart, cols: Int32Array.from(rows.flat()) }, { dimensions: 8, epochs: 20, batchSize: 256, learningRate: 0.01 });
+    const weights = fitNcf(
+      { users, items: 60, rowStart, cols: Int32Array.from(rows.flat()) },
+      { dimensions: 8, epochs: 20, batchSize: 256, learningRate: 0.01 },
+    );
     const scores = new Float32Array(60);
     let inGroup = 0;
     for (let user = 0; user < users; user++) {
@@ -47,7 +53,12 @@ describe("GRU next-item model", () => {
     });
     const weights = fitSequential(sequences, 12, { dimensions: 16, epochs: 20, batchSize: 32, learningRate: 0.01 });
     const scores = new Float32Array(12);
-    for (const [history, next] of [[[1, 2, 3], 4], [[9, 10], 11], [[4, 5], 0], [[11], 6]] as const) {
+    for (const [history, next] of [
+      [[1, 2, 3], 4],
+      [[9, 10], 11],
+      [[4, 5], 0],
+      [[11], 6],
+    ] as const) {
       nextItemScores(weights, sequenceState(weights, history), scores);
       expect(best(scores, 1)).toEqual([next]);
     }

@@ -30,7 +30,10 @@ describe("PopularityModel", () => {
     const model = PopularityModel.fit(dataset);
     const recs = model.recommend({ userId: "new0", k: 3, exclude: ["a"] });
     expect(recs.map((r) => r.itemId)).toEqual([]);
-    expect(model.recommend({ userId: "old0", k: 3 })[0]).toMatchObject({ itemId: "b", reason: { kind: "trending", collection: "Camping" } });
+    expect(model.recommend({ userId: "old0", k: 3 })[0]).toMatchObject({
+      itemId: "b",
+      reason: { kind: "trending", collection: "Camping" },
+    });
   });
 
   it("finds popular items of the same collection as similar", () => {
@@ -59,12 +62,21 @@ describe("PopularityModel", () => {
       { kind: "trending", collection: "Camping" },
       { kind: "trending", collection: "Camping" },
     ]);
-    expect(PopularityModel.fromJSON(JSON.parse(JSON.stringify(PopularityModel.fit(seasonal).toJSON()))).recommend({ k: 1 })[0].reason).toMatchObject({ season: true });
-    expect(PopularityModel.fit(seasonal, { seasonShare: 0 }).recommend({ k: 3 }).map((r) => r.itemId)).toEqual(["z", "y", "x"]);
+    expect(
+      PopularityModel.fromJSON(JSON.parse(JSON.stringify(PopularityModel.fit(seasonal).toJSON()))).recommend({ k: 1 })[0].reason,
+    ).toMatchObject({ season: true });
+    expect(
+      PopularityModel.fit(seasonal, { seasonShare: 0 })
+        .recommend({ k: 3 })
+        .map((r) => r.itemId),
+    ).toEqual(["z", "y", "x"]);
   });
 
   it("is plain decayed popularity where nothing sold in those weeks a year ago", () => {
-    const recent = buildDataset([...order("u1", "o1", 10, "a"), ...order("u2", "o2", 2, "b"), ...order("u3", "o3", 1, "b")], items("a", "b"));
+    const recent = buildDataset(
+      [...order("u1", "o1", 10, "a"), ...order("u2", "o2", 2, "b"), ...order("u3", "o3", 1, "b")],
+      items("a", "b"),
+    );
     expect(PopularityModel.fit(recent).recommend({ k: 2 })).toEqual(PopularityModel.fit(recent, { seasonShare: 0 }).recommend({ k: 2 }));
   });
 
@@ -77,13 +89,19 @@ describe("PopularityModel", () => {
     expect(scores[0]).toBeCloseTo(0.5 * ((1 + old) / (1.5 + old)) + 0.5, 9);
     expect(scores[1]).toBeCloseTo(0.5 * (0.5 / (1.5 + old)), 9);
     // Fewer sales in those weeks say nothing of a season: recent sales alone.
-    const thin = popularityScores(2, { ...events, weight: [1, 1, MIN_SEASON_SALES - 1, 5] }, now, { halfLifeDays: 10, seasonDays: 30, seasonShare: 0.5 });
+    const thin = popularityScores(2, { ...events, weight: [1, 1, MIN_SEASON_SALES - 1, 5] }, now, {
+      halfLifeDays: 10,
+      seasonDays: 30,
+      seasonShare: 0.5,
+    });
     const few = (MIN_SEASON_SALES - 1) * 0.5 ** 36.4;
     expect(thin[0]).toBeCloseTo((1 + few) / (1.5 + few), 9);
     expect(thin[1]).toBeCloseTo(0.5 / (1.5 + few), 9);
     // Only the positions given count.
     const first = popularityScores(2, { ...events, positions: [1] }, now, { halfLifeDays: 10, seasonDays: 30, seasonShare: 0.5 });
     expect([...first]).toEqual([0, 1]);
-    expect(() => popularityScores(2, events, now, { halfLifeDays: 10, seasonDays: 30, seasonShare: 2 })).toThrow(/seasonShare within 0\.\.1/);
+    expect(() => popularityScores(2, events, now, { halfLifeDays: 10, seasonDays: 30, seasonShare: 2 })).toThrow(
+      /seasonShare within 0\.\.1/,
+    );
   });
 });

@@ -26,7 +26,12 @@ export interface PopularityParams {
 
 /** The share of "same weeks last year" in popularity, chosen on the demo store (README, "Trending"). */
 export const SEASON_SHARE = 0.5;
-export const POPULARITY_DEFAULTS: Required<PopularityParams> = { halfLifeDays: 30, seasonDays: 30, seasonShare: SEASON_SHARE, excludePurchased: true };
+export const POPULARITY_DEFAULTS: Required<PopularityParams> = {
+  halfLifeDays: 30,
+  seasonDays: 30,
+  seasonShare: SEASON_SHARE,
+  excludePurchased: true,
+};
 const YEAR_MS = 365 * 86_400_000;
 /** Below this weight of sales in the weeks a year back, they say nothing of a season. */
 export const MIN_SEASON_SALES = 20;
@@ -159,7 +164,11 @@ export class PopularityModel implements Recommender {
     return topK(this.state.scores, request.k, (index) => skip.has(index)).map((index) => ({
       itemId: this.state.itemIds[index],
       score: this.state.scores[index],
-      reason: { kind: "trending", collection: this.state.groups[index].collection ?? undefined, ...(this.inSeason.has(index) ? { season: true } : {}) },
+      reason: {
+        kind: "trending",
+        collection: this.state.groups[index].collection ?? undefined,
+        ...(this.inSeason.has(index) ? { season: true } : {}),
+      },
     }));
   }
 

@@ -67,9 +67,18 @@ export function recommendFromLists(
   request: RecommendRequest,
   options: { excludePurchased: boolean; weighByInterest: boolean },
 ): Recommendation[] {
-  if (request.context?.length) return recommendFromSeeds(lists, request.context.map((id) => [id, 1]), request.k, request.exclude, (seed) => ({ kind: "similar", itemId: seed }));
+  if (request.context?.length)
+    return recommendFromSeeds(
+      lists,
+      request.context.map((id) => [id, 1]),
+      request.k,
+      request.exclude,
+      (seed) => ({ kind: "similar", itemId: seed }),
+    );
   const exclude = new Set(request.exclude ?? []);
   if (options.excludePurchased) for (const item of users.bought(request.userId)) exclude.add(lists.itemIds[item]);
-  const seeds = users.interest(request.userId).map(([item, weight]): [string, number] => [lists.itemIds[item], options.weighByInterest ? weight : 1]);
+  const seeds = users
+    .interest(request.userId)
+    .map(([item, weight]): [string, number] => [lists.itemIds[item], options.weighByInterest ? weight : 1]);
   return recommendFromSeeds(lists, seeds, request.k, exclude, (seed) => ({ kind: "because_you_bought", itemId: seed }));
 }

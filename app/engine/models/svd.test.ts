@@ -20,7 +20,13 @@ describe("SVD rating prediction", () => {
       if (random() > 0.4) continue;
       user.push(u);
       item.push(i);
-      rating.push(3 + userBias[u] + itemBias[i] + 1.5 * (userTaste[u][0] * itemTaste[i][0] + userTaste[u][1] * itemTaste[i][1]) + 0.1 * (random() - 0.5));
+      rating.push(
+        3 +
+          userBias[u] +
+          itemBias[i] +
+          1.5 * (userTaste[u][0] * itemTaste[i][0] + userTaste[u][1] * itemTaste[i][1]) +
+          0.1 * (random() - 0.5),
+      );
     }
   }
   const positions = Array.from(user.keys());
@@ -45,6 +51,7 @@ describe("SVD rating prediction", () => {
     const b = fitSvd({ user, item, rating, positions: train }, users, items, { epochs: 2 });
     expect(a.users).toEqual(b.users);
     const [low, high] = a.range;
-    for (let i = 0; i < items; i++) expect(predictRating(a, 0, i)).toBeGreaterThanOrEqual(low), expect(predictRating(a, 0, i)).toBeLessThanOrEqual(high);
+    for (let i = 0; i < items; i++)
+      (expect(predictRating(a, 0, i)).toBeGreaterThanOrEqual(low), expect(predictRating(a, 0, i)).toBeLessThanOrEqual(high));
   });
 });

@@ -45,8 +45,17 @@ export function fitSvd(ratings: Ratings, users: number, items: number, params: S
   const p = { ...SVD_DEFAULTS, ...params };
   const f = p.factors;
   const random = seededRandom(p.seed);
-  const normal = (count: number) => Float32Array.from({ length: count }, () => 0.1 * Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random()));
-  const model: SvdModel = { factors: f, mean: 0, userBias: new Float32Array(users), itemBias: new Float32Array(items), users: normal(users * f), items: normal(items * f), range: [Infinity, -Infinity] };
+  const normal = (count: number) =>
+    Float32Array.from({ length: count }, () => 0.1 * Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random()));
+  const model: SvdModel = {
+    factors: f,
+    mean: 0,
+    userBias: new Float32Array(users),
+    itemBias: new Float32Array(items),
+    users: normal(users * f),
+    items: normal(items * f),
+    range: [Infinity, -Infinity],
+  };
   const order = Int32Array.from(ratings.positions);
   for (const position of order) {
     model.mean += ratings.rating[position];

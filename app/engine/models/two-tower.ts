@@ -33,7 +33,15 @@ export interface TwoTowerParams {
 }
 
 /** Chosen on the harness's validation split for MovieLens 100k (README). */
-export const TWO_TOWER_DEFAULTS: Required<TwoTowerParams> = { dimensions: 64, epochs: 15, batchSize: 128, learningRate: 0.003, dropout: 0.5, l2: 1e-3, seed: 42 };
+export const TWO_TOWER_DEFAULTS: Required<TwoTowerParams> = {
+  dimensions: 64,
+  epochs: 15,
+  batchSize: 128,
+  learningRate: 0.003,
+  dropout: 0.5,
+  l2: 1e-3,
+  seed: 42,
+};
 
 /** Sparse rows: the entries of row r are cols/values[rowStart[r] .. rowStart[r+1]). */
 export interface FeatureRows {
@@ -66,7 +74,11 @@ export interface TwoTowerWeights {
   outputBias: Float32Array;
 }
 
-export function fitTwoTower(data: TwoTowerData, params: TwoTowerParams = {}, onProgress?: (fraction: number, loss: number) => void): TwoTowerWeights {
+export function fitTwoTower(
+  data: TwoTowerData,
+  params: TwoTowerParams = {},
+  onProgress?: (fraction: number, loss: number) => void,
+): TwoTowerWeights {
   const p = { ...TWO_TOWER_DEFAULTS, ...params };
   const d = p.dimensions;
   const random = seededRandom(p.seed);
@@ -88,7 +100,10 @@ export function fitTwoTower(data: TwoTowerData, params: TwoTowerParams = {}, onP
     itemFeatureWeights: variable(normal(Math.max(1, itemFeatures.features) * d, scale), [Math.max(1, itemFeatures.features), d]),
     itemBias: variable(new Float32Array(n), [n]),
   };
-  const itemBag = bagOf(itemFeatures, Int32Array.from({ length: n }, (_, i) => i));
+  const itemBag = bagOf(
+    itemFeatures,
+    Int32Array.from({ length: n }, (_, i) => i),
+  );
   const optimizer = tf.train.adam(p.learningRate);
   const users = Int32Array.from({ length: data.users }, (_, u) => u).filter((u) => data.history.rowStart[u + 1] > data.history.rowStart[u]);
   const steps = Math.ceil(users.length / p.batchSize);
@@ -97,7 +112,12 @@ export function fitTwoTower(data: TwoTowerData, params: TwoTowerParams = {}, onP
     let epochLoss = 0;
     for (let step = 0; step < steps; step++) {
       const batch = users.subarray(step * p.batchSize, (step + 1) * p.batchSize);
-      const history = bagOf({ features: n, rowStart: data.history.rowStart, cols: data.history.cols, values: ones(data.history.cols.length) }, batch, () => random() >= p.dropout, p.dropout);
+      const history = bagOf(
+        { features: n, rowStart: data.history.rowStart, cols: data.history.cols, values: ones(data.history.cols.length) },
+        batch,
+        () => random() >= p.dropout,
+        p.dropout,
+      );
       const features = bagOf(userFeatures, batch);
       const targets = new Float32Array(batch.length * n);
       batch.forEach((user, row) => {
@@ -133,11 +153,23 @@ export function fitTwoTower(data: TwoTowerData, params: TwoTowerParams = {}, onP
   return weights;
 }
 
-type Variables = Record<"inputEmbeddings" | "userFeatureWeights" | "hiddenBias" | "outputWeights" | "outputBias" | "itemEmbeddings" | "itemFeatureWeights" | "itemBias", tf.Variable>;
+type Variables = Record<
+  | "inputEmbeddings"
+  | "userFeatureWeights"
+  | "hiddenBias"
+  | "outputWeights"
+  | "outputBias"
+  | "itemEmbeddings"
+  | "itemFeatureWeights"
+  | "itemBias",
+  tf.Variable
+>;
 type Bag = SparseMatrix;
 
 function userTower(v: Variables, history: Bag, features: Bag): tf.Tensor2D {
-  const hidden = tf.tanh(tf.add(tf.add(sparseMatMul(history, v.inputEmbeddings), sparseMatMul(features, v.userFeatureWeights)), v.hiddenBias));
+  const hidden = tf.tanh(
+    tf.add(tf.add(sparseMatMul(history, v.inputEmbeddings), sparseMatMul(features, v.userFeatureWeights)), v.hiddenBias),
+  );
   return tf.add(matMul(hidden, v.outputWeights), v.outputBias) as tf.Tensor2D;
 }
 
@@ -186,7 +218,11 @@ function shuffle(values: Int32Array, random: () => number) {
 }
 
 /** The user tower in plain arithmetic: a shopper's vector from their items and their own features. */
-export function userVector(weights: TwoTowerWeights, items: ArrayLike<number>, features?: { cols: ArrayLike<number>; values: ArrayLike<number> }): Float32Array {
+export function userVector(
+  weights: TwoTowerWeights,
+  items: ArrayLike<number>,
+  features?: { cols: ArrayLike<number>; values: ArrayLike<number> },
+): Float32Array {
   const d = weights.dimensions;
   const hidden = Float64Array.from(weights.hiddenBias);
   const scale = items.length ? 1 / Math.sqrt(items.length) : 0;

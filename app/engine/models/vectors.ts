@@ -36,6 +36,7 @@ export function rowNorms(vectors: Float32Array, dimensions: number): Float64Arra
 export function cosines(vectors: Float32Array, dimensions: number, norms: Float64Array, row: number): Float32Array {
   const scores = new Float32Array(norms.length);
   if (!norms[row]) return scores;
-  for (let other = 0; other < scores.length; other++) scores[other] = norms[other] ? dot(vectors, dimensions, row, other) / (norms[row] * norms[other]) : 0;
+  for (let other = 0; other < scores.length; other++)
+    scores[other] = norms[other] ? dot(vectors, dimensions, row, other) / (norms[row] * norms[other]) : 0;
   return scores;
 }

@@ -26,7 +26,9 @@ export async function useTfBackend(preferred?: TfBackendName): Promise<TfBackend
   for (const name of order) {
     if (tf.getBackend() === name || (await activate(name))) return (active = name);
   }
-  throw new Error(`TensorFlow.js backend "${preferred}" is not available here; use one of tensorflow (needs @tensorflow/tfjs-node), wasm or cpu`);
+  throw new Error(
+    `TensorFlow.js backend "${preferred}" is not available here; use one of tensorflow (needs @tensorflow/tfjs-node), wasm or cpu`,
+  );
 }
 
 async function activate(name: TfBackendName): Promise<boolean> {

@@ -51,7 +51,8 @@ describe("the blocked SPD inverse on TensorFlow.js", () => {
     await useTfBackend("wasm");
     let differing = 0;
     for (let i = 0; i < n; i++) {
-      const top = (weights: Float32Array) => [...weights.subarray(i * n, (i + 1) * n).keys()].sort((x, y) => weights[i * n + y] - weights[i * n + x]).slice(0, 5);
+      const top = (weights: Float32Array) =>
+        [...weights.subarray(i * n, (i + 1) * n).keys()].sort((x, y) => weights[i * n + y] - weights[i * n + x]).slice(0, 5);
       if (top(fast).join() !== top(exact).join()) differing++;
       for (let j = 0; j < n; j++) expect(Math.abs(fast[i * n + j] - exact[i * n + j])).toBeLessThan(1e-5);
     }

@@ -44,4 +44,3 @@ function invertBlocks(a: tf.Tensor2D): tf.Tensor2D {
     return tf.concat([tf.concat([upperLeft, upperRight], 1), tf.concat([tf.transpose(upperRight), y], 1)], 0) as tf.Tensor2D;
   });
 }
-

@@ -11,7 +11,10 @@ export const matMul: (a: tf.Tensor, b: tf.Tensor) => tf.Tensor2D = tf.customGrad
   save([a, b]);
   return {
     value: tf.matMul(a, b),
-    gradFunc: (dy, [savedA, savedB]) => [tf.matMul(dy as tf.Tensor2D, tf.transpose(savedB)), tf.matMul(tf.transpose(savedA), dy as tf.Tensor2D)],
+    gradFunc: (dy, [savedA, savedB]) => [
+      tf.matMul(dy as tf.Tensor2D, tf.transpose(savedB)),
+      tf.matMul(tf.transpose(savedA), dy as tf.Tensor2D),
+    ],
   };
 }) as (a: tf.Tensor, b: tf.Tensor) => tf.Tensor2D;
 

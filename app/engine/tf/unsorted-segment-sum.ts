@@ -12,7 +12,12 @@ interface WasmBackend {
  * range are dropped, as TensorFlow does. It is the gradient of `gather`, which is how embeddings
  * learn, and the wasm backend ships no kernel for it. One pass over x: O(x.size).
  */
-export function unsortedSegmentSum(values: ArrayLike<number>, segmentIds: ArrayLike<number>, numSegments: number, out: Float32Array | Int32Array) {
+export function unsortedSegmentSum(
+  values: ArrayLike<number>,
+  segmentIds: ArrayLike<number>,
+  numSegments: number,
+  out: Float32Array | Int32Array,
+) {
   const inner = segmentIds.length ? values.length / segmentIds.length : 0;
   out.fill(0);
   for (let i = 0; i < segmentIds.length; i++) {
@@ -33,7 +38,8 @@ const wasmUnsortedSegmentSumConfig: KernelConfig = {
     const wasm = backend as unknown as WasmBackend;
     const shape = [numSegments, ...x.shape.slice(segmentIds.shape.length)];
     const out = wasm.makeOutput(shape, x.dtype === "int32" ? "int32" : "float32");
-    if (util.sizeFromShape(shape) > 0) unsortedSegmentSum(wasm.readSync(x.dataId), wasm.readSync(segmentIds.dataId), numSegments, wasm.typedArrayFromHeap(out));
+    if (util.sizeFromShape(shape) > 0)
+      unsortedSegmentSum(wasm.readSync(x.dataId), wasm.readSync(segmentIds.dataId), numSegments, wasm.typedArrayFromHeap(out));
     return out;
   },
 };

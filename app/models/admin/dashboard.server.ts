@@ -29,7 +29,11 @@ export async function getDashboard(db: PrismaClient, shopId: string, days: numbe
   ]);
   const quality = versions
     .filter((version) => version.metrics && typeof version.metrics === "object" && "models" in (version.metrics as object))
-    .map((version) => ({ version: version.version, trainedAt: version.trainedAt?.toISOString() ?? null, metrics: version.metrics as unknown as StoreQuality }))
+    .map((version) => ({
+      version: version.version,
+      trainedAt: version.trainedAt?.toISOString() ?? null,
+      metrics: version.metrics as unknown as StoreQuality,
+    }))
     .reverse();
   return {
     counts: overview.counts,
@@ -81,7 +85,12 @@ export async function placementStats(db: PrismaClient, shopId: string, days: num
   const from = new Date(now.getTime() - days * DAY_MS);
   const [events, attributions] = await Promise.all([
     db.recommendationEvent.groupBy({ by: ["placement", "kind"], where: { shopId, occurredAt: { gte: from } }, _count: { _all: true } }),
-    db.attribution.groupBy({ by: ["placement"], where: { shopId, createdAt: { gte: from } }, _sum: { revenue: true }, _count: { _all: true } }),
+    db.attribution.groupBy({
+      by: ["placement"],
+      where: { shopId, createdAt: { gte: from } },
+      _sum: { revenue: true },
+      _count: { _all: true },
+    }),
   ]);
   const stats = new Map<Placement, { impressions: number; clicks: number; addToCarts: number; orders: number; revenue: number }>();
   const entry = (placement: Placement) => {
@@ -101,18 +110,39 @@ export async function placementStats(db: PrismaClient, shopId: string, days: num
 
 /** The customers with the most orders, for the admin's pickers ("name (orders)"). */
 export async function topCustomers(db: PrismaClient, shopId: string, take = 40) {
-  const buyers = await db.order.groupBy({ by: ["customerId"], where: { shopId, customerId: { not: null } }, _count: { _all: true }, orderBy: { _count: { customerId: "desc" } }, take });
-  const customers = await db.customer.findMany({ where: { shopId, id: { in: buyers.map((buyer) => buyer.customerId!) } }, select: { id: true, firstName: true, lastName: true, email: true } });
+  const buyers = await db.order.groupBy({
+    by: ["customerId"],
+    where: { shopId, customerId: { not: null } },
+    _count: { _all: true },
+    orderBy: { _count: { customerId: "desc" } },
+    take,
+  });
+  const customers = await db.customer.findMany({
+    where: { shopId, id: { in: buyers.map((buyer) => buyer.customerId!) } },
+    select: { id: true, firstName: true, lastName: true, email: true },
+  });
   const orderCount = new Map(buyers.map((buyer) => [buyer.customerId, buyer._count._all]));
   return customers
     .sort((a, b) => (orderCount.get(b.id) ?? 0) - (orderCount.get(a.id) ?? 0))
-    .map((customer) => ({ id: customer.id, label: `${[customer.firstName, customer.lastName].filter(Boolean).join(" ") || customer.email || customer.id} (${orderCount.get(customer.id)})` }));
+    .map((customer) => ({
+      id: customer.id,
+      label: `${[customer.firstName, customer.lastName].filter(Boolean).join(" ") || customer.email || customer.id} (${orderCount.get(customer.id)})`,
+    }));
 }
 
 /** The best-selling products, for the admin's pickers. */
 export async function topProducts(db: PrismaClient, shopId: string, take = 80) {
-  const sellers = await db.orderLine.groupBy({ by: ["productId"], where: { shopId, productId: { not: null } }, _sum: { quantity: true }, orderBy: { _sum: { quantity: "desc" } }, take });
-  const products = await db.product.findMany({ where: { shopId, id: { in: sellers.map((seller) => seller.productId!) } }, select: { id: true, title: true } });
+  const sellers = await db.orderLine.groupBy({
+    by: ["productId"],
+    where: { shopId, productId: { not: null } },
+    _sum: { quantity: true },
+    orderBy: { _sum: { quantity: "desc" } },
+    take,
+  });
+  const products = await db.product.findMany({
+    where: { shopId, id: { in: sellers.map((seller) => seller.productId!) } },
+    select: { id: true, title: true },
+  });
   const rank = new Map(sellers.map((seller, index) => [seller.productId, index]));
   return products.sort((a, b) => rank.get(a.id)! - rank.get(b.id)!).map((product) => ({ id: product.id, label: product.title }));
 }

@@ -34,13 +34,26 @@ export function validate<S extends z.ZodType>(schema: S, input: unknown): Valida
 /** Building blocks for the admin's forms (every message is a translation key). */
 export const field = {
   number: (min: number, max: number, message: MessageKey) =>
-    z.preprocess((value) => (value === "" || value == null ? undefined : Number(String(value).replace(",", "."))), z.number({ message }).finite({ message }).min(min, { message }).max(max, { message })),
+    z.preprocess(
+      (value) => (value === "" || value == null ? undefined : Number(String(value).replace(",", "."))),
+      z.number({ message }).finite({ message }).min(min, { message }).max(max, { message }),
+    ),
   optionalNumber: (min: number, max: number, message: MessageKey) =>
-    z.preprocess((value) => (value === "" || value == null ? null : Number(String(value).replace(",", "."))), z.number({ message }).finite({ message }).min(min, { message }).max(max, { message }).nullable()),
+    z.preprocess(
+      (value) => (value === "" || value == null ? null : Number(String(value).replace(",", "."))),
+      z.number({ message }).finite({ message }).min(min, { message }).max(max, { message }).nullable(),
+    ),
   wholeNumber: (min: number, max: number, message: MessageKey) =>
-    z.preprocess((value) => (value === "" || value == null ? undefined : Number(value)), z.number({ message }).int({ message }).min(min, { message }).max(max, { message })),
+    z.preprocess(
+      (value) => (value === "" || value == null ? undefined : Number(value)),
+      z.number({ message }).int({ message }).min(min, { message }).max(max, { message }),
+    ),
   text: (max: number, message: MessageKey) => z.string({ message }).trim().min(1, { message }).max(max, { message }),
-  date: () => z.preprocess((value) => (value ? new Date(String(value)) : undefined), z.date({ message: "errors.date" }).refine((date) => !Number.isNaN(date.getTime()), { message: "errors.date" })),
+  date: () =>
+    z.preprocess(
+      (value) => (value ? new Date(String(value)) : undefined),
+      z.date({ message: "errors.date" }).refine((date) => !Number.isNaN(date.getTime()), { message: "errors.date" }),
+    ),
   checkbox: () => z.preprocess((value) => value === "on" || value === "true" || value === true, z.boolean()),
   choice: <T extends readonly [string, ...string[]]>(values: T) => z.enum(values, { message: "errors.choose" }),
 };

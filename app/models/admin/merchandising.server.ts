@@ -4,7 +4,6 @@ import { publishInvalidation } from "../storefront/invalidation.server";
 import { RULE_KINDS, RULE_PLACEMENTS, TARGET_TYPES } from "./constants";
 import { field, validate, type Validated } from "./forms.server";
 
-
 /**
  * Every change a merchant saves here reaches the storefront without retraining: the web
  * processes reload the shop's rules on the message, this one before `publishInvalidation`
@@ -77,12 +76,22 @@ const ruleForm = z
     kind: field.choice(RULE_KINDS),
     placement: z.preprocess((value) => (value === "" || value === "ALL" ? null : value), field.choice(RULE_PLACEMENTS).nullable()),
     ...target,
-    position: z.preprocess((value) => (value === "" || value == null ? null : Number(value)), z.number({ message: "errors.position" }).int({ message: "errors.position" }).min(1, { message: "errors.position" }).max(50, { message: "errors.position" }).nullable()),
+    position: z.preprocess(
+      (value) => (value === "" || value == null ? null : Number(value)),
+      z
+        .number({ message: "errors.position" })
+        .int({ message: "errors.position" })
+        .min(1, { message: "errors.position" })
+        .max(50, { message: "errors.position" })
+        .nullable(),
+    ),
     weight: field.optionalNumber(1.1, 10, "errors.strength"),
   })
   .superRefine((value, context) => {
-    if (value.kind === "PIN" && value.position == null) context.addIssue({ code: "custom", path: ["position"], message: "errors.pin_needs_position" });
-    if ((value.kind === "BOOST" || value.kind === "BURY") && value.weight == null) context.addIssue({ code: "custom", path: ["weight"], message: "errors.boost_needs_strength" });
+    if (value.kind === "PIN" && value.position == null)
+      context.addIssue({ code: "custom", path: ["position"], message: "errors.pin_needs_position" });
+    if ((value.kind === "BOOST" || value.kind === "BURY") && value.weight == null)
+      context.addIssue({ code: "custom", path: ["weight"], message: "errors.boost_needs_strength" });
   });
 
 export async function addRule(db: PrismaClient, shopId: string, input: unknown): Promise<Validated<{ id: string }>> {
@@ -90,7 +99,15 @@ export async function addRule(db: PrismaClient, shopId: string, input: unknown):
   if ("errors" in checked) return checked;
   const { kind, placement, targetType, targetValue, position, weight } = checked.data;
   const saved = await db.merchandisingRule.create({
-    data: { shopId, kind, placement, targetType, targetValue, position: kind === "PIN" ? position : null, weight: kind === "BOOST" || kind === "BURY" ? weight : null },
+    data: {
+      shopId,
+      kind,
+      placement,
+      targetType,
+      targetValue,
+      position: kind === "PIN" ? position : null,
+      weight: kind === "BOOST" || kind === "BURY" ? weight : null,
+    },
   });
   await rulesChanged(shopId);
   return { data: { id: saved.id } };
@@ -105,7 +122,15 @@ const filtersForm = z
   .object({
     inStockOnly: field.checkbox(),
     hidePurchased: field.checkbox(),
-    maxPerProductType: z.preprocess((value) => (value === "" || value == null ? null : Number(value)), z.number({ message: "errors.max_per_type" }).int({ message: "errors.max_per_type" }).min(1, { message: "errors.max_per_type" }).max(50, { message: "errors.max_per_type" }).nullable()),
+    maxPerProductType: z.preprocess(
+      (value) => (value === "" || value == null ? null : Number(value)),
+      z
+        .number({ message: "errors.max_per_type" })
+        .int({ message: "errors.max_per_type" })
+        .min(1, { message: "errors.max_per_type" })
+        .max(50, { message: "errors.max_per_type" })
+        .nullable(),
+    ),
     priceBandMin: field.optionalNumber(0.05, 20, "errors.price_band"),
     priceBandMax: field.optionalNumber(0.05, 20, "errors.price_band"),
   })
@@ -113,7 +138,11 @@ const filtersForm = z
     const both = value.priceBandMin != null && value.priceBandMax != null;
     const neither = value.priceBandMin == null && value.priceBandMax == null;
     if ((!both && !neither) || (both && value.priceBandMin! >= value.priceBandMax!)) {
-      context.addIssue({ code: "custom", path: [value.priceBandMin == null ? "priceBandMin" : "priceBandMax"], message: "errors.price_band" });
+      context.addIssue({
+        code: "custom",
+        path: [value.priceBandMin == null ? "priceBandMin" : "priceBandMax"],
+        message: "errors.price_band",
+      });
     }
   });
 
@@ -146,9 +175,16 @@ export async function addManualPair(db: PrismaClient, shopId: string, input: unk
   const found = await db.product.count({ where: { shopId, id: { in: [productId, relatedProductId] } } });
   if (found !== 2) return { errors: { relatedProductId: "errors.unknown_product" } };
   const existing = await db.boughtTogetherPair.findFirst({
-    where: { shopId, OR: [{ productId, relatedProductId }, { productId: relatedProductId, relatedProductId: productId }] },
+    where: {
+      shopId,
+      OR: [
+        { productId, relatedProductId },
+        { productId: relatedProductId, relatedProductId: productId },
+      ],
+    },
   });
-  if (existing && existing.status !== "REJECTED" && existing.status !== "SUGGESTED") return { errors: { relatedProductId: "errors.pair_exists" } };
+  if (existing && existing.status !== "REJECTED" && existing.status !== "SUGGESTED")
+    return { errors: { relatedProductId: "errors.pair_exists" } };
   const saved = existing
     ? await db.boughtTogetherPair.update({ where: { id: existing.id }, data: { status: "MANUAL" } })
     : await db.boughtTogetherPair.create({ data: { shopId, productId, relatedProductId, status: "MANUAL" } });

@@ -9,15 +9,18 @@ const settingsForm = z.object({
   trainingSchedule: z
     .string({ message: "errors.cron" })
     .trim()
-    .refine((value) => {
-      if (value.split(/\s+/).length !== 5) return false;
-      try {
-        CronExpressionParser.parse(value);
-        return true;
-      } catch {
-        return false;
-      }
-    }, { message: "errors.cron" }),
+    .refine(
+      (value) => {
+        if (value.split(/\s+/).length !== 5) return false;
+        try {
+          CronExpressionParser.parse(value);
+          return true;
+        } catch {
+          return false;
+        }
+      },
+      { message: "errors.cron" },
+    ),
   historyMonths: field.wholeNumber(1, 60, "errors.history"),
   retrainAfterOrders: field.wholeNumber(10, 100_000, "errors.retrain_after"),
   holdoutShare: field.number(0, 0.5, "errors.holdout"),

@@ -90,7 +90,10 @@ export function findAppBlocks(files: { filename: string; content: string }[], ap
 }
 
 /** The report the home page shows, from where the blocks were found. */
-export function blocksReport(placements: BlockPlacement[], context: { shopDomain: string; apiKey: string; source: ThemeBlocksReport["source"]; themeName: string | null }): ThemeBlocksReport {
+export function blocksReport(
+  placements: BlockPlacement[],
+  context: { shopDomain: string; apiKey: string; source: ThemeBlocksReport["source"]; themeName: string | null },
+): ThemeBlocksReport {
   const unique = (values: string[]) => [...new Set(values)].sort();
   return {
     source: context.source,
@@ -144,7 +147,14 @@ export const DEMO_THEME_FILES = Object.entries({
 }).map(([template, blocks]) => ({
   filename: `templates/${template}.json`,
   content: JSON.stringify({
-    sections: { apps: { type: "apps", blocks: Object.fromEntries(blocks.map((block, index) => [`${block}-${index}`, { type: `shopify://apps/${APP_HANDLE}/blocks/${block}/demo`, settings: {} }])) } },
+    sections: {
+      apps: {
+        type: "apps",
+        blocks: Object.fromEntries(
+          blocks.map((block, index) => [`${block}-${index}`, { type: `shopify://apps/${APP_HANDLE}/blocks/${block}/demo`, settings: {} }]),
+        ),
+      },
+    },
     order: ["apps"],
   }),
 }));

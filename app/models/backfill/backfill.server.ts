@@ -3,14 +3,7 @@ import type { AdminApi } from "../../shopify/admin-api.server";
 import { upsertShopifyCustomer, upsertShopifyOrder, upsertShopifyProduct, upsertShopifyRefund } from "../ingest/shopify.server";
 import { customerPayload, orderPayload, productPayload, refundPayload } from "../ingest/shopify-payloads";
 import { bulkRecords, gidType, jsonlLines, legacyId, type BulkRecord } from "./jsonl";
-import {
-  BULK_OPERATION_RUN,
-  BULK_OPERATION_STATUS,
-  CUSTOMERS_QUERY,
-  ordersQuery,
-  PRODUCTS_QUERY,
-  type BulkOperation,
-} from "./queries";
+import { BULK_OPERATION_RUN, BULK_OPERATION_STATUS, CUSTOMERS_QUERY, ordersQuery, PRODUCTS_QUERY, type BulkOperation } from "./queries";
 
 /**
  * The history backfill: one bulk operation per stage (products, then customers, then orders,
@@ -50,12 +43,24 @@ export interface BackfillOptions {
 class BackfillError extends Error {}
 
 function startingPoint(saved: unknown): BackfillCheckpoint {
-  const fresh: BackfillCheckpoint = { done: [], stage: null, operationId: null, recordsDone: 0, counts: { products: 0, customers: 0, orders: 0 }, resumedRecords: 0 };
+  const fresh: BackfillCheckpoint = {
+    done: [],
+    stage: null,
+    operationId: null,
+    recordsDone: 0,
+    counts: { products: 0, customers: 0, orders: 0 },
+    resumedRecords: 0,
+  };
   if (!saved || typeof saved !== "object" || !Array.isArray((saved as BackfillCheckpoint).done)) return fresh;
   return { ...fresh, ...(saved as BackfillCheckpoint) };
 }
 
-export async function runBackfill(db: PrismaClient, shopId: string, admin: AdminApi, options: BackfillOptions): Promise<BackfillCheckpoint> {
+export async function runBackfill(
+  db: PrismaClient,
+  shopId: string,
+  admin: AdminApi,
+  options: BackfillOptions,
+): Promise<BackfillCheckpoint> {
   const state = startingPoint(options.saved);
   const since = new Date(options.now ?? new Date());
   since.setUTCMonth(since.getUTCMonth() - options.months);
@@ -111,7 +116,9 @@ async function startBulkOperation(admin: AdminApi, query: string): Promise<strin
   }>(BULK_OPERATION_RUN, { query });
   const { bulkOperation, userErrors } = data.bulkOperationRunQuery;
   if (!bulkOperation) {
-    throw new BackfillError(`Shopify refused the bulk export: ${userErrors.map((error) => `${error.message}${error.code ? ` (${error.code})` : ""}`).join("; ")}`);
+    throw new BackfillError(
+      `Shopify refused the bulk export: ${userErrors.map((error) => `${error.message}${error.code ? ` (${error.code})` : ""}`).join("; ")}`,
+    );
   }
   return bulkOperation.id;
 }
@@ -238,7 +245,10 @@ async function storeOrder(db: PrismaClient, shopId: string, record: BulkRecord) 
     .map((line) => ({ line, quantity: Number(line.quantity) - Number(line.currentQuantity ?? line.quantity) }))
     .filter(({ quantity }) => quantity > 0);
   if (returned.length === 0) return;
-  const refundedAt = refunds.map((refund) => String(refund.createdAt)).sort().at(-1)!;
+  const refundedAt = refunds
+    .map((refund) => String(refund.createdAt))
+    .sort()
+    .at(-1)!;
   await upsertShopifyRefund(
     db,
     shopId,

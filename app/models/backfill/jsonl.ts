@@ -14,8 +14,12 @@ class BulkFileError extends Error {}
 /** Lines of a JSONL body, read as they arrive: memory stays bounded whatever the file's size. */
 export async function* jsonlLines(url: string): AsyncGenerator<string> {
   const response = await fetch(url);
-  if (!response.ok || !response.body) throw new BulkFileError(`could not download the bulk result (HTTP ${response.status}) from ${new URL(url).origin}`);
-  const lines = createInterface({ input: Readable.fromWeb(response.body as import("node:stream/web").ReadableStream), crlfDelay: Infinity });
+  if (!response.ok || !response.body)
+    throw new BulkFileError(`could not download the bulk result (HTTP ${response.status}) from ${new URL(url).origin}`);
+  const lines = createInterface({
+    input: Readable.fromWeb(response.body as import("node:stream/web").ReadableStream),
+    crlfDelay: Infinity,
+  });
   for await (const line of lines) if (line.trim()) yield line;
 }
 

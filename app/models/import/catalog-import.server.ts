@@ -16,8 +16,34 @@ import { checkCell, ImportFormatError, normaliseId } from "./order-rows";
  * customers: customer_id; optional email, first_name, last_name, country, province, city,
  *            tags (a|b), birth_year, gender, accepts_marketing (true/false)
  */
-export const PRODUCT_COLUMNS = ["product_id", "title", "handle", "description", "product_type", "vendor", "tags", "price", "compare_at_price", "available", "inventory", "image_url", "status"] as const;
-export const CUSTOMER_COLUMNS = ["customer_id", "email", "first_name", "last_name", "country", "province", "city", "tags", "birth_year", "gender", "accepts_marketing"] as const;
+export const PRODUCT_COLUMNS = [
+  "product_id",
+  "title",
+  "handle",
+  "description",
+  "product_type",
+  "vendor",
+  "tags",
+  "price",
+  "compare_at_price",
+  "available",
+  "inventory",
+  "image_url",
+  "status",
+] as const;
+export const CUSTOMER_COLUMNS = [
+  "customer_id",
+  "email",
+  "first_name",
+  "last_name",
+  "country",
+  "province",
+  "city",
+  "tags",
+  "birth_year",
+  "gender",
+  "accepts_marketing",
+] as const;
 
 const ROWS_PER_STATEMENT = 2_000;
 const FILE_TIMEOUT_MS = 30 * 60_000;
@@ -40,18 +66,30 @@ async function* csvRows(file: string, known: readonly string[], required: readon
       if (!header) {
         header = record.map((column) => column.trim().toLowerCase());
         const missing = required.filter((column) => !header!.includes(column));
-        if (missing.length) throw new ImportFormatError(name, 1, null, `the header lacks ${missing.join(", ")} (found ${record.join(", ")}); columns: ${known.join(", ")}`);
+        if (missing.length)
+          throw new ImportFormatError(
+            name,
+            1,
+            null,
+            `the header lacks ${missing.join(", ")} (found ${record.join(", ")}); columns: ${known.join(", ")}`,
+          );
         const unknown = header.filter((column) => !known.includes(column));
-        if (unknown.length) throw new ImportFormatError(name, 1, unknown[0], `unknown column "${unknown[0]}"; columns: ${known.join(", ")}`);
+        if (unknown.length)
+          throw new ImportFormatError(name, 1, unknown[0], `unknown column "${unknown[0]}"; columns: ${known.join(", ")}`);
         continue;
       }
-      if (record.length !== header.length) throw new ImportFormatError(name, info.lines, null, `expected ${header.length} columns, found ${record.length}`);
+      if (record.length !== header.length)
+        throw new ImportFormatError(name, info.lines, null, `expected ${header.length} columns, found ${record.length}`);
       header.forEach((column, index) => checkCell(name, info.lines, column, record[index]));
-      yield { line: info.lines, row: Object.fromEntries(header.map((column, index) => [column, record[index].trim().replace(/\s+/g, " ")])) };
+      yield {
+        line: info.lines,
+        row: Object.fromEntries(header.map((column, index) => [column, record[index].trim().replace(/\s+/g, " ")])),
+      };
     }
   } catch (error) {
     const csvError = error as { code?: string; lines?: number; message: string };
-    if (csvError.code?.startsWith("CSV_")) throw new ImportFormatError(name, csvError.lines ?? 0, null, `not valid CSV: ${csvError.message}`);
+    if (csvError.code?.startsWith("CSV_"))
+      throw new ImportFormatError(name, csvError.lines ?? 0, null, `not valid CSV: ${csvError.message}`);
     throw error;
   }
   if (!header) throw new ImportFormatError(name, 1, null, "the file is empty; expected a header row");
@@ -78,7 +116,11 @@ function cells(file: string, line: number, row: Row) {
       if (["false", "0", "no", "n"].includes(value)) return false;
       throw new ImportFormatError(name, line, column, `expected true or false, found "${row[column]}"`);
     },
-    tags: (column: string) => (row[column] ?? "").split("|").map((tag) => tag.trim().toLowerCase()).filter(Boolean),
+    tags: (column: string) =>
+      (row[column] ?? "")
+        .split("|")
+        .map((tag) => tag.trim().toLowerCase())
+        .filter(Boolean),
   };
 }
 
@@ -128,8 +170,19 @@ async function upsertCsvFile<Row extends { externalId: string }>(
 }
 
 interface ProductRow {
-  externalId: string; title: string; handle: string | null; description: string; productType: string; vendor: string; tags: string[];
-  price: number | null; compareAt: number | null; available: boolean; inventory: number | null; imageUrl: string | null; status: string;
+  externalId: string;
+  title: string;
+  handle: string | null;
+  description: string;
+  productType: string;
+  vendor: string;
+  tags: string[];
+  price: number | null;
+  compareAt: number | null;
+  available: boolean;
+  inventory: number | null;
+  imageUrl: string | null;
+  status: string;
 }
 
 export async function importProductFile(db: PrismaClient, shopId: string, file: string): Promise<CatalogSummary> {
@@ -142,19 +195,29 @@ export async function importProductFile(db: PrismaClient, shopId: string, file: 
       const title = cell.text("title");
       if (!title) throw new ImportFormatError(name, line, "title", "expected the product's title, found nothing");
       const status = (cell.text("status") ?? "active").toLowerCase();
-      if (!["active", "draft", "archived"].includes(status)) throw new ImportFormatError(name, line, "status", `expected active, draft or archived, found "${row.status}"`);
+      if (!["active", "draft", "archived"].includes(status))
+        throw new ImportFormatError(name, line, "status", `expected active, draft or archived, found "${row.status}"`);
       const inventory = cell.number("inventory", "a whole number of items in stock");
-      if (inventory !== null && !Number.isInteger(inventory)) throw new ImportFormatError(name, line, "inventory", `expected a whole number, found "${row.inventory}"`);
+      if (inventory !== null && !Number.isInteger(inventory))
+        throw new ImportFormatError(name, line, "inventory", `expected a whole number, found "${row.inventory}"`);
       return {
-        externalId, title, handle: cell.text("handle"), description: cell.text("description") ?? "", productType: cell.text("product_type") ?? "",
-        vendor: cell.text("vendor") ?? "", tags: cell.tags("tags"), price: cell.number("price", "a price such as 12.50"),
+        externalId,
+        title,
+        handle: cell.text("handle"),
+        description: cell.text("description") ?? "",
+        productType: cell.text("product_type") ?? "",
+        vendor: cell.text("vendor") ?? "",
+        tags: cell.tags("tags"),
+        price: cell.number("price", "a price such as 12.50"),
         compareAt: cell.number("compare_at_price", "a price such as 15.00"),
-        available: cell.flag("available") ?? (inventory === null ? true : inventory > 0), inventory,
-        imageUrl: cell.text("image_url"), status: status.toUpperCase(),
+        available: cell.flag("available") ?? (inventory === null ? true : inventory > 0),
+        inventory,
+        imageUrl: cell.text("image_url"),
+        status: status.toUpperCase(),
       };
     },
     write: (tx, batch) => {
-      const column = <T,>(pick: (row: ProductRow) => T) => batch.map(pick);
+      const column = <T>(pick: (row: ProductRow) => T) => batch.map(pick);
       return tx.$executeRaw`
         INSERT INTO "Product" ("id", "shopId", "externalId", "title", "handle", "description", "productType", "vendor", "tags",
                                "priceMin", "priceMax", "compareAtPrice", "available", "totalInventory", "imageUrl", "status", "updatedAt")
@@ -183,8 +246,17 @@ export async function importProductFile(db: PrismaClient, shopId: string, file: 
 }
 
 interface CustomerRow {
-  externalId: string; email: string | null; firstName: string | null; lastName: string | null; country: string | null; province: string | null;
-  city: string | null; tags: string[]; birthYear: number | null; gender: string | null; acceptsMarketing: boolean;
+  externalId: string;
+  email: string | null;
+  firstName: string | null;
+  lastName: string | null;
+  country: string | null;
+  province: string | null;
+  city: string | null;
+  tags: string[];
+  birthYear: number | null;
+  gender: string | null;
+  acceptsMarketing: boolean;
 }
 
 export async function importCustomerFile(db: PrismaClient, shopId: string, file: string): Promise<CatalogSummary> {
@@ -196,19 +268,28 @@ export async function importCustomerFile(db: PrismaClient, shopId: string, file:
     read: (cell, line, row) => {
       const externalId = cell.id("customer_id", "a customer id");
       const email = cell.text("email")?.toLowerCase() ?? null;
-      if (email && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email)) throw new ImportFormatError(name, line, "email", `expected an email address, found "${row.email}"`);
+      if (email && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email))
+        throw new ImportFormatError(name, line, "email", `expected an email address, found "${row.email}"`);
       const birthYear = cell.number("birth_year", "a year such as 1984");
       if (birthYear !== null && (!Number.isInteger(birthYear) || birthYear < 1900 || birthYear > thisYear)) {
         throw new ImportFormatError(name, line, "birth_year", `expected a year between 1900 and ${thisYear}, found "${row.birth_year}"`);
       }
       return {
-        externalId, email, firstName: cell.text("first_name"), lastName: cell.text("last_name"), country: cell.text("country")?.toUpperCase() ?? null,
-        province: cell.text("province"), city: cell.text("city"), tags: cell.tags("tags"), birthYear, gender: cell.text("gender")?.toLowerCase() ?? null,
+        externalId,
+        email,
+        firstName: cell.text("first_name"),
+        lastName: cell.text("last_name"),
+        country: cell.text("country")?.toUpperCase() ?? null,
+        province: cell.text("province"),
+        city: cell.text("city"),
+        tags: cell.tags("tags"),
+        birthYear,
+        gender: cell.text("gender")?.toLowerCase() ?? null,
         acceptsMarketing: cell.flag("accepts_marketing") ?? false,
       };
     },
     write: (tx, batch) => {
-      const column = <T,>(pick: (row: CustomerRow) => T) => batch.map(pick);
+      const column = <T>(pick: (row: CustomerRow) => T) => batch.map(pick);
       return tx.$executeRaw`
         INSERT INTO "Customer" ("id", "shopId", "externalId", "email", "firstName", "lastName", "country", "province", "city", "tags",
                                 "birthYear", "gender", "acceptsMarketing", "updatedAt")

@@ -23,7 +23,12 @@ import { ImportFormatError, normaliseId } from "./order-rows";
  * stored once, and so is an event without one that repeats every field.
  */
 const KINDS = {
-  view: "VIEW", add_to_cart: "ADD_TO_CART", search: "SEARCH", wishlist_add: "WISHLIST_ADD", wishlist_remove: "WISHLIST_REMOVE", review: "REVIEW",
+  view: "VIEW",
+  add_to_cart: "ADD_TO_CART",
+  search: "SEARCH",
+  wishlist_add: "WISHLIST_ADD",
+  wishlist_remove: "WISHLIST_REMOVE",
+  review: "REVIEW",
 } as const;
 
 const text = z.union([storedText(MAX_ID_LENGTH).trim().min(1), z.number()]).transform(String);
@@ -42,7 +47,10 @@ const eventLine = z
   .refine((event) => event.customer_id || event.visitor_id, { message: "expected customer_id or visitor_id", path: ["customer_id"] })
   .refine((event) => event.kind === "search" || event.product_id, { message: "expected a product_id", path: ["product_id"] })
   .refine((event) => event.kind !== "search" || event.query, { message: "a search needs its query", path: ["query"] })
-  .refine((event) => event.kind !== "review" || event.rating !== undefined, { message: "a review needs a rating from 1 to 5", path: ["rating"] });
+  .refine((event) => event.kind !== "review" || event.rating !== undefined, {
+    message: "a review needs a rating from 1 to 5",
+    path: ["rating"],
+  });
 
 const LINES_PER_BATCH = 5_000;
 
@@ -62,7 +70,9 @@ export async function importEventFile(db: RawDatabase, shopId: string, file: str
 
     const flush = async () => {
       if (!batch.length) return;
-      await ids.ensureProducts(batch.flatMap((event) => (event.product_id ? [{ externalId: event.product_id, title: `Product ${event.product_id}` }] : [])));
+      await ids.ensureProducts(
+        batch.flatMap((event) => (event.product_id ? [{ externalId: event.product_id, title: `Product ${event.product_id}` }] : [])),
+      );
       await ids.ensureCustomers(batch.flatMap((event) => (event.customer_id ? [{ externalId: event.customer_id }] : [])));
       const rows: Prisma.InteractionCreateManyInput[] = batch.map((event) => ({
         shopId,
@@ -73,7 +83,9 @@ export async function importEventFile(db: RawDatabase, shopId: string, file: str
         quantity: event.quantity ?? 1,
         rating: event.kind === "review" ? event.rating! : null,
         query: event.kind === "search" ? event.query! : null,
-        occurredAt: new Date(event.occurred_at.endsWith("Z") || /[+-]\d\d:\d\d$/.test(event.occurred_at) ? event.occurred_at : `${event.occurred_at}Z`),
+        occurredAt: new Date(
+          event.occurred_at.endsWith("Z") || /[+-]\d\d:\d\d$/.test(event.occurred_at) ? event.occurred_at : `${event.occurred_at}Z`,
+        ),
         source: "IMPORT",
         dedupeKey: event.id
           ? `import-event:${event.id}`

@@ -24,7 +24,10 @@ export interface NewCustomer {
 export class ExternalIds {
   readonly products = new Map<string, string>();
   readonly customers = new Map<string, string>();
-  constructor(private readonly sql: SqlRunner, private readonly shopId: string) {}
+  constructor(
+    private readonly sql: SqlRunner,
+    private readonly shopId: string,
+  ) {}
 
   async ensureProducts(candidates: Iterable<NewProduct>) {
     const fresh = this.unseen(this.products, candidates);

@@ -2,18 +2,31 @@ import { describe, expect, it } from "vitest";
 import { cleanRow, ImportFormatError, normaliseHeader, normaliseId, parseColumnMap } from "./order-rows";
 
 const row = (overrides: Record<string, string> = {}) => ({
-  order_id: "536365", customer_id: "17850.0", product_id: "85123a", quantity: "6", price: "2.55",
-  created_at: "2010-12-01 08:26:00", title: "  WHITE HANGING   HEART ", ...overrides,
+  order_id: "536365",
+  customer_id: "17850.0",
+  product_id: "85123a",
+  quantity: "6",
+  price: "2.55",
+  created_at: "2010-12-01 08:26:00",
+  title: "  WHITE HANGING   HEART ",
+  ...overrides,
 });
 
 describe("order rows", () => {
   it("normalises ids, whitespace and dates (no zone means UTC)", () => {
     expect(cleanRow("f.csv", 2, row())).toMatchObject({
-      orderId: "536365", customerId: "17850", productId: "85123A", quantity: 6, price: 2.55,
-      createdAt: new Date("2010-12-01T08:26:00Z"), title: "WHITE HANGING HEART",
+      orderId: "536365",
+      customerId: "17850",
+      productId: "85123A",
+      quantity: 6,
+      price: 2.55,
+      createdAt: new Date("2010-12-01T08:26:00Z"),
+      title: "WHITE HANGING HEART",
     });
     expect(normaliseId(" 17850.00 ")).toBe("17850");
-    expect(cleanRow("f.csv", 2, row({ created_at: "2011-03-01T10:30:00+02:00" }))).toMatchObject({ createdAt: new Date("2011-03-01T08:30:00Z") });
+    expect(cleanRow("f.csv", 2, row({ created_at: "2011-03-01T10:30:00+02:00" }))).toMatchObject({
+      createdAt: new Date("2011-03-01T08:30:00Z"),
+    });
     expect(cleanRow("f.csv", 2, row({ customer_id: "" }))).toMatchObject({ customerId: null });
   });
 
@@ -39,16 +52,25 @@ describe("order rows", () => {
       'orders.csv, line 17, column created_at: expected an ISO 8601 date such as 2011-03-01T10:30:00Z, found "01/12/2010"',
     );
     expect(failure({ product_id: " " })).toBe("orders.csv, line 17, column product_id: expected a product id, found nothing");
-    expect(failure({ quantity: "six" })).toMatch(/line 17, column quantity: expected a whole number \(negative for a return\), found "six"/);
+    expect(failure({ quantity: "six" })).toMatch(
+      /line 17, column quantity: expected a whole number \(negative for a return\), found "six"/,
+    );
     expect(failure({ quantity: "1.5" })).toMatch(/line 17, column quantity: expected a whole number, found "1.5"/);
   });
 
   it("renames columns with --map and names missing or unknown ones", () => {
     const map = parseColumnMap("InvoiceNo=order_id, StockCode=product_id");
     expect(normaliseHeader("f.csv", ["InvoiceNo", "StockCode", "Customer_ID", "Quantity", "Price", "Created_At"], map)).toEqual([
-      "order_id", "product_id", "customer_id", "quantity", "price", "created_at",
+      "order_id",
+      "product_id",
+      "customer_id",
+      "quantity",
+      "price",
+      "created_at",
     ]);
-    expect(() => normaliseHeader("f.csv", ["InvoiceNo", "Qty"], map)).toThrow(/f\.csv, line 1: the header lacks customer_id, product_id, quantity, price, created_at/);
+    expect(() => normaliseHeader("f.csv", ["InvoiceNo", "Qty"], map)).toThrow(
+      /f\.csv, line 1: the header lacks customer_id, product_id, quantity, price, created_at/,
+    );
     expect(() => parseColumnMap("InvoiceNo")).toThrow(/"InvoiceNo" must look like SourceColumn=target_column/);
     expect(() => parseColumnMap("A=order_number")).toThrow(/"order_number" is not a column of the import format/);
   });

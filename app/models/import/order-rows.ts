@@ -14,12 +14,7 @@ const NON_PRODUCT_IDS = /^(POST|DOT|M|C2|D|S|B|CRUK|PADS|BANK CHARGES|AMAZONFEE|
 const MAX_QUANTITY = 10_000;
 
 export type SkipReason =
-  | "zero or negative price"
-  | "zero quantity"
-  | "impossible quantity"
-  | "fee or adjustment, not a product"
-  | "gift card"
-  | "duplicate row";
+  "zero or negative price" | "zero quantity" | "impossible quantity" | "fee or adjustment, not a product" | "gift card" | "duplicate row";
 
 export interface CleanLine {
   orderId: string;
@@ -69,7 +64,10 @@ export function checkCell(file: string, line: number, column: string, value: str
 export function parseColumnMap(spec: string | undefined): Map<string, string> {
   const map = new Map<string, string>();
   if (!spec) return map;
-  for (const pair of spec.split(",").map((part) => part.trim()).filter(Boolean)) {
+  for (const pair of spec
+    .split(",")
+    .map((part) => part.trim())
+    .filter(Boolean)) {
     const [from, to, ...rest] = pair.split("=").map((part) => part.trim());
     if (!from || !to || rest.length) throw new Error(`--map: "${pair}" must look like SourceColumn=target_column`);
     if (!KNOWN.has(to)) throw new Error(`--map: "${to}" is not a column of the import format (${[...KNOWN].join(", ")})`);
@@ -143,7 +141,8 @@ export function cleanRow(file: string, line: number, row: Record<string, string 
   const price = number("price", "a unit price such as 12.50");
   const createdText = required("created_at", "an ISO 8601 date such as 2011-03-01T10:30:00Z");
   const createdAt = parseDate(createdText);
-  if (!createdAt) throw new ImportFormatError(file, line, "created_at", `expected an ISO 8601 date such as 2011-03-01T10:30:00Z, found "${createdText}"`);
+  if (!createdAt)
+    throw new ImportFormatError(file, line, "created_at", `expected an ISO 8601 date such as 2011-03-01T10:30:00Z, found "${createdText}"`);
   const customer = row.customer_id?.trim();
 
   if (NON_PRODUCT_IDS.test(productId)) return { skip: "fee or adjustment, not a product" };
@@ -163,7 +162,10 @@ export function cleanRow(file: string, line: number, row: Record<string, string 
     description: optional(row.description),
     productType: optional(row.product_type),
     vendor: optional(row.vendor),
-    tags: (row.tags ?? "").split("|").map((tag) => tag.trim().toLowerCase()).filter(Boolean),
+    tags: (row.tags ?? "")
+      .split("|")
+      .map((tag) => tag.trim().toLowerCase())
+      .filter(Boolean),
     country: optional(row.country),
     currency: optional(row.currency)?.toUpperCase() ?? null,
   };

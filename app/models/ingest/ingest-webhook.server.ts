@@ -37,7 +37,10 @@ function handle<S extends z.ZodType>(schema: S, apply: (db: PrismaClient, shopId
   return { schema, createsShop: true, apply: (db, shop, payload) => apply(db, shop.id!, payload as z.infer<S>).then(() => undefined) };
 }
 
-function privacy<S extends z.ZodType>(schema: S, apply: (db: PrismaClient, shopDomain: string, data: z.infer<S>) => Promise<unknown>): Topic {
+function privacy<S extends z.ZodType>(
+  schema: S,
+  apply: (db: PrismaClient, shopDomain: string, data: z.infer<S>) => Promise<unknown>,
+): Topic {
   return { schema, createsShop: false, apply: (db, shop, payload) => apply(db, shop.domain, payload as z.infer<S>).then(() => undefined) };
 }
 
@@ -54,7 +57,9 @@ const TOPICS: Record<string, Topic> = {
   "refunds/create": handle(refundPayload, upsertShopifyRefund),
   "inventory_levels/update": handle(inventoryLevelPayload, applyInventoryLevel),
   "customers/data_request": privacy(customersDataRequestPayload, (db, domain, data) => exportCustomerData(db, domain, data.customer.id)),
-  "customers/redact": privacy(customersRedactPayload, (db, domain, data) => redactCustomer(db, domain, data.customer.id, data.orders_to_redact)),
+  "customers/redact": privacy(customersRedactPayload, (db, domain, data) =>
+    redactCustomer(db, domain, data.customer.id, data.orders_to_redact),
+  ),
   "shop/redact": privacy(shopRedactPayload, (db, domain) => redactShop(db, domain)),
 };
 
@@ -63,7 +68,10 @@ const TOPICS: Record<string, Topic> = {
  * documented shape is kept with its error for the merchant to see (and not retried); a
  * database failure throws, so the job is retried. Processing twice changes nothing.
  */
-export async function ingestWebhookEvent(db: PrismaClient, eventId: string): Promise<{ topic: string; status: "ingested" | "ignored" | "rejected" | "already processed" }> {
+export async function ingestWebhookEvent(
+  db: PrismaClient,
+  eventId: string,
+): Promise<{ topic: string; status: "ingested" | "ignored" | "rejected" | "already processed" }> {
   const event = await db.webhookEvent.findUniqueOrThrow({ where: { id: eventId } });
   if (event.processedAt) return { topic: event.topic, status: "already processed" };
   const topic = TOPICS[event.topic];
@@ -84,7 +92,9 @@ export async function ingestWebhookEvent(db: PrismaClient, eventId: string): Pro
     await markWebhookProcessed(db, event.id, `unexpected ${event.topic} payload: ${problems.join("; ")}`);
     return { topic: event.topic, status: "rejected" };
   }
-  const shop = topic.createsShop ? await ensureShop(db, event.shopDomain) : await db.shop.findUnique({ where: { domain: event.shopDomain } });
+  const shop = topic.createsShop
+    ? await ensureShop(db, event.shopDomain)
+    : await db.shop.findUnique({ where: { domain: event.shopDomain } });
   await db.$transaction(async (tx) => {
     await topic.apply(tx as PrismaClient, { id: shop?.id ?? null, domain: event.shopDomain }, parsed.data);
     // updateMany: shop/redact deletes the shop's stored deliveries, this one included.

@@ -45,7 +45,9 @@ describe.each(Object.keys(SCHEMAS))("the %s payload", (topic) => {
   });
 
   it("refuses a NUL or lone surrogate in every text field, with an issue that can be stored and names the field", () => {
-    const texts = leafPaths(example).filter((path) => typeof valueAt(example, path) === "string" || typeof valueAt(example, path) === "number");
+    const texts = leafPaths(example).filter(
+      (path) => typeof valueAt(example, path) === "string" || typeof valueAt(example, path) === "number",
+    );
     fc.assert(
       fc.property(fc.constantFrom(...texts), badText, (path, bad) => {
         const parsed = schema.safeParse(replaceAt(example, path, bad));
@@ -58,16 +60,22 @@ describe.each(Object.keys(SCHEMAS))("the %s payload", (topic) => {
   });
 
   it("never throws: any payload parses to storable data or to issues", () => {
-    fc.assert(fc.property(fc.oneof(mutated([example]), anyJson), (body) => expectStorableOrFieldErrors(schema.safeParse(body))), runs(1_000));
+    fc.assert(
+      fc.property(fc.oneof(mutated([example]), anyJson), (body) => expectStorableOrFieldErrors(schema.safeParse(body))),
+      runs(1_000),
+    );
   });
 });
 
 describe("parseShopifyJson", () => {
   it("reads any JSON as JSON.parse does, apart from long integers, and throws nothing but SyntaxError", () => {
     const noLongNumbers = fc.jsonValue({ maxDepth: 3 }).filter((value) => !/\d{16}/.test(JSON.stringify(value)));
-    fc.assert(fc.property(noLongNumbers, (value) => {
+    fc.assert(
+      fc.property(noLongNumbers, (value) => {
         expect(parseShopifyJson(JSON.stringify(value))).toEqual(JSON.parse(JSON.stringify(value)));
-      }), runs(2_000));
+      }),
+      runs(2_000),
+    );
     fc.assert(
       fc.property(fc.string({ unit: "binary", maxLength: 60 }), (raw) => {
         try {

@@ -3,7 +3,8 @@ import { htmlToText, orderPayload, parseShopifyJson, splitTags } from "./shopify
 
 describe("Shopify payloads", () => {
   it("keeps 64-bit ids exact where JSON.parse would round them", () => {
-    const raw = '{"id":820982911946154508,"customer":{"id":115310627314723954},"line_items":[{"id":1,"product_id":632910392}],"total":12345678901234567}';
+    const raw =
+      '{"id":820982911946154508,"customer":{"id":115310627314723954},"line_items":[{"id":1,"product_id":632910392}],"total":12345678901234567}';
     expect(JSON.parse(raw).id).toBe(820982911946154500);
     expect(parseShopifyJson(raw)).toEqual({
       id: "820982911946154508",
@@ -19,7 +20,9 @@ describe("Shopify payloads", () => {
   });
 
   it("reads an order as Shopify sends it and names what is missing", () => {
-    const parsed = orderPayload.parse(parseShopifyJson('{"id":1,"created_at":"2026-11-01T10:00:00-05:00","line_items":[{"id":2,"quantity":1,"price":"9.50"}]}'));
+    const parsed = orderPayload.parse(
+      parseShopifyJson('{"id":1,"created_at":"2026-11-01T10:00:00-05:00","line_items":[{"id":2,"quantity":1,"price":"9.50"}]}'),
+    );
     expect(parsed).toMatchObject({ id: "1", created_at: new Date("2026-11-01T15:00:00Z"), line_items: [{ id: "2", price: 9.5 }] });
     const failed = orderPayload.safeParse({ id: 1 });
     expect(failed.success).toBe(false);

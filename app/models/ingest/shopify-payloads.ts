@@ -111,12 +111,20 @@ export type CustomerPayload = z.infer<typeof customerPayload>;
 
 /** "a, b ,c" → ["a", "b", "c"] (Shopify sends tags as one comma-separated string). */
 export function splitTags(tags: string | null | undefined): string[] {
-  return (tags ?? "").split(",").map((tag) => tag.trim().toLowerCase()).filter(Boolean);
+  return (tags ?? "")
+    .split(",")
+    .map((tag) => tag.trim().toLowerCase())
+    .filter(Boolean);
 }
 
 /** Product descriptions arrive as HTML; the models read text. */
 export function htmlToText(html: string | null | undefined): string {
-  return (html ?? "").replace(/<[^>]+>/g, " ").replace(/&nbsp;/g, " ").replace(/&amp;/g, "&").replace(/\s+/g, " ").trim();
+  return (html ?? "")
+    .replace(/<[^>]+>/g, " ")
+    .replace(/&nbsp;/g, " ")
+    .replace(/&amp;/g, "&")
+    .replace(/\s+/g, " ")
+    .trim();
 }
 
 /**

@@ -52,7 +52,9 @@ export async function upsertShopifyProduct(db: Db, shopId: string, product: Prod
   if (existing && isStale(existing.sourceUpdatedAt, product.updated_at)) return;
   const prices = product.variants.map((variant) => variant.price);
   const compareAt = product.variants.map((variant) => variant.compare_at_price).filter((price): price is number => price !== null);
-  const inventory = product.variants.map((variant) => variant.inventory_quantity).filter((quantity): quantity is number => quantity !== null && quantity !== undefined);
+  const inventory = product.variants
+    .map((variant) => variant.inventory_quantity)
+    .filter((quantity): quantity is number => quantity !== null && quantity !== undefined);
   const data = {
     title: product.title,
     handle: product.handle ?? null,
@@ -161,8 +163,15 @@ export async function upsertShopifyOrder(
     await db.orderLine.upsert({
       where: { orderId_externalId: { orderId: saved.id, externalId: line.id } },
       create: {
-        shopId, orderId: saved.id, externalId: line.id, productId, productExternalId: line.product_id ?? null,
-        variantExternalId: line.variant_id ?? null, title: line.title ?? "", quantity: line.quantity, price: line.price,
+        shopId,
+        orderId: saved.id,
+        externalId: line.id,
+        productId,
+        productExternalId: line.product_id ?? null,
+        variantExternalId: line.variant_id ?? null,
+        title: line.title ?? "",
+        quantity: line.quantity,
+        price: line.price,
       },
       update: { quantity: line.quantity, price: line.price, title: line.title ?? "" },
     });
@@ -170,7 +179,12 @@ export async function upsertShopifyOrder(
     const base = { shopId, customerId, productId, quantity: line.quantity, orderId: saved.id, source };
     interactions.push({ ...base, kind: "PURCHASE", occurredAt: processedAt, dedupeKey: `shopify:order:${order.id}:line:${line.id}` });
     if (order.cancelled_at) {
-      interactions.push({ ...base, kind: "REFUND", occurredAt: order.cancelled_at, dedupeKey: `shopify:order:${order.id}:cancel:${line.id}` });
+      interactions.push({
+        ...base,
+        kind: "REFUND",
+        occurredAt: order.cancelled_at,
+        dedupeKey: `shopify:order:${order.id}:cancel:${line.id}`,
+      });
     }
   }
   await appendInteractions(db as PrismaClient, interactions);
@@ -186,14 +200,33 @@ export class NotYetStoredError extends Error {}
  * line's refunded quantity. A refund that arrives before its order fails and is retried
  * (by the job, then by the sweeper) until the order is there.
  */
-export async function upsertShopifyRefund(db: Db, shopId: string, refund: RefundPayload, source: DataSource = "SHOPIFY_WEBHOOK"): Promise<void> {
-  const order = await db.order.findUnique({ where: { shopId_externalId: { shopId, externalId: refund.order_id } }, include: { lines: true } });
+export async function upsertShopifyRefund(
+  db: Db,
+  shopId: string,
+  refund: RefundPayload,
+  source: DataSource = "SHOPIFY_WEBHOOK",
+): Promise<void> {
+  const order = await db.order.findUnique({
+    where: { shopId_externalId: { shopId, externalId: refund.order_id } },
+    include: { lines: true },
+  });
   if (!order) throw new NotYetStoredError(`order ${refund.order_id} of refund ${refund.id} is not stored yet; will retry`);
-  const lines = refund.refund_line_items.map((line) => ({ lineExternalId: line.line_item_id, quantity: line.quantity, subtotal: line.subtotal ?? 0 }));
+  const lines = refund.refund_line_items.map((line) => ({
+    lineExternalId: line.line_item_id,
+    quantity: line.quantity,
+    subtotal: line.subtotal ?? 0,
+  }));
   const existing = await db.refund.findUnique({ where: { shopId_externalId: { shopId, externalId: refund.id } } });
   if (existing) return;
   await db.refund.create({
-    data: { shopId, orderId: order.id, externalId: refund.id, lines, amount: lines.reduce((sum, line) => sum + line.subtotal, 0), refundedAt: refund.created_at },
+    data: {
+      shopId,
+      orderId: order.id,
+      externalId: refund.id,
+      lines,
+      amount: lines.reduce((sum, line) => sum + line.subtotal, 0),
+      refundedAt: refund.created_at,
+    },
   });
   const interactions: Prisma.InteractionCreateManyInput[] = [];
   for (const refunded of refund.refund_line_items) {
@@ -202,8 +235,15 @@ export async function upsertShopifyRefund(db: Db, shopId: string, refund: Refund
     await db.orderLine.update({ where: { id: line.id }, data: { refundedQuantity: { increment: refunded.quantity } } });
     if (!line.productId || refunded.quantity <= 0) continue;
     interactions.push({
-      shopId, kind: "REFUND", customerId: order.customerId, productId: line.productId, quantity: refunded.quantity,
-      orderId: order.id, occurredAt: refund.created_at, source, dedupeKey: `shopify:refund:${refund.id}:line:${refunded.id}`,
+      shopId,
+      kind: "REFUND",
+      customerId: order.customerId,
+      productId: line.productId,
+      quantity: refunded.quantity,
+      orderId: order.id,
+      occurredAt: refund.created_at,
+      source,
+      dedupeKey: `shopify:refund:${refund.id}:line:${refunded.id}`,
     });
   }
   await appendInteractions(db as PrismaClient, interactions);
@@ -220,9 +260,16 @@ export async function applyInventoryLevel(db: Db, shopId: string, level: Invento
     const quantity = level.available ?? null;
     await db.variant.update({
       where: { id: variant.id },
-      data: { inventoryQuantity: quantity, available: quantity === null || quantity > 0, sourceUpdatedAt: level.updated_at ?? variant.sourceUpdatedAt },
+      data: {
+        inventoryQuantity: quantity,
+        available: quantity === null || quantity > 0,
+        sourceUpdatedAt: level.updated_at ?? variant.sourceUpdatedAt,
+      },
     });
-    const siblings = await db.variant.findMany({ where: { productId: variant.productId }, select: { available: true, inventoryQuantity: true } });
+    const siblings = await db.variant.findMany({
+      where: { productId: variant.productId },
+      select: { available: true, inventoryQuantity: true },
+    });
     await db.product.update({
       where: { id: variant.productId },
       data: {

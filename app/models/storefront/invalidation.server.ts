@@ -7,9 +7,7 @@ import { setting } from "../../config/env.server";
  * What changed for a shop, so that every web process drops what it cached: a new active model
  * version (its lists), the merchant's rules, or products (price, stock, deletion; no ids: all).
  */
-export type Invalidation =
-  | { shopId: string; scope: "model" | "rules" }
-  | { shopId: string; scope: "products"; productIds?: string[] };
+export type Invalidation = { shopId: string; scope: "model" | "rules" } | { shopId: string; scope: "products"; productIds?: string[] };
 
 type Listener = (message: Invalidation) => void;
 

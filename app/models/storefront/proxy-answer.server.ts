@@ -15,14 +15,20 @@ import { setting } from "../../config/env.server";
  * With `format=liquid` the answer is Liquid for Shopify to render in the shopper's market (see
  * liquid-answer.server.ts); otherwise JSON, as the admin's preview and other callers read it.
  */
-export async function answerStorefrontRecommendations(db: PrismaClient, url: URL, secret = setting("SHOPIFY_API_SECRET") ?? ""): Promise<PlainAnswer> {
+export async function answerStorefrontRecommendations(
+  db: PrismaClient,
+  url: URL,
+  secret = setting("SHOPIFY_API_SECRET") ?? "",
+): Promise<PlainAnswer> {
   if (!validAppProxySignature(url, secret)) return { status: 400, headers: {} };
   const params = url.searchParams;
   const shopId = await (await recommendationService(db)).shopIdFor(params.get("shop") ?? "");
   if (!shopId) return { status: 404, headers: {}, body: { error: "this shop has not installed Affinity" } };
   const customerId = params.get("logged_in_customer_id")?.trim() || null;
   const liquid = wantsLiquid(params);
-  const answer = liquid ? await answerAsLiquid(db, shopId, customerId, params) : await answerRecommendationQuery(db, shopId, customerId, params, {});
+  const answer = liquid
+    ? await answerAsLiquid(db, shopId, customerId, params)
+    : await answerRecommendationQuery(db, shopId, customerId, params, {});
   if (answer.status === 200) {
     linkProxyShopper(db, shopId, customerId, params.get("visitor")?.trim() || null).catch((error: Error) =>
       console.error(`[affinity] could not link the shopper's browser: ${error.message}`),

@@ -43,7 +43,8 @@ function limiter(name: RateLimitName): RateLimiterAbstract {
   return found;
 }
 
-export type RateCheck = { headers: Record<string, string> } | { refusal: { status: 429; headers: Record<string, string>; body: { error: string } } };
+export type RateCheck =
+  { headers: Record<string, string> } | { refusal: { status: 429; headers: Record<string, string>; body: { error: string } } };
 
 /** Counts one request against `name`'s limit for `key`: the headers to answer with, or the 429. */
 export async function consumeRateLimit(name: RateLimitName, key: string): Promise<RateCheck> {
@@ -54,6 +55,12 @@ export async function consumeRateLimit(name: RateLimitName, key: string): Promis
   } catch (limited) {
     if (!(limited instanceof RateLimiterRes)) throw limited;
     const retryAfter = String(Math.max(1, Math.ceil(limited.msBeforeNext / 1000)));
-    return { refusal: { status: 429, headers: { "Retry-After": retryAfter }, body: { error: `more than ${points} requests per ${per}; retry after the Retry-After header` } } };
+    return {
+      refusal: {
+        status: 429,
+        headers: { "Retry-After": retryAfter },
+        body: { error: `more than ${points} requests per ${per}; retry after the Retry-After header` },
+      },
+    };
   }
 }

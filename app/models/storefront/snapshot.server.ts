@@ -102,10 +102,12 @@ export class ShopSnapshot {
     const ids = [...this.dirtyProducts];
     this.dirtyProducts.clear();
     const rowIds = ids.map((id) => (this.products.has(id) ? id : (this.byExternalId.get(id) ?? id)));
-    const fresh = await loadCatalogue(db, this.shopId, { OR: [{ id: { in: rowIds } }, { externalId: { in: ids } }] }).catch((error: unknown) => {
-      for (const id of ids) this.dirtyProducts.add(id);
-      throw error;
-    });
+    const fresh = await loadCatalogue(db, this.shopId, { OR: [{ id: { in: rowIds } }, { externalId: { in: ids } }] }).catch(
+      (error: unknown) => {
+        for (const id of ids) this.dirtyProducts.add(id);
+        throw error;
+      },
+    );
     for (const id of rowIds) this.products.delete(id);
     for (const [id, product] of fresh) this.remember(product, id);
   }
@@ -118,12 +120,29 @@ export class ShopSnapshot {
 
 const NO_LIST = Symbol("no list");
 
-async function loadCatalogue(db: PrismaClient, shopId: string, where: Prisma.ProductWhereInput = {}): Promise<Map<string, CatalogueProduct>> {
+async function loadCatalogue(
+  db: PrismaClient,
+  shopId: string,
+  where: Prisma.ProductWhereInput = {},
+): Promise<Map<string, CatalogueProduct>> {
   const rows = await db.product.findMany({
     where: { shopId, ...where },
     select: {
-      id: true, externalId: true, handle: true, title: true, productType: true, vendor: true, tags: true, status: true, deletedAt: true,
-      isGiftCard: true, priceMin: true, compareAtPrice: true, available: true, imageUrl: true, imageAlt: true,
+      id: true,
+      externalId: true,
+      handle: true,
+      title: true,
+      productType: true,
+      vendor: true,
+      tags: true,
+      status: true,
+      deletedAt: true,
+      isGiftCard: true,
+      priceMin: true,
+      compareAtPrice: true,
+      available: true,
+      imageUrl: true,
+      imageAlt: true,
       collections: { select: { collection: { select: { handle: true } } } },
       variants: { select: { externalId: true, price: true, available: true }, orderBy: { price: "asc" } },
     },
@@ -163,13 +182,18 @@ async function loadRules(db: PrismaClient, shopId: string) {
   ]);
   const pairs: PairDecisions = { chosen: new Map(), rejected: new Map() };
   for (const pair of decided) {
-    for (const [from, to] of [[pair.productId, pair.relatedProductId], [pair.relatedProductId, pair.productId]]) {
+    for (const [from, to] of [
+      [pair.productId, pair.relatedProductId],
+      [pair.relatedProductId, pair.productId],
+    ]) {
       if (pair.status === "REJECTED") pairs.rejected.set(from, (pairs.rejected.get(from) ?? new Set()).add(to));
       else if (!pairs.chosen.get(from)?.includes(to)) pairs.chosen.set(from, [...(pairs.chosen.get(from) ?? []), to]);
     }
   }
   // A merchant's curve replaces the learned one for the same target.
-  const merchant = new Set(curves.filter((curve) => curve.source === "MERCHANT").map((curve) => `${curve.targetType}:${curve.targetValue}`));
+  const merchant = new Set(
+    curves.filter((curve) => curve.source === "MERCHANT").map((curve) => `${curve.targetType}:${curve.targetValue}`),
+  );
   const ruleSet: RuleSet = {
     seasonality: curves.filter((curve) => curve.source === "MERCHANT" || !merchant.has(`${curve.targetType}:${curve.targetValue}`)),
     promotions,
@@ -177,9 +201,15 @@ async function loadRules(db: PrismaClient, shopId: string) {
     inStockOnly: settings?.inStockOnly ?? true,
     hidePurchased: settings?.hidePurchased ?? true,
     maxPerProductType: settings?.maxPerProductType ?? null,
-    priceBand: settings?.priceBandMin != null && settings?.priceBandMax != null ? { min: settings.priceBandMin, max: settings.priceBandMax } : null,
+    priceBand:
+      settings?.priceBandMin != null && settings?.priceBandMax != null ? { min: settings.priceBandMin, max: settings.priceBandMax } : null,
   };
-  return { ruleSet, pairs, holdoutShare: settings?.holdoutShare ?? 0, attributionWindowMinutes: settings?.attributionWindowMinutes ?? 10_080 };
+  return {
+    ruleSet,
+    pairs,
+    holdoutShare: settings?.holdoutShare ?? 0,
+    attributionWindowMinutes: settings?.attributionWindowMinutes ?? 10_080,
+  };
 }
 
 async function loadBestSellers(db: PrismaClient, shopId: string): Promise<Recommendation[]> {
@@ -199,7 +229,16 @@ async function loadSnapshot(db: PrismaClient, shopId: string): Promise<ShopSnaps
   const [products, rules, bestSellers] = await Promise.all([loadCatalogue(db, shopId), loadRules(db, shopId), loadBestSellers(db, shopId)]);
   const byExternalId = new Map([...products.values()].map((product) => [product.externalId, product.id]));
   return new ShopSnapshot(
-    shopId, Date.now(), shop.activeModelVersionId, products, byExternalId, rules.ruleSet, rules.holdoutShare, rules.attributionWindowMinutes, bestSellers, rules.pairs,
+    shopId,
+    Date.now(),
+    shop.activeModelVersionId,
+    products,
+    byExternalId,
+    rules.ruleSet,
+    rules.holdoutShare,
+    rules.attributionWindowMinutes,
+    bestSellers,
+    rules.pairs,
   );
 }
 

@@ -17,11 +17,14 @@
       this.list = this.querySelector(".afr__list");
       const load = () => this.load().catch(() => this.fail());
       if (!("IntersectionObserver" in window)) return load();
-      const observer = new IntersectionObserver((entries) => {
-        if (!entries.some((entry) => entry.isIntersecting)) return;
-        observer.disconnect();
-        load();
-      }, { rootMargin: "400px 0px" });
+      const observer = new IntersectionObserver(
+        (entries) => {
+          if (!entries.some((entry) => entry.isIntersecting)) return;
+          observer.disconnect();
+          load();
+        },
+        { rootMargin: "400px 0px" },
+      );
       observer.observe(this);
     }
 
@@ -42,7 +45,10 @@
       const products = (answer.products || []).filter((p) => p.available && p.variantId);
       if (!products.length) return this.fail();
       this.render(products);
-      this.report("impression", products.map((p) => p.externalId));
+      this.report(
+        "impression",
+        products.map((p) => p.externalId),
+      );
     }
 
     render(products) {
@@ -67,13 +73,17 @@
         ? `<img src="${esc(sized(p.image, 360))}"${srcset(p.image)} sizes="${esc(o.sizes)}" alt="${esc(p.imageAlt || p.title)}" loading="lazy" width="360" height="${Math.round(360 / o.ratio)}">`
         : "";
       const compare = o.showCompare && p.compareAtPrice > p.price ? ` <s class="afr-card__compare">${esc(p.compareAtText)}</s>` : "";
-      const price = o.showPrice ? `<p class="afr-card__price"><span class="afr-visually-hidden">${esc(t.price)}</span>${esc(p.priceText)}${compare}</p>` : "";
-      const pick = o.placement === "bought_together"
-        ? `<label class="afr-card__pick"><input type="checkbox" checked data-afr-pick="${esc(p.variantId)}" data-afr-price="${p.price}" data-afr-product="${esc(p.externalId)}"> ${esc(t.include)}</label>`
+      const price = o.showPrice
+        ? `<p class="afr-card__price"><span class="afr-visually-hidden">${esc(t.price)}</span>${esc(p.priceText)}${compare}</p>`
         : "";
-      const add = o.showAdd && o.placement !== "bought_together"
-        ? `<button type="button" class="afr-card__add" data-afr-add="${esc(p.variantId)}" data-afr-product="${esc(p.externalId)}" aria-label="${esc(t.addNamed.replace("__title__", p.title))}">${esc(t.add)}</button>`
-        : "";
+      const pick =
+        o.placement === "bought_together"
+          ? `<label class="afr-card__pick"><input type="checkbox" checked data-afr-pick="${esc(p.variantId)}" data-afr-price="${p.price}" data-afr-product="${esc(p.externalId)}"> ${esc(t.include)}</label>`
+          : "";
+      const add =
+        o.showAdd && o.placement !== "bought_together"
+          ? `<button type="button" class="afr-card__add" data-afr-add="${esc(p.variantId)}" data-afr-product="${esc(p.externalId)}" aria-label="${esc(t.addNamed.replace("__title__", p.title))}">${esc(t.add)}</button>`
+          : "";
       return `<li class="afr-card" data-afr-index="${index}"><a class="afr-card__media" href="${esc(url)}" tabindex="-1" aria-hidden="true" data-afr-click="${esc(p.externalId)}">${image}</a><p class="afr-card__title"><a href="${esc(url)}" data-afr-click="${esc(p.externalId)}">${esc(p.title)}</a></p>${price}${pick}${add}</li>`;
     }
 
@@ -106,9 +116,14 @@
         });
         if (!response.ok) throw new Error(String(response.status));
         button.textContent = t.added;
-        this.report("add_to_cart", items.map((item) => item.product));
+        this.report(
+          "add_to_cart",
+          items.map((item) => item.product),
+        );
         const cart = await this.cart();
-        document.querySelectorAll("[data-cart-count], .cart-count-bubble span[aria-hidden]").forEach((node) => (node.textContent = String(cart.item_count)));
+        document
+          .querySelectorAll("[data-cart-count], .cart-count-bubble span[aria-hidden]")
+          .forEach((node) => (node.textContent = String(cart.item_count)));
         document.dispatchEvent(new CustomEvent("affinity:cart-updated", { detail: { cart }, bubbles: true }));
       } catch {
         button.textContent = t.error;
@@ -138,7 +153,13 @@
       this.list.addEventListener("change", update);
       button.disabled = false;
       button.addEventListener("click", () =>
-        this.addToCart([{ id: main.variantId, product: main.productId }, ...picks().map((box) => ({ id: box.dataset.afrPick, product: box.dataset.afrProduct }))], button),
+        this.addToCart(
+          [
+            { id: main.variantId, product: main.productId },
+            ...picks().map((box) => ({ id: box.dataset.afrPick, product: box.dataset.afrProduct })),
+          ],
+          button,
+        ),
       );
       update();
     }
@@ -161,7 +182,12 @@
     report(kind, productIds) {
       if (!this.answer?.token || !productIds.length) return;
       const body = JSON.stringify({ token: this.answer.token, kind, productIds, visitor: visitor() || undefined });
-      fetch(`${this.options.proxy}/events`, { method: "POST", headers: { "Content-Type": "application/json" }, body, keepalive: true }).catch(() => {});
+      fetch(`${this.options.proxy}/events`, {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body,
+        keepalive: true,
+      }).catch(() => {});
     }
 
     fail() {
