@@ -37,6 +37,8 @@ if (adminApiOrigin && setting("NODE_ENV") !== "production") {
   }) as typeof fetch);
 }
 
+const customShopDomain = setting("SHOP_CUSTOM_DOMAIN");
+
 const shopify = shopifyApp({
   apiKey: setting("SHOPIFY_API_KEY"),
   apiSecretKey: setting("SHOPIFY_API_SECRET") || "",
@@ -70,7 +72,7 @@ const shopify = shopifyApp({
       );
     },
   },
-  ...(setting("SHOP_CUSTOM_DOMAIN") ? { customShopDomains: [setting("SHOP_CUSTOM_DOMAIN")!] } : {}),
+  ...(customShopDomain ? { customShopDomains: [customShopDomain] } : {}),
 });
 
 export const apiVersion = ApiVersion.July26;
