@@ -1,6 +1,6 @@
 // The import direction, checked in CI (`npm run lint:deps`): routes → models → engine; the engine
-// imports nothing of the app; nothing in app/ imports the benchmarks, the demo or the storefront
-// harness; tests are imported by tests only; no cycles.
+// imports nothing of the app; nothing in app/ imports the processes (workers/, server.ts), the
+// commands, the benchmarks, the demo or the storefront harness; tests are imported by tests only; no cycles.
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
   forbidden: [
@@ -16,7 +16,7 @@ module.exports = {
       severity: "error",
       comment: "The recommendation engine is a library: no database, no Shopify, no routes (its tests may use test/fixtures).",
       from: { path: "^app/engine/", pathNot: "\\.test\\.ts$" },
-      to: { path: "^(app/(?!engine/)|workers/|server\\.ts|client/|test/)" },
+      to: { path: "^(app/(?!engine/)|workers/|commands/|demo/|bench/|storefront-harness/|server\\.ts|client/|test/)" },
     },
     {
       name: "models-not-to-routes",
@@ -28,14 +28,17 @@ module.exports = {
     {
       name: "app-not-to-tools",
       severity: "error",
-      comment: "The app does not import the benchmarks, the demo, the storefront harness or the commands.",
+      comment: "The app does not import the processes, the commands, the benchmarks, the demo or the storefront harness.",
       from: { path: "^(app|client)/" },
-      to: { path: "^workers/(bench|demo|storefront-harness)/|^workers/(demo|demo-check|import|setup)\\.ts$" },
+      to: { path: "^(workers|commands|demo|bench|storefront-harness)/|^server\\.ts$" },
     },
     {
       name: "tests-imported-by-tests-only",
       severity: "error",
-      from: { path: "^(app|workers|client|server\\.ts)", pathNot: "\\.(test|fuzz\\.test|e2e)\\.tsx?$" },
+      from: {
+        path: "^(app|workers|commands|demo|bench|storefront-harness|client|server\\.ts)",
+        pathNot: "\\.(test|fuzz\\.test|e2e)\\.tsx?$",
+      },
       to: { path: "^test/|\\.(test|e2e)\\.tsx?$" },
     },
   ],

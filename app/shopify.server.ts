@@ -11,10 +11,10 @@ import { setAbstractFetchFunc } from "@shopify/shopify-api/runtime";
 import { PrismaSessionStorage } from "@shopify/shopify-app-session-storage-prisma";
 import prisma from "./db.server";
 import { CachedSessionStorage } from "./shopify/session-cache.server";
-import { enqueueJob } from "./jobs.server";
+import { enqueueJob } from "./jobs/enqueue.server";
 import { handleInstall } from "./models/install.server";
 import { billingIsTest, GROWTH_PLAN, GROWTH_PRICE_USD, GROWTH_TRIAL_DAYS } from "./models/billing.server";
-import { backfillJob } from "../workers/jobs/backfill";
+import { backfillJob } from "./jobs/definitions/backfill";
 import { setting } from "./config/env.server";
 
 const cachedSessions = new CachedSessionStorage(new PrismaSessionStorage(prisma));

@@ -2,9 +2,9 @@ import prisma from "./db.server";
 import { Batcher } from "./db/batcher";
 import { storeWebhooks, type Delivery } from "./models/webhooks.server";
 import { textProblem } from "./text-input.server";
-import { processJobQueue } from "../workers/runtime";
+import { processJobQueue } from "./jobs/runtime";
 import { authenticate } from "./shopify.server";
-import { ingestWebhookJob } from "../workers/jobs/ingest-webhook";
+import { ingestWebhookJob } from "./jobs/definitions/ingest-webhook";
 
 /**
  * The whole of a data webhook route: check the HMAC (401 when it is wrong), store the raw

@@ -5,8 +5,8 @@ import { runBackfill, type BackfillCheckpoint } from "../app/models/backfill/bac
 import { handleInstall, handleUninstall } from "../app/models/install.server";
 import { ensureShop } from "../app/models/shops.server";
 import { adminApiForShop } from "../app/shopify/admin-api.server";
-import { backfillJob } from "../workers/jobs/backfill";
-import { BullMqJobQueue, waitForJobRun } from "../workers/queue";
+import { backfillJob } from "../app/jobs/definitions/backfill";
+import { BullMqJobQueue, waitForJobRun } from "../app/jobs/queue";
 import { startFakeAdmin, type FakeAdmin, type FakeStore } from "./fakes/shopify-admin";
 import { generateFakeStore } from "./fakes/shopify-store";
 import { createTestDatabase, type TestDatabase } from "./helpers/databases";

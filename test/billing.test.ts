@@ -16,8 +16,8 @@ import { ensureShop } from "../app/models/shops.server";
 import { importStoreSnapshot } from "../app/models/store-import.server";
 import { shopsDueForTraining } from "../app/models/training-schedule.server";
 import { trainShop } from "../app/models/training.server";
-import { generateDemoStore } from "../workers/demo/generate";
-import { scheduleTrainingJob } from "../workers/jobs/schedule-training";
+import { generateDemoStore } from "../demo/generate";
+import { scheduleTrainingJob } from "../app/jobs/definitions/schedule-training";
 import { startFakeAdmin, type FakeAdmin } from "./fakes/shopify-admin";
 import { startTestApp, type TestApp } from "./helpers/app";
 

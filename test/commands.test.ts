@@ -173,7 +173,7 @@ describe.skipIf(!postgresUp)("commands on PostgreSQL that was never set up", () 
     async () => {
       const { url, drop } = await emptyPostgresDatabase();
       try {
-        const imported = await tsx("workers/import.ts", ["--shop", "shop.example.com", "--orders", SMALL_ORDERS], { DATABASE_URL: url });
+        const imported = await tsx("commands/import.ts", ["--shop", "shop.example.com", "--orders", SMALL_ORDERS], { DATABASE_URL: url });
         expect(imported.code).toBe(1);
         expect(imported.stderr.trim().split("\n")).toEqual([
           expect.stringMatching(/^import: PostgreSQL has \d+ migrations not applied \(.+\): run `npm run setup` first\.$/),

@@ -11,12 +11,12 @@ import { trainShop } from "../app/models/training.server";
 import { deserializeModel, SESSION_EASE, type EaseModel, type StoreQuality } from "../app/engine";
 import { SEASON_SHARE, type PopularityModel } from "../app/engine/models/popularity";
 import { FOR_YOU_WEIGHTS, HYBRID_SHARES } from "../app/engine/eval/store-quality";
-import { generateDemoStore } from "../workers/demo/generate";
+import { generateDemoStore } from "../demo/generate";
 import { z } from "zod";
-import { defineJob } from "../workers/jobs/define";
-import { scheduleTrainingJob } from "../workers/jobs/schedule-training";
-import { trainJob } from "../workers/jobs/train";
-import { BullMqJobQueue, InProcessJobQueue, waitForJobRun, type JobQueue } from "../workers/queue";
+import { defineJob } from "../app/jobs/definitions/define";
+import { scheduleTrainingJob } from "../app/jobs/definitions/schedule-training";
+import { trainJob } from "../app/jobs/definitions/train";
+import { BullMqJobQueue, InProcessJobQueue, waitForJobRun, type JobQueue } from "../app/jobs/queue";
 import { createTestDatabase, type TestDatabase } from "./helpers/databases";
 import { POSTGRES_ADMIN_URL, REDIS_URL, serviceAvailable } from "./helpers/services";
 

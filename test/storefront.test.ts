@@ -16,13 +16,13 @@ import { SnapshotCache } from "../app/models/storefront/snapshot.server";
 import { trainShop } from "../app/models/training.server";
 import type { RunningServer } from "../app/http/web-server.server";
 import { startTestApp, type TestApp } from "./helpers/app";
-import { generateDemoStore } from "../workers/demo/generate";
+import { generateDemoStore } from "../demo/generate";
 import { liquidAnswer } from "../app/models/storefront/liquid-answer.server";
 import { startProductionServer } from "./security/production";
-import { Catalogue, type StoreProduct } from "../workers/storefront-harness/catalogue";
-import { StorefrontLiquid } from "../workers/storefront-harness/liquid";
-import { MarketOffers, MARKETS, PRIMARY_MARKET, type Market, type Offer } from "../workers/storefront-harness/markets";
-import { AllProductsDrop, marketGlobals, productObject } from "../workers/storefront-harness/objects";
+import { Catalogue, type StoreProduct } from "../storefront-harness/catalogue";
+import { StorefrontLiquid } from "../storefront-harness/liquid";
+import { MarketOffers, MARKETS, PRIMARY_MARKET, type Market, type Offer } from "../storefront-harness/markets";
+import { AllProductsDrop, marketGlobals, productObject } from "../storefront-harness/objects";
 
 const SECRET = "storefront-test-secret";
 const STORE = "storefront-test";

@@ -2,9 +2,9 @@ import fs from "node:fs";
 import path from "node:path";
 import { check } from "@shopify/theme-check-node";
 import { describe, expect, it } from "vitest";
-import { StorefrontLiquid } from "../workers/storefront-harness/liquid";
-import { FRANCE, PRIMARY_MARKET } from "../workers/storefront-harness/markets";
-import { marketGlobals } from "../workers/storefront-harness/objects";
+import { StorefrontLiquid } from "../storefront-harness/liquid";
+import { FRANCE, PRIMARY_MARKET } from "../storefront-harness/markets";
+import { marketGlobals } from "../storefront-harness/objects";
 
 const EXTENSION = path.resolve(import.meta.dirname, "../extensions/affinity-blocks");
 const read = (...parts: string[]) => fs.readFileSync(path.join(EXTENSION, ...parts), "utf8");

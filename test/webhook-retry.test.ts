@@ -4,8 +4,8 @@ import { getHmac, RequestType, setUpValidRequest } from "@shopify/shopify-api/te
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ensureShop } from "../app/models/shops.server";
 import { storeWebhooks } from "../app/models/webhooks.server";
-import { ingestWebhookJob } from "../workers/jobs/ingest-webhook";
-import type { JobContext } from "../workers/jobs/define";
+import { ingestWebhookJob } from "../app/jobs/definitions/ingest-webhook";
+import type { JobContext } from "../app/jobs/definitions/define";
 import { startFakeAdmin, type FakeAdmin } from "./fakes/shopify-admin";
 import { startTestApp, type TestApp } from "./helpers/app";
 

@@ -240,8 +240,8 @@ describe("Shopify webhooks through the running app", () => {
   });
 
   it("re-queues deliveries that were stored but never processed", async () => {
-    const { sweepUnprocessedWebhooks } = await import("../workers/sweeper");
-    const { processJobQueue } = await import("../workers/runtime");
+    const { sweepUnprocessedWebhooks } = await import("../app/jobs/sweeper");
+    const { processJobQueue } = await import("../app/jobs/runtime");
     const event = await db.webhookEvent.create({
       data: {
         webhookId: randomUUID(),

@@ -3,7 +3,7 @@ import { InvalidEnvError, setting } from "../app/config/env.server";
 import { MissingSecretsError, requireSecrets } from "../app/config/required-secrets.server";
 import { databaseTarget } from "../app/db/config.server";
 import { prepareDatabase } from "../app/db/migrate.server";
-import { allJobs, onTerminate, processJobQueue, repeatingJobs, shutdownProcess } from "./runtime";
+import { allJobs, onTerminate, processJobQueue, repeatingJobs, shutdownProcess } from "../app/jobs/runtime";
 
 // `npm run worker`: consumes jobs from Redis. Run as many as the load needs.
 try {

@@ -2,8 +2,8 @@ import "dotenv/config";
 import { startServer, type RunningServer, type ServerOptions } from "../app/http/web-server.server";
 import { requireSecrets } from "../app/config/required-secrets.server";
 import { processDatabase } from "../app/db.server";
-import { allJobs, onTerminate, processJobQueue, repeatingJobs, shutdownProcess } from "./runtime";
-import { SWEEP_EVERY_MS, sweepUnprocessedWebhooks } from "./sweeper";
+import { allJobs, onTerminate, processJobQueue, repeatingJobs, shutdownProcess } from "../app/jobs/runtime";
+import { SWEEP_EVERY_MS, sweepUnprocessedWebhooks } from "../app/jobs/sweeper";
 
 /**
  * The web process: the Remix app, plus the job handlers when there is no Redis (the embedded

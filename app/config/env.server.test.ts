@@ -22,7 +22,7 @@ describe("the environment", () => {
   });
 
   it("is read through the config module only, outside tests", () => {
-    const sources = ["app", "workers"]
+    const sources = ["app", "workers", "commands", "demo", "bench", "storefront-harness"]
       .flatMap((folder) => fs.readdirSync(folder, { recursive: true, encoding: "utf8" }).map((file) => `${folder}/${file}`))
       .concat("server.ts")
       .filter((file) => /\.tsx?$/.test(file))

@@ -18,11 +18,11 @@ import {
   Text,
 } from "@shopify/polaris";
 import { AlertCircleIcon, CheckCircleIcon } from "@shopify/polaris-icons";
-import { backfillJob } from "../../workers/jobs/backfill";
-import { ingestWebhookJob } from "../../workers/jobs/ingest-webhook";
+import { backfillJob } from "../jobs/definitions/backfill";
+import { ingestWebhookJob } from "../jobs/definitions/ingest-webhook";
 import { Chart, PeriodPicker } from "../components/admin";
 import { FailedWebhooksCard, ThemeBlocksCard } from "../components/home-cards";
-import { enqueueJob, pushJob } from "../jobs.server";
+import { enqueueJob, pushJob } from "../jobs/enqueue.server";
 import { requireAdmin } from "../admin.server";
 import { setting } from "../config/env.server";
 import prisma from "../db.server";

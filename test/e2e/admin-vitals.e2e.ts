@@ -13,7 +13,7 @@ import { ensureShop } from "../../app/models/shops.server";
 import { importStoreSnapshot } from "../../app/models/store-import.server";
 import { trainShop } from "../../app/models/training.server";
 import { startServer, type RunningServer } from "../../app/http/web-server.server";
-import { generateDemoStore } from "../../workers/demo/generate";
+import { generateDemoStore } from "../../demo/generate";
 import { startTestApp, type TestApp } from "../helpers/app";
 import { launchBrowser } from "../helpers/browser";
 

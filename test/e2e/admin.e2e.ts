@@ -9,9 +9,9 @@ import { ensureShop } from "../../app/models/shops.server";
 import { storeWebhooks } from "../../app/models/webhooks.server";
 import { importStoreSnapshot } from "../../app/models/store-import.server";
 import { trainShop } from "../../app/models/training.server";
-import { generateDemoStore } from "../../workers/demo/generate";
-import type { JobContext } from "../../workers/jobs/define";
-import { ingestWebhookJob } from "../../workers/jobs/ingest-webhook";
+import { generateDemoStore } from "../../demo/generate";
+import type { JobContext } from "../../app/jobs/definitions/define";
+import { ingestWebhookJob } from "../../app/jobs/definitions/ingest-webhook";
 import { startTestApp, type TestApp } from "../helpers/app";
 import { launchBrowser, saveScreenshot, watchErrors } from "../helpers/browser";
 

@@ -4,9 +4,9 @@ import { recommendationService } from "../../app/models/recommendations.server";
 import { ensureShop } from "../../app/models/shops.server";
 import { importStoreSnapshot } from "../../app/models/store-import.server";
 import { trainShop } from "../../app/models/training.server";
-import { generateDemoStore } from "../../workers/demo/generate";
-import { startStorefrontHarness, type RunningHarness } from "../../workers/storefront-harness/harness";
-import { roundUpTo95, type Offer } from "../../workers/storefront-harness/markets";
+import { generateDemoStore } from "../../demo/generate";
+import { startStorefrontHarness, type RunningHarness } from "../../storefront-harness/harness";
+import { roundUpTo95, type Offer } from "../../storefront-harness/markets";
 import { startTestApp, type TestApp } from "../helpers/app";
 import { launchBrowser, saveScreenshot, VIEWPORTS, watchErrors } from "../helpers/browser";
 

@@ -44,7 +44,7 @@ interface ImportRun {
 
 /** `npm run import` against one database, as a child process. */
 function startImport(databaseUrl: string, dir: string): { running: Promise<ImportRun> } {
-  const child = spawn(process.execPath, ["--import", "tsx", "workers/import.ts", "--shop", SHOP, "--orders", dir], {
+  const child = spawn(process.execPath, ["--import", "tsx", "commands/import.ts", "--shop", SHOP, "--orders", dir], {
     env: { ...process.env, DATABASE_URL: databaseUrl },
     stdio: ["ignore", "pipe", "pipe"],
   });

@@ -129,8 +129,8 @@ describe.runIf(available)("a webhook burst while Redis is down", () => {
     await worker.kill();
     await redis.start();
     // Imported here: the app's modules open the database DATABASE_URL names when they load.
-    const { processJobQueue } = await import("../../workers/runtime");
-    const { SWEEP_AFTER_MS, sweepUnprocessedWebhooks } = await import("../../workers/sweeper");
+    const { processJobQueue } = await import("../../app/jobs/runtime");
+    const { SWEEP_AFTER_MS, sweepUnprocessedWebhooks } = await import("../../app/jobs/sweeper");
     // As the web process's sweep does once the deliveries are SWEEP_AFTER_MS old: every one of
     // them is queued again, whatever reached Redis on its own once it was back.
     expect(await sweepUnprocessedWebhooks(db, processJobQueue(), Date.now() + SWEEP_AFTER_MS)).toBe(BURST);

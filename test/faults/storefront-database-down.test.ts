@@ -5,7 +5,7 @@ import { importStoreSnapshot } from "../../app/models/store-import.server";
 import { publishInvalidation } from "../../app/models/storefront/invalidation.server";
 import { trainShop } from "../../app/models/training.server";
 import { signAppProxyRequest } from "../../app/shopify/app-proxy.server";
-import { generateDemoStore } from "../../workers/demo/generate";
+import { generateDemoStore } from "../../demo/generate";
 import { ownServicesAvailable, startOwnPostgres, startOwnRedis, type OwnPostgres, type OwnRedis } from "../helpers/own-services";
 import { startAppOnServices, type AppOnServices } from "../helpers/processes";
 

@@ -6,10 +6,10 @@ import { RecommendationService } from "../../app/models/recommendations.server";
 import { ensureShop } from "../../app/models/shops.server";
 import { importStoreSnapshot } from "../../app/models/store-import.server";
 import { InvalidationBus } from "../../app/models/storefront/invalidation.server";
-import { generateDemoStore } from "../../workers/demo/generate";
-import { ingestWebhookJob } from "../../workers/jobs/ingest-webhook";
-import { trainJob } from "../../workers/jobs/train";
-import { BullMqJobQueue, waitForJobRun } from "../../workers/queue";
+import { generateDemoStore } from "../../demo/generate";
+import { ingestWebhookJob } from "../../app/jobs/definitions/ingest-webhook";
+import { trainJob } from "../../app/jobs/definitions/train";
+import { BullMqJobQueue, waitForJobRun } from "../../app/jobs/queue";
 import {
   connectOwnDatabase,
   ownServicesAvailable,

@@ -9,7 +9,7 @@ import { ensurePixelKey } from "../../app/models/pixel.server";
 import { ensureShop } from "../../app/models/shops.server";
 import { importStoreSnapshot } from "../../app/models/store-import.server";
 import type { RunningServer } from "../../app/http/web-server.server";
-import { generateDemoStore } from "../../workers/demo/generate";
+import { generateDemoStore } from "../../demo/generate";
 import { startTestApp, type TestApp } from "../helpers/app";
 import { anyJson, anyText, badText, mutated, runs } from "./arbitraries";
 

@@ -41,7 +41,7 @@ export async function startTestApp(options: { name: string; secret: string; demo
     db: processDatabase().prisma,
     async stop() {
       await server.close();
-      const { shutdownProcess } = await import("../../workers/runtime");
+      const { shutdownProcess } = await import("../../app/jobs/runtime");
       await shutdownProcess();
       process.env = saved;
       fs.rmSync(dataDir, { recursive: true, force: true });

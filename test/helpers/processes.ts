@@ -47,7 +47,7 @@ export async function startAppOnServices(options: {
       (await recommendations?.catch(() => undefined))?.stop();
       // quit() waits for Redis; a test that leaves it stopped must not hang here.
       await Promise.race([bus?.close().catch(() => {}), new Promise((resolve) => setTimeout(resolve, 2_000))]);
-      const { shutdownProcess } = await import("../../workers/runtime");
+      const { shutdownProcess } = await import("../../app/jobs/runtime");
       await shutdownProcess();
       process.env = saved;
     },

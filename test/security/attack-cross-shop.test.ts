@@ -12,7 +12,7 @@ import { ensureShop } from "../../app/models/shops.server";
 import { importStoreSnapshot } from "../../app/models/store-import.server";
 import { trainShop } from "../../app/models/training.server";
 import { signAppProxyRequest } from "../../app/shopify/app-proxy.server";
-import { generateDemoStore } from "../../workers/demo/generate";
+import { generateDemoStore } from "../../demo/generate";
 import { WEBHOOK_EXAMPLES } from "../fuzz/webhook-payloads";
 import { startTestApp, type TestApp } from "../helpers/app";
 

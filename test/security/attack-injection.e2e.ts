@@ -5,8 +5,8 @@ import { createApiKey } from "../../app/models/api-keys.server";
 import { ensureShop } from "../../app/models/shops.server";
 import { importStoreSnapshot } from "../../app/models/store-import.server";
 import { trainShop } from "../../app/models/training.server";
-import { generateDemoStore } from "../../workers/demo/generate";
-import { startStorefrontHarness, type RunningHarness } from "../../workers/storefront-harness/harness";
+import { generateDemoStore } from "../../demo/generate";
+import { startStorefrontHarness, type RunningHarness } from "../../storefront-harness/harness";
 import { startTestApp, type TestApp } from "../helpers/app";
 import { launchBrowser } from "../helpers/browser";
 

@@ -13,7 +13,7 @@ import { SHOPPER_EVENTS_PER_MINUTE } from "../../app/models/storefront/rate-limi
 import { ensureShop } from "../../app/models/shops.server";
 import { importStoreSnapshot } from "../../app/models/store-import.server";
 import { trainShop } from "../../app/models/training.server";
-import { generateDemoStore } from "../../workers/demo/generate";
+import { generateDemoStore } from "../../demo/generate";
 import { startTestApp, type TestApp } from "../helpers/app";
 
 // What an attacker gets who holds what a storefront exposes (a publishable key, the pixel key,

@@ -137,7 +137,7 @@ export function placementsFromAppBridge(extensions: ExtensionActivations[]): Blo
 
 /**
  * The demo store's theme: the blocks the local storefront shows on each page
- * (workers/storefront-harness/harness.ts renders the same ones), as theme templates would hold them.
+ * (storefront-harness/harness.ts renders the same ones), as theme templates would hold them.
  */
 export const DEMO_THEME_FILES = Object.entries({
   index: ["recommended-for-you", "buy-again", "trending", "recently-viewed"],
