@@ -19,6 +19,13 @@ module.exports = {
       to: { path: "^(app/(?!engine/)|workers/|commands/|demo/|bench/|storefront-harness/|server\\.ts|client/|test/)" },
     },
     {
+      name: "benchmark-models-stay-in-the-benchmarks",
+      severity: "error",
+      comment: "NeuMF, the GRU and SVD are benchmarked, not served: only the harness's scorers (and their own tests) import them.",
+      from: { path: "^", pathNot: "^app/engine/(eval/scorers|benchmark-models/.*)\\.ts$" },
+      to: { path: "^app/engine/benchmark-models/" },
+    },
+    {
       name: "models-not-to-routes",
       severity: "error",
       comment: "Routes call models; models never import a route.",

@@ -2,7 +2,7 @@ import { easeWeights } from "../linalg";
 import { fitAls, scoreAll, type AlsFactors } from "../models/als";
 import { contentNeighbours, tfidf } from "../models/content";
 import { popularityScores } from "../models/popularity";
-import { fitNcf, ncfScores, NCF_DEFAULTS, type NcfParams, type NcfWeights } from "../models/ncf";
+import { fitNcf, ncfScores, NCF_DEFAULTS, type NcfParams, type NcfWeights } from "../benchmark-models/ncf";
 import {
   fitSequential,
   nextItemScores,
@@ -10,8 +10,8 @@ import {
   sequenceState,
   type SequentialParams,
   type SequentialWeights,
-} from "../models/sequential";
-import { fitSvd, predictRating, type Ratings, type SvdModel, type SvdParams } from "../models/svd";
+} from "../benchmark-models/sequential";
+import { fitSvd, predictRating, type Ratings, type SvdModel, type SvdParams } from "../benchmark-models/svd";
 import {
   fitTwoTower,
   scoreItems,
@@ -217,7 +217,7 @@ export class TwoTowerScorer implements Scorer {
   }
 }
 
-/** NeuMF (models/ncf.ts), trained on the binary matrix with sampled negatives. */
+/** NeuMF (benchmark-models/ncf.ts), trained on the binary matrix with sampled negatives. */
 export class NcfScorer implements Scorer {
   readonly name = "ncf";
   readonly params: Record<string, number>;
@@ -233,7 +233,7 @@ export class NcfScorer implements Scorer {
   }
 }
 
-/** The GRU next-item model (models/sequential.ts), over each user's training items in time order. */
+/** The GRU next-item model (benchmark-models/sequential.ts), over each user's training items in time order. */
 export class SequentialScorer implements Scorer {
   readonly name = "gru";
   readonly params: Record<string, number>;
@@ -259,7 +259,7 @@ export class SequentialScorer implements Scorer {
 }
 
 /**
- * Rating prediction (models/svd.ts), ranking by predicted rating. Fitted on the ratings of the
+ * Rating prediction (benchmark-models/svd.ts), ranking by predicted rating. Fitted on the ratings of the
  * training positions given (the harness's binary matrix has no ratings), so it also answers
  * `predict` for RMSE and MAE.
  */
