@@ -10,6 +10,7 @@ import {
   type CategorySpec,
   type NounSpec,
 } from "./catalogue";
+import type { StoreSnapshot } from "../app/models/store-import.server";
 import { Random, WeightedPicker } from "./random";
 
 export interface DemoOptions {
@@ -22,82 +23,13 @@ export interface DemoOptions {
   end?: Date;
 }
 
-export interface DemoCollection {
-  externalId: string;
-  handle: string;
-  title: string;
-}
-export interface DemoVariant {
-  externalId: string;
-  title: string;
-  sku: string;
-  price: number;
-  available: boolean;
-  inventory: number;
-}
-export interface DemoProduct {
-  externalId: string;
-  handle: string;
-  title: string;
-  description: string;
-  productType: string;
-  vendor: string;
-  tags: string[];
-  price: number;
-  compareAtPrice: number | null;
-  available: boolean;
-  inventory: number;
-  collectionHandles: string[];
-  imageUrl: string;
-  createdAt: Date;
-  variants: DemoVariant[];
-}
-export interface DemoCustomer {
-  externalId: string;
-  email: string;
-  firstName: string;
-  lastName: string;
-  country: string;
-  province: string | null;
-  city: string;
-  tags: string[];
-  birthYear: number | null;
-  gender: string | null;
-  acceptsMarketing: boolean;
-  createdAt: Date;
-}
-export interface DemoOrderLine {
-  productExternalId: string;
-  variantExternalId: string;
-  title: string;
-  quantity: number;
-  price: number;
-}
-export interface DemoOrder {
-  externalId: string;
-  name: string;
-  customerExternalId: string;
-  processedAt: Date;
-  currency: string;
-  country: string;
-  totalPrice: number;
-  lines: DemoOrderLine[];
-}
-export interface DemoEvent {
-  kind: "VIEW" | "ADD_TO_CART" | "WISHLIST_ADD" | "REVIEW";
-  customerExternalId: string;
-  productExternalId: string;
-  occurredAt: Date;
-  rating?: number;
-}
-export interface DemoStore {
-  shop: { domain: "affinity-demo.myshopify.com"; name: string; currency: "USD" };
-  collections: DemoCollection[];
-  products: DemoProduct[];
-  customers: DemoCustomer[];
-  orders: DemoOrder[];
-  events: DemoEvent[];
-}
+/** The demo store is a store snapshot, the shape the headless import reads, with the shop it belongs to. */
+export type DemoStore = StoreSnapshot & { shop: { domain: "affinity-demo.myshopify.com"; name: string; currency: "USD" } };
+type DemoProduct = StoreSnapshot["products"][number];
+type DemoCustomer = StoreSnapshot["customers"][number];
+type DemoOrder = StoreSnapshot["orders"][number];
+type DemoOrderLine = DemoOrder["lines"][number];
+type DemoEvent = StoreSnapshot["events"][number];
 
 export const DEFAULT_DEMO_OPTIONS: Required<DemoOptions> = {
   seed: 42,
