@@ -12,6 +12,7 @@ import {
 } from "./catalogue";
 import type { StoreSnapshot } from "../app/models/store-import.server";
 import { Random, WeightedPicker } from "./random";
+import { generateSegmentStore, type SegmentStore, type SegmentStoreOptions } from "./segment-store";
 
 export interface DemoOptions {
   seed?: number;
@@ -49,6 +50,18 @@ interface ProductModel {
   noun: NounSpec;
   /** Relative popularity within its noun (Zipf-like). */
   weight: number;
+}
+
+/**
+ * The generator of the demo and test stores, same options, same store, in the shape the caller
+ * reads: the demo store as the headless import reads it (the default), or shopper segments as the
+ * engine reads them, streamed, for the training benchmark.
+ */
+export function generateStore(options?: DemoOptions & { shape?: "demo" }): DemoStore;
+export function generateStore(options: SegmentStoreOptions): SegmentStore;
+export function generateStore(options: (DemoOptions & { shape?: "demo" }) | SegmentStoreOptions = {}): DemoStore | SegmentStore {
+  if (options.shape === "segments") return generateSegmentStore(options);
+  return generateDemoStore(options);
 }
 
 /**
