@@ -11,6 +11,7 @@ import {
   type NounSpec,
 } from "./catalogue";
 import type { StoreSnapshot } from "../app/models/store-import.server";
+import { generateAdminApiStore, type AdminApiStore, type AdminApiStoreOptions } from "./admin-api-store";
 import { Random, WeightedPicker } from "./random";
 import { generateSegmentStore, type SegmentStore, type SegmentStoreOptions } from "./segment-store";
 
@@ -54,13 +55,18 @@ interface ProductModel {
 
 /**
  * The generator of the demo and test stores, same options, same store, in the shape the caller
- * reads: the demo store as the headless import reads it (the default), or shopper segments as the
- * engine reads them, streamed, for the training benchmark.
+ * reads: the demo store as the headless import reads it (the default); shopper segments as the
+ * engine reads them, streamed, for the training benchmark; or Admin GraphQL API objects with the
+ * cases the backfill must clean, for the fake Admin API.
  */
 export function generateStore(options?: DemoOptions & { shape?: "demo" }): DemoStore;
 export function generateStore(options: SegmentStoreOptions): SegmentStore;
-export function generateStore(options: (DemoOptions & { shape?: "demo" }) | SegmentStoreOptions = {}): DemoStore | SegmentStore {
+export function generateStore(options: AdminApiStoreOptions): AdminApiStore;
+export function generateStore(
+  options: (DemoOptions & { shape?: "demo" }) | SegmentStoreOptions | AdminApiStoreOptions = {},
+): DemoStore | SegmentStore | AdminApiStore {
   if (options.shape === "segments") return generateSegmentStore(options);
+  if (options.shape === "admin-api") return generateAdminApiStore(options);
   return generateDemoStore(options);
 }
 
