@@ -11,13 +11,11 @@ import {
   PopularityModel,
   SESSION_EASE,
   type Dataset,
-  type EngineEvent,
-  type EngineItem,
 } from "../app/engine";
-import { seededRandom } from "../app/engine/eval/split";
 import { useTfBackend } from "../app/engine/tf/backend";
 import { fitAlsParallel } from "../app/engine/models/als";
 import { interestRows } from "../app/engine/models/als-model";
+import { generateStore } from "../demo/generate";
 import { jsonOnStdout } from "./json-output";
 import { setting } from "../app/config/env.server";
 
@@ -38,44 +36,6 @@ const { values } = parseArgs({
     size: { type: "string" },
   },
 });
-
-/**
- * A generated store of about `interactions` purchases: 20 shopper segments with their own
- * favourite products (Zipf-like), orders of 1–4 products, a year of history; products are 5% of
- * shoppers, up to 5,000. The events are generated as they are read, as training reads them from
- * the database page by page.
- */
-function generateStore(interactions: number, seed = 1): { items: EngineItem[]; events: Iterable<EngineEvent> } {
-  const random = seededRandom(seed);
-  const users = Math.max(100, Math.round(interactions / 20));
-  const itemCount = Math.min(5_000, Math.max(200, Math.round(users / 4)));
-  const items: EngineItem[] = Array.from({ length: itemCount }, (_, index) => ({
-    id: `p${index}`,
-    title: `Product ${index}`,
-    productType: `type${index % 40}`,
-  }));
-  const segments = 20;
-  const favourites = Array.from({ length: segments }, () => Array.from({ length: 150 }, () => Math.floor(random() * itemCount)));
-  const yearMs = 365 * 86_400_000;
-  const end = Date.UTC(2026, 10, 1);
-  function* events(): Generator<EngineEvent> {
-    let order = 0;
-    let count = 0;
-    while (count < interactions) {
-      const user = Math.floor(random() * users);
-      const liked = favourites[user % segments];
-      const time = end - Math.floor(random() * yearMs);
-      const basket = `o${order++}`;
-      const size = 1 + Math.floor(random() * 4);
-      for (let n = 0; n < size && count < interactions; n++, count++) {
-        // Mostly the segment's favourites (the first ones most), sometimes anything.
-        const item = random() < 0.8 ? liked[Math.floor(liked.length * random() ** 2)] : Math.floor(random() * itemCount);
-        yield { userId: `u${user}`, itemId: `p${item}`, kind: "purchase", time, basketId: basket };
-      }
-    }
-  }
-  return { items, events: events() };
-}
 
 async function fitOne(model: ModelName, dataset: Dataset) {
   switch (model) {
@@ -105,7 +65,8 @@ async function fitOne(model: ModelName, dataset: Dataset) {
 if (values.child) {
   const model = values.child as ModelName;
   const size = Number(values.size);
-  const { items, events } = generateStore(size);
+  // Shopper segments with favourite products, streamed into the dataset as they are generated.
+  const { items, events } = generateStore({ shape: "segments", interactions: size });
   const dataset = buildDataset(events, items);
   // As training does: EASE's inverse runs its products on TensorFlow.js's fastest backend here.
   await useTfBackend(setting("AFFINITY_TF_BACKEND"));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { generateDemoStore, summarizeDemoStore, type DemoStore } from "./generate";
+import { generateDemoStore, generateStore, summarizeDemoStore, type DemoStore } from "./generate";
 
 const DAY = 86_400_000;
 
@@ -91,5 +91,34 @@ describe("generateDemoStore", () => {
     const counts = [...perCustomer.values()];
     expect(counts.filter((count) => count >= 30).length).toBeGreaterThan(20);
     expect(counts.filter((count) => count <= 2).length).toBeGreaterThan(counts.length * 0.1);
+  });
+});
+
+describe("generateStore", () => {
+  it("gives the demo store by default", () => {
+    const options = { seed: 7, products: 60, customers: 100, orders: 500 };
+    expect(JSON.stringify(generateStore(options))).toBe(JSON.stringify(generateDemoStore(options)));
+  });
+
+  it("streams the training benchmark's shopper segments, exactly the purchases asked for", () => {
+    const { items, events } = generateStore({ shape: "segments", interactions: 5_000 });
+    const purchases = [...events];
+    expect(items).toHaveLength(200);
+    expect(purchases).toHaveLength(5_000);
+    expect(new Set(purchases.map((event) => event.userId)).size).toBeLessThanOrEqual(250);
+    expect(purchases.every((event) => event.kind === "purchase" && event.basketId && items[Number(event.itemId.slice(1))])).toBe(true);
+  });
+
+  it("gives the fake Admin API a store with the cases the backfill must clean", () => {
+    const end = new Date("2026-11-20T12:00:00Z");
+    const store = generateStore({ shape: "admin-api", products: 40, customers: 30, orders: 240, end });
+    expect([store.products.length, store.customers.length, store.orders.length]).toEqual([40, 30, 240]);
+    expect(store.products.at(-1)).toMatchObject({ handle: "gift-card", isGiftCard: true });
+    const lines = store.orders.flatMap((order) => order.lineItems);
+    expect(lines.some((line) => line.isGiftCard) && lines.some((line) => line.product === null)).toBe(true);
+    expect(store.orders.some((order) => order.test) && store.orders.some((order) => order.cancelledAt)).toBe(true);
+    const windowStart = new Date("2024-11-20T12:00:00Z").getTime();
+    expect(store.orders.some((order) => new Date(order.createdAt).getTime() < windowStart)).toBe(true);
+    expect(store.orders.every((order) => new Date(order.createdAt).getTime() < end.getTime())).toBe(true);
   });
 });

@@ -10,7 +10,10 @@ import {
   type CategorySpec,
   type NounSpec,
 } from "./catalogue";
+import type { StoreSnapshot } from "../app/models/store-import.server";
+import { generateAdminApiStore, type AdminApiStore, type AdminApiStoreOptions } from "./admin-api-store";
 import { Random, WeightedPicker } from "./random";
+import { generateSegmentStore, type SegmentStore, type SegmentStoreOptions } from "./segment-store";
 
 export interface DemoOptions {
   seed?: number;
@@ -22,82 +25,13 @@ export interface DemoOptions {
   end?: Date;
 }
 
-export interface DemoCollection {
-  externalId: string;
-  handle: string;
-  title: string;
-}
-export interface DemoVariant {
-  externalId: string;
-  title: string;
-  sku: string;
-  price: number;
-  available: boolean;
-  inventory: number;
-}
-export interface DemoProduct {
-  externalId: string;
-  handle: string;
-  title: string;
-  description: string;
-  productType: string;
-  vendor: string;
-  tags: string[];
-  price: number;
-  compareAtPrice: number | null;
-  available: boolean;
-  inventory: number;
-  collectionHandles: string[];
-  imageUrl: string;
-  createdAt: Date;
-  variants: DemoVariant[];
-}
-export interface DemoCustomer {
-  externalId: string;
-  email: string;
-  firstName: string;
-  lastName: string;
-  country: string;
-  province: string | null;
-  city: string;
-  tags: string[];
-  birthYear: number | null;
-  gender: string | null;
-  acceptsMarketing: boolean;
-  createdAt: Date;
-}
-export interface DemoOrderLine {
-  productExternalId: string;
-  variantExternalId: string;
-  title: string;
-  quantity: number;
-  price: number;
-}
-export interface DemoOrder {
-  externalId: string;
-  name: string;
-  customerExternalId: string;
-  processedAt: Date;
-  currency: string;
-  country: string;
-  totalPrice: number;
-  lines: DemoOrderLine[];
-}
-export interface DemoEvent {
-  kind: "VIEW" | "ADD_TO_CART" | "WISHLIST_ADD" | "REVIEW";
-  customerExternalId: string;
-  productExternalId: string;
-  occurredAt: Date;
-  rating?: number;
-}
-export interface DemoStore {
-  shop: { domain: "affinity-demo.myshopify.com"; name: string; currency: "USD" };
-  collections: DemoCollection[];
-  products: DemoProduct[];
-  customers: DemoCustomer[];
-  orders: DemoOrder[];
-  events: DemoEvent[];
-}
+/** The demo store is a store snapshot, the shape the headless import reads, with the shop it belongs to. */
+export type DemoStore = StoreSnapshot & { shop: { domain: "affinity-demo.myshopify.com"; name: string; currency: "USD" } };
+type DemoProduct = StoreSnapshot["products"][number];
+type DemoCustomer = StoreSnapshot["customers"][number];
+type DemoOrder = StoreSnapshot["orders"][number];
+type DemoOrderLine = DemoOrder["lines"][number];
+type DemoEvent = StoreSnapshot["events"][number];
 
 export const DEFAULT_DEMO_OPTIONS: Required<DemoOptions> = {
   seed: 42,
@@ -117,6 +51,23 @@ interface ProductModel {
   noun: NounSpec;
   /** Relative popularity within its noun (Zipf-like). */
   weight: number;
+}
+
+/**
+ * The generator of the demo and test stores, same options, same store, in the shape the caller
+ * reads: the demo store as the headless import reads it (the default); shopper segments as the
+ * engine reads them, streamed, for the training benchmark; or Admin GraphQL API objects with the
+ * cases the backfill must clean, for the fake Admin API.
+ */
+export function generateStore(options?: DemoOptions & { shape?: "demo" }): DemoStore;
+export function generateStore(options: SegmentStoreOptions): SegmentStore;
+export function generateStore(options: AdminApiStoreOptions): AdminApiStore;
+export function generateStore(
+  options: (DemoOptions & { shape?: "demo" }) | SegmentStoreOptions | AdminApiStoreOptions = {},
+): DemoStore | SegmentStore | AdminApiStore {
+  if (options.shape === "segments") return generateSegmentStore(options);
+  if (options.shape === "admin-api") return generateAdminApiStore(options);
+  return generateDemoStore(options);
 }
 
 /**

@@ -6,9 +6,9 @@ import { handleInstall, handleUninstall } from "../app/models/install.server";
 import { ensureShop } from "../app/models/shops.server";
 import { adminApiForShop } from "../app/shopify/admin-api.server";
 import { backfillJob } from "../app/jobs/definitions/backfill";
+import { generateStore } from "../demo/generate";
 import { BullMqJobQueue, waitForJobRun } from "../app/jobs/queue";
 import { startFakeAdmin, type FakeAdmin, type FakeStore } from "./fakes/shopify-admin";
-import { generateFakeStore } from "./fakes/shopify-store";
 import { createTestDatabase, type TestDatabase } from "./helpers/databases";
 import { POSTGRES_ADMIN_URL, REDIS_URL, serviceAvailable } from "./helpers/services";
 
@@ -42,7 +42,7 @@ function expected(store: FakeStore, months = 24) {
 describe("history backfill against the fake Admin API (embedded database)", () => {
   let database: TestDatabase;
   let fake: FakeAdmin;
-  const store = generateFakeStore({ products: 40, customers: 30, orders: 240 }, NOW);
+  const store = generateStore({ shape: "admin-api", products: 40, customers: 30, orders: 240, end: NOW });
 
   beforeAll(async () => {
     database = await createTestDatabase("pglite");
@@ -172,7 +172,7 @@ describe.runIf(postgresUp && redisUp)("history backfill on BullMQ workers (Postg
   const workers: ChildProcess[] = [];
   const prefix = `affinity-test-${randomBytes(4).toString("hex")}`;
   // Slow downloads of the orders file so that the worker can be killed in the middle of it.
-  const store = generateFakeStore({ products: 30, customers: 20, orders: 400 }, NOW);
+  const store = generateStore({ shape: "admin-api", products: 30, customers: 20, orders: 400, end: NOW });
 
   function startWorker(): ChildProcess {
     const child = spawn(process.execPath, ["--import", "tsx", "workers/main.ts"], {
