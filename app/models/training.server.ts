@@ -23,7 +23,7 @@ import {
   type ShopModels,
 } from "../engine";
 import { useTfBackend } from "../engine/tf/backend";
-import type { ListItem } from "./recommendations.server";
+import type { ListItem } from "./recommendations/index.server";
 import { publishInvalidation } from "./storefront/invalidation.server";
 import { setting } from "../config/env.server";
 
