@@ -1,4 +1,5 @@
 import type { Placement, PrismaClient } from "@prisma/client";
+import { sumScores } from "../../engine/blend";
 import type { CandidateTier } from "../../engine/rules";
 import type { Recommendation } from "../../engine/types";
 import type { CatalogueProduct, ListItem, ShopSnapshot } from "../storefront/snapshot.server";
@@ -18,7 +19,11 @@ export async function candidateTiers(
   // Lists are fetched now (from the cache, or the database once); merging waits until needed.
   const merged = async (listPlacement: Placement, subjects: string[]) => {
     const lists = await Promise.all(subjects.map((subject) => list(listPlacement, subject)));
-    return () => mergeLists(lists);
+    return () => {
+      // One product's list is served as it is; several add up, the strongest source giving the reason.
+      const nonEmpty = lists.filter((items) => items.length);
+      return nonEmpty.length <= 1 ? (nonEmpty[0] ?? []) : sumScores(nonEmpty, (item) => item.productId);
+    };
   };
   const context = shown ? [shown.id] : cart.length ? cart : shopper.recentlyViewed.slice(0, 3);
   const fallbacks = await shopWideTiers(db, snapshot);
@@ -79,22 +84,4 @@ function tier(name: CandidateTier["tier"], items: ListItem[] | Recommendation[] 
   const asCandidates = (list: ListItem[] | Recommendation[]) =>
     list.map((item) => ("itemId" in item ? item : { itemId: item.productId, score: item.score, reason: item.reason }));
   return { tier: name, candidates: () => asCandidates(typeof items === "function" ? items() : items) };
-}
-
-/** Several products' lists as one: scores add up, and the strongest source gives the reason. */
-function mergeLists(lists: ListItem[][]): ListItem[] {
-  const nonEmpty = lists.filter((list) => list.length);
-  if (nonEmpty.length <= 1) return nonEmpty[0] ?? [];
-  const merged = new Map<string, ListItem & { best: number }>();
-  for (const list of lists) {
-    for (const item of list) {
-      const entry = merged.get(item.productId);
-      if (!entry) merged.set(item.productId, { ...item, best: item.score });
-      else {
-        entry.score += item.score;
-        if (item.score > entry.best) Object.assign(entry, { reason: item.reason, best: item.score });
-      }
-    }
-  }
-  return [...merged.values()].sort((a, b) => b.score - a.score);
 }
