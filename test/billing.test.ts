@@ -11,7 +11,7 @@ import {
   billingIsTest,
   planLimitApplies,
 } from "../app/models/billing.server";
-import type { RecommendationAnswer } from "../app/models/recommendations.server";
+import type { RecommendationAnswer } from "../app/models/recommendations/index.server";
 import { ensureShop } from "../app/models/shops.server";
 import { importStoreSnapshot } from "../app/models/store-import.server";
 import { shopsDueForTraining } from "../app/models/training-schedule.server";

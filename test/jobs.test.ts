@@ -3,7 +3,7 @@ import { randomBytes } from "node:crypto";
 import { once } from "node:events";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cancelShopJobRuns } from "../app/models/job-runs.server";
-import { RecommendationService } from "../app/models/recommendations.server";
+import { RecommendationService } from "../app/models/recommendations/index.server";
 import { InvalidationBus } from "../app/models/storefront/invalidation.server";
 import { ensureShop } from "../app/models/shops.server";
 import { importStoreSnapshot, type StoreSnapshot } from "../app/models/store-import.server";

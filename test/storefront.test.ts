@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createAffinityClient } from "../client/affinity-client";
 import { createApiKey, listApiKeys, revokeApiKey } from "../app/models/api-keys.server";
 import { API_REQUESTS_PER_SECOND } from "../app/models/storefront/headless-answer.server";
-import { recommendationService, type RecommendationAnswer } from "../app/models/recommendations.server";
+import { recommendationService, type RecommendationAnswer } from "../app/models/recommendations/index.server";
 import { verifyAnswerToken } from "../app/models/signed-tokens.server";
 import { upsertShopifyOrder } from "../app/models/ingest/shopify.server";
 import { orderPayload } from "../app/models/ingest/shopify-payloads";

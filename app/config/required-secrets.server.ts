@@ -7,7 +7,7 @@ import { parseEnv, setting } from "./env.server";
  * variable; so the web process and the worker check them before they start.
  *
  * AFFINITY_TOKEN_SECRET is not among them: recommendation tokens are signed with
- * SHOPIFY_API_SECRET when it is unset (see tokenSecret in app/models/recommendations.server.ts).
+ * SHOPIFY_API_SECRET when it is unset (see tokenSecret in app/models/recommendations/tokens.server.ts).
  * SCOPES neither: with Shopify-managed installation they come from shopify.app.toml.
  *
  * The worker reads none of them today; it checks the same names because it is deployed from

@@ -16,4 +16,4 @@ export type { RuleSet, ProductFacts, ServeContext, CandidateTier, Ranked } from 
 export { computeInsights, type Insights, type InsightsParams } from "./insights";
 export { DEFAULT_FOR_YOU_WEIGHT, type StoreQuality } from "./eval/store-quality";
 export { fitShopModels, type ShopModels } from "./pipeline";
-export { blendByScore } from "./blend";
+export { blendScaledLists, unionInOrder } from "./blend";

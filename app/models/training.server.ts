@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { InteractionKind, Placement, Prisma, PrismaClient } from "@prisma/client";
 import {
   AlsModel,
-  blendByScore,
+  blendScaledLists,
   BuyAgainModel,
   computeInsights,
   ContentModel,
@@ -21,9 +21,10 @@ import {
   type EventKind,
   type Recommendation,
   type ShopModels,
+  unionInOrder,
 } from "../engine";
 import { useTfBackend } from "../engine/tf/backend";
-import type { ListItem } from "./recommendations.server";
+import type { ListItem } from "./recommendations/index.server";
 import { publishInvalidation } from "./storefront/invalidation.server";
 import { setting } from "../config/env.server";
 
@@ -326,7 +327,7 @@ function precomputeLists({ items, userIds, itemIndex }: Dataset, models: ShopMod
     add(
       "RELATED",
       item.id,
-      blend(
+      unionInOrder(
         [
           models.ease.similar(item.id, LIST_LENGTH),
           models.cooccurrence.similar(item.id, LIST_LENGTH),
@@ -343,7 +344,7 @@ function precomputeLists({ items, userIds, itemIndex }: Dataset, models: ShopMod
     // their blend with the weights chosen on the shop's own last 30 days (evaluateOnHistory),
     // times each product's trend where that check chose it; co-occurrence and popularity fill.
     const share = models.hybrid ? (models.quality?.forYouHybrid ?? 0) : 0;
-    const ranked = blendByScore(
+    const ranked = blendScaledLists(
       [
         models.ease.recommend({ userId, k: CANDIDATES }),
         models.als.recommend({ userId, k: CANDIDATES }),
@@ -356,7 +357,7 @@ function precomputeLists({ items, userIds, itemIndex }: Dataset, models: ShopMod
     add(
       "FOR_YOU",
       userId,
-      blend(
+      unionInOrder(
         [ranked, models.cooccurrence.recommend({ userId, k: LIST_LENGTH }), models.popularity.recommend({ userId, k: LIST_LENGTH })],
         LIST_LENGTH,
       ),
@@ -364,21 +365,6 @@ function precomputeLists({ items, userIds, itemIndex }: Dataset, models: ShopMod
     add("BUY_AGAIN", userId, models.buyAgain.recommend({ userId, k: LIST_LENGTH }));
   }
   return lists;
-}
-
-/** The first list's items in order, then the next list's new ones, and so on: personal first, popular fills. */
-function blend(sources: Recommendation[][], k: number): Recommendation[] {
-  const seen = new Set<string>();
-  const result: Recommendation[] = [];
-  for (const source of sources) {
-    for (const recommendation of source) {
-      if (result.length === k) return result;
-      if (seen.has(recommendation.itemId)) continue;
-      seen.add(recommendation.itemId);
-      result.push(recommendation);
-    }
-  }
-  return result;
 }
 
 function toListItems(recommendations: Recommendation[]): Prisma.InputJsonValue {

@@ -7,7 +7,7 @@ import { useFormat, useT } from "../i18n/use-t";
 import { PERIODS } from "../models/admin/constants";
 import { periodOf, placementStats, topCustomers, topProducts } from "../models/admin/dashboard.server";
 import { requireAdminShop } from "../models/admin/forms.server";
-import { getRecommendations } from "../models/recommendations.server";
+import { getRecommendations } from "../models/recommendations/index.server";
 
 const SHOWN: Placement[] = ["FOR_YOU", "BOUGHT_TOGETHER", "RELATED", "TRENDING", "BUY_AGAIN", "RECENTLY_VIEWED"];
 

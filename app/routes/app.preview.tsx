@@ -6,7 +6,7 @@ import { SelectInput } from "../components/admin";
 import { useFormat, useT } from "../i18n/use-t";
 import { topCustomers, topProducts } from "../models/admin/dashboard.server";
 import { requireAdminShop } from "../models/admin/forms.server";
-import { getRecommendations, PLACEMENTS } from "../models/recommendations.server";
+import { getRecommendations, PLACEMENTS } from "../models/recommendations/index.server";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { shop, db } = await requireAdminShop(request);

@@ -8,7 +8,7 @@ import { topCustomers } from "../models/admin/dashboard.server";
 import { formObject, requireAdminShop, type FieldErrors } from "../models/admin/forms.server";
 import { TARGET_TYPES } from "../models/admin/constants";
 import { deletePromotion, resetCurve, saveCurve, savePromotion } from "../models/admin/merchandising.server";
-import { getRecommendations } from "../models/recommendations.server";
+import { getRecommendations } from "../models/recommendations/index.server";
 
 const MONTHS = Array.from({ length: 12 }, (_, month) => month);
 

@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import prisma from "../db.server";
-import { getRecommendations, parsePlacement, PLACEMENTS, RecommendationError } from "../models/recommendations.server";
+import { getRecommendations, parsePlacement, PLACEMENTS, RecommendationError } from "../models/recommendations/index.server";
 import { requirePreviewShop } from "../preview.server";
 
 // GET /preview/recommendations?placement=for_you&customer=<id>&product=<id>&limit=8 (demo mode).

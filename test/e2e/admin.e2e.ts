@@ -3,7 +3,7 @@ import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_SHOP_DOMAIN } from "../../app/demo.server";
 import type { StoreQuality } from "../../app/engine";
-import { recommendationService } from "../../app/models/recommendations.server";
+import { recommendationService } from "../../app/models/recommendations/index.server";
 import { ingestWebhookEvent } from "../../app/models/ingest/ingest-webhook.server";
 import { ensureShop } from "../../app/models/shops.server";
 import { storeWebhooks } from "../../app/models/webhooks.server";

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import type { RecommendationAnswer } from "../../app/models/recommendations.server";
+import type { RecommendationAnswer } from "../../app/models/recommendations/index.server";
 import { ensureShop } from "../../app/models/shops.server";
 import { importStoreSnapshot } from "../../app/models/store-import.server";
 import { publishInvalidation } from "../../app/models/storefront/invalidation.server";

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { PrismaClient } from "@prisma/client";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { RecommendationService } from "../../app/models/recommendations.server";
+import { RecommendationService } from "../../app/models/recommendations/index.server";
 import { ensureShop } from "../../app/models/shops.server";
 import { importStoreSnapshot } from "../../app/models/store-import.server";
 import { InvalidationBus } from "../../app/models/storefront/invalidation.server";

@@ -7,7 +7,7 @@ import { upsertShopifyOrder } from "../../app/models/ingest/shopify.server";
 import { orderPayload } from "../../app/models/ingest/shopify-payloads";
 import { measureLift } from "../../app/models/measurement.server";
 import { ensurePixelKey } from "../../app/models/pixel.server";
-import type { RecommendationAnswer } from "../../app/models/recommendations.server";
+import type { RecommendationAnswer } from "../../app/models/recommendations/index.server";
 import { signAnswerToken, signShopperToken, shopperHash } from "../../app/models/signed-tokens.server";
 import { SHOPPER_EVENTS_PER_MINUTE } from "../../app/models/storefront/rate-limits.server";
 import { ensureShop } from "../../app/models/shops.server";

@@ -1,3 +1,4 @@
+import { blendScaledRows } from "../blend";
 import { easeWeights } from "../linalg";
 import { fitAls, scoreAll, type AlsFactors } from "../models/als";
 import { contentNeighbours, tfidf } from "../models/content";
@@ -417,17 +418,6 @@ export class BlendScorer implements Scorer {
   }
   score(user: number, history: Int32Array, out: Float32Array) {
     this.parts.forEach((part, index) => part.score(user, history, this.buffers[index]));
-    blendInto(out, this.buffers, this.weights);
+    blendScaledRows(out, this.buffers, this.weights);
   }
-}
-
-/** out = Σ weight_i · part_i / max |part_i|: each part scaled to a maximum of 1 (one of zeros counts nothing). */
-export function blendInto(out: Float32Array, parts: Float32Array[], weights: number[]) {
-  out.fill(0);
-  parts.forEach((values, index) => {
-    let max = 0;
-    for (let i = 0; i < values.length; i++) if (Math.abs(values[i]) > max) max = Math.abs(values[i]);
-    const weight = max > 0 ? weights[index] / max : 0;
-    for (let i = 0; i < out.length; i++) out[i] += weight * values[i];
-  });
 }

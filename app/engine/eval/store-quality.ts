@@ -5,7 +5,8 @@ import { applyTrend, itemTrend } from "../trend";
 import { userItems } from "./matrix";
 import { evaluateEach, type View } from "./metrics";
 import { fitAlsParallel, scoreAll, type AlsFactors } from "../models/als";
-import { blendInto, BuyAgainScorer, EaseScorer, PopularityScorer, TrendingScorer, TwoTowerScorer, type Scorer } from "./scorers";
+import { blendScaledRows } from "../blend";
+import { BuyAgainScorer, EaseScorer, PopularityScorer, TrendingScorer, TwoTowerScorer, type Scorer } from "./scorers";
 import type { UserItems } from "./matrix";
 
 /** How the shop's own models do on its own history, as the admin shows it after each training. */
@@ -125,8 +126,9 @@ export async function evaluateOnHistory(
     scorers.forEach((scorer, index) => scorer.score(u, history, out[index]));
     blends.forEach(({ easeRow, weight, hybrid: share, trend: trended }, index) => {
       const row = out[scorers.length + index];
-      if (share) blendInto(row, [out[easeRow], out[alsRow], out[hybridRow]], [weight * (1 - share), (1 - weight) * (1 - share), share]);
-      else blendInto(row, [out[easeRow], out[alsRow]], [weight, 1 - weight]);
+      if (share)
+        blendScaledRows(row, [out[easeRow], out[alsRow], out[hybridRow]], [weight * (1 - share), (1 - weight) * (1 - share), share]);
+      else blendScaledRows(row, [out[easeRow], out[alsRow]], [weight, 1 - weight]);
       if (trended) applyTrend(row, trend);
     });
   };

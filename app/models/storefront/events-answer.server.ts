@@ -3,7 +3,7 @@ import { parseJsonBody } from "../../json-body.server";
 import type { PlainAnswer } from "../../plain-answer.server";
 import { validAppProxySignature } from "../../shopify/app-proxy.server";
 import { MAX_RECOMMENDATION_EVENT_BODY_BYTES, recordRecommendationEvents, recommendationEventBody } from "../measurement.server";
-import { recommendationService, tokenSecret } from "../recommendations.server";
+import { recommendationService, tokenSecret } from "../recommendations/index.server";
 import { readShopperId } from "../../text-input.server";
 import { setting } from "../../config/env.server";
 

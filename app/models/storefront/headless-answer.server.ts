@@ -5,7 +5,7 @@ import { parseJsonBody } from "../../json-body.server";
 import { MAX_ID_LENGTH, readShopperId, storedText } from "../../text-input.server";
 import { authenticateApiKey, secretKeyIsLive, type ApiKeyGrant } from "../api-keys.server";
 import { MAX_RECOMMENDATION_EVENT_BODY_BYTES, recordRecommendationEvents, recommendationEventBody } from "../measurement.server";
-import { answerRecommendationQuery, tokenSecret } from "../recommendations.server";
+import { answerRecommendationQuery, tokenSecret } from "../recommendations/index.server";
 import {
   MAX_SHOPPER_TOKEN_BODY_BYTES,
   MAX_SHOPPER_TOKEN_TTL_SECONDS,

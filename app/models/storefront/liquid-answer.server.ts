@@ -1,4 +1,4 @@
-import type { RecommendationAnswer, RecommendedProduct } from "../recommendations.server";
+import type { RecommendationAnswer, RecommendedProduct } from "../recommendations/index.server";
 
 /**
  * The app proxy's answer as Liquid (`?format=liquid`), which Shopify renders in the shopper's

@@ -2,7 +2,12 @@ import type { PrismaClient } from "@prisma/client";
 import type { PlainAnswer } from "../../plain-answer.server";
 import { validAppProxySignature } from "../../shopify/app-proxy.server";
 import { parseDecimalInteger } from "../../text-input.server";
-import { answerRecommendationQuery, DEFAULT_LIMIT, recommendationService, type RecommendationAnswer } from "../recommendations.server";
+import {
+  answerRecommendationQuery,
+  DEFAULT_LIMIT,
+  recommendationService,
+  type RecommendationAnswer,
+} from "../recommendations/index.server";
 import { linkProxyShopper } from "../visitors.server";
 import { candidateCount, liquidAnswer, MAX_LIQUID_HANDLES, wantsLiquid } from "./liquid-answer.server";
 import { setting } from "../../config/env.server";

@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { anyText, badText, runs, unstorableTexts } from "../../test/fuzz/arbitraries";
-import { MAX_LIMIT, PLACEMENTS, readRecommendationQuery } from "./recommendations.server";
+import { anyText, badText, runs, unstorableTexts } from "../../../test/fuzz/arbitraries";
+import { MAX_LIMIT, PLACEMENTS, readRecommendationQuery } from "./query.server";
 
 const FIELDS = ["placement", "product_id", "cart", "limit", "visitor", "customer_id", "logged_in_customer_id"] as const;
 const fieldsOf = (read: ReturnType<typeof readRecommendationQuery>) => ("errors" in read ? read.errors.map((error) => error.field) : []);
