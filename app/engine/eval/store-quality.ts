@@ -1,5 +1,6 @@
 import type { Dataset } from "../dataset";
-import { SESSION_EASE } from "../models/ease";
+import { BUY_AGAIN_HALF_LIFE_DAYS } from "../models/buy-again";
+import { EASE_DEFAULTS, SESSION_EASE } from "../models/ease";
 import { MIN_SEASON_SALES, POPULARITY_DEFAULTS, SEASON_SHARE, seasonWindow } from "../models/popularity";
 import { applyTrend, itemTrend } from "../trend";
 import { userItems } from "./matrix";
@@ -51,8 +52,8 @@ export const FOR_YOU_WEIGHTS = [0, 0.25, 0.5, 0.75, 1];
 /** The weight when the shop's history cannot choose one (the harness's choice on MovieLens 100k). */
 export const DEFAULT_FOR_YOU_WEIGHT = 0.5;
 
-/** EASE's dense inverse is items³: above this many products the report leaves it out. */
-const MAX_EASE_ITEMS = 3_000;
+/** EASE's dense inverse is items³: above this many products (the most EASE models) the report leaves it out. */
+const MAX_EASE_ITEMS = EASE_DEFAULTS.maxItems;
 /**
  * The two-tower hybrid's training grows with shoppers × products (a softmax over the catalogue
  * for each shopper): about 14 s for 5,000 shoppers × 1,250 products. Above this many shopper ×
@@ -85,7 +86,7 @@ export async function evaluateOnHistory(
   const users = dataset.userIds.length;
   const items = dataset.items.length;
   // Without EASE there is no weight to choose, and ALS is not fitted twice.
-  const eases = items <= MAX_EASE_ITEMS ? [new EaseScorer({ lambda: 250 }), new EaseScorer(SESSION_EASE)] : [];
+  const eases = items <= MAX_EASE_ITEMS ? [new EaseScorer({ lambda: EASE_DEFAULTS.lambda }), new EaseScorer(SESSION_EASE)] : [];
   const als = eases.length
     ? new FactorsScorer(await fitAlsParallel({ rows: users, columns: items, rowStart: trainMatrix.rowStart, cols: trainMatrix.cols }))
     : null;
@@ -95,7 +96,7 @@ export async function evaluateOnHistory(
   const { trending, seasonal } = trendingScorers(dataset, cutoff);
   const scorers: Scorer[] = [
     new PopularityScorer(),
-    new BuyAgainScorer({ user, item, time, positions: train, now: cutoff }, { halfLifeDays: 90 }),
+    new BuyAgainScorer({ user, item, time, positions: train, now: cutoff }, { halfLifeDays: BUY_AGAIN_HALF_LIFE_DAYS }),
     ...trending,
     ...eases,
     ...(als ? [als] : []),

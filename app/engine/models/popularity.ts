@@ -32,6 +32,8 @@ export const POPULARITY_DEFAULTS: Required<PopularityParams> = {
   seasonShare: SEASON_SHARE,
   excludePurchased: true,
 };
+/** The shares of last year's weeks the benchmarks try on validation for "Trending" with the season (bench/quality.ts). */
+export const SEASON_SHARE_GRID = [0.25, 0.5, 0.75, 1];
 const YEAR_MS = 365 * 86_400_000;
 /** Below this weight of sales in the weeks a year back, they say nothing of a season. */
 export const MIN_SEASON_SALES = 20;
