@@ -14,7 +14,7 @@ import { HistoryIndex, historyFromDataset, type UserHistory } from "./history";
  * - seasonShare (SEASON_SHARE): the share of the score that comes from that window (each part as
  *   a share of its total, so the two are on one scale); 0 turns it off, and it is 0 where the
  *   window holds under MIN_SEASON_SALES (weighted events). Training sets it from the shop's
- *   30-day check (`trendingSeason`).
+ *   30-day check (`choices.trending.season`).
  * - excludePurchased (true): leave out what the shopper already bought.
  */
 export interface PopularityParams {
