@@ -20,11 +20,17 @@ import {
   TwoTowerScorer,
   type Scorer,
 } from "../app/engine/eval/scorers";
-import type { FeatureRows } from "../app/engine/models/two-tower";
-import { SESSION_EASE } from "../app/engine/models/ease";
-import { POPULARITY_DEFAULTS } from "../app/engine/models/popularity";
+import { TWO_TOWER_DEFAULTS, TWO_TOWER_EPOCH_GRID, type FeatureRows } from "../app/engine/models/two-tower";
+import { ALS_ALPHA_GRID, ALS_DEFAULTS } from "../app/engine/models/als";
+import { BUY_AGAIN_HALF_LIFE_DAYS, BUY_AGAIN_HALF_LIFE_GRID } from "../app/engine/models/buy-again";
+import { CONTENT_NEIGHBOUR_GRID } from "../app/engine/models/content";
+import { EASE_DEFAULTS, EASE_LAMBDA_GRID, SESSION_EASE, SESSION_EASE_GRID } from "../app/engine/models/ease";
+import { NCF_EPOCH_GRID } from "../app/engine/benchmark-models/ncf";
+import { POPULARITY_DEFAULTS, SEASON_SHARE_GRID } from "../app/engine/models/popularity";
+import { SEQUENTIAL_EPOCH_GRID } from "../app/engine/benchmark-models/sequential";
+import { SVD_REGULARISATION_GRID } from "../app/engine/benchmark-models/svd";
 import { HYBRID_SHARES } from "../app/engine/eval/store-quality";
-import { TREND_DEFAULTS, type TrendParams } from "../app/engine/trend";
+import { TREND_GRID, type TrendParams } from "../app/engine/trend";
 import { useTfBackend } from "../app/engine/tf/backend";
 import type { EngineItem } from "../app/engine/types";
 import { parseColumnMap } from "../app/models/import/order-rows";
@@ -142,26 +148,14 @@ const shared = (make: () => Scorer) => {
   const fitted = { validation: new FitOnce(make()), training: new FitOnce(make()) };
   return (forValidation: boolean) => (forValidation ? fitted.validation : fitted.training);
 };
-const als = (alpha: number) => new AlsScorer({ factors: 32, lambda: 50, alpha, iterations: 15 });
+const als = (alpha: number) =>
+  new AlsScorer({ factors: ALS_DEFAULTS.factors, lambda: ALS_DEFAULTS.lambda, alpha, iterations: ALS_DEFAULTS.iterations });
 const twoTower = (epochs: number) => new TwoTowerScorer(side, { epochs });
 /** EASE as the blends use it: plain, or counting session proximity (SESSION_EASE); which one is chosen on validation with the weights. */
-const easeVariants = [shared(() => new EaseScorer({ lambda: 250 })), shared(() => new EaseScorer(SESSION_EASE))];
-const sharedAls = shared(() => als(5));
-const sharedTwoTower = shared(() => twoTower(15));
-/** Session EASE's settings tried on validation: the default, longer sittings, stronger regularisation. */
-const SESSION_GRID = [
-  SESSION_EASE,
-  { ...SESSION_EASE, proximityMinutes: 60 },
-  { ...SESSION_EASE, proximityMinutes: 1440 },
-  { ...SESSION_EASE, lambda: 500 },
-];
-/** Trend settings tried on the time split (app/engine/trend.ts): off, then the default and two others. */
-const TREND_GRID: TrendParams[] = [
-  { ...TREND_DEFAULTS, power: 0 },
-  TREND_DEFAULTS,
-  { ...TREND_DEFAULTS, shortDays: 14 },
-  { ...TREND_DEFAULTS, shortDays: 14, longDays: 240, power: 0.75 },
-];
+const easeVariants = [shared(() => new EaseScorer({ lambda: EASE_DEFAULTS.lambda })), shared(() => new EaseScorer(SESSION_EASE))];
+const sharedAls = shared(() => als(ALS_DEFAULTS.alpha));
+const sharedTwoTower = shared(() => twoTower(TWO_TOWER_DEFAULTS.epochs));
+/** Trend settings tried on the time split (TREND_GRID): off, then the default and two others. */
 const TRENDS_ON = TREND_GRID.slice(1);
 /**
  * A blend with EASE among its parts: its grid indexes every (EASE variant, weights, trend)
@@ -222,7 +216,7 @@ const candidates: { family: string; make: (value: number, forValidation: boolean
         {
           family: "buy-again",
           make: (days: number, forValidation: boolean) => buyAgainFor(forValidation, days),
-          grid: [30, 90, 365],
+          grid: BUY_AGAIN_HALF_LIFE_GRID,
         },
       ]
     : []),
@@ -234,28 +228,28 @@ const candidates: { family: string; make: (value: number, forValidation: boolean
         {
           family: "trending-season",
           make: (share: number, forValidation: boolean) => trending(forValidation, share),
-          grid: [0.25, 0.5, 0.75, 1],
+          grid: SEASON_SHARE_GRID,
         },
       ]
     : []),
   { family: "item-knn", make: (neighbours) => new ItemKnnScorer({ neighbours }), grid: [50, 100, 200, 400, 800] },
-  { family: "ease", make: (lambda) => new EaseScorer({ lambda }), grid: isTime ? [100, 500, 2000] : [100, 250, 500, 1000, 2000] },
-  { family: "content", make: (neighbours) => new ContentScorer(side.items, { neighbours }), grid: [20, 50, 200] },
+  { family: "ease", make: (lambda) => new EaseScorer({ lambda }), grid: [...(isTime ? EASE_LAMBDA_GRID.time : EASE_LAMBDA_GRID.random)] },
+  { family: "content", make: (neighbours) => new ContentScorer(side.items, { neighbours }), grid: CONTENT_NEIGHBOUR_GRID },
   // The hybrid two-tower network (TensorFlow.js), its training length tuned.
-  { family: "two-tower", make: (epochs) => twoTower(epochs), grid: [10, 20] },
+  { family: "two-tower", make: (epochs) => twoTower(epochs), grid: TWO_TOWER_EPOCH_GRID },
   // NeuMF and the GRU next-item model, benchmarked at one setting each (their training is the slowest).
-  { family: "ncf", make: (epochs) => new NcfScorer({ epochs }), grid: [10] },
+  { family: "ncf", make: (epochs) => new NcfScorer({ epochs }), grid: NCF_EPOCH_GRID },
   {
     family: "gru",
     make: (epochs, forValidation) =>
       new SequentialScorer({ ...data, positions: forValidation ? validation.train : split.train }, { epochs }),
-    grid: [8],
+    grid: SEQUENTIAL_EPOCH_GRID,
   },
   // Implicit ALS (32 factors, λ 50), its confidence tuned.
-  { family: "als", make: (alpha) => als(alpha), grid: [5, 10, 20] },
+  { family: "als", make: (alpha) => als(alpha), grid: ALS_ALPHA_GRID },
   // EASE counting session proximity: a pair of a user's items counts more the closer in time the
   // two were taken up (models/ease.ts), with DLAE's dropout regularisation.
-  { family: "session-ease", make: (index) => new EaseScorer(SESSION_GRID[index]), grid: SESSION_GRID.map((_, index) => index) },
+  { family: "session-ease", make: (index) => new EaseScorer(SESSION_EASE_GRID[index]), grid: SESSION_EASE_GRID.map((_, index) => index) },
   // EASE times each product's trend (sales in the last weeks against the last months), on the
   // time split: EASE plain or by sitting and the trend setting chosen on validation.
   ...(isTime
@@ -301,12 +295,15 @@ const candidates: { family: string; make: (value: number, forValidation: boolean
     ? [
         {
           family: "blend(buy-again+ease)",
-          ...easeBlend((ease, forValidation) => [buyAgainFor(forValidation, 90), ease], [0.2, 0.4, 0.6, 0.8].map(complement)),
+          ...easeBlend(
+            (ease, forValidation) => [buyAgainFor(forValidation, BUY_AGAIN_HALF_LIFE_DAYS), ease],
+            [0.2, 0.4, 0.6, 0.8].map(complement),
+          ),
         },
         {
           family: "blend(buy-again+ease+als)",
           ...easeBlend(
-            (ease, forValidation) => [buyAgainFor(forValidation, 90), ease, sharedAls(forValidation)],
+            (ease, forValidation) => [buyAgainFor(forValidation, BUY_AGAIN_HALF_LIFE_DAYS), ease, sharedAls(forValidation)],
             TIME_THREE_WAY,
             TREND_GRID.slice(0, 2),
           ),
@@ -374,8 +371,8 @@ if (values.dataset) {
   const ratingsOf = (positions: Int32Array) => ({ user: data.user, item: data.item, rating: data.rating, positions });
   const errorsOn = (scorer: SvdScorer, positions: Int32Array) =>
     ratingErrors((u, i) => scorer.predict(u, i), data.user, data.item, data.rating, positions);
-  let best = { regularisation: 0.02, rmse: Infinity };
-  for (const regularisation of [0.02, 0.05, 0.1]) {
+  let best = { regularisation: SVD_REGULARISATION_GRID[0], rmse: Infinity };
+  for (const regularisation of SVD_REGULARISATION_GRID) {
     const scorer = new SvdScorer(ratingsOf(validation.train), { regularisation });
     scorer.fit(validationTrain);
     const { rmse } = errorsOn(scorer, validation.test);

@@ -8,6 +8,7 @@ import { InvalidationBus } from "../app/models/storefront/invalidation.server";
 import { ensureShop } from "../app/models/shops.server";
 import { importStoreSnapshot, type StoreSnapshot } from "../app/models/store-import.server";
 import { trainShop } from "../app/models/training.server";
+import { getDashboard } from "../app/models/admin/dashboard.server";
 import { deserializeModel, SESSION_EASE, type EaseModel, type StoreQuality } from "../app/engine";
 import { SEASON_SHARE, type PopularityModel } from "../app/engine/models/popularity";
 import { FOR_YOU_WEIGHTS, HYBRID_SHARES } from "../app/engine/eval/store-quality";
@@ -122,7 +123,7 @@ describe("the train job in-process (embedded database)", () => {
     const { modelVersionId } = await trainShop(database.prisma, shop.id);
     const version = await database.prisma.modelVersion.findUniqueOrThrow({ where: { id: modelVersionId } });
     const quality = version.metrics as unknown as StoreQuality;
-    expect(quality.forYouHybrid).toBeGreaterThan(0);
+    expect(quality.choices.forYou.hybrid).toBeGreaterThan(0);
     expect(version.models).toContain("hybrid");
     expect(await database.prisma.modelArtifact.count({ where: { modelVersionId, name: "hybrid" } })).toBe(1);
     // An early customer of the alpine line is offered the alpine set first.
@@ -133,6 +134,28 @@ describe("the train job in-process (embedded database)", () => {
     const set = await database.prisma.product.findFirstOrThrow({ where: { shopId: shop.id, externalId: "alpine-set" } });
     expect((list.items as { productId: string }[])[0].productId).toBe(set.id);
   }, 60_000);
+
+  it("shows the home page a version's choices whether its check saved them flat (before they were one object) or as one", async () => {
+    const shop = await ensureShop(database.prisma, "saved-choices.myshopify.com");
+    const measured = {
+      protocol: "time",
+      cutoff: Date.now() - 30 * 86_400_000,
+      k: 10,
+      customers: 25,
+      models: { ease: { all: { ndcg: 0.2, recall: 0.3, precision: 0.1 }, new: { ndcg: 0.1, recall: 0.2, precision: 0.05 } } },
+    };
+    const choices = { forYou: { easeWeight: 0.75, sessions: true, trend: true, hybrid: 0 }, trending: { season: true } };
+    const flat = { ...measured, forYouWeight: 0.75, forYouSessions: true, forYouTrend: true, forYouHybrid: 0, trendingSeason: true };
+    await database.prisma.modelVersion.createMany({
+      data: [
+        { shopId: shop.id, version: 1, status: "READY", trainedAt: new Date(), metrics: flat },
+        { shopId: shop.id, version: 2, status: "READY", trainedAt: new Date(), metrics: { ...measured, choices } },
+      ],
+    });
+    const { quality } = await getDashboard(database.prisma, shop.id, 30);
+    expect(quality.map((entry) => entry.version)).toEqual([1, 2]);
+    for (const entry of quality) expect(entry.metrics).toEqual({ ...measured, choices });
+  });
 });
 
 /**
@@ -452,22 +475,22 @@ describe.skipIf(!postgresUp || !redisUp)("training on worker processes (PostgreS
     const { modelVersionId } = await trainShop(db, shop.id);
     const version = await db.modelVersion.findUniqueOrThrow({ where: { id: modelVersionId } });
     const quality = version.metrics as unknown as StoreQuality;
-    expect(typeof quality.forYouSessions).toBe("boolean");
-    expect(typeof quality.forYouTrend).toBe("boolean");
-    expect(FOR_YOU_WEIGHTS).toContain(quality.forYouWeight);
+    expect(typeof quality.choices.forYou.sessions).toBe("boolean");
+    expect(typeof quality.choices.forYou.trend).toBe("boolean");
+    expect(FOR_YOU_WEIGHTS).toContain(quality.choices.forYou.easeWeight);
     const artifact = await db.modelArtifact.findFirstOrThrow({ where: { modelVersionId, name: "ease" } });
     const ease = deserializeModel(artifact.data) as EaseModel;
-    expect(ease.toJSON().params.proximityMinutes).toBe(quality.forYouSessions ? SESSION_EASE.proximityMinutes : 0);
+    expect(ease.toJSON().params.proximityMinutes).toBe(quality.choices.forYou.sessions ? SESSION_EASE.proximityMinutes : 0);
     // The hybrid is fitted, stored and named in the version exactly where the check gave it a share.
-    expect(HYBRID_SHARES).toContain(quality.forYouHybrid);
+    expect(HYBRID_SHARES).toContain(quality.choices.forYou.hybrid);
     const hybrid = await db.modelArtifact.findFirst({ where: { modelVersionId, name: "hybrid" } });
-    expect(Boolean(hybrid)).toBe(quality.forYouHybrid! > 0);
-    expect(version.models.includes("hybrid")).toBe(quality.forYouHybrid! > 0);
+    expect(Boolean(hybrid)).toBe(quality.choices.forYou.hybrid > 0);
+    expect(version.models.includes("hybrid")).toBe(quality.choices.forYou.hybrid > 0);
     // Trending reads last year's season exactly where the check found it served better.
     const popularity = deserializeModel(
       (await db.modelArtifact.findFirstOrThrow({ where: { modelVersionId, name: "popularity" } })).data,
     ) as PopularityModel;
-    expect(popularity.toJSON().params.seasonShare).toBe(quality.trendingSeason ? SEASON_SHARE : 0);
+    expect(popularity.toJSON().params.seasonShare).toBe(quality.choices.trending.season ? SEASON_SHARE : 0);
   }, 120_000);
 
   it("finishes the job in hand on SIGTERM before the worker exits", async () => {

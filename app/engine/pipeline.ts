@@ -1,5 +1,5 @@
 import type { Dataset } from "./dataset";
-import { evaluateOnHistory, type StoreQuality } from "./eval/store-quality";
+import { DEFAULT_CHOICES, evaluateOnHistory, type ServingChoices, type StoreQuality } from "./eval/store-quality";
 import { AlsModel } from "./models/als-model";
 import { BuyAgainModel } from "./models/buy-again";
 import { ContentModel } from "./models/content";
@@ -18,6 +18,8 @@ export interface ShopModels {
   als: AlsModel;
   /** Null when too few customers bought before and within the last 30 days to say anything. */
   quality: StoreQuality | null;
+  /** The check's choices, or DEFAULT_CHOICES where it had none: what the models below and the lists follow. */
+  choices: ServingChoices;
   /** Plain or by sitting, as the check chose. */
   ease: EaseModel;
   /** Only where the check gave it a share of "Recommended for you". */
@@ -42,16 +44,18 @@ export async function fitShopModels(
   const als = await AlsModel.fitParallel(dataset);
   await onProgress(0.5, "measuring quality on the last 30 days");
   const quality = await evaluateOnHistory(dataset);
+  const choices = quality?.choices ?? DEFAULT_CHOICES;
   return {
     // Last year's season in "Trending" only where the check found it served the shop better.
-    popularity: PopularityModel.fit(dataset, { seasonShare: quality?.trendingSeason ? SEASON_SHARE : 0 }),
+    popularity: PopularityModel.fit(dataset, { seasonShare: choices.trending.season ? SEASON_SHARE : 0 }),
     cooccurrence,
     buyAgain,
     content,
     als,
     quality,
-    ease: EaseModel.fit(dataset, quality?.forYouSessions ? SESSION_EASE : {}),
-    hybrid: quality?.forYouHybrid ? HybridModel.fit(dataset) : null,
-    trend: quality?.forYouTrend ? itemTrend(dataset.items.length, dataset.purchases, dataset.now) : null,
+    choices,
+    ease: EaseModel.fit(dataset, choices.forYou.sessions ? SESSION_EASE : {}),
+    hybrid: choices.forYou.hybrid ? HybridModel.fit(dataset) : null,
+    trend: choices.forYou.trend ? itemTrend(dataset.items.length, dataset.purchases, dataset.now) : null,
   };
 }

@@ -21,6 +21,17 @@ export interface TrendParams {
 export const TREND_DEFAULTS: TrendParams = { shortDays: 28, longDays: 120, power: 1, smoothing: 1 };
 
 /**
+ * The trend settings the benchmarks try on the time split (bench/quality.ts): off (power 0), then
+ * TREND_DEFAULTS and two others. The 30-day check tries only off and TREND_DEFAULTS.
+ */
+export const TREND_GRID: TrendParams[] = [
+  { ...TREND_DEFAULTS, power: 0 },
+  TREND_DEFAULTS,
+  { ...TREND_DEFAULTS, shortDays: 14 },
+  { ...TREND_DEFAULTS, shortDays: 14, longDays: 240, power: 0.75 },
+];
+
+/**
  * Each item's trend factor from its sales (`item[p]`, `time[p]` in ms for each position p of
  * `positions`, or every index of `item` when positions are left out), seen from `now`; sales
  * after `now` do not count.

@@ -8,7 +8,6 @@ import {
   ContentModel,
   CooccurrenceModel,
   DatasetBuilder,
-  DEFAULT_FOR_YOU_WEIGHT,
   EaseModel,
   fitShopModels,
   HybridModel,
@@ -89,7 +88,7 @@ export async function trainShop(
       })),
     });
 
-    const lists = precomputeLists(dataset, models, quality?.forYouWeight ?? DEFAULT_FOR_YOU_WEIGHT);
+    const lists = precomputeLists(dataset, models);
     await writeLists(db, shopId, version.id, lists, onProgress);
 
     const pairs = cooccurrence.pairs();
@@ -312,8 +311,9 @@ async function withCollectionHandles(db: PrismaClient, shopId: string, items: En
 }
 
 /** Every list serving reads: shop-wide, per product and per known customer. */
-function precomputeLists({ items, userIds, itemIndex }: Dataset, models: ShopModels, forYouWeight: number) {
+function precomputeLists({ items, userIds, itemIndex }: Dataset, models: ShopModels) {
   const { trend } = models;
+  const { easeWeight } = models.choices.forYou;
   const trendOf = trend ? (itemId: string) => trend[itemIndex.get(itemId)!] ?? 1 : undefined;
   const lists: { placement: Placement; subjectKey: string; items: Prisma.InputJsonValue }[] = [];
   const add = (placement: Placement, subjectKey: string, recommendations: Recommendation[]) => {
@@ -343,14 +343,14 @@ function precomputeLists({ items, userIds, itemIndex }: Dataset, models: ShopMod
     // Two stages: EASE, ALS and the hybrid (where fitted) each retrieve candidates, ranked by
     // their blend with the weights chosen on the shop's own last 30 days (evaluateOnHistory),
     // times each product's trend where that check chose it; co-occurrence and popularity fill.
-    const share = models.hybrid ? (models.quality?.forYouHybrid ?? 0) : 0;
+    const share = models.hybrid ? models.choices.forYou.hybrid : 0;
     const ranked = blendScaledLists(
       [
         models.ease.recommend({ userId, k: CANDIDATES }),
         models.als.recommend({ userId, k: CANDIDATES }),
         ...(models.hybrid ? [models.hybrid.recommend({ userId, k: CANDIDATES })] : []),
       ],
-      [forYouWeight * (1 - share), (1 - forYouWeight) * (1 - share), share],
+      [easeWeight * (1 - share), (1 - easeWeight) * (1 - share), share],
       LIST_LENGTH,
       trendOf,
     );

@@ -345,12 +345,12 @@ function QualityReport({ quality }: { quality: Dashboard["quality"] }) {
           format.percent(latestQuality.models[name].new.recall),
         ])}
       />
-      {latestQuality.forYouTrend && (
+      {latestQuality.choices.forYou.trend && (
         <Text as="p" variant="bodySm">
           {t("home.for_you_trend")}
         </Text>
       )}
-      {latestQuality.trendingSeason && (
+      {latestQuality.choices.trending.season && (
         <Text as="p" variant="bodySm">
           {t("home.trending_season")}
         </Text>

@@ -29,6 +29,8 @@ export const NCF_DEFAULTS: Required<NcfParams> = {
   l2: 1e-6,
   seed: 42,
 };
+/** The benchmarks fit NeuMF at its default length only (bench/quality.ts): its training is among the slowest. */
+export const NCF_EPOCH_GRID = [NCF_DEFAULTS.epochs];
 
 export interface NcfWeights {
   dimensions: number;

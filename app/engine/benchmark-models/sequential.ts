@@ -28,6 +28,11 @@ export const SEQUENTIAL_DEFAULTS: Required<SequentialParams> = {
   l2: 1e-5,
   seed: 42,
 };
+/**
+ * The benchmarks fit the GRU at one length (bench/quality.ts), 8 epochs, shorter than
+ * SEQUENTIAL_DEFAULTS.epochs (10): its training is the slowest of them all.
+ */
+export const SEQUENTIAL_EPOCH_GRID = [8];
 
 export interface SequentialWeights {
   dimensions: number;

@@ -21,6 +21,8 @@ export interface SvdParams {
 
 /** Surprise's defaults. */
 const SVD_DEFAULTS: Required<SvdParams> = { factors: 100, epochs: 20, learningRate: 0.005, regularisation: 0.02, seed: 42 };
+/** The regularisations the benchmarks try on validation by RMSE (bench/quality.ts), Surprise's default first. */
+export const SVD_REGULARISATION_GRID = [SVD_DEFAULTS.regularisation, 0.05, 0.1];
 
 export interface Ratings {
   user: ArrayLike<number>;

@@ -1,7 +1,9 @@
 import { blendScaledRows } from "../blend";
 import { easeWeights } from "../linalg";
-import { fitAls, scoreAll, type AlsFactors } from "../models/als";
-import { contentNeighbours, tfidf } from "../models/content";
+import { ALS_DEFAULTS, fitAls, scoreAll, type AlsFactors } from "../models/als";
+import { BUY_AGAIN_HALF_LIFE_DAYS } from "../models/buy-again";
+import { CONTENT_DEFAULTS, contentNeighbours, tfidf } from "../models/content";
+import { EASE_DEFAULTS, EASE_SCORER_LAMBDA } from "../models/ease";
 import { popularityScores } from "../models/popularity";
 import { fitNcf, ncfScores, NCF_DEFAULTS, type NcfParams, type NcfWeights } from "../benchmark-models/ncf";
 import {
@@ -130,13 +132,22 @@ export class EaseScorer implements Scorer {
   readonly name: string;
   private weights: Float32Array = new Float32Array(0);
   private n = 0;
-  constructor(readonly params: { lambda: number; dropout?: number; proximityMinutes?: number; proximityFloor?: number } = { lambda: 500 }) {
+  constructor(
+    readonly params: { lambda: number; dropout?: number; proximityMinutes?: number; proximityFloor?: number } = {
+      lambda: EASE_SCORER_LAMBDA,
+    },
+  ) {
     this.name = params.proximityMinutes ? "session-ease" : "ease";
   }
   fit(train: UserItems) {
     this.n = train.items;
     // The defaults of models/ease.ts: no proximity, floor 0.2 when it is on, no dropout.
-    const { lambda, dropout = 0, proximityMinutes = 0, proximityFloor = 0.2 } = this.params;
+    const {
+      lambda,
+      dropout = EASE_DEFAULTS.dropout,
+      proximityMinutes = EASE_DEFAULTS.proximityMinutes,
+      proximityFloor = EASE_DEFAULTS.proximityFloor,
+    } = this.params;
     this.weights = easeWeights(gram(train, { minutes: proximityMinutes, floor: proximityFloor }), this.n, lambda, dropout);
   }
   score(_user: number, history: Int32Array, out: Float32Array) {
@@ -150,10 +161,10 @@ export class AlsScorer implements Scorer {
   private model: AlsFactors | null = null;
   constructor(
     readonly params: { factors: number; lambda: number; alpha: number; iterations: number } = {
-      factors: 32,
-      lambda: 50,
-      alpha: 5,
-      iterations: 15,
+      factors: ALS_DEFAULTS.factors,
+      lambda: ALS_DEFAULTS.lambda,
+      alpha: ALS_DEFAULTS.alpha,
+      iterations: ALS_DEFAULTS.iterations,
     },
   ) {}
   fit(train: UserItems) {
@@ -171,7 +182,7 @@ export class ContentScorer implements Scorer {
   private n = 0;
   constructor(
     private readonly items: EngineItem[],
-    readonly params: { neighbours: number } = { neighbours: 50 },
+    readonly params: { neighbours: number } = { neighbours: CONTENT_DEFAULTS.neighbours },
   ) {}
   fit(train: UserItems) {
     const n = (this.n = train.items);
@@ -304,7 +315,7 @@ export class BuyAgainScorer implements Scorer {
       positions: ArrayLike<number>;
       now: number;
     },
-    readonly params: { halfLifeDays: number } = { halfLifeDays: 90 },
+    readonly params: { halfLifeDays: number } = { halfLifeDays: BUY_AGAIN_HALF_LIFE_DAYS },
   ) {}
   fit(train: UserItems) {
     const { user, item, time, positions, now } = this.history;

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { buildDataset } from "../dataset";
 import { items, NOW, order } from "../../../test/fixtures/engine-events";
 import type { EngineEvent } from "../types";
-import { evaluateOnHistory, HYBRID_SHARES } from "./store-quality";
+import { evaluateOnHistory, HYBRID_SHARES, readStoreQuality, type StoreQuality } from "./store-quality";
 
 describe("evaluateOnHistory", () => {
   // Five product lines: a lead item x, the y bought with it in one order, and a z bought by the
@@ -30,7 +30,7 @@ describe("evaluateOnHistory", () => {
   it("turns on session proximity for the shop whose shoppers buy together what goes together", async () => {
     const quality = (await evaluateOnHistory(history(false), { k: 1, minCustomers: 5 }))!;
     expect(quality.customers).toBe(20);
-    expect(quality.forYouSessions).toBe(true);
+    expect(quality.choices.forYou.sessions).toBe(true);
     expect(quality.models["session-ease"].new.ndcg).toBe(1);
     expect(quality.models["session-ease"].new.ndcg).toBeGreaterThan(quality.models.ease.new.ndcg);
     expect(quality.models["for-you"].new.ndcg).toBe(1);
@@ -39,7 +39,7 @@ describe("evaluateOnHistory", () => {
   it("keeps plain EASE when proximity tells nothing (everything bought at once)", async () => {
     const quality = (await evaluateOnHistory(history(true), { k: 1, minCustomers: 5 }))!;
     expect(quality.models["session-ease"].new.ndcg).toBe(quality.models.ease.new.ndcg);
-    expect(quality.forYouSessions).toBe(false);
+    expect(quality.choices.forYou.sessions).toBe(false);
   });
 
   // Five product lines: shoppers bought a lead item a with `old` long ago (11 of them) and with
@@ -61,7 +61,7 @@ describe("evaluateOnHistory", () => {
   it("lets the rising products lead where shoppers went on to buy them", async () => {
     const quality = (await evaluateOnHistory(trending("rising"), { k: 1, minCustomers: 5 }))!;
     expect(quality.customers).toBe(20);
-    expect(quality.forYouTrend).toBe(true);
+    expect(quality.choices.forYou.trend).toBe(true);
     expect(quality.models.ease.new.ndcg).toBe(0);
     expect(quality.models["for-you"].new.ndcg).toBe(1);
   });
@@ -95,17 +95,17 @@ describe("evaluateOnHistory", () => {
     expect(quality.customers).toBe(20);
     expect(quality.models.ease.new.ndcg).toBe(0);
     expect(quality.models["two-tower"].new.ndcg).toBe(1);
-    expect(HYBRID_SHARES).toContain(quality.forYouHybrid);
-    expect(quality.forYouHybrid).toBeGreaterThan(0);
+    expect(HYBRID_SHARES).toContain(quality.choices.forYou.hybrid);
+    expect(quality.choices.forYou.hybrid).toBeGreaterThan(0);
     expect(quality.models["for-you"].new.ndcg).toBe(1);
     const large = (await evaluateOnHistory(newProducts(), { k: 1, minCustomers: 5, maxHybridCells: 100 }))!;
     expect(large.models["two-tower"]).toBeUndefined();
-    expect(large.forYouHybrid).toBe(0);
+    expect(large.choices.forYou.hybrid).toBe(0);
   });
 
   it("leaves the trend out where shoppers went on to buy what sold before", async () => {
     const quality = (await evaluateOnHistory(trending("old"), { k: 1, minCustomers: 5 }))!;
-    expect(quality.forYouTrend).toBe(false);
+    expect(quality.choices.forYou.trend).toBe(false);
     expect(quality.models["for-you"].new.ndcg).toBe(1);
   });
 
@@ -128,15 +128,51 @@ describe("evaluateOnHistory", () => {
     expect(quality.customers).toBe(20);
     expect(quality.models.trending.new.ndcg).toBe(0);
     expect(quality.models["trending-season"].new.ndcg).toBeGreaterThan(0);
-    expect(quality.trendingSeason).toBe(true);
+    expect(quality.choices.trending.season).toBe(true);
   });
 
   it("keeps Trending to recent sales where shoppers went on to buy those, and cannot tell without a year of history", async () => {
     const steady = (await evaluateOnHistory(seasons("steady"), { k: 1, minCustomers: 5 }))!;
     expect(steady.models.trending.new.ndcg).toBeGreaterThan(steady.models["trending-season"].new.ndcg);
-    expect(steady.trendingSeason).toBe(false);
+    expect(steady.choices.trending.season).toBe(false);
     const young = (await evaluateOnHistory(seasons("steady", false), { k: 1, minCustomers: 5 }))!;
     expect(young.models["trending-season"]).toBeUndefined();
-    expect(young.trendingSeason).toBeUndefined();
+    expect(young.choices.trending.season).toBeUndefined();
+  });
+});
+
+describe("readStoreQuality", () => {
+  const models: StoreQuality["models"] = {
+    ease: { all: { ndcg: 0.2, recall: 0.3, precision: 0.1 }, new: { ndcg: 0.1, recall: 0.2, precision: 0.05 } },
+  };
+  const measured = { protocol: "time", cutoff: NOW - 30 * 86_400_000, k: 10, customers: 42, models } as const;
+
+  it("reads a check saved with its choices as one object as it is", () => {
+    const saved: StoreQuality = {
+      ...measured,
+      choices: { forYou: { easeWeight: 0.75, sessions: true, trend: true, hybrid: 1 / 3 }, trending: { season: true } },
+    };
+    expect(readStoreQuality(JSON.parse(JSON.stringify(saved)))).toEqual(saved);
+  });
+
+  it("reads a check saved with flat choices into the same object, every field in its place", () => {
+    const flat = { ...measured, forYouWeight: 0.25, forYouSessions: true, forYouTrend: true, forYouHybrid: 1 / 3, trendingSeason: false };
+    expect(readStoreQuality(flat)).toEqual({
+      ...measured,
+      choices: { forYou: { easeWeight: 0.25, sessions: true, trend: true, hybrid: 1 / 3 }, trending: { season: false } },
+    });
+  });
+
+  it("reads a flat check from before the hybrid and the season joined it as no hybrid and an undecided season", () => {
+    const flat = { ...measured, forYouWeight: 0.5, forYouSessions: false, forYouTrend: false };
+    expect(readStoreQuality(flat)).toEqual({
+      ...measured,
+      choices: { forYou: { easeWeight: 0.5, sessions: false, trend: false, hybrid: 0 }, trending: {} },
+    });
+  });
+
+  it("reads nothing from a version that saved no check", () => {
+    expect(readStoreQuality(null)).toBeNull();
+    expect(readStoreQuality({ ndcg: 0.1 })).toBeNull();
   });
 });

@@ -1,5 +1,6 @@
 import type { Dataset } from "../dataset";
-import { SESSION_EASE } from "../models/ease";
+import { BUY_AGAIN_HALF_LIFE_DAYS } from "../models/buy-again";
+import { EASE_DEFAULTS, SESSION_EASE } from "../models/ease";
 import { MIN_SEASON_SALES, POPULARITY_DEFAULTS, SEASON_SHARE, seasonWindow } from "../models/popularity";
 import { applyTrend, itemTrend } from "../trend";
 import { userItems } from "./matrix";
@@ -18,42 +19,91 @@ export interface StoreQuality {
   /** Customers who bought in both periods. */
   customers: number;
   models: Record<string, Record<View, { ndcg: number; recall: number; precision: number }>>;
+  /** What the check chose for serving; training fits and precomputes the lists by it. */
+  choices: ServingChoices;
+}
+
+/** How "Recommended for you" and "Trending" serve a shop, as its 30-day check chose. */
+export interface ServingChoices {
   /**
-   * The weight on EASE (the rest on ALS, besides the hybrid's share) of "Recommended for you",
-   * and whether its EASE counts session proximity (SESSION_EASE), chosen together with
-   * `forYouTrend` and `forYouHybrid` among FOR_YOU_WEIGHTS, both EASEs, the trend on or off and
-   * HYBRID_SHARES by NDCG on the `new` view of this split; the `for-you` entry of `models` is
-   * that blend.
+   * The blend of "Recommended for you", its four choices made together among FOR_YOU_WEIGHTS, both
+   * EASEs, HYBRID_SHARES and the trend on or off, by NDCG on the `new` view of this split; the
+   * `for-you` entry of `models` is that blend.
    */
-  forYouWeight: number;
-  forYouSessions: boolean;
-  /**
-   * Whether the blend is multiplied by each product's trend (app/engine/trend.ts, TREND_DEFAULTS),
-   * chosen with the weight: the products selling faster lately than over the last months lead.
-   */
-  forYouTrend: boolean;
-  /**
-   * The share of the blend given to the two-tower hybrid (HybridModel), chosen with the rest
-   * among HYBRID_SHARES; 0 where the shop is too large for it (MAX_HYBRID_CELLS). Absent
-   * from checks made before the hybrid joined them.
-   */
-  forYouHybrid?: number;
-  /**
-   * Whether "Trending" reads last year's season (PopularityModel at SEASON_SHARE): chosen by NDCG
-   * on the `new` view of this split between Trending with it (`trending-season`) and without
-   * (`trending`), without where they tie. Absent where the check cannot tell (under
-   * MIN_SEASON_SALES in the weeks a year before the split, or neither reached anyone) and from
-   * checks made before it joined them; training reads the season only where this is true.
-   */
-  trendingSeason?: boolean;
+  forYou: {
+    /** The weight on EASE (the rest on ALS, besides the hybrid's share). */
+    easeWeight: number;
+    /** Whether its EASE counts session proximity (SESSION_EASE). */
+    sessions: boolean;
+    /**
+     * Whether the blend is multiplied by each product's trend (app/engine/trend.ts, TREND_DEFAULTS):
+     * the products selling faster lately than over the last months lead.
+     */
+    trend: boolean;
+    /**
+     * The share of the blend given to the two-tower hybrid (HybridModel); 0 where the shop is too
+     * large for it (MAX_HYBRID_CELLS), and in checks made before the hybrid joined them.
+     */
+    hybrid: number;
+  };
+  trending: {
+    /**
+     * Whether "Trending" reads last year's season (PopularityModel at SEASON_SHARE): chosen by NDCG
+     * on the `new` view of this split between Trending with it (`trending-season`) and without
+     * (`trending`), without where they tie. Absent where the check cannot tell (under
+     * MIN_SEASON_SALES in the weeks a year before the split, or neither reached anyone) and from
+     * checks made before it joined them; training reads the season only where this is true.
+     */
+    season?: boolean;
+  };
 }
 
 export const FOR_YOU_WEIGHTS = [0, 0.25, 0.5, 0.75, 1];
 /** The weight when the shop's history cannot choose one (the harness's choice on MovieLens 100k). */
-export const DEFAULT_FOR_YOU_WEIGHT = 0.5;
+const DEFAULT_FOR_YOU_WEIGHT = 0.5;
+/** What serves where the check cannot choose (too few customers, or no EASE to weigh): the default weight, nothing else. */
+export const DEFAULT_CHOICES: ServingChoices = {
+  forYou: { easeWeight: DEFAULT_FOR_YOU_WEIGHT, sessions: false, trend: false, hybrid: 0 },
+  trending: {},
+};
 
-/** EASE's dense inverse is items³: above this many products the report leaves it out. */
-const MAX_EASE_ITEMS = 3_000;
+/** The choices as checks saved them before they were one object: flat fields beside `models`. */
+interface FlatChoices {
+  forYouWeight?: number;
+  forYouSessions?: boolean;
+  forYouTrend?: boolean;
+  /** Absent from checks made before the hybrid joined them. */
+  forYouHybrid?: number;
+  trendingSeason?: boolean;
+}
+
+/**
+ * A check as a model version saved it (ModelVersion.metrics), or null where the version holds
+ * none. Checks saved before the choices were one object kept them flat (forYouWeight,
+ * forYouSessions, forYouTrend, forYouHybrid, trendingSeason): they are read into `choices`, a
+ * missing hybrid share as 0 and a missing season as undecided, as training read them.
+ */
+export function readStoreQuality(stored: unknown): StoreQuality | null {
+  if (!stored || typeof stored !== "object" || !("models" in stored)) return null;
+  const saved = stored as StoreQuality & FlatChoices;
+  if (saved.choices) return saved;
+  const { forYouWeight, forYouSessions, forYouTrend, forYouHybrid, trendingSeason, ...quality } = saved;
+  return {
+    ...quality,
+    choices: {
+      forYou: {
+        easeWeight: forYouWeight ?? DEFAULT_CHOICES.forYou.easeWeight,
+        sessions: forYouSessions ?? false,
+        trend: forYouTrend ?? false,
+        hybrid: forYouHybrid ?? 0,
+      },
+      trending: trendingSeason === undefined ? {} : { season: trendingSeason },
+    },
+  };
+}
+
+/** EASE's dense inverse is items³: above this many products (the most EASE models) the report leaves it out. */
+const MAX_EASE_ITEMS = EASE_DEFAULTS.maxItems;
 /**
  * The two-tower hybrid's training grows with shoppers × products (a softmax over the catalogue
  * for each shopper): about 14 s for 5,000 shoppers × 1,250 products. Above this many shopper ×
@@ -86,7 +136,7 @@ export async function evaluateOnHistory(
   const users = dataset.userIds.length;
   const items = dataset.items.length;
   // Without EASE there is no weight to choose, and ALS is not fitted twice.
-  const eases = items <= MAX_EASE_ITEMS ? [new EaseScorer({ lambda: 250 }), new EaseScorer(SESSION_EASE)] : [];
+  const eases = items <= MAX_EASE_ITEMS ? [new EaseScorer({ lambda: EASE_DEFAULTS.lambda }), new EaseScorer(SESSION_EASE)] : [];
   const als = eases.length
     ? new FactorsScorer(await fitAlsParallel({ rows: users, columns: items, rowStart: trainMatrix.rowStart, cols: trainMatrix.cols }))
     : null;
@@ -96,7 +146,7 @@ export async function evaluateOnHistory(
   const { trending, seasonal } = trendingScorers(dataset, cutoff);
   const scorers: Scorer[] = [
     new PopularityScorer(),
-    new BuyAgainScorer({ user, item, time, positions: train, now: cutoff }, { halfLifeDays: 90 }),
+    new BuyAgainScorer({ user, item, time, positions: train, now: cutoff }, { halfLifeDays: BUY_AGAIN_HALF_LIFE_DAYS }),
     ...trending,
     ...eases,
     ...(als ? [als] : []),
@@ -106,11 +156,11 @@ export async function evaluateOnHistory(
   // One pass per view: each model scores a customer once, and the blends (one per EASE, weight,
   // share of the hybrid and trend tried) are made from those rows of scores.
   const blends = eases.flatMap((ease) =>
-    FOR_YOU_WEIGHTS.flatMap((weight) =>
+    FOR_YOU_WEIGHTS.flatMap((easeWeight) =>
       (hybrid ? HYBRID_SHARES : [0]).flatMap((hybridShare) =>
         [false, true].map((trend) => ({
           easeRow: scorers.indexOf(ease),
-          weight,
+          easeWeight,
           sessions: ease.name === "session-ease",
           hybrid: hybridShare,
           trend,
@@ -124,7 +174,7 @@ export async function evaluateOnHistory(
   const trend = blends.length ? itemTrend(items, { item, time, positions: train }, cutoff) : new Float32Array(0);
   const score = (u: number, history: Int32Array, out: Float32Array[]) => {
     scorers.forEach((scorer, index) => scorer.score(u, history, out[index]));
-    blends.forEach(({ easeRow, weight, hybrid: share, trend: trended }, index) => {
+    blends.forEach(({ easeRow, easeWeight: weight, hybrid: share, trend: trended }, index) => {
       const row = out[scorers.length + index];
       if (share)
         blendScaledRows(row, [out[easeRow], out[alsRow], out[hybridRow]], [weight * (1 - share), (1 - weight) * (1 - share), share]);
@@ -196,12 +246,7 @@ function trendingScorers(dataset: Dataset, cutoff: number) {
 }
 
 type ViewResults = ReturnType<typeof evaluateEach>;
-interface Blend {
-  weight: number;
-  sessions: boolean;
-  hybrid: number;
-  trend: boolean;
-}
+type Blend = ServingChoices["forYou"];
 
 /** Each model's metrics in both views, the "Recommended for you" blend chosen, and whether Trending reads the season. */
 function chooseForYou(scorers: Scorer[], blends: Blend[], { all, fresh }: { all: ViewResults; fresh: ViewResults }, seasonal: boolean) {
@@ -210,7 +255,7 @@ function chooseForYou(scorers: Scorer[], blends: Blend[], { all, fresh }: { all:
     new: { ndcg: fresh[index].ndcg, recall: fresh[index].recall, precision: fresh[index].precision },
   });
   const models: StoreQuality["models"] = Object.fromEntries(scorers.map((scorer, index) => [scorer.name, summary(index)]));
-  let choice = { weight: DEFAULT_FOR_YOU_WEIGHT, sessions: false, hybrid: 0, trend: false };
+  let choice: Blend = DEFAULT_CHOICES.forYou;
   if (blends.length) {
     // The blend with the best NDCG on the `new` view (the first of equals: plain EASE before
     // sessions, no hybrid before the hybrid, no trend before trend).
@@ -224,14 +269,11 @@ function chooseForYou(scorers: Scorer[], blends: Blend[], { all, fresh }: { all:
   // Undecided where neither reached anyone (no customer bought anything new, or both missed).
   const season = seasonal ? [models["trending-season"].new.ndcg, models.trending.new.ndcg] : [0, 0];
   const trendingSeason = season[0] || season[1] ? season[0] > season[1] : undefined;
-  return {
-    models,
-    forYouWeight: choice.weight,
-    forYouSessions: choice.sessions,
-    forYouTrend: choice.trend,
-    forYouHybrid: choice.hybrid,
-    ...(trendingSeason === undefined ? {} : { trendingSeason }),
+  const choices: ServingChoices = {
+    forYou: { easeWeight: choice.easeWeight, sessions: choice.sessions, trend: choice.trend, hybrid: choice.hybrid },
+    trending: trendingSeason === undefined ? {} : { season: trendingSeason },
   };
+  return { models, choices };
 }
 
 /** ALS factors fitted beforehand (on worker threads), as a harness scorer. */

@@ -28,6 +28,8 @@ export interface AlsParams {
 }
 
 export const ALS_DEFAULTS: Required<AlsParams> = { factors: 32, lambda: 50, alpha: 5, iterations: 15, cgSteps: 3, seed: 42 };
+/** The confidences the benchmarks try on validation (bench/quality.ts), the other settings at ALS_DEFAULTS. */
+export const ALS_ALPHA_GRID = [5, 10, 20];
 
 /** Rows of a sparse matrix: entries of row r are cols/weights[rowStart[r] .. rowStart[r+1]). */
 export interface SparseRows {

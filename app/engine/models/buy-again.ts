@@ -24,6 +24,18 @@ export interface BuyAgainParams {
   now?: number;
 }
 
+export const BUY_AGAIN_DEFAULTS = { minRepeatShare: 0.05 } as const satisfies BuyAgainParams;
+
+/**
+ * The evaluation harness's "buy it again" baseline (BuyAgainScorer in eval/scorers.ts) weighs a
+ * shopper's purchases by a half-life in days rather than by this model's repurchase intervals.
+ * BUY_AGAIN_HALF_LIFE_DAYS is the half-life of the 30-day check (eval/store-quality.ts), the
+ * scorer's default and the benchmarks' blends with buy-again (bench/quality.ts);
+ * BUY_AGAIN_HALF_LIFE_GRID the half-lives the benchmarks try on validation for the baseline alone.
+ */
+export const BUY_AGAIN_HALF_LIFE_DAYS = 90;
+export const BUY_AGAIN_HALF_LIFE_GRID = [30, 90, 365];
+
 interface BuyAgainState {
   params: { minRepeatShare: number };
   now: number;
@@ -50,7 +62,7 @@ export class BuyAgainModel implements Recommender {
   }
 
   static fit(dataset: Dataset, params: BuyAgainParams = {}, options: FitOptions = {}): BuyAgainModel {
-    const minRepeatShare = params.minRepeatShare ?? 0.05;
+    const minRepeatShare = params.minRepeatShare ?? BUY_AGAIN_DEFAULTS.minRepeatShare;
     const gaps: number[][] = dataset.items.map(() => []);
     const buyers = new Float64Array(dataset.items.length);
     const repeaters = new Float64Array(dataset.items.length);

@@ -10,7 +10,7 @@ import type { FeatureRows } from "./two-tower";
  * collections, compared by cosine. It needs no shopper at all, so it is what a product added
  * yesterday is recommended by, and what the hybrid model's item tower reads.
  *
- * Parameters (defaults):
+ * Parameters (defaults, CONTENT_DEFAULTS):
  * - neighbours (50): the most similar items kept per item.
  * - minSimilarity (0.05): weaker similarities are dropped.
  * - excludePurchased (true): personal recommendations leave out what the shopper bought.
@@ -20,6 +20,10 @@ export interface ContentParams {
   minSimilarity?: number;
   excludePurchased?: boolean;
 }
+
+export const CONTENT_DEFAULTS: Required<ContentParams> = { neighbours: 50, minSimilarity: 0.05, excludePurchased: true };
+/** The neighbours per item the benchmarks try on validation (bench/quality.ts). */
+export const CONTENT_NEIGHBOUR_GRID = [20, 50, 200];
 
 /** How much a term counts by the field it is in; tags, type, vendor and collections also count as whole phrases. */
 const FIELD_WEIGHTS = { title: 3, tags: 2, productType: 2, collections: 1.5, vendor: 1, description: 1 } as const;
@@ -152,9 +156,9 @@ export class ContentModel implements Recommender {
 
   static fit(dataset: Dataset, params: ContentParams = {}, options: FitOptions = {}): ContentModel {
     const full: Required<ContentParams> = {
-      neighbours: params.neighbours ?? 50,
-      minSimilarity: params.minSimilarity ?? 0.05,
-      excludePurchased: params.excludePurchased ?? true,
+      neighbours: params.neighbours ?? CONTENT_DEFAULTS.neighbours,
+      minSimilarity: params.minSimilarity ?? CONTENT_DEFAULTS.minSimilarity,
+      excludePurchased: params.excludePurchased ?? CONTENT_DEFAULTS.excludePurchased,
     };
     const rows = tfidf(dataset.items);
     options.onProgress?.(0.3, `${rows.features} terms`);

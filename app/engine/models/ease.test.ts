@@ -6,7 +6,7 @@ import { DAY, items, NOW, order } from "../../../test/fixtures/engine-events";
 import { userItems } from "../eval/matrix";
 import { EaseScorer } from "../eval/scorers";
 import type { EngineEvent } from "../types";
-import { EaseModel, SESSION_EASE } from "./ease";
+import { EASE_DEFAULTS, EaseModel, SESSION_EASE, SESSION_EASE_GRID } from "./ease";
 
 describe("EaseModel", () => {
   // Campers buy tents, bags and stoves; coffee people buy grinders and beans; everyone buys "x".
@@ -16,6 +16,12 @@ describe("EaseModel", () => {
   events.push(...order("new-camper", "n1", 1, "tent", "bag"));
   const dataset = buildDataset(events, items("tent", "bag", "stove", "grinder", "beans", "x"));
   const model = EaseModel.fit(dataset, { lambda: 5 });
+
+  it("fits at EASE_DEFAULTS where no parameter is given, and the benchmarks' session grid starts at what serves", () => {
+    expect(EaseModel.fit(dataset).toJSON().params).toEqual(EASE_DEFAULTS);
+    expect(EaseModel.fit(dataset, SESSION_EASE).toJSON().params).toEqual({ ...EASE_DEFAULTS, ...SESSION_EASE });
+    expect(SESSION_EASE_GRID[0]).toEqual(SESSION_EASE);
+  });
 
   it("recommends what goes with a shopper's items, with the item that weighs most as the reason", () => {
     const [first] = model.recommend({ userId: "new-camper", k: 3 });

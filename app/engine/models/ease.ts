@@ -16,7 +16,7 @@ import { recommendFromLists, similarFromLists, type NeighbourLists } from "./see
  * The inverse costs items³ and items² memory, so the model covers the `maxItems` items with the
  * most shoppers; the others are left to the other models.
  *
- * Parameters (defaults):
+ * Parameters (defaults, EASE_DEFAULTS):
  * - lambda (250): L2 regularisation; chosen on the harness's validation split for MovieLens 100k.
  * - maxItems (3,000): the most popular items modelled (ALS and co-occurrence cover the rest). The
  *   inverse is items³ in time and items² in memory: for 3,000, 2 s with a fast TensorFlow.js
@@ -41,8 +41,44 @@ export interface EaseParams {
   dropout?: number;
 }
 
+/**
+ * What serves: plain EASE at λ 250 (the best of MovieLens 100k's validation split), which the
+ * 30-day check (eval/store-quality.ts) and the benchmarks' blends (bench/quality.ts) also fit as
+ * "plain EASE" against SESSION_EASE.
+ */
+export const EASE_DEFAULTS: Required<EaseParams> = {
+  lambda: 250,
+  maxItems: 3_000,
+  neighbours: 100,
+  excludePurchased: true,
+  proximityMinutes: 0,
+  proximityFloor: 0.2,
+  dropout: 0,
+};
+
 /** EASE with session proximity, as tuned on MovieLens 100k's validation split (README, "Recommendation quality"). */
 export const SESSION_EASE = { lambda: 200, dropout: 0.4, proximityMinutes: 15, proximityFloor: 0.2 } as const satisfies EaseParams;
+
+/**
+ * The λ the harness's EaseScorer (eval/scorers.ts) takes when given no parameters. It differs from
+ * EASE_DEFAULTS (250): it is the middle of the time split's grid; every caller in the app and the
+ * benchmarks passes its own λ.
+ */
+export const EASE_SCORER_LAMBDA = 500;
+
+/**
+ * The λ the benchmarks try on validation (bench/quality.ts): the random and stratified splits of
+ * MovieLens 100k around the default; the time split (order logs) a coarser, wider grid.
+ */
+export const EASE_LAMBDA_GRID = { random: [100, 250, 500, 1000, 2000], time: [100, 500, 2000] } as const;
+
+/** Session EASE's settings the benchmarks try on validation: SESSION_EASE, longer sittings, stronger regularisation. */
+export const SESSION_EASE_GRID: Required<Pick<EaseParams, "lambda" | "dropout" | "proximityMinutes" | "proximityFloor">>[] = [
+  SESSION_EASE,
+  { ...SESSION_EASE, proximityMinutes: 60 },
+  { ...SESSION_EASE, proximityMinutes: 1440 },
+  { ...SESSION_EASE, lambda: 500 },
+];
 
 interface EaseState {
   params: Required<EaseParams>;
@@ -75,13 +111,13 @@ export class EaseModel implements Recommender {
 
   static fit(dataset: Dataset, params: EaseParams = {}, options: FitOptions = {}): EaseModel {
     const full: Required<EaseParams> = {
-      lambda: params.lambda ?? 250,
-      maxItems: params.maxItems ?? 3_000,
-      neighbours: params.neighbours ?? 100,
-      excludePurchased: params.excludePurchased ?? true,
-      proximityMinutes: params.proximityMinutes ?? 0,
-      proximityFloor: params.proximityFloor ?? 0.2,
-      dropout: params.dropout ?? 0,
+      lambda: params.lambda ?? EASE_DEFAULTS.lambda,
+      maxItems: params.maxItems ?? EASE_DEFAULTS.maxItems,
+      neighbours: params.neighbours ?? EASE_DEFAULTS.neighbours,
+      excludePurchased: params.excludePurchased ?? EASE_DEFAULTS.excludePurchased,
+      proximityMinutes: params.proximityMinutes ?? EASE_DEFAULTS.proximityMinutes,
+      proximityFloor: params.proximityFloor ?? EASE_DEFAULTS.proximityFloor,
+      dropout: params.dropout ?? EASE_DEFAULTS.dropout,
     };
     // The items most shoppers have shown (positive) interest in.
     const { modelled, column } = itemsByShoppers(dataset, full.maxItems);

@@ -20,7 +20,7 @@ import {
  * product nobody has bought is still placed among the ones it resembles. Training needs a
  * TensorFlow.js backend (`useTfBackend`, awaited once per process); answering does not.
  *
- * Parameters (defaults): those of the two towers (TWO_TOWER_DEFAULTS), and
+ * Parameters (defaults, HYBRID_DEFAULTS): those of the two towers (TWO_TOWER_DEFAULTS), and
  * - maxItems (5,000): the catalogue modelled, products with the most shoppers first, then the rest.
  * - excludePurchased (true): personal recommendations leave out what the shopper bought.
  */
@@ -28,6 +28,8 @@ export interface HybridParams extends TwoTowerParams {
   maxItems?: number;
   excludePurchased?: boolean;
 }
+
+export const HYBRID_DEFAULTS: Required<HybridParams> = { ...TWO_TOWER_DEFAULTS, maxItems: 5_000, excludePurchased: true };
 
 /** Weight arrays are stored as base64 of their float32 bytes: exact, and a quarter of JSON's size. */
 type StoredWeights = { dimensions: number } & Record<Exclude<keyof TwoTowerWeights, "dimensions">, string>;
@@ -63,7 +65,7 @@ export class HybridModel implements Recommender {
   }
 
   static fit(dataset: Dataset, params: HybridParams = {}, options: FitOptions = {}): HybridModel {
-    const full: Required<HybridParams> = { ...TWO_TOWER_DEFAULTS, maxItems: 5_000, excludePurchased: true, ...params };
+    const full: Required<HybridParams> = { ...HYBRID_DEFAULTS, ...params };
     // Unsold products too: the item tower places them by their words.
     const { modelled, column } = itemsByShoppers(dataset, full.maxItems, true);
 

@@ -14,7 +14,7 @@ import { HistoryIndex, historyFromDataset, type UserHistory } from "./history";
  * - seasonShare (SEASON_SHARE): the share of the score that comes from that window (each part as
  *   a share of its total, so the two are on one scale); 0 turns it off, and it is 0 where the
  *   window holds under MIN_SEASON_SALES (weighted events). Training sets it from the shop's
- *   30-day check (`trendingSeason`).
+ *   30-day check (`choices.trending.season`).
  * - excludePurchased (true): leave out what the shopper already bought.
  */
 export interface PopularityParams {
@@ -32,6 +32,8 @@ export const POPULARITY_DEFAULTS: Required<PopularityParams> = {
   seasonShare: SEASON_SHARE,
   excludePurchased: true,
 };
+/** The shares of last year's weeks the benchmarks try on validation for "Trending" with the season (bench/quality.ts). */
+export const SEASON_SHARE_GRID = [0.25, 0.5, 0.75, 1];
 const YEAR_MS = 365 * 86_400_000;
 /** Below this weight of sales in the weeks a year back, they say nothing of a season. */
 export const MIN_SEASON_SALES = 20;

@@ -42,6 +42,11 @@ export const TWO_TOWER_DEFAULTS: Required<TwoTowerParams> = {
   l2: 1e-3,
   seed: 42,
 };
+/**
+ * The training lengths the benchmarks try on validation for the two-tower alone (bench/quality.ts);
+ * their blends with EASE, like serving, train TWO_TOWER_DEFAULTS.epochs.
+ */
+export const TWO_TOWER_EPOCH_GRID = [10, 20];
 
 /** Sparse rows: the entries of row r are cols/values[rowStart[r] .. rowStart[r+1]). */
 export interface FeatureRows {

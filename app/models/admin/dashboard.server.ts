@@ -1,5 +1,5 @@
 import type { Placement, PrismaClient } from "@prisma/client";
-import type { StoreQuality } from "../../engine";
+import { readStoreQuality } from "../../engine";
 import { measureLift } from "../measurement.server";
 import { getShopOverview } from "../shops.server";
 import { PERIODS } from "./constants";
@@ -27,13 +27,12 @@ export async function getDashboard(db: PrismaClient, shopId: string, days: numbe
     measureLift(db, shopId, from, now),
     dailySeries(db, shopId, from, now),
   ]);
+  // Checks saved in the older flat shape are read too (readStoreQuality).
   const quality = versions
-    .filter((version) => version.metrics && typeof version.metrics === "object" && "models" in (version.metrics as object))
-    .map((version) => ({
-      version: version.version,
-      trainedAt: version.trainedAt?.toISOString() ?? null,
-      metrics: version.metrics as unknown as StoreQuality,
-    }))
+    .flatMap((version) => {
+      const metrics = readStoreQuality(version.metrics);
+      return metrics ? [{ version: version.version, trainedAt: version.trainedAt?.toISOString() ?? null, metrics }] : [];
+    })
     .reverse();
   return {
     counts: overview.counts,
