@@ -58,7 +58,7 @@ describe.runIf(available)("the process's services at shutdown (a Redis server of
     expect(queue.kind).toBe("bullmq");
     await queue.push(ingestWebhookJob, { eventId: "delivery-1" });
     const database = processDatabase();
-    const recommendations = await recommendationService(database.prisma);
+    await recommendationService(database.prisma);
     await publishInvalidation({ shopId: "shop-1", scope: "rules" });
     const rate = await consumeRateLimit("api-key", "key-1");
     expect(rate).toEqual({ headers: { "X-RateLimit-Limit": "50", "X-RateLimit-Remaining": "49" } });
@@ -75,8 +75,6 @@ describe.runIf(available)("the process's services at shutdown (a Redis server of
 
     await expect(shutdownProcess()).resolves.toBeUndefined();
     expect(await redis.clients()).toEqual([]);
-    recommendations.stop();
-    globalThis.affinityRecommendations = undefined;
   });
 
   it("closes a worker's BullMQ workers and the connections they were given", async () => {

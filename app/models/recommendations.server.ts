@@ -10,6 +10,7 @@ import { shopperHash, signAnswerToken, type AnswerClaims } from "./signed-tokens
 import { invalidationBus, type InvalidationBus } from "./storefront/invalidation.server";
 import { SnapshotCache, type CatalogueProduct, type ListItem, type ShopSnapshot } from "./storefront/snapshot.server";
 import { setting } from "../config/env.server";
+import { processService } from "../services/registry.server";
 
 export type { ListItem };
 
@@ -456,14 +457,15 @@ function inHoldout(shopId: string, shopperKey: string | null | undefined, share:
 /** A token's time: seconds since the epoch, to the minute. */
 const issuedAt = (now: Date) => Math.floor(now.getTime() / 60_000) * 60;
 
-declare global {
-  var affinityRecommendations: Promise<RecommendationService> | undefined;
-}
-
-/** The process's service: one snapshot cache shared by the app proxy, the headless API and the preview. */
+/**
+ * The process's service: one snapshot cache shared by the app proxy, the headless API and the
+ * preview. At shutdown it stops listening for changes before the invalidation bus closes.
+ */
 export function recommendationService(db: PrismaClient): Promise<RecommendationService> {
-  globalThis.affinityRecommendations ??= new RecommendationService(db, tokenSecret()).start();
-  return globalThis.affinityRecommendations;
+  return processService("recommendations", () => {
+    const started = new RecommendationService(db, tokenSecret()).start();
+    return { started, close: async () => (await started.catch(() => undefined))?.stop() };
+  }).started;
 }
 
 export function tokenSecret(): string {

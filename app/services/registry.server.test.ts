@@ -21,13 +21,13 @@ describe("the process's services", () => {
     expect(opened).toBe(1);
   });
 
-  it("closes the queue, then the bus and the rate limiters, then the database, whatever order they were opened in", async () => {
+  it("closes the queue, the recommendation cache, the bus and the rate limiters, then the database, whatever order they were opened in", async () => {
     const closed: string[] = [];
-    for (const name of ["database", "rate-limits", "invalidation-bus", "job-queue"] as ServiceName[]) {
+    for (const name of ["database", "rate-limits", "invalidation-bus", "recommendations", "job-queue"] as ServiceName[]) {
       processService(name, () => recorded(name, closed));
     }
     await shutdownProcess();
-    expect(closed).toEqual(["job-queue", "invalidation-bus", "rate-limits", "database"]);
+    expect(closed).toEqual(["job-queue", "recommendations", "invalidation-bus", "rate-limits", "database"]);
   });
 
   it("closes once: a second shutdown meanwhile waits for the first, and one after it has nothing to close", async () => {

@@ -5,10 +5,11 @@ export interface ProcessService {
 
 /**
  * The order shutdown closes the services in: the job queue first (it stops taking jobs and lets
- * the ones in hand finish), then what those jobs may still have used (the invalidation bus's
- * Redis publisher and subscriber, the rate limiters' Redis), and the database last.
+ * the ones in hand finish), the recommendation cache (it stops listening for changes), then what
+ * the jobs and the cache used (the invalidation bus's Redis publisher and subscriber, the rate
+ * limiters' Redis), and the database last.
  */
-const SHUTDOWN_ORDER = ["job-queue", "invalidation-bus", "rate-limits", "database"] as const;
+const SHUTDOWN_ORDER = ["job-queue", "recommendations", "invalidation-bus", "rate-limits", "database"] as const;
 
 export type ServiceName = (typeof SHUTDOWN_ORDER)[number];
 
@@ -27,7 +28,7 @@ const registry = (): Registry => (globalThis.affinityServices ??= { services: ne
 
 /**
  * The process's one `name` service, opened by `open` on first use. Each name has one getter
- * (processDatabase, processJobQueue, invalidationBus, the rate limiters), which knows its type.
+ * (processDatabase, processJobQueue, recommendationService, invalidationBus, the rate limiters), which knows its type.
  */
 export function processService<T extends ProcessService>(name: ServiceName, open: () => T): T {
   const { services } = registry();

@@ -41,10 +41,8 @@ export async function startAppOnServices(options: {
     db: processDatabase().prisma,
     async stop() {
       await server.close();
-      const recommendations = globalThis.affinityRecommendations;
-      globalThis.affinityRecommendations = globalThis.affinityWebhookInbox = undefined;
-      (await recommendations?.catch(() => undefined))?.stop();
-      // The queue, the invalidation bus, the rate limiters and the database.
+      globalThis.affinityWebhookInbox = undefined;
+      // The queue, the recommendation cache, the invalidation bus, the rate limiters and the database.
       const { shutdownProcess } = await import("../../app/services/registry.server");
       await shutdownProcess();
       process.env = saved;
