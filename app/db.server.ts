@@ -2,6 +2,7 @@ import { PrismaClient } from "@prisma/client";
 import { openAdapter } from "./db/adapter.server";
 import type { DatabaseTarget } from "./db/config.server";
 import type { RawDatabase } from "./db/raw.server";
+import { processService } from "./services/registry.server";
 
 export interface Database {
   prisma: PrismaClient;
@@ -24,15 +25,9 @@ export function connectDatabase(purpose: string, target?: DatabaseTarget): Datab
   };
 }
 
-declare global {
-  // One client per process: the Remix build (loaded by Vite) and the workers (loaded by tsx)
-  // are separate module graphs, and PGlite cannot open its folder twice.
-  var affinityDatabase: Database | undefined;
-}
-
+/** The process's one client (PGlite cannot open its folder twice), closed last at shutdown. */
 export function processDatabase(): Database {
-  globalThis.affinityDatabase ??= connectDatabase(process.argv.slice(1, 3).join(" ") || "affinity");
-  return globalThis.affinityDatabase;
+  return processService("database", () => connectDatabase(process.argv.slice(1, 3).join(" ") || "affinity"));
 }
 
 const prisma = processDatabase().prisma;

@@ -140,7 +140,7 @@ const floor = await load({ paths: ["/bench/static"], seconds });
 log(`the static floor at ${rate}/s for ${seconds} s`);
 const floorAtRate = await load({ paths: ["/bench/static"], seconds, rate });
 await server.close();
-const { shutdownProcess } = await import("../app/jobs/runtime");
+const { shutdownProcess } = await import("../app/services/registry.server");
 await shutdownProcess();
 removeDatabase();
 

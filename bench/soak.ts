@@ -85,7 +85,7 @@ const removeDatabase = await prepareBenchEnvironment({
   scopes: "read_products,read_orders",
 });
 const { processDatabase } = await import("../app/db.server");
-const { shutdownProcess } = await import("../app/jobs/runtime");
+const { shutdownProcess } = await import("../app/services/registry.server");
 const setupDb = processDatabase().prisma;
 const store = await prepareBenchStore(setupDb, SHOP, log);
 // Ten webhooks a second are thousands of new orders: the order-count trigger would retrain the

@@ -158,7 +158,7 @@ else {
 
 worker?.kill("SIGTERM");
 await server.close();
-const { shutdownProcess } = await import("../app/jobs/runtime");
+const { shutdownProcess } = await import("../app/services/registry.server");
 await shutdownProcess();
 removeDatabase();
 process.exit(failed || orders < deliveries + 20 ? 1 : 0);

@@ -46,7 +46,8 @@ try {
 
 // Opening the database takes the embedded database's lock, so it waits until migrations are done.
 const { processDatabase } = await import("../app/db.server");
-const { processJobQueue, shutdownProcess } = await import("../app/jobs/runtime");
+const { processJobQueue } = await import("../app/jobs/runtime");
+const { shutdownProcess } = await import("../app/services/registry.server");
 const { startWebProcess } = await import("../workers/web");
 const { prisma } = processDatabase();
 let shop = await ensureShop(prisma, DEMO_SHOP_DOMAIN, { name: "Affinity Outfitters (demo)", currency: "USD" });

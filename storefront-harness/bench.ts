@@ -121,7 +121,7 @@ try {
   await harness.close();
   await app.close();
   await vite.close();
-  const { shutdownProcess } = await import("../app/jobs/runtime");
+  const { shutdownProcess } = await import("../app/services/registry.server");
   await shutdownProcess();
   removeDatabase();
 }

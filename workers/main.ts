@@ -3,7 +3,8 @@ import { InvalidEnvError, setting } from "../app/config/env.server";
 import { MissingSecretsError, requireSecrets } from "../app/config/required-secrets.server";
 import { databaseTarget } from "../app/db/config.server";
 import { prepareDatabase } from "../app/db/migrate.server";
-import { allJobs, onTerminate, processJobQueue, repeatingJobs, shutdownProcess } from "../app/jobs/runtime";
+import { allJobs, onTerminate, processJobQueue, repeatingJobs } from "../app/jobs/runtime";
+import { shutdownProcess } from "../app/services/registry.server";
 
 // `npm run worker`: consumes jobs from Redis. Run as many as the load needs.
 try {

@@ -2,7 +2,8 @@ import "dotenv/config";
 import { startServer, type RunningServer, type ServerOptions } from "../app/http/web-server.server";
 import { requireSecrets } from "../app/config/required-secrets.server";
 import { processDatabase } from "../app/db.server";
-import { allJobs, onTerminate, processJobQueue, repeatingJobs, shutdownProcess } from "../app/jobs/runtime";
+import { allJobs, onTerminate, processJobQueue, repeatingJobs } from "../app/jobs/runtime";
+import { shutdownProcess } from "../app/services/registry.server";
 import { SWEEP_EVERY_MS, sweepUnprocessedWebhooks } from "../app/jobs/sweeper";
 
 /**

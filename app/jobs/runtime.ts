@@ -1,25 +1,11 @@
 import { processDatabase } from "../db.server";
+import { processService } from "../services/registry.server";
 import { allJobs, repeatingJobs } from "./definitions";
 import { createJobQueue, type JobQueue } from "./queue";
 
-declare global {
-  var affinityJobQueue: JobQueue | undefined;
-}
-
 /** The process's job queue (BullMQ or in-process), shared by the web app and the CLIs. */
 export function processJobQueue(): JobQueue {
-  globalThis.affinityJobQueue ??= createJobQueue(processDatabase().prisma);
-  return globalThis.affinityJobQueue;
-}
-
-/** Closes the queue (letting jobs in hand finish) and then the database, once. */
-export async function shutdownProcess() {
-  const queue = globalThis.affinityJobQueue;
-  globalThis.affinityJobQueue = undefined;
-  await queue?.close();
-  const db = globalThis.affinityDatabase;
-  globalThis.affinityDatabase = undefined;
-  await db?.close();
+  return processService("job-queue", () => createJobQueue(processDatabase().prisma));
 }
 
 export function onTerminate(stop: () => Promise<void>) {

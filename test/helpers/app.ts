@@ -41,7 +41,7 @@ export async function startTestApp(options: { name: string; secret: string; demo
     db: processDatabase().prisma,
     async stop() {
       await server.close();
-      const { shutdownProcess } = await import("../../app/jobs/runtime");
+      const { shutdownProcess } = await import("../../app/services/registry.server");
       await shutdownProcess();
       process.env = saved;
       fs.rmSync(dataDir, { recursive: true, force: true });

@@ -6,6 +6,7 @@ import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { PrismaClient } from "@prisma/client";
+import { Redis } from "ioredis";
 import pg from "pg";
 import { openAdapter } from "../../app/db/adapter.server";
 import type { RawDatabase } from "../../app/db/raw.server";
@@ -101,6 +102,28 @@ export interface OwnRedis {
   start(): Promise<void>;
   /** Stops it and deletes its folder. */
   destroy(): Promise<void>;
+  /** The connections the server has open (`CLIENT LIST`), but for the one asking. */
+  clients(): Promise<RedisClientEntry[]>;
+}
+
+/** One line of `CLIENT LIST`: its fields by name (id, addr, name, flags, cmd, …). */
+export type RedisClientEntry = Record<string, string>;
+
+async function listClients(url: string): Promise<RedisClientEntry[]> {
+  const asking = new Redis(url, { maxRetriesPerRequest: 1 });
+  try {
+    const [ownId, list] = await Promise.all([asking.client("ID"), asking.client("LIST") as Promise<string>]);
+    const entries = list
+      .trim()
+      .split("\n")
+      .filter(Boolean)
+      .map((line) =>
+        Object.fromEntries(line.split(" ").map((field) => [field.slice(0, field.indexOf("=")), field.slice(field.indexOf("=") + 1)])),
+      );
+    return entries.filter((entry) => entry.id !== String(ownId));
+  } finally {
+    await asking.quit();
+  }
 }
 
 export async function startOwnRedis(): Promise<OwnRedis> {
@@ -162,6 +185,7 @@ export async function startOwnRedis(): Promise<OwnRedis> {
       guard.kill();
       fs.rmSync(dir, { recursive: true, force: true });
     },
+    clients: () => listClients(`redis://127.0.0.1:${port}`),
   };
   try {
     await start();

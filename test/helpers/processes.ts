@@ -41,13 +41,9 @@ export async function startAppOnServices(options: {
     db: processDatabase().prisma,
     async stop() {
       await server.close();
-      const recommendations = globalThis.affinityRecommendations;
-      const bus = globalThis.affinityInvalidationBus;
-      globalThis.affinityRecommendations = globalThis.affinityInvalidationBus = globalThis.affinityWebhookInbox = undefined;
-      (await recommendations?.catch(() => undefined))?.stop();
-      // quit() waits for Redis; a test that leaves it stopped must not hang here.
-      await Promise.race([bus?.close().catch(() => {}), new Promise((resolve) => setTimeout(resolve, 2_000))]);
-      const { shutdownProcess } = await import("../../app/jobs/runtime");
+      globalThis.affinityWebhookInbox = undefined;
+      // The queue, the recommendation cache, the invalidation bus, the rate limiters and the database.
+      const { shutdownProcess } = await import("../../app/services/registry.server");
       await shutdownProcess();
       process.env = saved;
     },

@@ -1,6 +1,7 @@
 import type { PrismaClient } from "@prisma/client";
 import { Queue, Worker } from "bullmq";
-import { Redis } from "ioredis";
+import type { Redis } from "ioredis";
+import { closeRedisConnection, redisConnection } from "../../services/redis.server";
 import type { JobDefinition } from "../definitions/define";
 import { recordJobRun } from "./enqueue";
 import { parsePayload, runJobAttempt } from "./run-job";
@@ -18,14 +19,15 @@ export class BullMqJobQueue implements JobQueue {
   private readonly connection: Redis;
   private readonly queues = new Map<string, Queue<QueuedJob>>();
   private readonly workers: Worker<QueuedJob>[] = [];
+  /** The workers' own connections: BullMQ leaves a connection it was given open when it closes. */
+  private readonly workerConnections: Redis[] = [];
 
   constructor(
     private readonly db: PrismaClient,
     redisUrl: string,
     private readonly options: { prefix?: string; attempts?: number; backoffMs?: number; lockDurationMs?: number } = {},
   ) {
-    // BullMQ workers block on Redis, so ioredis must not give up on a slow command.
-    this.connection = new Redis(redisUrl, { maxRetriesPerRequest: null });
+    this.connection = redisConnection("queue", redisUrl);
   }
 
   private queueFor(name: string): Queue<QueuedJob> {
@@ -89,6 +91,8 @@ export class BullMqJobQueue implements JobQueue {
 
   async startWorkers(definitions: JobDefinition[]) {
     for (const definition of definitions) {
+      const connection = this.connection.duplicate();
+      this.workerConnections.push(connection);
       const worker = new Worker<QueuedJob>(
         definition.name,
         async (job) => {
@@ -97,7 +101,7 @@ export class BullMqJobQueue implements JobQueue {
           return runJobAttempt(this.db, this, definition, job.data.runId, job.data.payload, willRetry, job.attemptsMade + 1);
         },
         {
-          connection: this.connection.duplicate(),
+          connection,
           prefix: this.prefix,
           concurrency: JOB_SETTINGS.concurrency,
           // A job whose worker died is handed to another worker once its lock has expired.
@@ -115,6 +119,7 @@ export class BullMqJobQueue implements JobQueue {
     // Worker.close() waits for the jobs in hand to finish before it resolves.
     await Promise.all(this.workers.map((worker) => worker.close()));
     await Promise.all([...this.queues.values()].map((queue) => queue.close()));
+    await Promise.all(this.workerConnections.splice(0).map(closeRedisConnection));
     this.connection.disconnect();
   }
 }

@@ -10,6 +10,7 @@ import { DEFAULT_LIMIT, MAX_LIMIT, PER_PRODUCT, type RecommendationRequest } fro
 import { readShopper, type Shopper } from "./shoppers.server";
 import { candidateTiers, shopWideTiers } from "./tiers.server";
 import { issuedAt, tokenSecret } from "./tokens.server";
+import { processService } from "../../services/registry.server";
 
 export interface RecommendationAnswer {
   placement: string;
@@ -146,14 +147,15 @@ function orLastGood<V>(read: Promise<V>, last: V | undefined): Promise<V> {
   });
 }
 
-declare global {
-  var affinityRecommendations: Promise<RecommendationService> | undefined;
-}
-
-/** The process's service: one snapshot cache shared by the app proxy, the headless API and the preview. */
+/**
+ * The process's service: one snapshot cache shared by the app proxy, the headless API and the
+ * preview. At shutdown it stops listening for changes before the invalidation bus closes.
+ */
 export function recommendationService(db: PrismaClient): Promise<RecommendationService> {
-  globalThis.affinityRecommendations ??= new RecommendationService(db, tokenSecret()).start();
-  return globalThis.affinityRecommendations;
+  return processService("recommendations", () => {
+    const started = new RecommendationService(db, tokenSecret()).start();
+    return { started, close: async () => (await started.catch(() => undefined))?.stop() };
+  }).started;
 }
 
 /** The preview's and older callers' shape: the products only. */

@@ -1,7 +1,9 @@
 import { randomUUID } from "node:crypto";
 import { EventEmitter } from "node:events";
-import { Redis } from "ioredis";
+import type { Redis } from "ioredis";
 import { setting } from "../../config/env.server";
+import { processService } from "../../services/registry.server";
+import { closeRedisConnection, redisConnection } from "../../services/redis.server";
 
 /**
  * What changed for a shop, so that every web process drops what it cached: a new active model
@@ -33,7 +35,7 @@ export class InvalidationBus {
   async publish(message: Invalidation): Promise<void> {
     this.local.emit(CHANNEL, message);
     if (!this.redisUrl) return;
-    this.publisher ??= new Redis(this.redisUrl, { lazyConnect: false, maxRetriesPerRequest: 3 });
+    this.publisher ??= redisConnection("invalidation-publisher", this.redisUrl);
     await this.publisher.publish(CHANNEL, JSON.stringify({ ...message, origin: this.origin }));
   }
 
@@ -41,7 +43,7 @@ export class InvalidationBus {
   async subscribe(listener: Listener): Promise<() => void> {
     this.local.on(CHANNEL, listener);
     if (this.redisUrl && !this.subscriber) {
-      this.subscriber = new Redis(this.redisUrl);
+      this.subscriber = redisConnection("invalidation-subscriber", this.redisUrl);
       this.subscriber.on("message", (_channel: string, raw: string) => {
         try {
           const { origin, ...message } = JSON.parse(raw) as Invalidation & { origin?: string };
@@ -56,18 +58,15 @@ export class InvalidationBus {
   }
 
   async close(): Promise<void> {
-    await Promise.all([this.publisher?.quit(), this.subscriber?.quit()]);
+    const connections = [this.publisher, this.subscriber];
     this.publisher = this.subscriber = undefined;
+    await Promise.all(connections.map(closeRedisConnection));
   }
 }
 
-declare global {
-  var affinityInvalidationBus: InvalidationBus | undefined;
-}
-
+/** The process's bus, closed at shutdown once the jobs in hand have published their changes. */
 export function invalidationBus(): InvalidationBus {
-  globalThis.affinityInvalidationBus ??= new InvalidationBus(setting("REDIS_URL"));
-  return globalThis.affinityInvalidationBus;
+  return processService("invalidation-bus", () => new InvalidationBus(setting("REDIS_URL")));
 }
 
 /** Tells every web process that something a storefront answer depends on has changed. */

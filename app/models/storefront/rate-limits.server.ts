@@ -1,6 +1,8 @@
-import { Redis } from "ioredis";
+import type { Redis } from "ioredis";
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from "rate-limiter-flexible";
 import { setting } from "../../config/env.server";
+import { processService } from "../../services/registry.server";
+import { closeRedisConnection, redisConnection } from "../../services/redis.server";
 
 /** Requests per second one headless API key may make (all web processes together when Redis is configured). */
 export const API_REQUESTS_PER_SECOND = 50;
@@ -14,34 +16,43 @@ const LIMITS: Record<RateLimitName, { points: number; duration: number; per: str
   "shopper-events": { points: SHOPPER_EVENTS_PER_MINUTE, duration: 60, per: "minute from this shopper" },
 };
 
-declare global {
-  var affinityRateLimiters: Map<RateLimitName, RateLimiterAbstract> | undefined;
-  var affinityRateLimitRedis: Redis | undefined;
+/** One limiter per name and process: counted in Redis when REDIS_URL is set, so the limit holds across processes. */
+class RateLimiters {
+  private readonly limiters = new Map<RateLimitName, RateLimiterAbstract>();
+  private redis?: Redis;
+
+  constructor(private readonly redisUrl: string | undefined) {}
+
+  get(name: RateLimitName): RateLimiterAbstract {
+    let found = this.limiters.get(name);
+    if (found) return found;
+    const { points, duration } = LIMITS[name];
+    if (this.redisUrl) {
+      this.redis ??= redisConnection("rate-limits", this.redisUrl);
+      found = new RateLimiterRedis({
+        storeClient: this.redis,
+        keyPrefix: `affinity:${name}`,
+        points,
+        duration,
+        // Redis down: fall back to counting in this process rather than refusing every request.
+        insuranceLimiter: new RateLimiterMemory({ points, duration }),
+      });
+    } else {
+      found = new RateLimiterMemory({ points, duration });
+    }
+    this.limiters.set(name, found);
+    return found;
+  }
+
+  async close(): Promise<void> {
+    const redis = this.redis;
+    this.redis = undefined;
+    this.limiters.clear();
+    await closeRedisConnection(redis);
+  }
 }
 
-/** One limiter per name and process: counted in Redis when REDIS_URL is set, so the limit holds across processes. */
-function limiter(name: RateLimitName): RateLimiterAbstract {
-  const limiters = (globalThis.affinityRateLimiters ??= new Map());
-  let found = limiters.get(name);
-  if (found) return found;
-  const { points, duration } = LIMITS[name];
-  const redisUrl = setting("REDIS_URL");
-  if (redisUrl) {
-    globalThis.affinityRateLimitRedis ??= new Redis(redisUrl, { enableOfflineQueue: false });
-    found = new RateLimiterRedis({
-      storeClient: globalThis.affinityRateLimitRedis,
-      keyPrefix: `affinity:${name}`,
-      points,
-      duration,
-      // Redis down: fall back to counting in this process rather than refusing every request.
-      insuranceLimiter: new RateLimiterMemory({ points, duration }),
-    });
-  } else {
-    found = new RateLimiterMemory({ points, duration });
-  }
-  limiters.set(name, found);
-  return found;
-}
+const limiter = (name: RateLimitName) => processService("rate-limits", () => new RateLimiters(setting("REDIS_URL"))).get(name);
 
 export type RateCheck =
   { headers: Record<string, string> } | { refusal: { status: 429; headers: Record<string, string>; body: { error: string } } };
