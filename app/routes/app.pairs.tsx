@@ -1,7 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { Banner, BlockStack, Button, Card, DataTable, FormLayout, InlineStack, Layout, Page, Tabs, Text } from "@shopify/polaris";
-import { SelectInput, useFieldError } from "../components/admin";
+import { SectionStack, SelectInput, useFieldError } from "../components/admin";
 import { useFormat, useT } from "../i18n/use-t";
 import { PAIR_STATUSES } from "../models/admin/constants";
 import { topProducts } from "../models/admin/dashboard.server";
@@ -135,10 +135,7 @@ function ManualPairCard() {
     <Card>
       <Form method="post">
         <input type="hidden" name="intent" value="manual" />
-        <BlockStack gap="300">
-          <Text as="h2" variant="headingMd">
-            {t("pairs.add")}
-          </Text>
+        <SectionStack title={t("pairs.add")}>
           {result?.added && <Banner tone="success">{t("common.saved")}</Banner>}
           <FormLayout>
             <FormLayout.Group>
@@ -163,7 +160,7 @@ function ManualPairCard() {
               {t("common.add")}
             </Button>
           </InlineStack>
-        </BlockStack>
+        </SectionStack>
       </Form>
     </Card>
   );

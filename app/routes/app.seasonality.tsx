@@ -1,7 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { BlockStack, Button, Card, DataTable, FormLayout, InlineGrid, InlineStack, Layout, Page, Select, Text } from "@shopify/polaris";
-import { Chart, ProductList, SaveOutcome, SelectInput, TextInput, useFieldError } from "../components/admin";
+import { Chart, ProductList, SaveOutcome, SectionCard, SelectInput, TextInput, useFieldError } from "../components/admin";
 import { SaveBarForm } from "../components/save-bar";
 import { useFormat, useT } from "../i18n/use-t";
 import { topCustomers } from "../models/admin/dashboard.server";
@@ -149,43 +149,38 @@ function PromotionsSection({
   const format = useFormat();
   return (
     <Layout.Section>
-      <Card>
-        <BlockStack gap="300">
-          <Text as="h2" variant="headingMd">
-            {t("seasonality.promotions")}
+      <SectionCard title={t("seasonality.promotions")}>
+        {promotions.length === 0 ? (
+          <Text as="p" tone="subdued">
+            {t("seasonality.promotions_empty")}
           </Text>
-          {promotions.length === 0 ? (
-            <Text as="p" tone="subdued">
-              {t("seasonality.promotions_empty")}
-            </Text>
-          ) : (
-            <DataTable
-              columnContentTypes={["text", "text", "text", "text", "text"]}
-              headings={[t("seasonality.name"), t("target.type"), t("seasonality.weight"), t("seasonality.ends"), ""]}
-              rows={promotions.map((promotion) => [
-                promotion.name,
-                `${t(`target.${promotion.targetType}`)}: ${promotion.targetValue}`,
-                <WeightForm
-                  key={promotion.id}
-                  promotion={promotion}
-                  errors={errorsFor(`promotion:${promotion.id}`)}
-                  previewField={previewField}
-                />,
-                `${format.day(promotion.startsAt)} – ${format.day(promotion.endsAt)}`,
-                <Form key="delete" method="post">
-                  <input type="hidden" name="intent" value="delete-promotion" />
-                  <input type="hidden" name="id" value={promotion.id} />
-                  {previewField}
-                  <Button submit variant="plain" tone="critical" accessibilityLabel={`${t("common.delete")} ${promotion.name}`}>
-                    {t("common.delete")}
-                  </Button>
-                </Form>,
-              ])}
-            />
-          )}
-          <NewPromotion key={promotions.length} errors={errorsFor("promotion")} previewField={previewField} busy={busy} />
-        </BlockStack>
-      </Card>
+        ) : (
+          <DataTable
+            columnContentTypes={["text", "text", "text", "text", "text"]}
+            headings={[t("seasonality.name"), t("target.type"), t("seasonality.weight"), t("seasonality.ends"), ""]}
+            rows={promotions.map((promotion) => [
+              promotion.name,
+              `${t(`target.${promotion.targetType}`)}: ${promotion.targetValue}`,
+              <WeightForm
+                key={promotion.id}
+                promotion={promotion}
+                errors={errorsFor(`promotion:${promotion.id}`)}
+                previewField={previewField}
+              />,
+              `${format.day(promotion.startsAt)} – ${format.day(promotion.endsAt)}`,
+              <Form key="delete" method="post">
+                <input type="hidden" name="intent" value="delete-promotion" />
+                <input type="hidden" name="id" value={promotion.id} />
+                {previewField}
+                <Button submit variant="plain" tone="critical" accessibilityLabel={`${t("common.delete")} ${promotion.name}`}>
+                  {t("common.delete")}
+                </Button>
+              </Form>,
+            ])}
+          />
+        )}
+        <NewPromotion key={promotions.length} errors={errorsFor("promotion")} previewField={previewField} busy={busy} />
+      </SectionCard>
     </Layout.Section>
   );
 }
@@ -255,34 +250,26 @@ function CurvesSection({
   const curve = curves.find((entry) => `${entry.targetType}:${entry.targetValue}` === selectedCurve);
   return (
     <Layout.Section>
-      <Card>
-        <BlockStack gap="300">
-          <Text as="h2" variant="headingMd">
-            {t("seasonality.curves")}
-          </Text>
+      <SectionCard title={t("seasonality.curves")} help={t("seasonality.curves_help")}>
+        {curves.length === 0 ? (
           <Text as="p" tone="subdued">
-            {t("seasonality.curves_help")}
+            {t("seasonality.no_curves")}
           </Text>
-          {curves.length === 0 ? (
-            <Text as="p" tone="subdued">
-              {t("seasonality.no_curves")}
-            </Text>
-          ) : (
-            <>
-              <Select
-                label={t("target.type")}
-                options={curves.map((entry) => ({
-                  label: `${t(`target.${entry.targetType}`)}: ${entry.targetValue}${entry.yours ? ` (${t("seasonality.yours")})` : ""}`,
-                  value: `${entry.targetType}:${entry.targetValue}`,
-                }))}
-                value={selectedCurve ?? ""}
-                onChange={(value) => replaceParam("curve", value)}
-              />
-              {curve && <CurveEditor curve={curve} selectedCurve={selectedCurve} errors={errorsFor("curve")} previewField={previewField} />}
-            </>
-          )}
-        </BlockStack>
-      </Card>
+        ) : (
+          <>
+            <Select
+              label={t("target.type")}
+              options={curves.map((entry) => ({
+                label: `${t(`target.${entry.targetType}`)}: ${entry.targetValue}${entry.yours ? ` (${t("seasonality.yours")})` : ""}`,
+                value: `${entry.targetType}:${entry.targetValue}`,
+              }))}
+              value={selectedCurve ?? ""}
+              onChange={(value) => replaceParam("curve", value)}
+            />
+            {curve && <CurveEditor curve={curve} selectedCurve={selectedCurve} errors={errorsFor("curve")} previewField={previewField} />}
+          </>
+        )}
+      </SectionCard>
     </Layout.Section>
   );
 }
