@@ -5,6 +5,7 @@ import type { Insights } from "../engine";
 import { SectionCard } from "../components/admin";
 import { useFormat, useT } from "../i18n/use-t";
 import { requireAdminShop } from "../models/admin/forms.server";
+import { getCatalogueInsights } from "../models/admin/insights.server";
 
 const COLOURS = ["#2c6ecb", "#d82c0d", "#008060", "#b98900", "#6d3fc0", "#e56910", "#00848e", "#c03f8a"];
 const WIDTH = 720;
@@ -13,14 +14,7 @@ const MARGIN = 16;
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { shop, db } = await requireAdminShop(request);
-  const version = shop.activeModelVersionId
-    ? await db.modelVersion.findUnique({ where: { id: shop.activeModelVersionId }, select: { insights: true } })
-    : null;
-  const insights = (version?.insights ?? null) as Insights | null;
-  if (!insights?.points.length) return { insights: null, titles: {} as Record<string, string> };
-  const ids = new Set([...insights.points.map((point) => point.itemId), ...insights.segments.flatMap((segment) => segment.topItemIds)]);
-  const products = await db.product.findMany({ where: { shopId: shop.id, id: { in: [...ids] } }, select: { id: true, title: true } });
-  return { insights, titles: Object.fromEntries(products.map((product) => [product.id, product.title])) };
+  return getCatalogueInsights(db, shop);
 };
 
 export default function InsightsPage() {

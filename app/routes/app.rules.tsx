@@ -6,15 +6,12 @@ import { SaveBarForm } from "../components/save-bar";
 import { useT } from "../i18n/use-t";
 import { RULE_KINDS, RULE_PLACEMENTS, TARGET_TYPES } from "../models/admin/constants";
 import { formObject, requireAdminShop, type FieldErrors } from "../models/admin/forms.server";
-import { addRule, deleteRule, saveFilters } from "../models/admin/merchandising.server";
+import { addRule, deleteRule, listRules, saveFilters } from "../models/admin/merchandising.server";
 import { getSettings } from "../models/admin/settings.server";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { shop, db } = await requireAdminShop(request);
-  const [settings, rules] = await Promise.all([
-    getSettings(db, shop.id),
-    db.merchandisingRule.findMany({ where: { shopId: shop.id }, orderBy: { createdAt: "desc" } }),
-  ]);
+  const [settings, rules] = await Promise.all([getSettings(db, shop.id), listRules(db, shop.id)]);
   return { settings, rules: rules.map((rule) => ({ ...rule, createdAt: rule.createdAt.toISOString(), startsAt: null, endsAt: null })) };
 };
 

@@ -7,7 +7,14 @@ import { useFormat, useT } from "../i18n/use-t";
 import { topCustomers } from "../models/admin/dashboard.server";
 import { formObject, requireAdminShop, type FieldErrors } from "../models/admin/forms.server";
 import { TARGET_TYPES } from "../models/admin/constants";
-import { deletePromotion, resetCurve, saveCurve, savePromotion } from "../models/admin/merchandising.server";
+import {
+  deletePromotion,
+  listCurveTargets,
+  listPromotions,
+  resetCurve,
+  saveCurve,
+  savePromotion,
+} from "../models/admin/merchandising.server";
 import { getRecommendations } from "../models/recommendations.server";
 
 const MONTHS = Array.from({ length: 12 }, (_, month) => month);
@@ -16,20 +23,14 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { shop, db } = await requireAdminShop(request);
   const url = new URL(request.url);
   const [curves, promotions, customers] = await Promise.all([
-    db.seasonalityCurve.findMany({ where: { shopId: shop.id }, orderBy: [{ targetType: "asc" }, { targetValue: "asc" }] }),
-    db.promotion.findMany({ where: { shopId: shop.id }, orderBy: { startsAt: "desc" } }),
+    listCurveTargets(db, shop.id),
+    listPromotions(db, shop.id),
     topCustomers(db, shop.id),
   ]);
-  const targets = new Map<string, { targetType: string; targetValue: string; learned: number[] | null; yours: number[] | null }>();
-  for (const curve of curves) {
-    const key = `${curve.targetType}:${curve.targetValue}`;
-    const entry = targets.get(key) ?? { targetType: curve.targetType, targetValue: curve.targetValue, learned: null, yours: null };
-    entry[curve.source === "LEARNED" ? "learned" : "yours"] = curve.months;
-    targets.set(key, entry);
-  }
+  const first = curves[0];
   return {
-    curves: [...targets.values()],
-    selectedCurve: url.searchParams.get("curve") ?? [...targets.keys()][0] ?? null,
+    curves,
+    selectedCurve: url.searchParams.get("curve") ?? (first ? `${first.targetType}:${first.targetValue}` : null),
     promotions: promotions.map(({ id, name, targetType, targetValue, weight, startsAt, endsAt }) => ({
       id,
       name,

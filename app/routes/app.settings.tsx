@@ -5,7 +5,7 @@ import { SaveOutcome, SectionCard, SectionStack, SelectInput, TextInput, useFiel
 import { SaveBarForm } from "../components/save-bar";
 import { useFormat, useT } from "../i18n/use-t";
 import { formObject, requireAdminShop, type FieldErrors } from "../models/admin/forms.server";
-import { createKeyFromForm, getSettings, saveSettings } from "../models/admin/settings.server";
+import { createKeyFromForm, getSettings, listPrivacyRequests, saveSettings } from "../models/admin/settings.server";
 import { listApiKeys, revokeApiKey } from "../models/api-keys.server";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
@@ -13,7 +13,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   const [settings, keys, privacy] = await Promise.all([
     getSettings(db, shop.id),
     listApiKeys(db, shop.id),
-    db.privacyRequest.findMany({ where: { shopDomain: shop.domain }, orderBy: { receivedAt: "desc" }, take: 50 }),
+    listPrivacyRequests(db, shop.domain),
   ]);
   return {
     settings: { ...settings, updatedAt: undefined },
