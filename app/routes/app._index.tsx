@@ -34,6 +34,7 @@ import { getShopByDomain } from "../models/shops.server";
 import { demoThemeBlocks, themeBlocksStatus } from "../models/theme-blocks.server";
 import { dismissFailedWebhooks, failedWebhooksForAdmin, isShopWebhook, reopenFailedWebhooks } from "../models/webhooks.server";
 import { adminApiForShop } from "../shopify/admin-api.server";
+import { MAX_ID_LENGTH, readFormText } from "../text-input.server";
 
 /** The quality table's rows: the served blend, its models, Trending, then the baselines (the stored JSON keeps no order). */
 const MODEL_ORDER = ["for-you", "ease", "session-ease", "als", "two-tower", "trending", "trending-season", "popularity", "buy-again"];
@@ -81,13 +82,24 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
 type HomeAnswer = { error?: "home.import_demo"; queued?: string; retried?: number; dismissed?: number };
 
 /**
+ * The delivery a Retry or Dismiss names, checked before any query: an id with a NUL, or longer
+ * than an id can be, answers 400 saying so.
+ */
+function deliveryId(form: FormData): string {
+  const read = readFormText(form, "id", MAX_ID_LENGTH);
+  if ("error" in read)
+    throw new Response(`Retry and Dismiss need a delivery's id: the field ${read.error.field} ${read.error.message}.`, { status: 400 });
+  return read.value;
+}
+
+/**
  * Retry re-queues the shop's stored payloads for ingestion (a delivery of another shop is not
  * found: 404); the job key carries the attempt count, so a double click queues one job, and a
  * payload that fails again is kept with the new error. Dismiss deletes the stored payloads.
  */
-async function answerFailedWebhooks(shopDomain: string, intent: string, id: string): Promise<HomeAnswer> {
-  const ids = intent.endsWith("-all-webhooks") ? "all" : [id];
-  if (ids !== "all" && !(await isShopWebhook(prisma, shopDomain, id)))
+async function answerFailedWebhooks(shopDomain: string, intent: string, form: FormData): Promise<HomeAnswer> {
+  const ids = intent.endsWith("-all-webhooks") ? "all" : [deliveryId(form)];
+  if (ids !== "all" && !(await isShopWebhook(prisma, shopDomain, ids[0])))
     throw new Response("No such webhook delivery for this store.", { status: 404 });
   if (intent === "dismiss-webhook") return { dismissed: await dismissFailedWebhooks(prisma, shopDomain, ids) };
   const reopened = await reopenFailedWebhooks(prisma, shopDomain, ids);
@@ -103,7 +115,7 @@ export const action = async ({ request }: ActionFunctionArgs): Promise<HomeAnswe
   const { shopDomain, demo } = await requireAdmin(request);
   const form = await request.formData();
   const intent = String(form.get("intent") ?? "import");
-  if (WEBHOOK_INTENTS.has(intent)) return answerFailedWebhooks(shopDomain, intent, String(form.get("id") ?? ""));
+  if (WEBHOOK_INTENTS.has(intent)) return answerFailedWebhooks(shopDomain, intent, form);
   if (demo) return { error: "home.import_demo" as const };
   const shop = await getShopByDomain(prisma, shopDomain);
   if (!shop) return { error: "home.import_demo" as const };
