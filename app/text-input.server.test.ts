@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { anyText, badText, runs } from "../test/fuzz/arbitraries";
-import { parseDecimalInteger, quoted, readShopperId, storedText, textProblem } from "./text-input.server";
+import { parseDecimalInteger, quoted, readFormText, readShopperId, storedText, textProblem } from "./text-input.server";
 
 describe("text that may be stored", () => {
   it("refuses NUL, lone surrogates and overlong text, naming the problem", () => {
@@ -76,6 +76,39 @@ describe("the shopper named in a query string", () => {
         const read = readShopperId(new URLSearchParams({ customer_id: text }), "customer_id");
         if ("shopperId" in read) expect(read.shopperId === null || textProblem(read.shopperId, 255) === null).toBe(true);
         else expect(read.body.errors[0].field).toBe("customer_id");
+      }),
+      runs(1_000),
+    );
+  });
+});
+
+describe("a text field of a posted form", () => {
+  const form = (entries: Record<string, string | Blob>) => {
+    const data = new FormData();
+    for (const [name, value] of Object.entries(entries)) data.append(name, value);
+    return data;
+  };
+
+  it("is the value as sent, empty when absent, or an error naming the field", () => {
+    expect(readFormText(form({ id: " cm1 " }), "id", 255)).toEqual({ value: " cm1 " });
+    expect(readFormText(form({}), "id", 255)).toEqual({ value: "" });
+    expect(readFormText(form({ id: "cm1\u0000" }), "id", 255)).toEqual({
+      error: { field: "id", message: "must not contain the NUL character (U+0000)" },
+    });
+    expect(readFormText(form({ id: "x".repeat(256) }), "id", 255)).toEqual({
+      error: { field: "id", message: "must be at most 255 characters (found 256)" },
+    });
+    expect(readFormText(form({ id: new Blob(["cm1"]) }), "id", 255)).toEqual({
+      error: { field: "id", message: "must be text, not a file" },
+    });
+  });
+
+  it("never throws, and a value it gives can be stored", () => {
+    fc.assert(
+      fc.property(anyText, (text) => {
+        const read = readFormText(form({ id: text }), "id", 255);
+        if ("value" in read) expect(textProblem(read.value, 255)).toBeNull();
+        else expect(read.error.field).toBe("id");
       }),
       runs(1_000),
     );

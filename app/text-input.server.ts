@@ -82,3 +82,14 @@ export function readShopperId(
   if ("error" in read) return { status: 400, body: { error: "the request is not valid", errors: [read.error] } };
   return { shopperId: read.value };
 }
+
+/**
+ * One text field of a posted form, as sent (not trimmed; "" when absent), or the error that
+ * names the field when it is a file or may not be stored or looked up.
+ */
+export function readFormText(form: FormData, field: string, max: number): { value: string } | { error: FieldError } {
+  const value = form.get(field) ?? "";
+  if (typeof value !== "string") return { error: { field, message: "must be text, not a file" } };
+  const problem = textProblem(value, max);
+  return problem ? { error: { field, message: problem } } : { value };
+}

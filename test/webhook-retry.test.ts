@@ -198,4 +198,26 @@ describe("failed webhook deliveries on the home page", () => {
     expect((await homePage(alpha)).body).not.toContain(theirs.id);
     expect((await homePage(bravo)).body).toContain(theirs.id);
   });
+
+  it("answers 400 naming the id's problem to a NUL or over-long delivery id, and changes nothing", async () => {
+    const ours = await failedDelivery(alpha.domain, "refunds/create", refund(4_003));
+    const theirs = await failedDelivery(bravo.domain, "refunds/create", refund(4_004));
+    const everything = () => db.webhookEvent.findMany({ orderBy: { id: "asc" } });
+    const before = await everything();
+    for (const intent of ["retry-webhook", "dismiss-webhook"]) {
+      for (const id of [`${ours.id}\u0000`, `\u0000${theirs.id}`]) {
+        const answer = await homeAction(alpha, { intent, id });
+        expect(answer.status, intent).toBe(400);
+        expect(answer.body, intent).toContain("the field id must not contain the NUL character (U+0000).");
+      }
+      const long = await homeAction(alpha, { intent, id: ours.id.padEnd(256, "x") });
+      expect(long.status, intent).toBe(400);
+      expect(long.body, intent).toContain("must be at most 255 characters (found 256)");
+      expect((await homeAction(alpha, { intent, id: theirs.id })).status, intent).toBe(404);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(await everything()).toEqual(before);
+    expect((await homePage(alpha)).body).toContain(ours.id);
+    expect((await homePage(bravo)).body).toContain(theirs.id);
+  });
 });

@@ -1,14 +1,16 @@
-import { lazy, Suspense, useEffect, useRef, useState } from "react";
+import { createElement, lazy, Suspense, useEffect, useRef, useState, type ReactNode } from "react";
 import {
   Badge,
   Banner,
   BlockStack,
+  Card,
   Checkbox,
   InlineStack,
   Layout,
   Select,
   Text,
   TextField,
+  type BlockStackProps,
   type CheckboxProps,
   type TextFieldProps,
 } from "@shopify/polaris";
@@ -41,6 +43,57 @@ export function Chart(props: { kind: "line" | "bar"; series: Series[]; label: st
         </Suspense>
       )}
     </div>
+  );
+}
+
+interface SectionProps {
+  title: string;
+  /** A subdued line under the title; nothing when empty. */
+  help?: ReactNode;
+  /**
+   * What sits at the end of the title's row (a button): given, even as null, the title shares an
+   * InlineStack with it; left out, the title stands alone.
+   */
+  action?: ReactNode;
+  gap?: BlockStackProps["gap"];
+  children?: ReactNode;
+}
+
+/**
+ * An admin section's stack: its title, its help line, then its content. The content goes into
+ * the stack as its own children, one slot each (and the help line takes a slot only when given),
+ * so React numbers the fields' ids as it would for the stack written out by hand.
+ */
+export function SectionStack({ title, help, action, gap = "300", children }: SectionProps) {
+  const heading = (
+    <Text as="h2" variant="headingMd">
+      {title}
+    </Text>
+  );
+  const top =
+    action === undefined ? (
+      heading
+    ) : (
+      <InlineStack align="space-between" blockAlign="center">
+        {heading}
+        {action}
+      </InlineStack>
+    );
+  const helpLine = help && (
+    <Text as="p" tone="subdued">
+      {help}
+    </Text>
+  );
+  const content = children === undefined ? [] : Array.isArray(children) ? children : [children];
+  return createElement(BlockStack, { gap }, top, ...(help === undefined ? [] : [helpLine]), ...content);
+}
+
+/** A card of the admin's pages: a section's title, help line and content (a form inside a card wraps a SectionStack instead). */
+export function SectionCard(props: SectionProps) {
+  return (
+    <Card>
+      <SectionStack {...props} />
+    </Card>
   );
 }
 

@@ -1,7 +1,8 @@
 import { useEffect, useState } from "react";
 import { Form, useNavigation, useRevalidator } from "@remix-run/react";
-import { Badge, Banner, BlockStack, Button, Card, InlineStack, Link, Text } from "@shopify/polaris";
+import { Badge, Banner, BlockStack, Button, InlineStack, Link, Text } from "@shopify/polaris";
 import { useFormat, useT } from "../i18n/use-t";
+import { SectionCard } from "./admin";
 import { blocksReport, placementsFromAppBridge, type ExtensionActivations, type ThemeBlocksReport } from "../models/admin/theme-blocks";
 
 export interface FailedDelivery {
@@ -61,53 +62,48 @@ export function FailedWebhooksCard({
   useRefreshWhilePending(deliveries.filter((delivery) => delivery.pending).length);
   if (!deliveries.length && !outcome) return null;
   return (
-    <Card>
-      <BlockStack gap="300">
-        <InlineStack align="space-between" blockAlign="center">
-          <Text as="h2" variant="headingMd">
-            {t("home.failed.title")}
-          </Text>
-          {deliveries.length > 1 && <IntentButton intent="retry-all-webhooks" label={t("home.failed.retry_all")} />}
-        </InlineStack>
-        {outcome?.retried === 0 && <Banner tone="info">{t("home.failed.nothing")}</Banner>}
-        {!!outcome?.retried && <Banner tone="success">{t("home.failed.retried", { count: outcome.retried })}</Banner>}
-        {outcome?.dismissed !== undefined && <Banner tone="success">{t("home.failed.dismissed", { count: outcome.dismissed })}</Banner>}
-        {deliveries.length > 0 && (
-          <Text as="p" tone="subdued">
-            {t("home.failed.help")}
-          </Text>
-        )}
-        <BlockStack gap="300" as="ul">
-          {deliveries.map((delivery) => (
-            <li key={delivery.id} data-delivery-id={delivery.id} style={{ listStyle: "none" }}>
-              <InlineStack align="space-between" blockAlign="start" gap="300" wrap={false}>
-                <BlockStack gap="100">
-                  <InlineStack gap="200" blockAlign="center">
-                    <Text as="span" fontWeight="semibold">
-                      {t("home.failed.received", { topic: delivery.topic, when: format.date(delivery.receivedAt) })}
-                    </Text>
-                    {delivery.pending && <Badge tone="info">{t("home.failed.pending")}</Badge>}
-                    {delivery.attempts > 1 && (
-                      <Text as="span" tone="subdued" variant="bodySm">
-                        {t("home.failed.attempts", { count: delivery.attempts })}
-                      </Text>
-                    )}
-                  </InlineStack>
-                  <Text as="p">{t(`home.failed.reason.${delivery.reason}`)}</Text>
-                  <Text as="p" tone="subdued" variant="bodySm" breakWord>
-                    {delivery.detail}
+    <SectionCard
+      title={t("home.failed.title")}
+      action={deliveries.length > 1 && <IntentButton intent="retry-all-webhooks" label={t("home.failed.retry_all")} />}
+    >
+      {outcome?.retried === 0 && <Banner tone="info">{t("home.failed.nothing")}</Banner>}
+      {!!outcome?.retried && <Banner tone="success">{t("home.failed.retried", { count: outcome.retried })}</Banner>}
+      {outcome?.dismissed !== undefined && <Banner tone="success">{t("home.failed.dismissed", { count: outcome.dismissed })}</Banner>}
+      {deliveries.length > 0 && (
+        <Text as="p" tone="subdued">
+          {t("home.failed.help")}
+        </Text>
+      )}
+      <BlockStack gap="300" as="ul">
+        {deliveries.map((delivery) => (
+          <li key={delivery.id} data-delivery-id={delivery.id} style={{ listStyle: "none" }}>
+            <InlineStack align="space-between" blockAlign="start" gap="300" wrap={false}>
+              <BlockStack gap="100">
+                <InlineStack gap="200" blockAlign="center">
+                  <Text as="span" fontWeight="semibold">
+                    {t("home.failed.received", { topic: delivery.topic, when: format.date(delivery.receivedAt) })}
                   </Text>
-                </BlockStack>
-                <InlineStack gap="200" wrap={false}>
-                  <IntentButton intent="retry-webhook" id={delivery.id} label={t("home.failed.retry")} primary />
-                  <IntentButton intent="dismiss-webhook" id={delivery.id} label={t("home.failed.dismiss")} />
+                  {delivery.pending && <Badge tone="info">{t("home.failed.pending")}</Badge>}
+                  {delivery.attempts > 1 && (
+                    <Text as="span" tone="subdued" variant="bodySm">
+                      {t("home.failed.attempts", { count: delivery.attempts })}
+                    </Text>
+                  )}
                 </InlineStack>
+                <Text as="p">{t(`home.failed.reason.${delivery.reason}`)}</Text>
+                <Text as="p" tone="subdued" variant="bodySm" breakWord>
+                  {delivery.detail}
+                </Text>
+              </BlockStack>
+              <InlineStack gap="200" wrap={false}>
+                <IntentButton intent="retry-webhook" id={delivery.id} label={t("home.failed.retry")} primary />
+                <IntentButton intent="dismiss-webhook" id={delivery.id} label={t("home.failed.dismiss")} />
               </InlineStack>
-            </li>
-          ))}
-        </BlockStack>
+            </InlineStack>
+          </li>
+        ))}
       </BlockStack>
-    </Card>
+    </SectionCard>
   );
 }
 
@@ -169,45 +165,35 @@ export function ThemeBlocksCard({
           ? t("home.blocks.theme", { name: report.themeName })
           : "";
   return (
-    <Card>
-      <BlockStack gap="300">
-        <Text as="h2" variant="headingMd">
-          {t("home.blocks.title")}
-        </Text>
-        {source && (
-          <Text as="p" tone="subdued">
-            {source}
-          </Text>
-        )}
-        {report.problem && <Banner tone="warning">{t(`home.blocks.problem.${report.problem}`)}</Banner>}
-        {!report.problem && report.blocks.every((block) => !block.live.length) && (
-          <Banner tone="warning">{t("home.blocks.none_live")}</Banner>
-        )}
-        <BlockStack gap="200" as="ul">
-          {report.blocks.map((block) => (
-            <li key={block.handle} data-block={block.handle} style={{ listStyle: "none" }}>
-              <InlineStack gap="200" blockAlign="center">
-                <Text as="span" fontWeight="semibold">
-                  {t(`placement.${block.placement}`)}
-                </Text>
-                {block.live.length ? (
-                  <Badge tone="success">{t("home.blocks.live", { templates: templates(block.live) })}</Badge>
-                ) : (
-                  <Badge>{t("home.blocks.missing")}</Badge>
-                )}
-                {block.disabled.length > 0 && (
-                  <Badge tone="attention">{t("home.blocks.disabled", { templates: templates(block.disabled) })}</Badge>
-                )}
-                {!block.live.length && report.source !== "demo" && (
-                  <Link url={block.addLink} target="_blank">
-                    {t("home.blocks.add", { template: block.template })}
-                  </Link>
-                )}
-              </InlineStack>
-            </li>
-          ))}
-        </BlockStack>
+    <SectionCard title={t("home.blocks.title")} help={source}>
+      {report.problem && <Banner tone="warning">{t(`home.blocks.problem.${report.problem}`)}</Banner>}
+      {!report.problem && report.blocks.every((block) => !block.live.length) && (
+        <Banner tone="warning">{t("home.blocks.none_live")}</Banner>
+      )}
+      <BlockStack gap="200" as="ul">
+        {report.blocks.map((block) => (
+          <li key={block.handle} data-block={block.handle} style={{ listStyle: "none" }}>
+            <InlineStack gap="200" blockAlign="center">
+              <Text as="span" fontWeight="semibold">
+                {t(`placement.${block.placement}`)}
+              </Text>
+              {block.live.length ? (
+                <Badge tone="success">{t("home.blocks.live", { templates: templates(block.live) })}</Badge>
+              ) : (
+                <Badge>{t("home.blocks.missing")}</Badge>
+              )}
+              {block.disabled.length > 0 && (
+                <Badge tone="attention">{t("home.blocks.disabled", { templates: templates(block.disabled) })}</Badge>
+              )}
+              {!block.live.length && report.source !== "demo" && (
+                <Link url={block.addLink} target="_blank">
+                  {t("home.blocks.add", { template: block.template })}
+                </Link>
+              )}
+            </InlineStack>
+          </li>
+        ))}
       </BlockStack>
-    </Card>
+    </SectionCard>
   );
 }

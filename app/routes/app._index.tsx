@@ -20,7 +20,7 @@ import {
 import { AlertCircleIcon, CheckCircleIcon } from "@shopify/polaris-icons";
 import { backfillJob } from "../jobs/definitions/backfill";
 import { ingestWebhookJob } from "../jobs/definitions/ingest-webhook";
-import { Chart, PeriodPicker } from "../components/admin";
+import { Chart, PeriodPicker, SectionCard } from "../components/admin";
 import { FailedWebhooksCard, ThemeBlocksCard } from "../components/home-cards";
 import { enqueueJob, pushJob } from "../jobs/enqueue.server";
 import { requireAdmin } from "../admin.server";
@@ -34,6 +34,7 @@ import { getShopByDomain } from "../models/shops.server";
 import { demoThemeBlocks, themeBlocksStatus } from "../models/theme-blocks.server";
 import { dismissFailedWebhooks, failedWebhooksForAdmin, isShopWebhook, reopenFailedWebhooks } from "../models/webhooks.server";
 import { adminApiForShop } from "../shopify/admin-api.server";
+import { MAX_ID_LENGTH, readFormText } from "../text-input.server";
 
 /** The quality table's rows: the served blend, its models, Trending, then the baselines (the stored JSON keeps no order). */
 const MODEL_ORDER = ["for-you", "ease", "session-ease", "als", "two-tower", "trending", "trending-season", "popularity", "buy-again"];
@@ -81,13 +82,24 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
 type HomeAnswer = { error?: "home.import_demo"; queued?: string; retried?: number; dismissed?: number };
 
 /**
+ * The delivery a Retry or Dismiss names, checked before any query: an id with a NUL, or longer
+ * than an id can be, answers 400 saying so.
+ */
+function deliveryId(form: FormData): string {
+  const read = readFormText(form, "id", MAX_ID_LENGTH);
+  if ("error" in read)
+    throw new Response(`Retry and Dismiss need a delivery's id: the field ${read.error.field} ${read.error.message}.`, { status: 400 });
+  return read.value;
+}
+
+/**
  * Retry re-queues the shop's stored payloads for ingestion (a delivery of another shop is not
  * found: 404); the job key carries the attempt count, so a double click queues one job, and a
  * payload that fails again is kept with the new error. Dismiss deletes the stored payloads.
  */
-async function answerFailedWebhooks(shopDomain: string, intent: string, id: string): Promise<HomeAnswer> {
-  const ids = intent.endsWith("-all-webhooks") ? "all" : [id];
-  if (ids !== "all" && !(await isShopWebhook(prisma, shopDomain, id)))
+async function answerFailedWebhooks(shopDomain: string, intent: string, form: FormData): Promise<HomeAnswer> {
+  const ids = intent.endsWith("-all-webhooks") ? "all" : [deliveryId(form)];
+  if (ids !== "all" && !(await isShopWebhook(prisma, shopDomain, ids[0])))
     throw new Response("No such webhook delivery for this store.", { status: 404 });
   if (intent === "dismiss-webhook") return { dismissed: await dismissFailedWebhooks(prisma, shopDomain, ids) };
   const reopened = await reopenFailedWebhooks(prisma, shopDomain, ids);
@@ -103,7 +115,7 @@ export const action = async ({ request }: ActionFunctionArgs): Promise<HomeAnswe
   const { shopDomain, demo } = await requireAdmin(request);
   const form = await request.formData();
   const intent = String(form.get("intent") ?? "import");
-  if (WEBHOOK_INTENTS.has(intent)) return answerFailedWebhooks(shopDomain, intent, String(form.get("id") ?? ""));
+  if (WEBHOOK_INTENTS.has(intent)) return answerFailedWebhooks(shopDomain, intent, form);
   if (demo) return { error: "home.import_demo" as const };
   const shop = await getShopByDomain(prisma, shopDomain);
   if (!shop) return { error: "home.import_demo" as const };
@@ -168,38 +180,33 @@ function ChecklistSection({ checklist, editor }: { checklist: Record<"history" |
   const t = useT();
   return (
     <Layout.Section>
-      <Card>
-        <BlockStack gap="200">
-          <Text as="h2" variant="headingMd">
-            {t("home.checklist")}
-          </Text>
-          {(
-            [
-              ["history", "home.check.history"],
-              ["model", "home.check.model"],
-              ["blocks", "home.check.blocks"],
-            ] as const
-          ).map(([key, label]) => (
-            <InlineStack key={key} gap="200" blockAlign="center">
-              <span aria-hidden="true">
-                <Icon source={checklist[key] ? CheckCircleIcon : AlertCircleIcon} tone={checklist[key] ? "success" : "subdued"} />
-              </span>
-              <Text as="span" tone={checklist[key] ? "subdued" : undefined}>
-                {label === "home.check.blocks" && !checklist.blocks ? (
-                  <>
-                    {t(label)} ·{" "}
-                    <Link url={editor} target="_blank">
-                      {t("home.check.open_editor")}
-                    </Link>
-                  </>
-                ) : (
-                  t(label)
-                )}
-              </Text>
-            </InlineStack>
-          ))}
-        </BlockStack>
-      </Card>
+      <SectionCard title={t("home.checklist")} gap="200">
+        {(
+          [
+            ["history", "home.check.history"],
+            ["model", "home.check.model"],
+            ["blocks", "home.check.blocks"],
+          ] as const
+        ).map(([key, label]) => (
+          <InlineStack key={key} gap="200" blockAlign="center">
+            <span aria-hidden="true">
+              <Icon source={checklist[key] ? CheckCircleIcon : AlertCircleIcon} tone={checklist[key] ? "success" : "subdued"} />
+            </span>
+            <Text as="span" tone={checklist[key] ? "subdued" : undefined}>
+              {label === "home.check.blocks" && !checklist.blocks ? (
+                <>
+                  {t(label)} ·{" "}
+                  <Link url={editor} target="_blank">
+                    {t("home.check.open_editor")}
+                  </Link>
+                </>
+              ) : (
+                t(label)
+              )}
+            </Text>
+          </InlineStack>
+        ))}
+      </SectionCard>
     </Layout.Section>
   );
 }
@@ -241,51 +248,46 @@ function RevenueSection({ lift, series, currency }: { lift: Dashboard["lift"]; s
   const format = useFormat();
   return (
     <Layout.Section>
-      <Card>
-        <BlockStack gap="300">
-          <Text as="h2" variant="headingMd">
-            {t("home.revenue")}
+      <SectionCard title={t("home.revenue")}>
+        {lift.impressions === 0 ? (
+          <Text as="p" tone="subdued">
+            {t("home.revenue_empty")}
           </Text>
-          {lift.impressions === 0 ? (
-            <Text as="p" tone="subdued">
-              {t("home.revenue_empty")}
-            </Text>
-          ) : (
-            <>
-              <InlineGrid columns={{ xs: 2, md: 4 }} gap="400">
-                <Metric label={t("home.attributed_orders")} value={format.number(lift.attributedOrders)} />
-                <Metric label={t("home.attributed_revenue")} value={format.money(lift.attributedRevenue, currency)} />
-                <Metric label={t("home.click_through")} value={format.percent(lift.clickThrough)} />
-                <Metric
-                  label={t("home.lift")}
-                  value={lift.revenueLift == null ? undefined : `${lift.revenueLift >= 0 ? "+" : ""}${format.percent(lift.revenueLift)}`}
-                  note={t("home.lift_none")}
-                />
-              </InlineGrid>
-              <InlineGrid columns={{ xs: 1, md: 2 }} gap="400">
-                <Chart
-                  kind="bar"
-                  label={t("home.chart_revenue")}
-                  series={[
-                    { name: t("home.attributed_revenue"), data: series.map((day) => ({ key: format.day(day.day), value: day.revenue })) },
-                  ]}
-                />
-                <Chart
-                  kind="line"
-                  label={t("home.chart_ctr")}
-                  series={[
-                    {
-                      name: t("placements.impressions"),
-                      data: series.map((day) => ({ key: format.day(day.day), value: day.impressions })),
-                    },
-                    { name: t("placements.clicks"), data: series.map((day) => ({ key: format.day(day.day), value: day.clicks })) },
-                  ]}
-                />
-              </InlineGrid>
-            </>
-          )}
-        </BlockStack>
-      </Card>
+        ) : (
+          <>
+            <InlineGrid columns={{ xs: 2, md: 4 }} gap="400">
+              <Metric label={t("home.attributed_orders")} value={format.number(lift.attributedOrders)} />
+              <Metric label={t("home.attributed_revenue")} value={format.money(lift.attributedRevenue, currency)} />
+              <Metric label={t("home.click_through")} value={format.percent(lift.clickThrough)} />
+              <Metric
+                label={t("home.lift")}
+                value={lift.revenueLift == null ? undefined : `${lift.revenueLift >= 0 ? "+" : ""}${format.percent(lift.revenueLift)}`}
+                note={t("home.lift_none")}
+              />
+            </InlineGrid>
+            <InlineGrid columns={{ xs: 1, md: 2 }} gap="400">
+              <Chart
+                kind="bar"
+                label={t("home.chart_revenue")}
+                series={[
+                  { name: t("home.attributed_revenue"), data: series.map((day) => ({ key: format.day(day.day), value: day.revenue })) },
+                ]}
+              />
+              <Chart
+                kind="line"
+                label={t("home.chart_ctr")}
+                series={[
+                  {
+                    name: t("placements.impressions"),
+                    data: series.map((day) => ({ key: format.day(day.day), value: day.impressions })),
+                  },
+                  { name: t("placements.clicks"), data: series.map((day) => ({ key: format.day(day.day), value: day.clicks })) },
+                ]}
+              />
+            </InlineGrid>
+          </>
+        )}
+      </SectionCard>
     </Layout.Section>
   );
 }
@@ -296,26 +298,21 @@ function ModelSection({ activeModel, quality }: { activeModel: Dashboard["active
   const format = useFormat();
   return (
     <Layout.Section>
-      <Card>
-        <BlockStack gap="300">
-          <Text as="h2" variant="headingMd">
-            {t("home.model")}
-          </Text>
-          <Text as="p">
-            {activeModel
-              ? t("home.model_version", {
-                  version: activeModel.version,
-                  count: format.number(activeModel.interactionCount),
-                  when: activeModel.trainedAt ? format.date(activeModel.trainedAt) : "",
-                })
-              : t("home.no_model")}
-          </Text>
-          <Text as="h3" variant="headingSm">
-            {t("home.quality")}
-          </Text>
-          <QualityReport quality={quality} />
-        </BlockStack>
-      </Card>
+      <SectionCard title={t("home.model")}>
+        <Text as="p">
+          {activeModel
+            ? t("home.model_version", {
+                version: activeModel.version,
+                count: format.number(activeModel.interactionCount),
+                when: activeModel.trainedAt ? format.date(activeModel.trainedAt) : "",
+              })
+            : t("home.no_model")}
+        </Text>
+        <Text as="h3" variant="headingSm">
+          {t("home.quality")}
+        </Text>
+        <QualityReport quality={quality} />
+      </SectionCard>
     </Layout.Section>
   );
 }
@@ -389,46 +386,42 @@ function JobsSection({
   const format = useFormat();
   return (
     <Layout.Section>
-      <Card>
-        <BlockStack gap="200">
-          <InlineStack align="space-between" blockAlign="center">
-            <Text as="h2" variant="headingMd">
-              {t("home.jobs")}
-            </Text>
-            <Form method="post">
-              <Button submit loading={importing} disabled={demo}>
-                {t("home.import")}
-              </Button>
-            </Form>
-          </InlineStack>
-          <Text as="p" tone="subdued">
-            {dashboard.webhooks ? t("home.webhooks", { count: format.number(dashboard.webhooks) }) : t("home.no_webhooks")}
+      <SectionCard
+        title={t("home.jobs")}
+        gap="200"
+        help={dashboard.webhooks ? t("home.webhooks", { count: format.number(dashboard.webhooks) }) : t("home.no_webhooks")}
+        action={
+          <Form method="post">
+            <Button submit loading={importing} disabled={demo}>
+              {t("home.import")}
+            </Button>
+          </Form>
+        }
+      >
+        {dashboard.backfill && (
+          <Text as="p">
+            {t("home.backfill", {
+              status: dashboard.backfill.status.toLowerCase(),
+              progress: Math.round(dashboard.backfill.progress * 100),
+            })}
           </Text>
-          {dashboard.backfill && (
-            <Text as="p">
-              {t("home.backfill", {
-                status: dashboard.backfill.status.toLowerCase(),
-                progress: Math.round(dashboard.backfill.progress * 100),
-              })}
-            </Text>
-          )}
-          {outcome?.error && <Banner tone="critical">{t(outcome.error)}</Banner>}
-          {outcome?.queued && <Banner tone="success">{t("home.import_queued")}</Banner>}
-          <DataTable
-            columnContentTypes={["text", "text", "numeric", "text", "text"]}
-            headings={[t("home.job"), t("home.status"), t("home.progress"), t("home.message"), t("home.queued_at")]}
-            rows={runs.map((run) => [
-              run.name,
-              <Badge key={run.id} tone={STATUS_TONE[run.status]}>
-                {run.status.toLowerCase()}
-              </Badge>,
-              `${Math.round(run.progress * 100)}%`,
-              run.message,
-              format.date(run.createdAt),
-            ])}
-          />
-        </BlockStack>
-      </Card>
+        )}
+        {outcome?.error && <Banner tone="critical">{t(outcome.error)}</Banner>}
+        {outcome?.queued && <Banner tone="success">{t("home.import_queued")}</Banner>}
+        <DataTable
+          columnContentTypes={["text", "text", "numeric", "text", "text"]}
+          headings={[t("home.job"), t("home.status"), t("home.progress"), t("home.message"), t("home.queued_at")]}
+          rows={runs.map((run) => [
+            run.name,
+            <Badge key={run.id} tone={STATUS_TONE[run.status]}>
+              {run.status.toLowerCase()}
+            </Badge>,
+            `${Math.round(run.progress * 100)}%`,
+            run.message,
+            format.date(run.createdAt),
+          ])}
+        />
+      </SectionCard>
     </Layout.Section>
   );
 }

@@ -2,8 +2,10 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { BlockStack, Card, InlineGrid, InlineStack, Layout, Page, Text } from "@shopify/polaris";
 import type { Insights } from "../engine";
+import { SectionCard } from "../components/admin";
 import { useFormat, useT } from "../i18n/use-t";
 import { requireAdminShop } from "../models/admin/forms.server";
+import { getCatalogueInsights } from "../models/admin/insights.server";
 
 const COLOURS = ["#2c6ecb", "#d82c0d", "#008060", "#b98900", "#6d3fc0", "#e56910", "#00848e", "#c03f8a"];
 const WIDTH = 720;
@@ -12,14 +14,7 @@ const MARGIN = 16;
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { shop, db } = await requireAdminShop(request);
-  const version = shop.activeModelVersionId
-    ? await db.modelVersion.findUnique({ where: { id: shop.activeModelVersionId }, select: { insights: true } })
-    : null;
-  const insights = (version?.insights ?? null) as Insights | null;
-  if (!insights?.points.length) return { insights: null, titles: {} as Record<string, string> };
-  const ids = new Set([...insights.points.map((point) => point.itemId), ...insights.segments.flatMap((segment) => segment.topItemIds)]);
-  const products = await db.product.findMany({ where: { shopId: shop.id, id: { in: [...ids] } }, select: { id: true, title: true } });
-  return { insights, titles: Object.fromEntries(products.map((product) => [product.id, product.title])) };
+  return getCatalogueInsights(db, shop);
 };
 
 export default function InsightsPage() {
@@ -47,31 +42,23 @@ export default function InsightsPage() {
     <Page title={t("insights.title")}>
       <Layout>
         <Layout.Section>
-          <Card>
-            <BlockStack gap="200">
-              <Text as="h2" variant="headingMd">
-                {t("insights.map")}
-              </Text>
-              <Text as="p" tone="subdued">
-                {t("insights.map_help")}
-              </Text>
-              <svg viewBox={`0 0 ${WIDTH} ${HEIGHT}`} width="100%" role="img" aria-label={t("insights.map")} style={{ maxHeight: 480 }}>
-                {insights.points.map((point) => (
-                  <circle
-                    key={point.itemId}
-                    cx={sx(point.x)}
-                    cy={sy(point.y)}
-                    r={4}
-                    fill={COLOURS[point.cluster % COLOURS.length]}
-                    fillOpacity={0.75}
-                    data-cluster={point.cluster}
-                  >
-                    <title>{`${title(point.itemId)} · ${t("insights.cluster", { id: point.cluster + 1 })}`}</title>
-                  </circle>
-                ))}
-              </svg>
-            </BlockStack>
-          </Card>
+          <SectionCard title={t("insights.map")} help={t("insights.map_help")} gap="200">
+            <svg viewBox={`0 0 ${WIDTH} ${HEIGHT}`} width="100%" role="img" aria-label={t("insights.map")} style={{ maxHeight: 480 }}>
+              {insights.points.map((point) => (
+                <circle
+                  key={point.itemId}
+                  cx={sx(point.x)}
+                  cy={sy(point.y)}
+                  r={4}
+                  fill={COLOURS[point.cluster % COLOURS.length]}
+                  fillOpacity={0.75}
+                  data-cluster={point.cluster}
+                >
+                  <title>{`${title(point.itemId)} · ${t("insights.cluster", { id: point.cluster + 1 })}`}</title>
+                </circle>
+              ))}
+            </svg>
+          </SectionCard>
         </Layout.Section>
         <Layout.Section>
           <InlineGrid columns={{ xs: 1, md: 2 }} gap="400">
@@ -89,35 +76,30 @@ function ClustersCard({ clusters, title }: { clusters: Insights["clusters"]; tit
   const t = useT();
   const format = useFormat();
   return (
-    <Card>
-      <BlockStack gap="300">
-        <Text as="h2" variant="headingMd">
-          {t("insights.clusters")}
-        </Text>
-        {clusters.map((cluster) => (
-          <BlockStack key={cluster.id} gap="100">
-            <InlineStack gap="200" blockAlign="center">
-              <span
-                aria-hidden="true"
-                style={{
-                  width: 12,
-                  height: 12,
-                  borderRadius: 6,
-                  background: COLOURS[cluster.id % COLOURS.length],
-                  display: "inline-block",
-                }}
-              />
-              <Text as="h3" variant="headingSm">
-                {t("insights.cluster", { id: cluster.id + 1 })} · {t("insights.size", { count: format.number(cluster.size) })}
-              </Text>
-            </InlineStack>
-            <Text as="p" tone="subdued">
-              {cluster.topItemIds.map(title).join(", ")}
+    <SectionCard title={t("insights.clusters")}>
+      {clusters.map((cluster) => (
+        <BlockStack key={cluster.id} gap="100">
+          <InlineStack gap="200" blockAlign="center">
+            <span
+              aria-hidden="true"
+              style={{
+                width: 12,
+                height: 12,
+                borderRadius: 6,
+                background: COLOURS[cluster.id % COLOURS.length],
+                display: "inline-block",
+              }}
+            />
+            <Text as="h3" variant="headingSm">
+              {t("insights.cluster", { id: cluster.id + 1 })} · {t("insights.size", { count: format.number(cluster.size) })}
             </Text>
-          </BlockStack>
-        ))}
-      </BlockStack>
-    </Card>
+          </InlineStack>
+          <Text as="p" tone="subdued">
+            {cluster.topItemIds.map(title).join(", ")}
+          </Text>
+        </BlockStack>
+      ))}
+    </SectionCard>
   );
 }
 
@@ -126,22 +108,17 @@ function SegmentsCard({ segments, title }: { segments: Insights["segments"]; tit
   const t = useT();
   const format = useFormat();
   return (
-    <Card>
-      <BlockStack gap="300">
-        <Text as="h2" variant="headingMd">
-          {t("insights.segments")}
-        </Text>
-        {segments.map((segment) => (
-          <BlockStack key={segment.id} gap="100">
-            <Text as="h3" variant="headingSm">
-              {t("insights.segment", { id: segment.id + 1, count: format.number(segment.shoppers) })}
-            </Text>
-            <Text as="p" tone="subdued">
-              {segment.topItemIds.map(title).join(", ")}
-            </Text>
-          </BlockStack>
-        ))}
-      </BlockStack>
-    </Card>
+    <SectionCard title={t("insights.segments")}>
+      {segments.map((segment) => (
+        <BlockStack key={segment.id} gap="100">
+          <Text as="h3" variant="headingSm">
+            {t("insights.segment", { id: segment.id + 1, count: format.number(segment.shoppers) })}
+          </Text>
+          <Text as="p" tone="subdued">
+            {segment.topItemIds.map(title).join(", ")}
+          </Text>
+        </BlockStack>
+      ))}
+    </SectionCard>
   );
 }

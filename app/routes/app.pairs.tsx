@@ -1,12 +1,12 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { Banner, BlockStack, Button, Card, DataTable, FormLayout, InlineStack, Layout, Page, Tabs, Text } from "@shopify/polaris";
-import { SelectInput, useFieldError } from "../components/admin";
+import { SectionStack, SelectInput, useFieldError } from "../components/admin";
 import { useFormat, useT } from "../i18n/use-t";
 import { PAIR_STATUSES } from "../models/admin/constants";
 import { topProducts } from "../models/admin/dashboard.server";
 import { formObject, requireAdminShop, type FieldErrors } from "../models/admin/forms.server";
-import { addManualPair, setPairStatus } from "../models/admin/merchandising.server";
+import { addManualPair, countPairsByStatus, listPairs, setPairStatus } from "../models/admin/merchandising.server";
 
 const PAGE_SIZE = 50;
 
@@ -15,33 +15,11 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   const requested = new URL(request.url).searchParams.get("status");
   const status = PAIR_STATUSES.find((known) => known === requested) ?? "SUGGESTED";
   const [pairs, counts, products] = await Promise.all([
-    db.boughtTogetherPair.findMany({
-      where: { shopId: shop.id, status },
-      orderBy: [{ lift: "desc" }, { support: "desc" }, { id: "asc" }],
-      take: PAGE_SIZE,
-    }),
-    db.boughtTogetherPair.groupBy({ by: ["status"], where: { shopId: shop.id }, _count: { _all: true } }),
+    listPairs(db, shop.id, status, PAGE_SIZE),
+    countPairsByStatus(db, shop.id),
     topProducts(db, shop.id, 120),
   ]);
-  const titles = new Map(
-    (
-      await db.product.findMany({
-        where: { shopId: shop.id, id: { in: pairs.flatMap((pair) => [pair.productId, pair.relatedProductId]) } },
-        select: { id: true, title: true },
-      })
-    ).map((product) => [product.id, product.title]),
-  );
-  return {
-    status,
-    counts: Object.fromEntries(counts.map((row) => [row.status, row._count._all])) as Record<string, number>,
-    pairs: pairs.map((pair) => ({
-      ...pair,
-      updatedAt: undefined,
-      product: titles.get(pair.productId) ?? pair.productId,
-      related: titles.get(pair.relatedProductId) ?? pair.relatedProductId,
-    })),
-    products,
-  };
+  return { status, counts, pairs: pairs.map((pair) => ({ ...pair, updatedAt: undefined })), products };
 };
 
 export const action = async ({ request }: ActionFunctionArgs): Promise<{ errors?: FieldErrors; added?: boolean }> => {
@@ -135,10 +113,7 @@ function ManualPairCard() {
     <Card>
       <Form method="post">
         <input type="hidden" name="intent" value="manual" />
-        <BlockStack gap="300">
-          <Text as="h2" variant="headingMd">
-            {t("pairs.add")}
-          </Text>
+        <SectionStack title={t("pairs.add")}>
           {result?.added && <Banner tone="success">{t("common.saved")}</Banner>}
           <FormLayout>
             <FormLayout.Group>
@@ -163,7 +138,7 @@ function ManualPairCard() {
               {t("common.add")}
             </Button>
           </InlineStack>
-        </BlockStack>
+        </SectionStack>
       </Form>
     </Card>
   );

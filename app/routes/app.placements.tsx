@@ -1,8 +1,8 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
-import { Badge, BlockStack, Card, InlineGrid, InlineStack, Page, Text } from "@shopify/polaris";
+import { Badge, BlockStack, InlineGrid, Page, Text } from "@shopify/polaris";
 import type { Placement } from "@prisma/client";
-import { PeriodPicker, ProductList } from "../components/admin";
+import { PeriodPicker, ProductList, SectionCard } from "../components/admin";
 import { useFormat, useT } from "../i18n/use-t";
 import { PERIODS } from "../models/admin/constants";
 import { periodOf, placementStats, topCustomers, topProducts } from "../models/admin/dashboard.server";
@@ -51,46 +51,42 @@ export default function Placements() {
     <Page title={t("placements.title")} secondaryActions={<PeriodPicker periods={PERIODS} />}>
       <InlineGrid columns={{ xs: 1, md: 2 }} gap="400">
         {placements.map(({ placement, subject, stats, items }) => (
-          <Card key={placement}>
-            <BlockStack gap="300">
-              <InlineStack align="space-between" blockAlign="center">
-                <Text as="h2" variant="headingMd">
-                  {t(`placement.${placement}`)}
-                </Text>
-                {stats?.impressions ? <Badge tone="success">{t("placements.on")}</Badge> : <Badge>{t("placements.off")}</Badge>}
-              </InlineStack>
-              <InlineGrid columns={4} gap="200">
-                {(
-                  [
-                    ["placements.impressions", stats?.impressions ?? 0],
-                    ["placements.clicks", stats?.clicks ?? 0],
-                    ["placements.add_to_cart", stats?.addToCarts ?? 0],
-                  ] as const
-                ).map(([label, value]) => (
-                  <BlockStack key={label} gap="050">
-                    <Text as="span" variant="bodySm" tone="subdued">
-                      {t(label)}
-                    </Text>
-                    <Text as="span" variant="headingMd">
-                      {format.number(value)}
-                    </Text>
-                  </BlockStack>
-                ))}
-                <BlockStack gap="050">
+          <SectionCard
+            key={placement}
+            title={t(`placement.${placement}`)}
+            action={stats?.impressions ? <Badge tone="success">{t("placements.on")}</Badge> : <Badge>{t("placements.off")}</Badge>}
+          >
+            <InlineGrid columns={4} gap="200">
+              {(
+                [
+                  ["placements.impressions", stats?.impressions ?? 0],
+                  ["placements.clicks", stats?.clicks ?? 0],
+                  ["placements.add_to_cart", stats?.addToCarts ?? 0],
+                ] as const
+              ).map(([label, value]) => (
+                <BlockStack key={label} gap="050">
                   <Text as="span" variant="bodySm" tone="subdued">
-                    {t("placements.revenue")}
+                    {t(label)}
                   </Text>
                   <Text as="span" variant="headingMd">
-                    {format.money(stats?.revenue ?? 0, currency)}
+                    {format.number(value)}
                   </Text>
                 </BlockStack>
-              </InlineGrid>
-              <Text as="h3" variant="headingSm">
-                {subject ? `${t("placements.example")} · ${t("placements.example_for", { subject })}` : t("placements.example")}
-              </Text>
-              <ProductList products={items} empty={t("placements.empty_example")} />
-            </BlockStack>
-          </Card>
+              ))}
+              <BlockStack gap="050">
+                <Text as="span" variant="bodySm" tone="subdued">
+                  {t("placements.revenue")}
+                </Text>
+                <Text as="span" variant="headingMd">
+                  {format.money(stats?.revenue ?? 0, currency)}
+                </Text>
+              </BlockStack>
+            </InlineGrid>
+            <Text as="h3" variant="headingSm">
+              {subject ? `${t("placements.example")} · ${t("placements.example_for", { subject })}` : t("placements.example")}
+            </Text>
+            <ProductList products={items} empty={t("placements.empty_example")} />
+          </SectionCard>
         ))}
       </InlineGrid>
     </Page>

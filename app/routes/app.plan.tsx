@@ -3,6 +3,7 @@ import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/re
 import { boundary } from "@shopify/shopify-app-remix/server";
 import { Badge, Banner, BlockStack, Button, Card, InlineGrid, InlineStack, Layout, List, Page, Text } from "@shopify/polaris";
 import { requireAdmin } from "../admin.server";
+import { SectionCard } from "../components/admin";
 import prisma from "../db.server";
 import { useFormat, useT } from "../i18n/use-t";
 import {
@@ -227,37 +228,27 @@ function PlanCards({ current, facts }: { current: "FREE" | "GROWTH" | null; fact
   const busy = useNavigation().state === "submitting";
   return (
     <InlineGrid columns={{ xs: 1, md: 2 }} gap="400">
-      <Card>
-        <BlockStack gap="300">
-          <Text as="h2" variant="headingMd">
-            {t("plan.name.FREE")}
-          </Text>
-          <Text as="p" variant="headingLg">
-            {format.money(0, "USD")}
-          </Text>
-          <List>
-            <List.Item>{t("plan.free_covers", { limit: format.number(facts.freeLimit), days: facts.windowDays })}</List.Item>
-            <List.Item>{t("plan.free_over")}</List.Item>
-          </List>
-          {current === "GROWTH" && <PlanButton intent="downgrade" label={t("plan.downgrade")} busy={busy} />}
-        </BlockStack>
-      </Card>
-      <Card>
-        <BlockStack gap="300">
-          <Text as="h2" variant="headingMd">
-            {t("plan.name.GROWTH")}
-          </Text>
-          <Text as="p" variant="headingLg">
-            {t("plan.price", { price: format.money(facts.price, "USD") })}
-          </Text>
-          <List>
-            <List.Item>{t("plan.growth_unlimited")}</List.Item>
-            <List.Item>{t("plan.trial", { days: facts.trialDays })}</List.Item>
-            <List.Item>{t("plan.growth_billed")}</List.Item>
-          </List>
-          {current === "FREE" && <PlanButton intent="upgrade" label={t("plan.upgrade")} busy={busy} primary />}
-        </BlockStack>
-      </Card>
+      <SectionCard title={t("plan.name.FREE")}>
+        <Text as="p" variant="headingLg">
+          {format.money(0, "USD")}
+        </Text>
+        <List>
+          <List.Item>{t("plan.free_covers", { limit: format.number(facts.freeLimit), days: facts.windowDays })}</List.Item>
+          <List.Item>{t("plan.free_over")}</List.Item>
+        </List>
+        {current === "GROWTH" && <PlanButton intent="downgrade" label={t("plan.downgrade")} busy={busy} />}
+      </SectionCard>
+      <SectionCard title={t("plan.name.GROWTH")}>
+        <Text as="p" variant="headingLg">
+          {t("plan.price", { price: format.money(facts.price, "USD") })}
+        </Text>
+        <List>
+          <List.Item>{t("plan.growth_unlimited")}</List.Item>
+          <List.Item>{t("plan.trial", { days: facts.trialDays })}</List.Item>
+          <List.Item>{t("plan.growth_billed")}</List.Item>
+        </List>
+        {current === "FREE" && <PlanButton intent="upgrade" label={t("plan.upgrade")} busy={busy} primary />}
+      </SectionCard>
     </InlineGrid>
   );
 }

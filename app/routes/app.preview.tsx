@@ -2,7 +2,7 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useLoaderData } from "@remix-run/react";
 import type { Placement } from "@prisma/client";
 import { BlockStack, Button, Card, DataTable, FormLayout, Layout, Page, Text } from "@shopify/polaris";
-import { SelectInput } from "../components/admin";
+import { SectionCard, SelectInput } from "../components/admin";
 import { useFormat, useT } from "../i18n/use-t";
 import { topCustomers, topProducts } from "../models/admin/dashboard.server";
 import { requireAdminShop } from "../models/admin/forms.server";
@@ -77,31 +77,26 @@ export default function Preview() {
         <Layout.Section>
           <BlockStack gap="400">
             {placements.map(({ placement, products: shown }) => (
-              <Card key={placement}>
-                <BlockStack gap="200">
-                  <Text as="h2" variant="headingMd">
-                    {t(`placement.${placement}`)}
+              <SectionCard key={placement} title={t(`placement.${placement}`)} gap="200">
+                {shown.length === 0 ? (
+                  <Text as="p" tone="subdued">
+                    {t("preview.empty")}
                   </Text>
-                  {shown.length === 0 ? (
-                    <Text as="p" tone="subdued">
-                      {t("preview.empty")}
-                    </Text>
-                  ) : (
-                    <DataTable
-                      columnContentTypes={["text", "text", "numeric", "text"]}
-                      headings={[t("common.product"), t("preview.reason"), t("preview.score"), t("preview.signals")]}
-                      rows={shown.map((product) => [
-                        product.title,
-                        `${product.reason} (${product.tier})`,
-                        product.score === null ? "—" : format.number(product.score, 3),
-                        Object.entries(product.signals)
-                          .map(([name, value]) => `${name} ${typeof value === "number" ? format.number(value, 2) : String(value)}`)
-                          .join(", "),
-                      ])}
-                    />
-                  )}
-                </BlockStack>
-              </Card>
+                ) : (
+                  <DataTable
+                    columnContentTypes={["text", "text", "numeric", "text"]}
+                    headings={[t("common.product"), t("preview.reason"), t("preview.score"), t("preview.signals")]}
+                    rows={shown.map((product) => [
+                      product.title,
+                      `${product.reason} (${product.tier})`,
+                      product.score === null ? "—" : format.number(product.score, 3),
+                      Object.entries(product.signals)
+                        .map(([name, value]) => `${name} ${typeof value === "number" ? format.number(value, 2) : String(value)}`)
+                        .join(", "),
+                    ])}
+                  />
+                )}
+              </SectionCard>
             ))}
           </BlockStack>
         </Layout.Section>

@@ -1,20 +1,17 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { BlockStack, Button, Card, DataTable, FormLayout, InlineStack, Layout, Page, Text } from "@shopify/polaris";
-import { CheckboxInput, SaveOutcome, SelectInput, TextInput, useFieldError } from "../components/admin";
+import { Button, Card, DataTable, FormLayout, InlineStack, Layout, Page, Text } from "@shopify/polaris";
+import { CheckboxInput, SaveOutcome, SectionCard, SectionStack, SelectInput, TextInput, useFieldError } from "../components/admin";
 import { SaveBarForm } from "../components/save-bar";
 import { useT } from "../i18n/use-t";
 import { RULE_KINDS, RULE_PLACEMENTS, TARGET_TYPES } from "../models/admin/constants";
 import { formObject, requireAdminShop, type FieldErrors } from "../models/admin/forms.server";
-import { addRule, deleteRule, saveFilters } from "../models/admin/merchandising.server";
+import { addRule, deleteRule, listRules, saveFilters } from "../models/admin/merchandising.server";
 import { getSettings } from "../models/admin/settings.server";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { shop, db } = await requireAdminShop(request);
-  const [settings, rules] = await Promise.all([
-    getSettings(db, shop.id),
-    db.merchandisingRule.findMany({ where: { shopId: shop.id }, orderBy: { createdAt: "desc" } }),
-  ]);
+  const [settings, rules] = await Promise.all([getSettings(db, shop.id), listRules(db, shop.id)]);
   return { settings, rules: rules.map((rule) => ({ ...rule, createdAt: rule.createdAt.toISOString(), startsAt: null, endsAt: null })) };
 };
 
@@ -57,10 +54,7 @@ function FiltersSection({ settings, result }: { settings: RulesData["settings"];
     <Layout.Section>
       <Card>
         <SaveBarForm id="filters-save-bar" intent="filters" resetKey={JSON.stringify(settings)}>
-          <BlockStack gap="300">
-            <Text as="h2" variant="headingMd">
-              {t("rules.filters")}
-            </Text>
+          <SectionStack title={t("rules.filters")}>
             <FormLayout>
               <CheckboxInput label={t("rules.in_stock_only")} name="inStockOnly" initial={settings.inStockOnly} />
               <CheckboxInput label={t("rules.hide_purchased")} name="hidePurchased" initial={settings.hidePurchased} />
@@ -90,7 +84,7 @@ function FiltersSection({ settings, result }: { settings: RulesData["settings"];
                 />
               </FormLayout.Group>
             </FormLayout>
-          </BlockStack>
+          </SectionStack>
         </SaveBarForm>
       </Card>
     </Layout.Section>
@@ -102,37 +96,32 @@ function MerchandisingSection({ rules, result }: { rules: RulesData["rules"]; re
   const t = useT();
   return (
     <Layout.Section>
-      <Card>
-        <BlockStack gap="300">
-          <Text as="h2" variant="headingMd">
-            {t("rules.merchandising")}
+      <SectionCard title={t("rules.merchandising")}>
+        {rules.length === 0 ? (
+          <Text as="p" tone="subdued">
+            {t("rules.merchandising_empty")}
           </Text>
-          {rules.length === 0 ? (
-            <Text as="p" tone="subdued">
-              {t("rules.merchandising_empty")}
-            </Text>
-          ) : (
-            <DataTable
-              columnContentTypes={["text", "text", "text", "numeric", ""] as never}
-              headings={[t("rules.kind"), t("target.type"), t("rules.placement"), "", ""]}
-              rows={rules.map((rule) => [
-                t(`rules.kind.${rule.kind}`),
-                `${t(`target.${rule.targetType}`)}: ${rule.targetValue}`,
-                rule.placement ? t(`placement.${rule.placement}`) : t("common.all_placements"),
-                rule.kind === "PIN" ? `#${rule.position}` : rule.weight ? `×${rule.weight}` : "",
-                <Form key={rule.id} method="post">
-                  <input type="hidden" name="intent" value="delete" />
-                  <input type="hidden" name="id" value={rule.id} />
-                  <Button submit variant="plain" tone="critical">
-                    {t("common.delete")}
-                  </Button>
-                </Form>,
-              ])}
-            />
-          )}
-          <NewRuleForm result={result} />
-        </BlockStack>
-      </Card>
+        ) : (
+          <DataTable
+            columnContentTypes={["text", "text", "text", "numeric", ""] as never}
+            headings={[t("rules.kind"), t("target.type"), t("rules.placement"), "", ""]}
+            rows={rules.map((rule) => [
+              t(`rules.kind.${rule.kind}`),
+              `${t(`target.${rule.targetType}`)}: ${rule.targetValue}`,
+              rule.placement ? t(`placement.${rule.placement}`) : t("common.all_placements"),
+              rule.kind === "PIN" ? `#${rule.position}` : rule.weight ? `×${rule.weight}` : "",
+              <Form key={rule.id} method="post">
+                <input type="hidden" name="intent" value="delete" />
+                <input type="hidden" name="id" value={rule.id} />
+                <Button submit variant="plain" tone="critical">
+                  {t("common.delete")}
+                </Button>
+              </Form>,
+            ])}
+          />
+        )}
+        <NewRuleForm result={result} />
+      </SectionCard>
     </Layout.Section>
   );
 }

@@ -1,13 +1,20 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { BlockStack, Button, Card, DataTable, FormLayout, InlineGrid, InlineStack, Layout, Page, Select, Text } from "@shopify/polaris";
-import { Chart, ProductList, SaveOutcome, SelectInput, TextInput, useFieldError } from "../components/admin";
+import { Chart, ProductList, SaveOutcome, SectionCard, SelectInput, TextInput, useFieldError } from "../components/admin";
 import { SaveBarForm } from "../components/save-bar";
 import { useFormat, useT } from "../i18n/use-t";
 import { topCustomers } from "../models/admin/dashboard.server";
 import { formObject, requireAdminShop, type FieldErrors } from "../models/admin/forms.server";
 import { TARGET_TYPES } from "../models/admin/constants";
-import { deletePromotion, resetCurve, saveCurve, savePromotion } from "../models/admin/merchandising.server";
+import {
+  deletePromotion,
+  listCurveTargets,
+  listPromotions,
+  resetCurve,
+  saveCurve,
+  savePromotion,
+} from "../models/admin/merchandising.server";
 import { getRecommendations } from "../models/recommendations/index.server";
 
 const MONTHS = Array.from({ length: 12 }, (_, month) => month);
@@ -16,20 +23,14 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { shop, db } = await requireAdminShop(request);
   const url = new URL(request.url);
   const [curves, promotions, customers] = await Promise.all([
-    db.seasonalityCurve.findMany({ where: { shopId: shop.id }, orderBy: [{ targetType: "asc" }, { targetValue: "asc" }] }),
-    db.promotion.findMany({ where: { shopId: shop.id }, orderBy: { startsAt: "desc" } }),
+    listCurveTargets(db, shop.id),
+    listPromotions(db, shop.id),
     topCustomers(db, shop.id),
   ]);
-  const targets = new Map<string, { targetType: string; targetValue: string; learned: number[] | null; yours: number[] | null }>();
-  for (const curve of curves) {
-    const key = `${curve.targetType}:${curve.targetValue}`;
-    const entry = targets.get(key) ?? { targetType: curve.targetType, targetValue: curve.targetValue, learned: null, yours: null };
-    entry[curve.source === "LEARNED" ? "learned" : "yours"] = curve.months;
-    targets.set(key, entry);
-  }
+  const first = curves[0];
   return {
-    curves: [...targets.values()],
-    selectedCurve: url.searchParams.get("curve") ?? [...targets.keys()][0] ?? null,
+    curves,
+    selectedCurve: url.searchParams.get("curve") ?? (first ? `${first.targetType}:${first.targetValue}` : null),
     promotions: promotions.map(({ id, name, targetType, targetValue, weight, startsAt, endsAt }) => ({
       id,
       name,
@@ -149,43 +150,38 @@ function PromotionsSection({
   const format = useFormat();
   return (
     <Layout.Section>
-      <Card>
-        <BlockStack gap="300">
-          <Text as="h2" variant="headingMd">
-            {t("seasonality.promotions")}
+      <SectionCard title={t("seasonality.promotions")}>
+        {promotions.length === 0 ? (
+          <Text as="p" tone="subdued">
+            {t("seasonality.promotions_empty")}
           </Text>
-          {promotions.length === 0 ? (
-            <Text as="p" tone="subdued">
-              {t("seasonality.promotions_empty")}
-            </Text>
-          ) : (
-            <DataTable
-              columnContentTypes={["text", "text", "text", "text", "text"]}
-              headings={[t("seasonality.name"), t("target.type"), t("seasonality.weight"), t("seasonality.ends"), ""]}
-              rows={promotions.map((promotion) => [
-                promotion.name,
-                `${t(`target.${promotion.targetType}`)}: ${promotion.targetValue}`,
-                <WeightForm
-                  key={promotion.id}
-                  promotion={promotion}
-                  errors={errorsFor(`promotion:${promotion.id}`)}
-                  previewField={previewField}
-                />,
-                `${format.day(promotion.startsAt)} – ${format.day(promotion.endsAt)}`,
-                <Form key="delete" method="post">
-                  <input type="hidden" name="intent" value="delete-promotion" />
-                  <input type="hidden" name="id" value={promotion.id} />
-                  {previewField}
-                  <Button submit variant="plain" tone="critical" accessibilityLabel={`${t("common.delete")} ${promotion.name}`}>
-                    {t("common.delete")}
-                  </Button>
-                </Form>,
-              ])}
-            />
-          )}
-          <NewPromotion key={promotions.length} errors={errorsFor("promotion")} previewField={previewField} busy={busy} />
-        </BlockStack>
-      </Card>
+        ) : (
+          <DataTable
+            columnContentTypes={["text", "text", "text", "text", "text"]}
+            headings={[t("seasonality.name"), t("target.type"), t("seasonality.weight"), t("seasonality.ends"), ""]}
+            rows={promotions.map((promotion) => [
+              promotion.name,
+              `${t(`target.${promotion.targetType}`)}: ${promotion.targetValue}`,
+              <WeightForm
+                key={promotion.id}
+                promotion={promotion}
+                errors={errorsFor(`promotion:${promotion.id}`)}
+                previewField={previewField}
+              />,
+              `${format.day(promotion.startsAt)} – ${format.day(promotion.endsAt)}`,
+              <Form key="delete" method="post">
+                <input type="hidden" name="intent" value="delete-promotion" />
+                <input type="hidden" name="id" value={promotion.id} />
+                {previewField}
+                <Button submit variant="plain" tone="critical" accessibilityLabel={`${t("common.delete")} ${promotion.name}`}>
+                  {t("common.delete")}
+                </Button>
+              </Form>,
+            ])}
+          />
+        )}
+        <NewPromotion key={promotions.length} errors={errorsFor("promotion")} previewField={previewField} busy={busy} />
+      </SectionCard>
     </Layout.Section>
   );
 }
@@ -255,34 +251,26 @@ function CurvesSection({
   const curve = curves.find((entry) => `${entry.targetType}:${entry.targetValue}` === selectedCurve);
   return (
     <Layout.Section>
-      <Card>
-        <BlockStack gap="300">
-          <Text as="h2" variant="headingMd">
-            {t("seasonality.curves")}
-          </Text>
+      <SectionCard title={t("seasonality.curves")} help={t("seasonality.curves_help")}>
+        {curves.length === 0 ? (
           <Text as="p" tone="subdued">
-            {t("seasonality.curves_help")}
+            {t("seasonality.no_curves")}
           </Text>
-          {curves.length === 0 ? (
-            <Text as="p" tone="subdued">
-              {t("seasonality.no_curves")}
-            </Text>
-          ) : (
-            <>
-              <Select
-                label={t("target.type")}
-                options={curves.map((entry) => ({
-                  label: `${t(`target.${entry.targetType}`)}: ${entry.targetValue}${entry.yours ? ` (${t("seasonality.yours")})` : ""}`,
-                  value: `${entry.targetType}:${entry.targetValue}`,
-                }))}
-                value={selectedCurve ?? ""}
-                onChange={(value) => replaceParam("curve", value)}
-              />
-              {curve && <CurveEditor curve={curve} selectedCurve={selectedCurve} errors={errorsFor("curve")} previewField={previewField} />}
-            </>
-          )}
-        </BlockStack>
-      </Card>
+        ) : (
+          <>
+            <Select
+              label={t("target.type")}
+              options={curves.map((entry) => ({
+                label: `${t(`target.${entry.targetType}`)}: ${entry.targetValue}${entry.yours ? ` (${t("seasonality.yours")})` : ""}`,
+                value: `${entry.targetType}:${entry.targetValue}`,
+              }))}
+              value={selectedCurve ?? ""}
+              onChange={(value) => replaceParam("curve", value)}
+            />
+            {curve && <CurveEditor curve={curve} selectedCurve={selectedCurve} errors={errorsFor("curve")} previewField={previewField} />}
+          </>
+        )}
+      </SectionCard>
     </Layout.Section>
   );
 }

@@ -1,11 +1,11 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { Badge, Banner, BlockStack, Button, Card, DataTable, FormLayout, InlineStack, Layout, Page, Text } from "@shopify/polaris";
-import { SaveOutcome, SelectInput, TextInput, useFieldError } from "../components/admin";
+import { Badge, Banner, Button, Card, DataTable, FormLayout, InlineStack, Layout, Page, Text } from "@shopify/polaris";
+import { SaveOutcome, SectionCard, SectionStack, SelectInput, TextInput, useFieldError } from "../components/admin";
 import { SaveBarForm } from "../components/save-bar";
 import { useFormat, useT } from "../i18n/use-t";
 import { formObject, requireAdminShop, type FieldErrors } from "../models/admin/forms.server";
-import { createKeyFromForm, getSettings, saveSettings } from "../models/admin/settings.server";
+import { createKeyFromForm, getSettings, listPrivacyRequests, saveSettings } from "../models/admin/settings.server";
 import { listApiKeys, revokeApiKey } from "../models/api-keys.server";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
@@ -13,7 +13,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   const [settings, keys, privacy] = await Promise.all([
     getSettings(db, shop.id),
     listApiKeys(db, shop.id),
-    db.privacyRequest.findMany({ where: { shopDomain: shop.domain }, orderBy: { receivedAt: "desc" }, take: 50 }),
+    listPrivacyRequests(db, shop.domain),
   ]);
   return {
     settings: { ...settings, updatedAt: undefined },
@@ -82,10 +82,7 @@ function TrainingSection({ settings, result }: { settings: SettingsData["setting
     <Layout.Section>
       <Card>
         <SaveBarForm id="settings-save-bar" intent="settings" resetKey={JSON.stringify(settings)}>
-          <BlockStack gap="300">
-            <Text as="h2" variant="headingMd">
-              {t("settings.training")}
-            </Text>
+          <SectionStack title={t("settings.training")}>
             <FormLayout>
               <TextInput
                 label={t("settings.schedule")}
@@ -133,7 +130,7 @@ function TrainingSection({ settings, result }: { settings: SettingsData["setting
                 />
               </FormLayout.Group>
             </FormLayout>
-          </BlockStack>
+          </SectionStack>
         </SaveBarForm>
       </Card>
     </Layout.Section>
@@ -146,52 +143,44 @@ function ApiKeysSection({ keys, result }: { keys: SettingsData["keys"]; result: 
   const format = useFormat();
   return (
     <Layout.Section>
-      <Card>
-        <BlockStack gap="300">
-          <Text as="h2" variant="headingMd">
-            {t("settings.api_keys")}
-          </Text>
-          <Text as="p" tone="subdued">
-            {t("settings.api_keys_help")}
-          </Text>
-          {result?.key && (
-            <Banner tone="success">
-              <Text as="p" breakWord>
-                {t("settings.new_key", { key: result.key })}
-              </Text>
-            </Banner>
-          )}
-          {keys.length === 0 ? (
-            <Text as="p" tone="subdued">
-              {t("settings.no_keys")}
+      <SectionCard title={t("settings.api_keys")} help={t("settings.api_keys_help")}>
+        {result?.key && (
+          <Banner tone="success">
+            <Text as="p" breakWord>
+              {t("settings.new_key", { key: result.key })}
             </Text>
-          ) : (
-            <DataTable
-              columnContentTypes={["text", "text", "text", "text", "text", "text"]}
-              headings={[t("settings.key_name"), t("settings.key_kind"), "", t("settings.key_origins"), t("settings.last_used"), ""]}
-              rows={keys.map((key) => [
-                key.name,
-                t(`settings.kind.${key.kind}`),
-                `${key.prefix}…`,
-                key.allowedOrigins.join(", "),
-                key.lastUsedAt ? format.date(key.lastUsedAt) : t("settings.never"),
-                key.revokedAt ? (
-                  <Badge key="revoked">{t("settings.revoked")}</Badge>
-                ) : (
-                  <Form key="revoke" method="post">
-                    <input type="hidden" name="intent" value="revoke" />
-                    <input type="hidden" name="id" value={key.id} />
-                    <Button submit variant="plain" tone="critical">
-                      {t("settings.revoke")}
-                    </Button>
-                  </Form>
-                ),
-              ])}
-            />
-          )}
-          <NewKeyForm result={result} />
-        </BlockStack>
-      </Card>
+          </Banner>
+        )}
+        {keys.length === 0 ? (
+          <Text as="p" tone="subdued">
+            {t("settings.no_keys")}
+          </Text>
+        ) : (
+          <DataTable
+            columnContentTypes={["text", "text", "text", "text", "text", "text"]}
+            headings={[t("settings.key_name"), t("settings.key_kind"), "", t("settings.key_origins"), t("settings.last_used"), ""]}
+            rows={keys.map((key) => [
+              key.name,
+              t(`settings.kind.${key.kind}`),
+              `${key.prefix}…`,
+              key.allowedOrigins.join(", "),
+              key.lastUsedAt ? format.date(key.lastUsedAt) : t("settings.never"),
+              key.revokedAt ? (
+                <Badge key="revoked">{t("settings.revoked")}</Badge>
+              ) : (
+                <Form key="revoke" method="post">
+                  <input type="hidden" name="intent" value="revoke" />
+                  <input type="hidden" name="id" value={key.id} />
+                  <Button submit variant="plain" tone="critical">
+                    {t("settings.revoke")}
+                  </Button>
+                </Form>
+              ),
+            ])}
+          />
+        )}
+        <NewKeyForm result={result} />
+      </SectionCard>
     </Layout.Section>
   );
 }
@@ -234,29 +223,24 @@ function PrivacySection({ privacy }: { privacy: SettingsData["privacy"] }) {
   const format = useFormat();
   return (
     <Layout.Section>
-      <Card>
-        <BlockStack gap="300">
-          <Text as="h2" variant="headingMd">
-            {t("settings.privacy")}
+      <SectionCard title={t("settings.privacy")}>
+        {privacy.length === 0 ? (
+          <Text as="p" tone="subdued">
+            {t("settings.privacy_empty")}
           </Text>
-          {privacy.length === 0 ? (
-            <Text as="p" tone="subdued">
-              {t("settings.privacy_empty")}
-            </Text>
-          ) : (
-            <DataTable
-              columnContentTypes={["text", "text", "text", "text"]}
-              headings={["", t("common.customer"), t("home.queued_at"), t("home.status")]}
-              rows={privacy.map((entry) => [
-                t(`settings.privacy_kind.${entry.kind}`),
-                entry.customer ?? "",
-                format.date(entry.receivedAt),
-                entry.completedAt ? t("settings.privacy_done", { when: format.date(entry.completedAt) }) : t("settings.privacy_pending"),
-              ])}
-            />
-          )}
-        </BlockStack>
-      </Card>
+        ) : (
+          <DataTable
+            columnContentTypes={["text", "text", "text", "text"]}
+            headings={["", t("common.customer"), t("home.queued_at"), t("home.status")]}
+            rows={privacy.map((entry) => [
+              t(`settings.privacy_kind.${entry.kind}`),
+              entry.customer ?? "",
+              format.date(entry.receivedAt),
+              entry.completedAt ? t("settings.privacy_done", { when: format.date(entry.completedAt) }) : t("settings.privacy_pending"),
+            ])}
+          />
+        )}
+      </SectionCard>
     </Layout.Section>
   );
 }

@@ -1,4 +1,4 @@
-import type { PrismaClient } from "@prisma/client";
+import type { PairStatus, PrismaClient } from "@prisma/client";
 import { z } from "zod";
 import { publishInvalidation } from "../storefront/invalidation.server";
 import { RULE_KINDS, RULE_PLACEMENTS, TARGET_TYPES } from "./constants";
@@ -190,4 +190,52 @@ export async function addManualPair(db: PrismaClient, shopId: string, input: unk
     : await db.boughtTogetherPair.create({ data: { shopId, productId, relatedProductId, status: "MANUAL" } });
   await rulesChanged(shopId);
   return { data: { id: saved.id } };
+}
+
+/** The promotions, the latest start first. */
+export async function listPromotions(db: PrismaClient, shopId: string) {
+  return db.promotion.findMany({ where: { shopId }, orderBy: { startsAt: "desc" } });
+}
+
+/** Each target with a seasonality curve (by type, then value), with its learned and its own curve (null when it has none). */
+export async function listCurveTargets(db: PrismaClient, shopId: string) {
+  const curves = await db.seasonalityCurve.findMany({ where: { shopId }, orderBy: [{ targetType: "asc" }, { targetValue: "asc" }] });
+  const targets = new Map<string, { targetType: string; targetValue: string; learned: number[] | null; yours: number[] | null }>();
+  for (const curve of curves) {
+    const key = `${curve.targetType}:${curve.targetValue}`;
+    const entry = targets.get(key) ?? { targetType: curve.targetType, targetValue: curve.targetValue, learned: null, yours: null };
+    entry[curve.source === "LEARNED" ? "learned" : "yours"] = curve.months;
+    targets.set(key, entry);
+  }
+  return [...targets.values()];
+}
+
+/** The merchandising rules, the newest first. */
+export async function listRules(db: PrismaClient, shopId: string) {
+  return db.merchandisingRule.findMany({ where: { shopId }, orderBy: { createdAt: "desc" } });
+}
+
+/** One page of the pairs with a status, the strongest first, each with its two products' titles (the id when a product is gone). */
+export async function listPairs(db: PrismaClient, shopId: string, status: PairStatus, take: number) {
+  const pairs = await db.boughtTogetherPair.findMany({
+    where: { shopId, status },
+    orderBy: [{ lift: "desc" }, { support: "desc" }, { id: "asc" }],
+    take,
+  });
+  const products = await db.product.findMany({
+    where: { shopId, id: { in: pairs.flatMap((pair) => [pair.productId, pair.relatedProductId]) } },
+    select: { id: true, title: true },
+  });
+  const titles = new Map(products.map((product) => [product.id, product.title]));
+  return pairs.map((pair) => ({
+    ...pair,
+    product: titles.get(pair.productId) ?? pair.productId,
+    related: titles.get(pair.relatedProductId) ?? pair.relatedProductId,
+  }));
+}
+
+/** How many pairs the shop has in each status (a status without any is left out). */
+export async function countPairsByStatus(db: PrismaClient, shopId: string): Promise<Record<string, number>> {
+  const counts = await db.boughtTogetherPair.groupBy({ by: ["status"], where: { shopId }, _count: { _all: true } });
+  return Object.fromEntries(counts.map((row) => [row.status, row._count._all]));
 }

@@ -31,6 +31,11 @@ export async function getSettings(db: PrismaClient, shopId: string) {
   return db.shopSettings.upsert({ where: { shopId }, create: { shopId }, update: {} });
 }
 
+/** The shop's latest privacy requests from Shopify, the newest first. */
+export async function listPrivacyRequests(db: PrismaClient, shopDomain: string, take = 50) {
+  return db.privacyRequest.findMany({ where: { shopDomain }, orderBy: { receivedAt: "desc" }, take });
+}
+
 /** Training schedule, history window, early retraining, holdout share and attribution window. */
 export async function saveSettings(db: PrismaClient, shopId: string, input: unknown): Promise<Validated<true>> {
   const checked = validate(settingsForm, input);
