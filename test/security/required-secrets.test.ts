@@ -96,6 +96,18 @@ describe("starting without them", () => {
     expect(output).not.toMatch(/serving http/);
   });
 
+  it("reads .env before it checks: a bad value there stops `tsx server.ts` before anything opens the database", async () => {
+    const folder = fs.mkdtempSync(path.join(scratch, "dotenv-"));
+    fs.writeFileSync(path.join(folder, ".env"), "AFFINITY_BILLING_TEST=maybe\n");
+    const dataDir = path.join(folder, "data");
+    const { code, output } = await run("server.ts", baseEnv("production", { ...CONFIGURED, AFFINITY_DATA_DIR: dataDir }), {
+      cwd: folder,
+    });
+    expect(code).toBe(1);
+    expect(output).toContain('AFFINITY_BILLING_TEST must be 1 (test charges, never billed) or 0 (real charges), not "maybe"');
+    expect(fs.existsSync(dataDir)).toBe(false);
+  });
+
   it("stops the worker (`npm run worker`) the same way, naming every missing setting", async () => {
     const { code, output } = await run(
       "workers/main.ts",
