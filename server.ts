@@ -11,11 +11,12 @@ try {
   requireSecrets("The web process (npm start)");
   const { prepareDatabase } = await import("./app/db/migrate.server");
   await prepareDatabase();
-  const [{ startWebProcess }, { serverOptionsFromEnv }] = await Promise.all([
+  const [{ serveWebProcess }, { serverOptionsFromEnv }] = await Promise.all([
     import("./workers/web"),
     import("./app/http/web-server.server"),
   ]);
-  await startWebProcess(serverOptionsFromEnv());
+  // The settings were checked above, before the migrations.
+  await serveWebProcess(serverOptionsFromEnv());
 } catch (thrown) {
   const error = thrown as Error;
   console.error(

@@ -41,6 +41,22 @@ describe("the settings production cannot start without", () => {
   });
 });
 
+describe("startWebProcess, as the demo and the benchmarks start the web process", () => {
+  it("checks the settings before it starts anything", async () => {
+    const { startWebProcess } = await import("../../workers/web");
+    const saved = { ...process.env };
+    Object.assign(process.env, { NODE_ENV: "production", ...CONFIGURED, SHOPIFY_APP_URL: "" });
+    try {
+      await expect(startWebProcess({ host: "127.0.0.1", port: 0, dev: false })).rejects.toThrow(
+        "The web process (npm start) cannot start with NODE_ENV=production: SHOPIFY_APP_URL is not set.",
+      );
+    } finally {
+      for (const name of Object.keys(process.env)) if (!(name in saved)) delete process.env[name];
+      Object.assign(process.env, saved);
+    }
+  });
+});
+
 // The processes as an operator starts them, from a folder without a .env (which would fill
 // the variables in), with the environment stripped of every Shopify setting.
 const root = process.cwd();
