@@ -72,6 +72,8 @@ describe("model serialization", () => {
           `Model "${name}" was saved as version ${String(version)}; this build reads version 1 or 2`,
         );
       }
+      const withoutVersion = new TextEncoder().encode(`${JSON.stringify({ name })}\n${JSON.stringify(state)}`);
+      expect(() => deserializeModel(withoutVersion)).toThrow(`Model "${name}" was saved as version none; this build reads version 1 or 2`);
     },
   );
 });

@@ -49,5 +49,7 @@ export function deserializeModel(bytes: Uint8Array): Recommender {
   } catch {
     throw new Error("Not a serialized model: the first line must be a JSON header with its name and version");
   }
-  return modelClass(String(header.name)).fromJSON(JSON.parse(text.slice(newline + 1)), header.version);
+  // A header without a version is refused as one of an unknown version, not read as the current one.
+  const version = header.version === undefined ? "none" : header.version;
+  return modelClass(String(header.name)).fromJSON(JSON.parse(text.slice(newline + 1)), version);
 }
