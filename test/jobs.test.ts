@@ -9,6 +9,7 @@ import { ensureShop } from "../app/models/shops.server";
 import { importStoreSnapshot, type StoreSnapshot } from "../app/models/store-import.server";
 import { trainShop } from "../app/models/training.server";
 import { getDashboard } from "../app/models/admin/dashboard.server";
+import { redactCustomer } from "../app/models/privacy.server";
 import { deserializeModel, SESSION_EASE, type EaseModel, type StoreQuality } from "../app/engine";
 import { SEASON_SHARE, type PopularityModel } from "../app/engine/models/popularity";
 import { FOR_YOU_WEIGHTS, HYBRID_SHARES } from "../app/engine/eval/store-quality";
@@ -19,6 +20,7 @@ import { scheduleTrainingJob } from "../app/jobs/definitions/schedule-training";
 import { trainJob } from "../app/jobs/definitions/train";
 import { BullMqJobQueue, InProcessJobQueue, waitForJobRun, type JobQueue } from "../app/jobs/queue";
 import { createTestDatabase, type TestDatabase } from "./helpers/databases";
+import { firstVersion1State, savedModel, type SavedState } from "./fixtures/version-1-models";
 import { POSTGRES_ADMIN_URL, REDIS_URL, serviceAvailable } from "./helpers/services";
 
 const postgresUp = await serviceAvailable("PostgreSQL", POSTGRES_ADMIN_URL);
@@ -156,6 +158,40 @@ describe("the train job in-process (embedded database)", () => {
     expect(quality.map((entry) => entry.version)).toEqual([1, 2]);
     for (const entry of quality) expect(entry.metrics).toEqual({ ...measured, choices });
   });
+
+  it("loads the artifacts an earlier build stored as version 1, in their first shape, and serves and redacts them", async () => {
+    const db = database.prisma;
+    const shop = await seedShop(database, "version-one.myshopify.com");
+    const { modelVersionId } = await trainShop(db, shop.id);
+    const artifacts = await db.modelArtifact.findMany({ where: { modelVersionId } });
+    const current = new Map(artifacts.map((artifact) => [artifact.name, deserializeModel(artifact.data)]));
+    for (const artifact of artifacts) {
+      const state = firstVersion1State(artifact.name, current.get(artifact.name)!.toJSON() as SavedState);
+      await db.modelArtifact.update({ where: { id: artifact.id }, data: { data: Buffer.from(savedModel(artifact.name, 1, state)) } });
+    }
+    const shoppers = (current.get("ease")!.toJSON() as SavedState).history.userIds.slice(0, 5);
+    for (const stored of await db.modelArtifact.findMany({ where: { modelVersionId } })) {
+      expect(new TextDecoder().decode(stored.data).split("\n")[0]).toBe(JSON.stringify({ name: stored.name, version: 1 }));
+      const model = deserializeModel(stored.data);
+      for (const userId of shoppers) {
+        const served = current.get(stored.name)!.recommend({ userId, k: 5 });
+        // A popularity saved before the season says nothing of it.
+        const before = served.map((recommendation) => {
+          const { season: _, ...reason } = recommendation.reason as { season?: boolean };
+          return { ...recommendation, reason };
+        });
+        expect(model.recommend({ userId, k: 5 })).toEqual(stored.name === "popularity" ? before : served);
+      }
+    }
+    // A customer's redaction reads the old artifacts and writes them back as the current version, without the customer.
+    const customer = await db.customer.findUniqueOrThrow({ where: { id: shoppers[0] } });
+    expect((await redactCustomer(db, shop.domain, customer.externalId)).artifacts).toBe(artifacts.length);
+    for (const stored of await db.modelArtifact.findMany({ where: { modelVersionId } })) {
+      const model = deserializeModel(stored.data);
+      expect(new TextDecoder().decode(stored.data).split("\n")[0]).toBe(JSON.stringify({ name: stored.name, version: model.version }));
+      expect((model.toJSON() as SavedState).history.userIds).not.toContain(customer.id);
+    }
+  }, 120_000);
 });
 
 /**

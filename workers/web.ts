@@ -7,12 +7,21 @@ import { shutdownProcess } from "../app/services/registry.server";
 import { SWEEP_EVERY_MS, sweepUnprocessedWebhooks } from "../app/jobs/sweeper";
 
 /**
- * The web process: the Remix app, plus the job handlers when there is no Redis (the embedded
- * database serves one process, so web and worker share it).
+ * The web process as the demo and the benchmarks start it: checks the settings, then serves
+ * (`serveWebProcess`). server.ts checks them itself, before it migrates, and calls
+ * `serveWebProcess`, so each path checks them once.
  */
 export async function startWebProcess(options: ServerOptions): Promise<RunningServer> {
   // Before anything opens the database or loads the build, so that nothing starts half-configured.
   requireSecrets("The web process (npm start)");
+  return serveWebProcess(options);
+}
+
+/**
+ * The web process once its settings have been checked: the Remix app, plus the job handlers
+ * when there is no Redis (the embedded database serves one process, so web and worker share it).
+ */
+export async function serveWebProcess(options: ServerOptions): Promise<RunningServer> {
   const queue = processJobQueue();
   if (queue.kind === "in-process") {
     await queue.startWorkers(allJobs);

@@ -12,7 +12,8 @@ interface ModelClass {
   modelName: string;
   modelVersion: number;
   fit(dataset: Dataset, params?: object, options?: FitOptions): Recommender;
-  fromJSON(state: unknown): Recommender;
+  /** Reads the state `toJSON` wrote in any version up to `modelVersion`, and throws naming an unknown one. */
+  fromJSON(state: unknown, version: unknown): Recommender;
 }
 
 const MODELS: ModelClass[] = [PopularityModel, CooccurrenceModel, BuyAgainModel, EaseModel, AlsModel, ContentModel, HybridModel];
@@ -29,7 +30,11 @@ export function fitModel(name: string, dataset: Dataset, params: object = {}, op
   return modelClass(name).fit(dataset, params, options);
 }
 
-/** A model as bytes: a JSON header line with its name and version, then its state as JSON. */
+/**
+ * A model as bytes: a JSON header line with its name and version, then its state as JSON. The
+ * version is the shape of that state: each model reads its older versions (its `fromJSON`), so
+ * artifacts stored by earlier builds keep loading.
+ */
 export function serializeModel(model: Recommender): Uint8Array<ArrayBuffer> {
   const header = JSON.stringify({ name: model.name, version: model.version });
   return new TextEncoder().encode(`${header}\n${JSON.stringify(model.toJSON())}`);
@@ -44,11 +49,7 @@ export function deserializeModel(bytes: Uint8Array): Recommender {
   } catch {
     throw new Error("Not a serialized model: the first line must be a JSON header with its name and version");
   }
-  const model = modelClass(String(header.name));
-  if (header.version !== model.modelVersion) {
-    throw new Error(
-      `Model "${model.modelName}" was saved as version ${String(header.version)}; this build reads version ${model.modelVersion}`,
-    );
-  }
-  return model.fromJSON(JSON.parse(text.slice(newline + 1)));
+  // A header without a version is refused as one of an unknown version, not read as the current one.
+  const version = header.version === undefined ? "none" : header.version;
+  return modelClass(String(header.name)).fromJSON(JSON.parse(text.slice(newline + 1)), version);
 }

@@ -41,6 +41,22 @@ describe("the settings production cannot start without", () => {
   });
 });
 
+describe("startWebProcess, as the demo and the benchmarks start the web process", () => {
+  it("checks the settings before it starts anything", async () => {
+    const { startWebProcess } = await import("../../workers/web");
+    const saved = { ...process.env };
+    Object.assign(process.env, { NODE_ENV: "production", ...CONFIGURED, SHOPIFY_APP_URL: "" });
+    try {
+      await expect(startWebProcess({ host: "127.0.0.1", port: 0, dev: false })).rejects.toThrow(
+        "The web process (npm start) cannot start with NODE_ENV=production: SHOPIFY_APP_URL is not set.",
+      );
+    } finally {
+      for (const name of Object.keys(process.env)) if (!(name in saved)) delete process.env[name];
+      Object.assign(process.env, saved);
+    }
+  });
+});
+
 // The processes as an operator starts them, from a folder without a .env (which would fill
 // the variables in), with the environment stripped of every Shopify setting.
 const root = process.cwd();
@@ -94,6 +110,18 @@ describe("starting without them", () => {
     expect(output).toContain("The web process (npm start) cannot start with NODE_ENV=production: SHOPIFY_API_SECRET is not set.");
     expect(output).toContain("SHOPIFY_API_SECRET: set it to the app's client secret");
     expect(output).not.toMatch(/serving http/);
+  });
+
+  it("reads .env before it checks: a bad value there stops `tsx server.ts` before anything opens the database", async () => {
+    const folder = fs.mkdtempSync(path.join(scratch, "dotenv-"));
+    fs.writeFileSync(path.join(folder, ".env"), "AFFINITY_BILLING_TEST=maybe\n");
+    const dataDir = path.join(folder, "data");
+    const { code, output } = await run("server.ts", baseEnv("production", { ...CONFIGURED, AFFINITY_DATA_DIR: dataDir }), {
+      cwd: folder,
+    });
+    expect(code).toBe(1);
+    expect(output).toContain('AFFINITY_BILLING_TEST must be 1 (test charges, never billed) or 0 (real charges), not "maybe"');
+    expect(fs.existsSync(dataDir)).toBe(false);
   });
 
   it("stops the worker (`npm run worker`) the same way, naming every missing setting", async () => {

@@ -4,7 +4,8 @@ import { topK } from "../topk";
 import type { FitOptions, Recommendation, RecommendRequest, Recommender } from "../types";
 import { ALS_DEFAULTS, fitAls, fitAlsParallel, type AlsFactors, type AlsParams, type SparseRows } from "./als";
 import { closestSeed, cosines, floatsFromBase64, floatsToBase64, rowNorms } from "./vectors";
-import { HistoryIndex, historyFromDataset, type UserHistory } from "./history";
+import { HistoryIndex, historyFromDataset, historyFromV1, type UserHistory, type UserHistoryV1 } from "./history";
+import { unreadableVersion } from "./versions";
 
 /**
  * Implicit ALS (`als.ts`) as a recommender. Only the item factors are kept: a shopper's vector is
@@ -27,9 +28,13 @@ interface AlsState {
   history: UserHistory;
 }
 
+/** Version 1: the same, with the shoppers' history as it was saved then. */
+type AlsStateV1 = Omit<AlsState, "history"> & { history: UserHistoryV1 };
+
 export class AlsModel implements Recommender {
   static readonly modelName = "als";
-  static readonly modelVersion = 1;
+  /** 2: the shoppers' history is flat (UserHistory); fromJSON reads version 1 too. */
+  static readonly modelVersion = 2;
   readonly name = AlsModel.modelName;
   readonly version = AlsModel.modelVersion;
   private readonly users: HistoryIndex;
@@ -68,8 +73,17 @@ export class AlsModel implements Recommender {
     });
   }
 
-  static fromJSON(state: unknown): AlsModel {
-    return new AlsModel(state as AlsState);
+  static fromJSON(state: unknown, version: unknown = AlsModel.modelVersion): AlsModel {
+    switch (version) {
+      case 1: {
+        const saved = state as AlsStateV1;
+        return new AlsModel({ ...saved, history: historyFromV1(saved.history) });
+      }
+      case 2:
+        return new AlsModel(state as AlsState);
+      default:
+        throw unreadableVersion(AlsModel.modelName, version, AlsModel.modelVersion);
+    }
   }
 
   toJSON(): AlsState {

@@ -31,11 +31,11 @@ describe("BuyAgainModel", () => {
     expect(due).toBeGreaterThan(justBought);
   });
 
-  it("reads models saved with one [item, times bought, last purchase] array per item", () => {
+  it("reads models saved as version 1 with one [item, times bought, last purchase] array per item", () => {
     const saved = model.toJSON();
     expect(saved.purchases[0]).toEqual([0, 3, expect.any(Number)]);
     const legacy = { ...saved, purchases: saved.purchases.map((row) => (row.length ? [row] : [])) };
-    expect(BuyAgainModel.fromJSON(JSON.parse(JSON.stringify(legacy))).recommend({ userId: "u1", k: 5 })).toEqual(
+    expect(BuyAgainModel.fromJSON(JSON.parse(JSON.stringify(legacy)), 1).recommend({ userId: "u1", k: 5 })).toEqual(
       model.recommend({ userId: "u1", k: 5 }),
     );
   });

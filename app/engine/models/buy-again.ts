@@ -1,6 +1,7 @@
 import { forEachPurchased, type Dataset } from "../dataset";
 import type { FitOptions, Recommendation, RecommendRequest, Recommender } from "../types";
-import { HistoryIndex, historyFromDataset, tuplesOf, type UserHistory } from "./history";
+import { flatRows, HistoryIndex, historyFromDataset, historyFromV1, tuplesOf, type UserHistory, type UserHistoryV1 } from "./history";
+import { unreadableVersion } from "./versions";
 
 const DAY_MS = 86_400_000;
 
@@ -42,17 +43,21 @@ interface BuyAgainState {
   itemIds: string[];
   /** Median days between repeat purchases per item; 0 when the item is not rebought enough. */
   intervalDays: number[];
-  /**
-   * Per user, flat: item index, times bought, last purchase time, then the next item's three.
-   * (Models saved before kept one [item, times, last] array per item; they are read too.)
-   */
+  /** Per user, flat: item index, times bought, last purchase time, then the next item's three. */
   purchases: number[][];
   history: UserHistory;
 }
 
+/**
+ * Version 1: the same, with the purchases first saved as one [item, times, last] array per item
+ * and later flat, and the history as it was saved then.
+ */
+type BuyAgainStateV1 = Omit<BuyAgainState, "purchases" | "history"> & { purchases: (number | number[])[][]; history: UserHistoryV1 };
+
 export class BuyAgainModel implements Recommender {
   static readonly modelName = "buy-again";
-  static readonly modelVersion = 1;
+  /** 2: the purchases and the shoppers' history are flat; fromJSON reads version 1 too. */
+  static readonly modelVersion = 2;
   readonly name = BuyAgainModel.modelName;
   readonly version = BuyAgainModel.modelVersion;
   private readonly users: HistoryIndex;
@@ -96,8 +101,17 @@ export class BuyAgainModel implements Recommender {
     });
   }
 
-  static fromJSON(state: unknown): BuyAgainModel {
-    return new BuyAgainModel(state as BuyAgainState);
+  static fromJSON(state: unknown, version: unknown = BuyAgainModel.modelVersion): BuyAgainModel {
+    switch (version) {
+      case 1: {
+        const saved = state as BuyAgainStateV1;
+        return new BuyAgainModel({ ...saved, purchases: flatRows(saved.purchases), history: historyFromV1(saved.history) });
+      }
+      case 2:
+        return new BuyAgainModel(state as BuyAgainState);
+      default:
+        throw unreadableVersion(BuyAgainModel.modelName, version, BuyAgainModel.modelVersion);
+    }
   }
 
   toJSON(): BuyAgainState {

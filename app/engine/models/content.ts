@@ -1,7 +1,8 @@
 import type { Dataset } from "../dataset";
 import { topK } from "../topk";
 import type { EngineItem, FitOptions, Recommendation, RecommendRequest, Recommender } from "../types";
-import { HistoryIndex, historyFromDataset, type UserHistory } from "./history";
+import { HistoryIndex, historyFromDataset, historyFromV1, type UserHistory, type UserHistoryV1 } from "./history";
+import { unreadableVersion } from "./versions";
 import { recommendFromLists, similarFromLists, type NeighbourLists } from "./seeds";
 import type { FeatureRows } from "./two-tower";
 
@@ -135,9 +136,13 @@ interface ContentState {
   history: UserHistory;
 }
 
+/** Version 1: the same, with the shoppers' history as it was saved then. */
+type ContentStateV1 = Omit<ContentState, "history"> & { history: UserHistoryV1 };
+
 export class ContentModel implements Recommender {
   static readonly modelName = "content";
-  static readonly modelVersion = 1;
+  /** 2: the shoppers' history is flat (UserHistory); fromJSON reads version 1 too. */
+  static readonly modelVersion = 2;
   readonly name = ContentModel.modelName;
   readonly version = ContentModel.modelVersion;
   private readonly users: HistoryIndex;
@@ -172,8 +177,17 @@ export class ContentModel implements Recommender {
     });
   }
 
-  static fromJSON(state: unknown): ContentModel {
-    return new ContentModel(state as ContentState);
+  static fromJSON(state: unknown, version: unknown = ContentModel.modelVersion): ContentModel {
+    switch (version) {
+      case 1: {
+        const saved = state as ContentStateV1;
+        return new ContentModel({ ...saved, history: historyFromV1(saved.history) });
+      }
+      case 2:
+        return new ContentModel(state as ContentState);
+      default:
+        throw unreadableVersion(ContentModel.modelName, version, ContentModel.modelVersion);
+    }
   }
 
   toJSON(): ContentState {

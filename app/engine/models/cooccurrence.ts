@@ -1,6 +1,7 @@
 import { basketCount, basketItems, type Dataset } from "../dataset";
 import type { FitOptions, Reason, Recommendation, RecommendRequest, Recommender } from "../types";
-import { HistoryIndex, historyFromDataset, type UserHistory } from "./history";
+import { HistoryIndex, historyFromDataset, historyFromV1, type UserHistory, type UserHistoryV1 } from "./history";
+import { unreadableVersion } from "./versions";
 import { recommendFromSeeds, type NeighbourLists } from "./seeds";
 
 /**
@@ -50,9 +51,13 @@ interface CooccurrenceState {
   history: UserHistory;
 }
 
+/** Version 1: the same, with the shoppers' history as it was saved then. */
+type CooccurrenceStateV1 = Omit<CooccurrenceState, "history"> & { history: UserHistoryV1 };
+
 export class CooccurrenceModel implements Recommender {
   static readonly modelName = "cooccurrence";
-  static readonly modelVersion = 1;
+  /** 2: the shoppers' history is flat (UserHistory); fromJSON reads version 1 too. */
+  static readonly modelVersion = 2;
   readonly name = CooccurrenceModel.modelName;
   readonly version = CooccurrenceModel.modelVersion;
   private readonly itemIndex: Map<string, number>;
@@ -116,8 +121,17 @@ export class CooccurrenceModel implements Recommender {
     });
   }
 
-  static fromJSON(state: unknown): CooccurrenceModel {
-    return new CooccurrenceModel(state as CooccurrenceState);
+  static fromJSON(state: unknown, version: unknown = CooccurrenceModel.modelVersion): CooccurrenceModel {
+    switch (version) {
+      case 1: {
+        const saved = state as CooccurrenceStateV1;
+        return new CooccurrenceModel({ ...saved, history: historyFromV1(saved.history) });
+      }
+      case 2:
+        return new CooccurrenceModel(state as CooccurrenceState);
+      default:
+        throw unreadableVersion(CooccurrenceModel.modelName, version, CooccurrenceModel.modelVersion);
+    }
   }
 
   toJSON(): CooccurrenceState {

@@ -3,7 +3,8 @@ import { gram, userItems, type UserItems } from "../eval/matrix";
 import { easeWeights } from "../linalg";
 import { topK } from "../topk";
 import type { FitOptions, Recommendation, RecommendRequest, Recommender } from "../types";
-import { HistoryIndex, historyFromDataset, type UserHistory } from "./history";
+import { HistoryIndex, historyFromDataset, historyFromV1, type UserHistory, type UserHistoryV1 } from "./history";
+import { unreadableVersion } from "./versions";
 import { recommendFromLists, similarFromLists, type NeighbourLists } from "./seeds";
 
 /**
@@ -88,9 +89,22 @@ interface EaseState {
   history: UserHistory;
 }
 
+/**
+ * Version 1: the same, with the shoppers' history as it was saved then; models saved before
+ * session proximity and dropout have neither among their parameters (they were fitted without).
+ */
+type EaseStateV1 = Omit<EaseState, "params" | "history"> & {
+  params: Omit<Required<EaseParams>, "proximityMinutes" | "proximityFloor" | "dropout"> & Partial<EaseParams>;
+  history: UserHistoryV1;
+};
+
+/** The parameters of an EASE fitted without session proximity and dropout. */
+const WITHOUT_SESSIONS = { proximityMinutes: 0, proximityFloor: 0.2, dropout: 0 } as const satisfies EaseParams;
+
 export class EaseModel implements Recommender {
   static readonly modelName = "ease";
-  static readonly modelVersion = 1;
+  /** 2: the shoppers' history is flat and every parameter is saved; fromJSON reads version 1 too. */
+  static readonly modelVersion = 2;
   readonly name = EaseModel.modelName;
   readonly version = EaseModel.modelVersion;
   private readonly itemIndex: Map<string, number>;
@@ -136,8 +150,17 @@ export class EaseModel implements Recommender {
     return new EaseModel({ params: full, itemIds: dataset.items.map((item) => item.id), neighbours, history: historyFromDataset(dataset) });
   }
 
-  static fromJSON(state: unknown): EaseModel {
-    return new EaseModel(state as EaseState);
+  static fromJSON(state: unknown, version: unknown = EaseModel.modelVersion): EaseModel {
+    switch (version) {
+      case 1: {
+        const saved = state as EaseStateV1;
+        return new EaseModel({ ...saved, params: { ...WITHOUT_SESSIONS, ...saved.params }, history: historyFromV1(saved.history) });
+      }
+      case 2:
+        return new EaseModel(state as EaseState);
+      default:
+        throw unreadableVersion(EaseModel.modelName, version, EaseModel.modelVersion);
+    }
   }
 
   toJSON(): EaseState {

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { buildDataset } from "../dataset";
 import { items, NOW, order } from "../../../test/fixtures/engine-events";
 import { EaseModel } from "./ease";
-import { HistoryIndex, historyFromDataset } from "./history";
+import { HistoryIndex, historyFromDataset, historyFromV1 } from "./history";
 
 describe("user history", () => {
   const dataset = buildDataset(
@@ -35,7 +35,7 @@ describe("user history", () => {
     expect(historyFromDataset(dataset, 0).items).toEqual([[], [], []]);
   });
 
-  it("reads models saved with one [item, interest] array per pair", () => {
+  it("reads models saved as version 1 with one [item, interest] array per pair", () => {
     const saved = EaseModel.fit(dataset).toJSON();
     const legacy = {
       ...saved,
@@ -54,11 +54,11 @@ describe("user history", () => {
         ],
       },
     };
-    const model = EaseModel.fromJSON(JSON.parse(JSON.stringify(legacy)));
+    const model = EaseModel.fromJSON(JSON.parse(JSON.stringify(legacy)), 1);
     const current = EaseModel.fromJSON(JSON.parse(JSON.stringify(saved))).recommend({ userId: "u3", k: 3 });
     expect(current.map((recommendation) => recommendation.itemId)).toContain("b");
     expect(model.recommend({ userId: "u3", k: 3 })).toEqual(current);
-    expect(new HistoryIndex(legacy.history as never).interest("u1")).toEqual([
+    expect(new HistoryIndex(historyFromV1(legacy.history)).interest("u1")).toEqual([
       [1, 2],
       [0, 1],
     ]);

@@ -9,11 +9,32 @@ export interface UserHistory {
   /**
    * Per user: item index and interest, alternating (item, interest, item, interest, …), strongest
    * first. Flat, because a pair per array costs four times the memory on a store of millions.
-   * Models saved before kept one [item, interest] array per pair; they are read too.
    */
   items: number[][];
   /** Per user: item indices they bought. */
   bought: number[][];
+}
+
+/**
+ * The history as models of version 1 saved it: first with one [item, interest] array per pair,
+ * later flat, under the same version number, so a row's shape is all that tells them apart.
+ */
+export interface UserHistoryV1 {
+  userIds: string[];
+  items: (number | number[])[][];
+  bought: number[][];
+}
+
+export function historyFromV1(saved: UserHistoryV1): UserHistory {
+  return { userIds: saved.userIds, items: flatRows(saved.items), bought: saved.bought };
+}
+
+/**
+ * Rows of tuples as version 1 saved them, either one array per tuple ([[a, b], [a, b]]) or
+ * already flat ([a, b, a, b]), as flat rows.
+ */
+export function flatRows(rows: (number | number[])[][]): number[][] {
+  return rows.map((row) => (Array.isArray(row[0]) ? (row as number[][]).flat() : (row as number[])));
 }
 
 /** One history per dataset (and cap): the models of a training read it, none changes it. */
@@ -68,13 +89,9 @@ export class HistoryIndex {
   }
 }
 
-/**
- * A flat row (a, b, a, b, …) as tuples of `size` ([a, b], …). A row saved as tuples already (the
- * shape models had before rows were flat) is returned as it is.
- */
-export function tuplesOf(row: (number | number[])[], size: number): number[][] {
-  if (Array.isArray(row[0])) return row as number[][];
+/** A flat row (a, b, a, b, …) as tuples of `size` ([a, b], …). */
+export function tuplesOf(row: number[], size: number): number[][] {
   const tuples: number[][] = [];
-  for (let i = 0; i < row.length; i += size) tuples.push(row.slice(i, i + size) as number[]);
+  for (let i = 0; i < row.length; i += size) tuples.push(row.slice(i, i + size));
   return tuples;
 }

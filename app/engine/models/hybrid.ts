@@ -2,7 +2,8 @@ import { itemsByShoppers, type Dataset } from "../dataset";
 import { topK } from "../topk";
 import type { FitOptions, Reason, Recommendation, RecommendRequest, Recommender } from "../types";
 import { tfidf } from "./content";
-import { HistoryIndex, historyFromDataset, type UserHistory } from "./history";
+import { HistoryIndex, historyFromDataset, historyFromV1, type UserHistory, type UserHistoryV1 } from "./history";
+import { unreadableVersion } from "./versions";
 import { closestSeed, cosines, floatsFromBase64, floatsToBase64, rowNorms } from "./vectors";
 import {
   fitTwoTower,
@@ -43,9 +44,13 @@ interface HybridState {
   history: UserHistory;
 }
 
+/** Version 1: the same, with the shoppers' history as it was saved then. */
+type HybridStateV1 = Omit<HybridState, "history"> & { history: UserHistoryV1 };
+
 export class HybridModel implements Recommender {
   static readonly modelName = "hybrid";
-  static readonly modelVersion = 1;
+  /** 2: the shoppers' history is flat (UserHistory); fromJSON reads version 1 too. */
+  static readonly modelVersion = 2;
   readonly name = HybridModel.modelName;
   readonly version = HybridModel.modelVersion;
   private readonly users: HistoryIndex;
@@ -94,8 +99,17 @@ export class HybridModel implements Recommender {
     });
   }
 
-  static fromJSON(state: unknown): HybridModel {
-    return new HybridModel(state as HybridState);
+  static fromJSON(state: unknown, version: unknown = HybridModel.modelVersion): HybridModel {
+    switch (version) {
+      case 1: {
+        const saved = state as HybridStateV1;
+        return new HybridModel({ ...saved, history: historyFromV1(saved.history) });
+      }
+      case 2:
+        return new HybridModel(state as HybridState);
+      default:
+        throw unreadableVersion(HybridModel.modelName, version, HybridModel.modelVersion);
+    }
   }
 
   toJSON(): HybridState {

@@ -1,7 +1,8 @@
 import { decayFactor, type Dataset } from "../dataset";
 import { topK } from "../topk";
 import type { FitOptions, Recommendation, RecommendRequest, Recommender } from "../types";
-import { HistoryIndex, historyFromDataset, type UserHistory } from "./history";
+import { HistoryIndex, historyFromDataset, historyFromV1, type UserHistory, type UserHistoryV1 } from "./history";
+import { unreadableVersion } from "./versions";
 
 /**
  * Time-decayed popularity, with the season a year back: every event adds its weight, halved
@@ -104,17 +105,28 @@ interface PopularityState {
   /**
    * The items whose part from the season a year back is over IN_SEASON_RATIO times their part
    * from recent sales, on at least IN_SEASON_MIN_SALES sales (they are "popular this time of
-   * year"); absent from models saved before the season.
+   * year").
    */
-  inSeason?: number[];
+  inSeason: number[];
   /** Per item: its first collection (for "Trending in …") and product type, for `similar`. */
   groups: { collection: string | null; productType: string | null }[];
   history: UserHistory;
 }
 
+/**
+ * Version 1: the same, with the shoppers' history as it was saved then; models saved before the
+ * season have no `inSeason` and no season among their parameters (they were fitted without).
+ */
+type PopularityStateV1 = Omit<PopularityState, "params" | "inSeason" | "history"> & {
+  params: Pick<Required<PopularityParams>, "halfLifeDays" | "excludePurchased"> & PopularityParams;
+  inSeason?: number[];
+  history: UserHistoryV1;
+};
+
 export class PopularityModel implements Recommender {
   static readonly modelName = "popularity";
-  static readonly modelVersion = 1;
+  /** 2: the shoppers' history is flat, `inSeason` and the season's parameters always saved; fromJSON reads version 1 too. */
+  static readonly modelVersion = 2;
   readonly name = PopularityModel.modelName;
   readonly version = PopularityModel.modelVersion;
   private readonly itemIndex: Map<string, number>;
@@ -147,8 +159,22 @@ export class PopularityModel implements Recommender {
     });
   }
 
-  static fromJSON(state: unknown): PopularityModel {
-    return new PopularityModel(state as PopularityState);
+  static fromJSON(state: unknown, version: unknown = PopularityModel.modelVersion): PopularityModel {
+    switch (version) {
+      case 1: {
+        const saved = state as PopularityStateV1;
+        return new PopularityModel({
+          ...saved,
+          params: { seasonDays: POPULARITY_DEFAULTS.seasonDays, seasonShare: 0, ...saved.params },
+          inSeason: saved.inSeason ?? [],
+          history: historyFromV1(saved.history),
+        });
+      }
+      case 2:
+        return new PopularityModel(state as PopularityState);
+      default:
+        throw unreadableVersion(PopularityModel.modelName, version, PopularityModel.modelVersion);
+    }
   }
 
   toJSON(): PopularityState {
