@@ -1,4 +1,7 @@
+import type { Placement, Tier } from "./placements";
 import type { Reason, Recommendation } from "./types";
+
+export type { Placement, Tier };
 
 /**
  * Merchandising at serve time: what the merchant decides on top of what the models rank.
@@ -16,9 +19,7 @@ import type { Reason, Recommendation } from "./types";
  *   4. at most `maxPerProductType` per product type (diversity), then pins take their slots.
  */
 
-export type Placement = "FOR_YOU" | "BOUGHT_TOGETHER" | "RELATED" | "TRENDING" | "BUY_AGAIN" | "RECENTLY_VIEWED" | "CART";
 export type TargetType = "PRODUCT" | "COLLECTION" | "TAG" | "PRODUCT_TYPE" | "VENDOR";
-export type Tier = "personal" | "similar" | "trending" | "best_sellers" | "pinned";
 
 /** What serving knows about a product, from the live catalogue. */
 export interface ProductFacts {

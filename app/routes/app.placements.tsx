@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { Badge, BlockStack, InlineGrid, Page, Text } from "@shopify/polaris";
-import type { Placement } from "@prisma/client";
+import { PLACEMENTS } from "../engine/placements";
 import { PeriodPicker, ProductList, SectionCard } from "../components/admin";
 import { useFormat, useT } from "../i18n/use-t";
 import { PERIODS } from "../models/admin/constants";
@@ -9,7 +9,8 @@ import { periodOf, placementStats, topCustomers, topProducts } from "../models/a
 import { requireAdminShop } from "../models/admin/forms.server";
 import { getRecommendations } from "../models/recommendations/index.server";
 
-const SHOWN: Placement[] = ["FOR_YOU", "BOUGHT_TOGETHER", "RELATED", "TRENDING", "BUY_AGAIN", "RECENTLY_VIEWED"];
+/** Every placement but the cart's, which mixes the others. */
+const SHOWN = PLACEMENTS.filter((placement) => placement !== "CART");
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { shop, db } = await requireAdminShop(request);

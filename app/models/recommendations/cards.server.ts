@@ -3,6 +3,11 @@ import type { ShopSnapshot } from "../storefront/snapshot.server";
 import { describeReason } from "./reasons.server";
 
 /** What a block needs to render a product card without another request. */
+/**
+ * A product as the storefront and the API answer it: the OpenAPI document's Product
+ * (openapi.server.ts) and the typed client's RecommendedProduct, held to it by
+ * test/placements.test.ts; `score` and `signals` only in the preview's detail.
+ */
 export interface RecommendedProduct {
   productId: string;
   externalId: string;

@@ -1,12 +1,12 @@
-import type { Placement } from "@prisma/client";
+import { PER_PRODUCT_PLACEMENTS, PLACEMENT_PARAMS, PLACEMENTS, type Placement } from "../../engine/placements";
 import type { FieldError } from "../../json-body.server";
 import { MAX_ID_LENGTH, parseDecimalInteger, readQueryText } from "../../text-input.server";
 
 export const DEFAULT_LIMIT = 8;
 export const MAX_LIMIT = 50;
-export const PLACEMENTS: Placement[] = ["FOR_YOU", "BOUGHT_TOGETHER", "RELATED", "TRENDING", "BUY_AGAIN", "RECENTLY_VIEWED", "CART"];
+export { PLACEMENTS };
 /** Per-product placements need the product shown. */
-export const PER_PRODUCT: Placement[] = ["BOUGHT_TOGETHER", "RELATED"];
+export const PER_PRODUCT = PER_PRODUCT_PLACEMENTS;
 
 /** One storefront request, as the app proxy or the headless API received it. */
 export interface RecommendationRequest {
@@ -28,7 +28,7 @@ export interface RecommendationRequest {
 /** Parses a placement as the storefront writes it (for_you, bought_together, …). */
 export function parsePlacement(value: string | null): Placement | null {
   const upper = (value ?? "").trim().toUpperCase();
-  return (PLACEMENTS as string[]).includes(upper) ? (upper as Placement) : null;
+  return (PLACEMENTS as readonly string[]).includes(upper) ? (upper as Placement) : null;
 }
 
 export interface RecommendationQuery {
@@ -54,8 +54,7 @@ export function readRecommendationQuery(params: URLSearchParams): { query: Recom
     return "value" in read ? read.value : null;
   };
   const placement = parsePlacement(params.get("placement") ?? "for_you");
-  if (!placement)
-    errors.push({ field: "placement", message: `must be one of ${PLACEMENTS.map((known) => known.toLowerCase()).join(", ")}` });
+  if (!placement) errors.push({ field: "placement", message: `must be one of ${PLACEMENT_PARAMS.join(", ")}` });
   const limitText = params.get("limit");
   const limit = limitText === null || limitText === "" ? DEFAULT_LIMIT : parseDecimalInteger(limitText);
   if (limit === null || limit < 1 || limit > MAX_LIMIT)

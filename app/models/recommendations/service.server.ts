@@ -11,9 +11,10 @@ import { readShopper, type Shopper } from "./shoppers.server";
 import { candidateTiers, shopWideTiers } from "./tiers.server";
 import { issuedAt, tokenSecret } from "./tokens.server";
 import { processService } from "../../services/registry.server";
+import { placementParam, type PlacementParam } from "../../engine/placements";
 
 export interface RecommendationAnswer {
-  placement: string;
+  placement: PlacementParam;
   /** Sent back with impressions, clicks and add-to-carts; orders that follow are attributed to it. */
   token: string;
   /** The shopper is in the holdout group: shop-wide lists only, never personal ones. */
@@ -105,7 +106,7 @@ export class RecommendationService {
       t: issuedAt(now),
     });
     return {
-      placement: request.placement.toLowerCase(),
+      placement: placementParam(request.placement),
       token,
       holdout,
       modelVersionId: snapshot.activeModelVersionId,

@@ -1,3 +1,4 @@
+import { PLACEMENT_PARAMS, TIERS } from "../../engine/placements";
 import { API_REQUESTS_PER_SECOND } from "./headless-answer.server";
 
 const product = {
@@ -32,7 +33,7 @@ const product = {
     reason: { type: "string", description: 'A short reason to show, e.g. "Often bought with Alpine Tent".' },
     tier: {
       type: "string",
-      enum: ["personal", "similar", "trending", "best_sellers", "pinned"],
+      enum: TIERS,
       description: "Which source the product came from.",
     },
   },
@@ -71,7 +72,7 @@ export const openApiDocument = {
         type: "object",
         required: ["placement", "token", "holdout", "modelVersionId", "products"],
         properties: {
-          placement: { type: "string" },
+          placement: { type: "string", enum: PLACEMENT_PARAMS },
           token: { type: "string", description: "Send it back with impressions and clicks; orders that follow are attributed to it." },
           holdout: { type: "boolean", description: "The shopper is in the holdout group and sees shop-wide lists only." },
           modelVersionId: { type: ["string", "null"] },
@@ -91,7 +92,7 @@ export const openApiDocument = {
             in: "query",
             schema: {
               type: "string",
-              enum: ["for_you", "bought_together", "related", "trending", "buy_again", "recently_viewed", "cart"],
+              enum: PLACEMENT_PARAMS,
               default: "for_you",
             },
           },
