@@ -256,6 +256,52 @@ describe("storefront recommendations through the app proxy", () => {
 });
 
 describe("the shop's snapshot", () => {
+  it("keeps a change announced while an old snapshot reloads: the reload, read before it, does not replace it", async () => {
+    // The reload's reads of the shop's settings run at once but answer only when released.
+    let hold = false;
+    let release = () => {};
+    const released = new Promise<void>((resolve) => (release = resolve));
+    let heldRead = () => {};
+    const readHeld = new Promise<void>((resolve) => (heldRead = resolve));
+    const gated = db.$extends({
+      query: {
+        shopSettings: {
+          findUnique: async ({ args, query }) => {
+            const held = hold;
+            const result = await query(args);
+            if (held) {
+              heldRead();
+              await released;
+            }
+            return result;
+          },
+        },
+      },
+    }) as unknown as PrismaClient;
+    const bus = new InvalidationBus(undefined);
+    const cache = await new SnapshotCache(gated, bus).start();
+    try {
+      const before = (await cache.get(shopId))!.ruleSet.inStockOnly;
+      const later = Date.now() + 6 * 60_000;
+      vi.spyOn(Date, "now").mockImplementation(() => later);
+      hold = true;
+      await cache.get(shopId);
+      await readHeld;
+      hold = false;
+      await db.shopSettings.update({ where: { shopId }, data: { inStockOnly: !before } });
+      await bus.publish({ shopId, scope: "rules" });
+      expect((await cache.get(shopId))!.ruleSet.inStockOnly).toBe(!before);
+      release();
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect((await cache.get(shopId))!.ruleSet.inStockOnly).toBe(!before);
+      await db.shopSettings.update({ where: { shopId }, data: { inStockOnly: before } });
+    } finally {
+      vi.restoreAllMocks();
+      release();
+      cache.stop();
+    }
+  });
+
   it("reloads an old snapshot once, however many answers find it old at the same time", async () => {
     let shopReads = 0;
     const counting = db.$extends({

@@ -249,6 +249,8 @@ async function loadSnapshot(db: PrismaClient, shopId: string): Promise<ShopSnaps
 export class SnapshotCache {
   private readonly snapshots = new Map<string, Promise<ShopSnapshot | null>>();
   private readonly applying = new Map<string, Promise<void>>();
+  /** Changes announced per shop, so that a reload read before one does not replace the snapshot it changed. */
+  private readonly changes = new Map<string, number>();
   private unsubscribe?: () => void;
 
   constructor(
@@ -259,6 +261,7 @@ export class SnapshotCache {
   async start(): Promise<this> {
     this.unsubscribe ??= await this.bus.subscribe((message) => {
       // Answers for the shop wait until the change is applied, so none is served stale after it.
+      this.changes.set(message.shopId, (this.changes.get(message.shopId) ?? 0) + 1);
       const applied = (this.applying.get(message.shopId) ?? Promise.resolve()).then(() => this.apply(message)).catch(() => {});
       this.applying.set(message.shopId, applied);
     });
@@ -296,11 +299,14 @@ export class SnapshotCache {
   private reloadInBackground(shopId: string, current: Promise<ShopSnapshot | null>) {
     if (this.reloading.has(shopId)) return;
     this.reloading.add(shopId);
+    const changes = this.changes.get(shopId) ?? 0;
     const next = loadSnapshot(this.db, shopId);
     next
       .then(
         () => {
-          if (this.snapshots.get(shopId) === current) this.snapshots.set(shopId, next);
+          // A change announced while it loaded may be missing from what it read: the snapshot that
+          // change was applied to stays, and the next answer that finds it old reloads it again.
+          if (this.snapshots.get(shopId) === current && (this.changes.get(shopId) ?? 0) === changes) this.snapshots.set(shopId, next);
         },
         () => {},
       )
