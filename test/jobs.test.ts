@@ -146,7 +146,7 @@ describe("the train job in-process (embedded database)", () => {
       customers: 25,
       models: { ease: { all: { ndcg: 0.2, recall: 0.3, precision: 0.1 }, new: { ndcg: 0.1, recall: 0.2, precision: 0.05 } } },
     };
-    const choices = { forYou: { easeWeight: 0.75, sessions: true, trend: true, hybrid: 0 }, trending: { season: true } };
+    const choices = { forYou: { easeWeight: 0.75, sessions: true, trend: true, hybrid: 0, repeats: 0 }, trending: { season: true } };
     const flat = { ...measured, forYouWeight: 0.75, forYouSessions: true, forYouTrend: true, forYouHybrid: 0, trendingSeason: true };
     await database.prisma.modelVersion.createMany({
       data: [

@@ -6,6 +6,12 @@ const list = (...entries: [string, number][]): Recommendation[] =>
   entries.map(([itemId, score]) => ({ itemId, score, reason: { kind: "popular" } }));
 
 describe("blendScaledLists", () => {
+  it("orders equal scores by item id, or in the order the lists first give them", () => {
+    const list = (...ids: string[]) => ids.map((itemId) => ({ itemId, score: 1, reason: { kind: "popular" as const } }));
+    expect(blendScaledLists([list("b", "a"), list("c")], [1, 1], 3).map((r) => r.itemId)).toEqual(["a", "b", "c"]);
+    expect(blendScaledLists([list("b", "a"), list("c")], [1, 1], 3, undefined, "first-met").map((r) => r.itemId)).toEqual(["b", "a", "c"]);
+  });
+
   it("scales each list to a maximum of 1, weighs and sums, keeping the reason of the larger share", () => {
     const first = list(["a", 4], ["b", 2]);
     const second = list(["b", 10], ["c", 5]).map((r): Recommendation => ({ ...r, reason: { kind: "similar", itemId: "x" } }));

@@ -41,13 +41,16 @@ export function sumScores<T extends { score: number }>(lists: T[][], keyOf: (ite
  * evaluation harness) and negative ones counted as 0. An item a model did not retrieve scores 0
  * from it. Each item keeps the reason of the model that contributed most to its score, as
  * sumScores does. `factor`, where given, multiplies each item's blended score (each product's
- * trend, app/engine/trend.ts). The k best, equal scores by item id, scores rounded to 6 decimals.
+ * trend, app/engine/trend.ts). The k best, equal scores by item id (or, with `ties: "first-met"`, in
+ * the order the lists first give them: ids that differ from shop to shop do not reorder them),
+ * scores rounded to 6 decimals.
  */
 export function blendScaledLists(
   lists: Recommendation[][],
   weights: number[],
   k: number,
   factor?: (itemId: string) => number,
+  ties: "item-id" | "first-met" = "item-id",
 ): Recommendation[] {
   const maxima = lists.map((list) => Math.max(0, ...list.map((recommendation) => recommendation.score)));
   const counted = lists.map((list, index) => (maxima[index] && weights[index] ? list : []));
@@ -56,7 +59,7 @@ export function blendScaledLists(
   const blended = totalsByItem(counted, (recommendation) => recommendation.itemId, contribution);
   if (factor) for (const entry of blended) entry.score *= factor(entry.item.itemId);
   return blended
-    .sort((a, b) => b.score - a.score || (a.item.itemId < b.item.itemId ? -1 : 1))
+    .sort((a, b) => b.score - a.score || (ties === "first-met" ? 0 : a.item.itemId < b.item.itemId ? -1 : 1))
     .slice(0, k)
     .map(({ score, item }) => ({ ...item, score: Math.round(score * 1e6) / 1e6 }));
 }

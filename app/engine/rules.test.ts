@@ -72,6 +72,20 @@ describe("serve-time rules", () => {
     ]);
   });
 
+  it("lets a purchase through hide purchased in Recommended for you only as a due repeat (a buy-again reason)", () => {
+    const purchased = new Set(["stove", "lamp"]);
+    const repeat: CandidateTier = {
+      tier: "personal",
+      candidates: [
+        { itemId: "stove", score: 4, reason: { kind: "buy_again", itemId: "stove" } },
+        { itemId: "lamp", score: 3, reason: { kind: "popular" } },
+        { itemId: "mug", score: 2, reason: { kind: "popular" } },
+      ],
+    };
+    expect(ids([repeat], rules({ hidePurchased: true }), { purchased })).toEqual(["stove", "mug"]);
+    expect(ids([repeat], rules({ hidePurchased: true }), { purchased, placement: "CART" })).toEqual(["mug"]);
+  });
+
   it("keeps prices within the band around the product shown", () => {
     // The tent costs 200: between 100 and 300 only the bivy (150) qualifies.
     expect(

@@ -11,7 +11,8 @@ export type { Placement, Tier };
  * Order of work for one request:
  *   1. candidates come in tiers, best first (personal → similar → trending → best sellers);
  *   2. a candidate is dropped if it cannot be sold, is out of stock (inStockOnly), is the
- *      product shown, is in the cart, was bought before (hidePurchased, except buy-again),
+ *      product shown, is in the cart, was bought before (hidePurchased, except buy-again and
+ *      the due repeats training puts in "Recommended for you"),
  *      falls outside the price band around the product shown, or is excluded by a rule;
  *   3. its score is multiplied by the seasonality weight of this month, every running
  *      promotion and every boost or bury that matches it; tiers stay in order, and within a
@@ -197,13 +198,16 @@ export function applyRules(
   const shown = context.shownProductId ? catalogue(context.shownProductId) : undefined;
   const hidePurchased = ruleSet.hidePurchased && context.placement !== "BUY_AGAIN";
 
-  const eligible = (product: ProductFacts | undefined): product is ProductFacts =>
+  // "Recommended for you" brings back a purchase only as a due repeat (training puts those in
+  // where the shop's 30-day check found that customers rebuy).
+  const repeatAllowed = (reason: Reason | undefined) => context.placement === "FOR_YOU" && reason?.kind === "buy_again";
+  const eligible = (product: ProductFacts | undefined, reason?: Reason): product is ProductFacts =>
     !!product &&
     product.sellable &&
     (!ruleSet.inStockOnly || product.inStock) &&
     product.id !== context.shownProductId &&
     !context.cart?.has(product.id) &&
-    !(hidePurchased && context.purchased?.has(product.id)) &&
+    !(hidePurchased && context.purchased?.has(product.id) && !repeatAllowed(reason)) &&
     !excludes.some((rule) => matchesTarget(product, rule)) &&
     withinPriceBand(product, shown, ruleSet.priceBand);
 
@@ -219,7 +223,7 @@ export function applyRules(
       if (seen.has(candidate.itemId)) continue;
       seen.add(candidate.itemId);
       const product = catalogue(candidate.itemId);
-      if (!eligible(product)) continue;
+      if (!eligible(product, candidate.reason)) continue;
       const signals: Signals = {
         base: candidate.score,
         seasonality: seasonalWeight(product, ruleSet.seasonality, context.now),

@@ -69,6 +69,9 @@ const en = {
   "home.quality_none": "Quality is measured after training once at least 20 customers bought before and within the last 30 days.",
   "home.for_you_trend":
     "Products selling faster lately than over the last months come first in “Recommended for you”: that served your customers better over the last 30 days.",
+  "home.for_you_repeats":
+    "Your customers often buy the same products again, so “Recommended for you” also brings back what each customer is due to rebuy: with them it found {served} of what customers bought next over the last 30 days (any product), against {baseline} for their past purchases alone.",
+  "home.for_you_new_only": "“Recommended for you” shows products new to each customer; what they may rebuy is in “Buy it again”.",
   "home.model_name.for-you": "Affinity (Recommended for you)",
   "home.model_name.ease": "Item model (EASE)",
   "home.model_name.session-ease": "Item model by sitting (EASE)",
@@ -163,7 +166,8 @@ const en = {
   "rules.title": "Rules",
   "rules.filters": "Filters",
   "rules.in_stock_only": "Recommend products in stock only",
-  "rules.hide_purchased": "Hide products the customer already bought (except in Buy it again)",
+  "rules.hide_purchased":
+    "Hide products the customer already bought (except in Buy it again, and the due repeats Recommended for you brings back where your customers rebuy)",
   "rules.max_per_type": "At most this many products of one type per block (diversity)",
   "rules.price_band": "Price band around the product shown",
   "rules.price_min": "From (× its price)",
@@ -367,6 +371,10 @@ const es: Record<MessageKey, string> = {
   "home.quality_none": "La calidad se mide al entrenar cuando al menos 20 clientes compraron antes y durante los últimos 30 días.",
   "home.for_you_trend":
     "Los productos que se venden más rápido últimamente que en los últimos meses van primero en “Recomendado para ti”: así se sirvió mejor a tus clientes en los últimos 30 días.",
+  "home.for_you_repeats":
+    "Tus clientes suelen volver a comprar los mismos productos, así que “Recomendado para ti” también trae lo que cada cliente está por volver a comprar: así encontró {served} de lo que los clientes compraron después en los últimos 30 días (cualquier producto), frente a {baseline} con solo sus compras anteriores.",
+  "home.for_you_new_only":
+    "“Recomendado para ti” muestra productos nuevos para cada cliente; lo que pueden volver a comprar está en “Volver a comprar”.",
   "home.model_name.for-you": "Affinity (Recomendado para ti)",
   "home.model_name.ease": "Modelo de productos (EASE)",
   "home.model_name.session-ease": "Modelo de productos por visita (EASE)",
@@ -463,7 +471,8 @@ const es: Record<MessageKey, string> = {
   "rules.title": "Reglas",
   "rules.filters": "Filtros",
   "rules.in_stock_only": "Recomendar solo productos con existencias",
-  "rules.hide_purchased": "Ocultar productos que el cliente ya compró (salvo en Volver a comprar)",
+  "rules.hide_purchased":
+    "Ocultar productos que el cliente ya compró (salvo en Volver a comprar y las recompras que Recomendado para ti trae donde tus clientes vuelven a comprar)",
   "rules.max_per_type": "Como máximo estos productos de un mismo tipo por bloque (diversidad)",
   "rules.price_band": "Rango de precio alrededor del producto mostrado",
   "rules.price_min": "Desde (× su precio)",

@@ -344,7 +344,7 @@ function precomputeLists({ items, userIds, itemIndex }: Dataset, models: ShopMod
     // their blend with the weights chosen on the shop's own last 30 days (evaluateOnHistory),
     // times each product's trend where that check chose it; co-occurrence and popularity fill.
     const share = models.hybrid ? models.choices.forYou.hybrid : 0;
-    const ranked = blendScaledLists(
+    const personal = blendScaledLists(
       [
         models.ease.recommend({ userId, k: CANDIDATES }),
         models.als.recommend({ userId, k: CANDIDATES }),
@@ -354,6 +354,18 @@ function precomputeLists({ items, userIds, itemIndex }: Dataset, models: ShopMod
       LIST_LENGTH,
       trendOf,
     );
+    // Where the check found that customers rebuy, the shopper's due repeats join the blend (their
+    // "buy again" reason lets them through the hide-purchased rule in this placement only).
+    const repeats = models.choices.forYou.repeats;
+    const ranked = repeats
+      ? blendScaledLists(
+          [personal, models.buyAgain.recommend({ userId, k: LIST_LENGTH })],
+          [1, repeats],
+          LIST_LENGTH,
+          undefined,
+          "first-met",
+        )
+      : personal;
     add(
       "FOR_YOU",
       userId,

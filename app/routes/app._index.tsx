@@ -342,6 +342,14 @@ function QualityReport({ quality }: { quality: Dashboard["quality"] }) {
           format.percent(latestQuality.models[name].new.recall),
         ])}
       />
+      <Text as="p" variant="bodySm">
+        {latestQuality.choices.forYou.repeats && latestQuality.models["for-you"] && latestQuality.models["buy-again"]
+          ? t("home.for_you_repeats", {
+              served: format.percent(latestQuality.models["for-you"].all.recall),
+              baseline: format.percent(latestQuality.models["buy-again"].all.recall),
+            })
+          : t("home.for_you_new_only")}
+      </Text>
       {latestQuality.choices.forYou.trend && (
         <Text as="p" variant="bodySm">
           {t("home.for_you_trend")}

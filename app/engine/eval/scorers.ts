@@ -1,7 +1,7 @@
 import { blendScaledRows } from "../blend";
 import { easeWeights } from "../linalg";
 import { ALS_DEFAULTS, fitAls, scoreAll, type AlsFactors } from "../models/als";
-import { BUY_AGAIN_HALF_LIFE_DAYS } from "../models/buy-again";
+import { BUY_AGAIN_DEFAULTS, BUY_AGAIN_HALF_LIFE_DAYS, dueScore, repurchaseIntervals } from "../models/buy-again";
 import { CONTENT_DEFAULTS, contentNeighbours, tfidf } from "../models/content";
 import { EASE_DEFAULTS, EASE_SCORER_LAMBDA } from "../models/ease";
 import { popularityScores } from "../models/popularity";
@@ -335,6 +335,53 @@ export class BuyAgainScorer implements Scorer {
   score(user: number, _history: Int32Array, out: Float32Array) {
     out.set(this.popularity);
     for (let e = this.bought.rowStart[user]; e < this.bought.rowStart[user + 1]; e++) out[this.bought.cols[e]] += 1 + this.weights[e];
+  }
+}
+
+/**
+ * The served "Buy it again" model's scores (models/buy-again.ts) over the training purchases:
+ * each purchased product that shoppers rebuy, by how due its next purchase is; 0 for every
+ * other product, so that it moves a blend's repeats and nothing else.
+ */
+export class DueRepeatScorer implements Scorer {
+  readonly name = "due-repeats";
+  private scores: Map<number, number>[] = [];
+  constructor(
+    private readonly history: {
+      user: ArrayLike<number>;
+      item: ArrayLike<number>;
+      time: ArrayLike<number>;
+      positions: ArrayLike<number>;
+      now: number;
+    },
+    readonly params: { minRepeatShare: number } = BUY_AGAIN_DEFAULTS,
+  ) {}
+  fit(train: UserItems) {
+    const { user, item, time, positions, now } = this.history;
+    const bought: Map<number, number[]>[] = Array.from({ length: train.users }, () => new Map());
+    for (let p = 0; p < positions.length; p++) {
+      const position = positions[p];
+      const times = bought[user[position]].get(item[position]) ?? [];
+      times.push(time[position]);
+      bought[user[position]].set(item[position], times);
+    }
+    for (const own of bought) for (const times of own.values()) times.sort((a, b) => a - b);
+    const forEach = (visit: (item: number, times: ArrayLike<number>) => void) => {
+      for (const own of bought) for (const [i, times] of own) visit(i, times);
+    };
+    const intervals = repurchaseIntervals(train.items, forEach, this.params.minRepeatShare);
+    this.scores = bought.map(
+      (own) =>
+        new Map(
+          [...own]
+            .filter(([i]) => intervals[i] > 0)
+            .map(([i, times]) => [i, dueScore(times.length, times[times.length - 1], intervals[i], now)]),
+        ),
+    );
+  }
+  score(user: number, _history: Int32Array, out: Float32Array) {
+    out.fill(0);
+    for (const [i, score] of this.scores[user] ?? []) out[i] = score;
   }
 }
 

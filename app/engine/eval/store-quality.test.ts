@@ -141,6 +141,39 @@ describe("evaluateOnHistory", () => {
   });
 });
 
+describe("evaluateOnHistory, repeats", () => {
+  // Five product lines of a consumable c and a gadget g bought with it. Each shopper of the line
+  // bought g once and c on several days; in the last 30 days they either buy c again (a store of
+  // consumables) or a new product n that others of the line bought (a store where nobody rebuys).
+  const lines = [0, 1, 2, 3, 4];
+  const store = (rebuy: boolean) => {
+    const events: EngineEvent[] = [];
+    for (const line of lines) {
+      for (let i = 0; i < 8; i++) {
+        const shopper = `s${line}-${i}`;
+        events.push(...order(shopper, `${shopper}-1`, 150, `g${line}`, `c${line}`), ...order(shopper, `${shopper}-2`, 90, `c${line}`));
+        events.push(...order(shopper, `${shopper}-3`, 45 + i, rebuy ? `c${line}` : `m${line}-${i}`));
+        events.push(...order(shopper, `${shopper}-4`, 10, rebuy ? `c${line}` : `n${line}`));
+      }
+      for (let i = 0; i < 6; i++) events.push(...order(`o${line}-${i}`, `o${line}-${i}`, 60, `g${line}`, `n${line}`));
+    }
+    const ids = lines.flatMap((line) => [`c${line}`, `g${line}`, `n${line}`, ...Array.from({ length: 8 }, (_, i) => `m${line}-${i}`)]);
+    return buildDataset(events, items(...ids));
+  };
+
+  it("brings the shopper's due repeats into Recommended for you where customers rebuy, and says how it did on any product", async () => {
+    const quality = (await evaluateOnHistory(store(true), { k: 2, minCustomers: 5 }))!;
+    expect(quality.choices.forYou.repeats).toBeGreaterThan(0);
+    expect(quality.models["for-you"].all.recall).toBe(1);
+    expect(quality.models["for-you"].all.recall).toBeGreaterThanOrEqual(quality.models["buy-again"].all.recall);
+  });
+
+  it("leaves repeats out where customers went on to buy what they had not", async () => {
+    const quality = (await evaluateOnHistory(store(false), { k: 2, minCustomers: 5 }))!;
+    expect(quality.choices.forYou.repeats).toBe(0);
+  });
+});
+
 describe("readStoreQuality", () => {
   const models: StoreQuality["models"] = {
     ease: { all: { ndcg: 0.2, recall: 0.3, precision: 0.1 }, new: { ndcg: 0.1, recall: 0.2, precision: 0.05 } },
@@ -150,7 +183,7 @@ describe("readStoreQuality", () => {
   it("reads a check saved with its choices as one object as it is", () => {
     const saved: StoreQuality = {
       ...measured,
-      choices: { forYou: { easeWeight: 0.75, sessions: true, trend: true, hybrid: 1 / 3 }, trending: { season: true } },
+      choices: { forYou: { easeWeight: 0.75, sessions: true, trend: true, hybrid: 1 / 3, repeats: 2 }, trending: { season: true } },
     };
     expect(readStoreQuality(JSON.parse(JSON.stringify(saved)))).toEqual(saved);
   });
@@ -159,7 +192,7 @@ describe("readStoreQuality", () => {
     const flat = { ...measured, forYouWeight: 0.25, forYouSessions: true, forYouTrend: true, forYouHybrid: 1 / 3, trendingSeason: false };
     expect(readStoreQuality(flat)).toEqual({
       ...measured,
-      choices: { forYou: { easeWeight: 0.25, sessions: true, trend: true, hybrid: 1 / 3 }, trending: { season: false } },
+      choices: { forYou: { easeWeight: 0.25, sessions: true, trend: true, hybrid: 1 / 3, repeats: 0 }, trending: { season: false } },
     });
   });
 
@@ -167,8 +200,13 @@ describe("readStoreQuality", () => {
     const flat = { ...measured, forYouWeight: 0.5, forYouSessions: false, forYouTrend: false };
     expect(readStoreQuality(flat)).toEqual({
       ...measured,
-      choices: { forYou: { easeWeight: 0.5, sessions: false, trend: false, hybrid: 0 }, trending: {} },
+      choices: { forYou: { easeWeight: 0.5, sessions: false, trend: false, hybrid: 0, repeats: 0 }, trending: {} },
     });
+  });
+
+  it("reads a check saved as one object before repeats joined it as no repeats", () => {
+    const saved = { ...measured, choices: { forYou: { easeWeight: 0.75, sessions: false, trend: true, hybrid: 0 }, trending: {} } };
+    expect(readStoreQuality(saved)!.choices.forYou).toEqual({ easeWeight: 0.75, sessions: false, trend: true, hybrid: 0, repeats: 0 });
   });
 
   it("reads nothing from a version that saved no check", () => {

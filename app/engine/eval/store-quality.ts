@@ -7,7 +7,7 @@ import { userItems } from "./matrix";
 import { evaluateEach, type View } from "./metrics";
 import { fitAlsParallel, scoreAll, type AlsFactors } from "../models/als";
 import { blendScaledRows } from "../blend";
-import { BuyAgainScorer, EaseScorer, PopularityScorer, TrendingScorer, TwoTowerScorer, type Scorer } from "./scorers";
+import { BuyAgainScorer, DueRepeatScorer, EaseScorer, PopularityScorer, TrendingScorer, TwoTowerScorer, type Scorer } from "./scorers";
 import type { UserItems } from "./matrix";
 
 /** How the shop's own models do on its own history, as the admin shows it after each training. */
@@ -45,6 +45,14 @@ export interface ServingChoices {
      * large for it (MAX_HYBRID_CELLS), and in checks made before the hybrid joined them.
      */
     hybrid: number;
+    /**
+     * The weight of the shopper's due repeat purchases (the buy-again model's scores, each part
+     * scaled to a maximum of 1) beside the blend, chosen among REPEAT_WEIGHTS by NDCG on the `all`
+     * view, where a repeat purchase counts; 0 where bringing repeats back did not do better, and in
+     * checks made before repeats joined them: "Recommended for you" then leaves out what the
+     * shopper bought.
+     */
+    repeats: number;
   };
   trending: {
     /**
@@ -63,7 +71,7 @@ export const FOR_YOU_WEIGHTS = [0, 0.25, 0.5, 0.75, 1];
 const DEFAULT_FOR_YOU_WEIGHT = 0.5;
 /** What serves where the check cannot choose (too few customers, or no EASE to weigh): the default weight, nothing else. */
 export const DEFAULT_CHOICES: ServingChoices = {
-  forYou: { easeWeight: DEFAULT_FOR_YOU_WEIGHT, sessions: false, trend: false, hybrid: 0 },
+  forYou: { easeWeight: DEFAULT_FOR_YOU_WEIGHT, sessions: false, trend: false, hybrid: 0, repeats: 0 },
   trending: {},
 };
 
@@ -86,7 +94,8 @@ interface FlatChoices {
 export function readStoreQuality(stored: unknown): StoreQuality | null {
   if (!stored || typeof stored !== "object" || !("models" in stored)) return null;
   const saved = stored as StoreQuality & FlatChoices;
-  if (saved.choices) return saved;
+  if (saved.choices)
+    return { ...saved, choices: { ...saved.choices, forYou: { ...saved.choices.forYou, repeats: saved.choices.forYou.repeats ?? 0 } } };
   const { forYouWeight, forYouSessions, forYouTrend, forYouHybrid, trendingSeason, ...quality } = saved;
   return {
     ...quality,
@@ -96,6 +105,7 @@ export function readStoreQuality(stored: unknown): StoreQuality | null {
         sessions: forYouSessions ?? false,
         trend: forYouTrend ?? false,
         hybrid: forYouHybrid ?? 0,
+        repeats: 0,
       },
       trending: trendingSeason === undefined ? {} : { season: trendingSeason },
     },
@@ -115,6 +125,8 @@ export const MAX_HYBRID_CELLS = 10_000_000;
  * where the three models blend evenly, the best blend on MovieLens 100k.
  */
 export const HYBRID_SHARES = [0, 1 / 3];
+/** The weights of the due repeats beside the blend tried (each scaled to a maximum of 1): from a nudge to repeats first. */
+export const REPEAT_WEIGHTS = [0.25, 0.5, 1, 2, 4];
 
 /**
  * The evaluation harness's time protocol on a shop's purchases: train before the last
@@ -172,15 +184,18 @@ export async function evaluateOnHistory(
   const hybridRow = hybrid ? scorers.indexOf(hybrid) : -1;
   // Read only where there are blends to multiply by it.
   const trend = blends.length ? itemTrend(items, { item, time, positions: train }, cutoff) : new Float32Array(0);
+  const blendRow = (
+    row: Float32Array,
+    out: Float32Array[],
+    { easeRow, easeWeight: weight, hybrid: share, trend: trended }: CheckedBlend,
+  ) => {
+    if (share) blendScaledRows(row, [out[easeRow], out[alsRow], out[hybridRow]], [weight * (1 - share), (1 - weight) * (1 - share), share]);
+    else blendScaledRows(row, [out[easeRow], out[alsRow]], [weight, 1 - weight]);
+    if (trended) applyTrend(row, trend);
+  };
   const score = (u: number, history: Int32Array, out: Float32Array[]) => {
     scorers.forEach((scorer, index) => scorer.score(u, history, out[index]));
-    blends.forEach(({ easeRow, easeWeight: weight, hybrid: share, trend: trended }, index) => {
-      const row = out[scorers.length + index];
-      if (share)
-        blendScaledRows(row, [out[easeRow], out[alsRow], out[hybridRow]], [weight * (1 - share), (1 - weight) * (1 - share), share]);
-      else blendScaledRows(row, [out[easeRow], out[alsRow]], [weight, 1 - weight]);
-      if (trended) applyTrend(row, trend);
-    });
+    blends.forEach((blend, index) => blendRow(out[scorers.length + index], out, blend));
   };
   const evaluation = { requireHistory: true, auc: false };
   const [all, fresh] = (["all", "new"] as const).map((view) =>
@@ -188,7 +203,59 @@ export async function evaluateOnHistory(
   );
   const customers = all[0].users;
   if (customers < (options.minCustomers ?? 20)) return null;
-  return { protocol: "time", cutoff, k, customers, ...chooseForYou(scorers, blends, { all, fresh }, seasonal) };
+  const { models, choices } = chooseForYou(scorers, blends, { all, fresh }, seasonal);
+  const chosen = blends.find((blend) => sameBlend(blend, choices.forYou));
+  if (chosen) {
+    const repeats = new DueRepeatScorer({ user, item, time, positions: train, now: cutoff });
+    repeats.fit(trainMatrix);
+    const served = chooseRepeats({ scorers, repeats, chosen, blendRow, trainMatrix, testMatrix, k });
+    choices.forYou.repeats = served.weight;
+    if (served.weight) models["for-you"] = { ...models["for-you"], all: served.all };
+  }
+  return { protocol: "time", cutoff, k, customers, models, choices };
+}
+
+type CheckedBlend = Omit<ServingChoices["forYou"], "repeats"> & { easeRow: number };
+const sameBlend = (a: CheckedBlend, b: Blend) =>
+  a.easeWeight === b.easeWeight && a.sessions === b.sessions && a.trend === b.trend && a.hybrid === b.hybrid;
+
+/**
+ * The chosen blend alone and beside the due repeats at each of REPEAT_WEIGHTS, on the `all` view
+ * (a repeat purchase counts): the weight with the best NDCG, 0 where none beat the blend alone
+ * (the first of equals). The repeats' scores are 0 off what the customer bought, so the `new`
+ * view, which leaves those out, is the blend's whatever the weight.
+ */
+function chooseRepeats(check: {
+  scorers: Scorer[];
+  repeats: Scorer;
+  chosen: CheckedBlend;
+  blendRow: (row: Float32Array, out: Float32Array[], blend: CheckedBlend) => void;
+  trainMatrix: UserItems;
+  testMatrix: UserItems;
+  k: number;
+}) {
+  const { scorers, repeats, chosen, blendRow } = check;
+  const count = scorers.length;
+  const score = (u: number, history: Int32Array, out: Float32Array[]) => {
+    // Only the blend's parts are scored (their rows keep the scorers' places), then the repeats.
+    for (const [index, scorer] of scorers.entries())
+      if (/^(ease|session-ease|als|two-tower)$/.test(scorer.name)) scorer.score(u, history, out[index]);
+    blendRow(out[count], out, chosen);
+    repeats.score(u, history, out[count + 1]);
+    REPEAT_WEIGHTS.forEach((weight, index) => blendScaledRows(out[count + 2 + index], [out[count], out[count + 1]], [1, weight]));
+  };
+  const rows = count + 2 + REPEAT_WEIGHTS.length;
+  const results = evaluateEach(rows, (u, history, out) => score(u, history, out), check.trainMatrix, check.testMatrix, check.k, {
+    requireHistory: true,
+    auc: false,
+    view: "all",
+  }).slice(count);
+  let best = 0;
+  REPEAT_WEIGHTS.forEach((_, index) => {
+    if (results[2 + index].ndcg > (best ? results[2 + best - 1] : results[0]).ndcg) best = index + 1;
+  });
+  const metrics = best ? results[2 + best - 1] : results[0];
+  return { weight: best ? REPEAT_WEIGHTS[best - 1] : 0, all: { ndcg: metrics.ndcg, recall: metrics.recall, precision: metrics.precision } };
 }
 
 /** Every purchase by user (the dataset's columns, read as they are), split at the cut-off into train and test matrices. */
@@ -246,7 +313,7 @@ function trendingScorers(dataset: Dataset, cutoff: number) {
 }
 
 type ViewResults = ReturnType<typeof evaluateEach>;
-type Blend = ServingChoices["forYou"];
+type Blend = Omit<ServingChoices["forYou"], "repeats">;
 
 /** Each model's metrics in both views, the "Recommended for you" blend chosen, and whether Trending reads the season. */
 function chooseForYou(scorers: Scorer[], blends: Blend[], { all, fresh }: { all: ViewResults; fresh: ViewResults }, seasonal: boolean) {
@@ -270,7 +337,7 @@ function chooseForYou(scorers: Scorer[], blends: Blend[], { all, fresh }: { all:
   const season = seasonal ? [models["trending-season"].new.ndcg, models.trending.new.ndcg] : [0, 0];
   const trendingSeason = season[0] || season[1] ? season[0] > season[1] : undefined;
   const choices: ServingChoices = {
-    forYou: { easeWeight: choice.easeWeight, sessions: choice.sessions, trend: choice.trend, hybrid: choice.hybrid },
+    forYou: { easeWeight: choice.easeWeight, sessions: choice.sessions, trend: choice.trend, hybrid: choice.hybrid, repeats: 0 },
     trending: trendingSeason === undefined ? {} : { season: trendingSeason },
   };
   return { models, choices };

@@ -37,6 +37,38 @@ export const BUY_AGAIN_DEFAULTS = { minRepeatShare: 0.05 } as const satisfies Bu
 export const BUY_AGAIN_HALF_LIFE_DAYS = 90;
 export const BUY_AGAIN_HALF_LIFE_GRID = [30, 90, 365];
 
+/**
+ * Each item's repurchase interval: the median gap in days between a shopper's purchases of it on
+ * different days, over all its shoppers; 0 where fewer than `minRepeatShare` of its buyers bought
+ * it on two days or more. `forEach` visits every (shopper, item) pair once with its purchase times.
+ */
+export function repurchaseIntervals(
+  items: number,
+  forEach: (visit: (item: number, times: ArrayLike<number>) => void) => void,
+  minRepeatShare: number,
+): number[] {
+  const gaps: number[][] = Array.from({ length: items }, () => []);
+  const buyers = new Float64Array(items);
+  const repeaters = new Float64Array(items);
+  forEach((item, times) => {
+    buyers[item]++;
+    const distinctDays = [...new Set(Array.from(times, (time) => Math.floor(time / DAY_MS)))];
+    if (distinctDays.length > 1) repeaters[item]++;
+    for (let i = 1; i < distinctDays.length; i++) gaps[item].push(distinctDays[i] - distinctDays[i - 1]);
+  });
+  return gaps.map((itemGaps, item) => {
+    if (!itemGaps.length || repeaters[item] / buyers[item] < minRepeatShare) return 0;
+    const sorted = itemGaps.sort((a, b) => a - b);
+    return sorted[Math.floor(sorted.length / 2)];
+  });
+}
+
+/** How due a repeat purchase is: log(1 + times bought) · exp(−|days since the last / interval − 1|). */
+export function dueScore(timesBought: number, lastTime: number, intervalDays: number, now: number): number {
+  const due = (now - lastTime) / DAY_MS / intervalDays;
+  return Math.log1p(timesBought) * Math.exp(-Math.abs(due - 1));
+}
+
 interface BuyAgainState {
   params: { minRepeatShare: number };
   now: number;
@@ -68,22 +100,13 @@ export class BuyAgainModel implements Recommender {
 
   static fit(dataset: Dataset, params: BuyAgainParams = {}, options: FitOptions = {}): BuyAgainModel {
     const minRepeatShare = params.minRepeatShare ?? BUY_AGAIN_DEFAULTS.minRepeatShare;
-    const gaps: number[][] = dataset.items.map(() => []);
-    const buyers = new Float64Array(dataset.items.length);
-    const repeaters = new Float64Array(dataset.items.length);
-    for (let user = 0; user < dataset.userIds.length; user++) {
-      forEachPurchased(dataset, user, (item, times) => {
-        buyers[item]++;
-        const distinctDays = [...new Set(Array.from(times, (time) => Math.floor(time / DAY_MS)))];
-        if (distinctDays.length > 1) repeaters[item]++;
-        for (let i = 1; i < distinctDays.length; i++) gaps[item].push(distinctDays[i] - distinctDays[i - 1]);
-      });
-    }
-    const intervalDays = gaps.map((itemGaps, item) => {
-      if (!itemGaps.length || repeaters[item] / buyers[item] < minRepeatShare) return 0;
-      const sorted = itemGaps.sort((a, b) => a - b);
-      return sorted[Math.floor(sorted.length / 2)];
-    });
+    const intervalDays = repurchaseIntervals(
+      dataset.items.length,
+      (visit) => {
+        for (let user = 0; user < dataset.userIds.length; user++) forEachPurchased(dataset, user, visit);
+      },
+      minRepeatShare,
+    );
     options.onProgress?.(1, "buy again");
     return new BuyAgainModel({
       params: { minRepeatShare },
@@ -131,10 +154,7 @@ export class BuyAgainModel implements Recommender {
     const now = this.state.now;
     return (tuplesOf(this.state.purchases[user], 3) as [number, number, number][])
       .filter(([item]) => !exclude.has(this.state.itemIds[item]))
-      .map(([item, count, last]) => {
-        const due = (now - last) / DAY_MS / this.state.intervalDays[item];
-        return { item, score: Math.log1p(count) * Math.exp(-Math.abs(due - 1)) };
-      })
+      .map(([item, count, last]) => ({ item, score: dueScore(count, last, this.state.intervalDays[item], now) }))
       .sort((a, b) => b.score - a.score || a.item - b.item)
       .slice(0, request.k)
       .map(({ item, score }) => ({
