@@ -7,6 +7,7 @@ import {
   AlsScorer,
   BlendScorer,
   BuyAgainScorer,
+  DueRepeatScorer,
   ContentScorer,
   EaseScorer,
   FitOnce,
@@ -29,7 +30,7 @@ import { NCF_EPOCH_GRID } from "../app/engine/benchmark-models/ncf";
 import { POPULARITY_DEFAULTS, SEASON_SHARE_GRID } from "../app/engine/models/popularity";
 import { SEQUENTIAL_EPOCH_GRID } from "../app/engine/benchmark-models/sequential";
 import { SVD_REGULARISATION_GRID } from "../app/engine/benchmark-models/svd";
-import { HYBRID_SHARES } from "../app/engine/eval/store-quality";
+import { HYBRID_SHARES, REPEAT_WEIGHTS } from "../app/engine/eval/store-quality";
 import { TREND_GRID, type TrendParams } from "../app/engine/trend";
 import { useTfBackend } from "../app/engine/tf/backend";
 import type { EngineItem } from "../app/engine/types";
@@ -308,9 +309,31 @@ const candidates: { family: string; make: (value: number, forValidation: boolean
             TREND_GRID.slice(0, 2),
           ),
         },
+        // "Recommended for you" as served where the shop's customers rebuy: the EASE + ALS blend
+        // (× trend) beside the due repeats (the buy-again model's repurchase-interval scores) at
+        // a weight of REPEAT_WEIGHTS or none, all chosen on validation.
+        { family: "for-you-repeats", ...servedForYou() },
       ]
     : []),
 ];
+
+/** The blend(ease+als) grid, each setting beside the due repeats at 0 or each of REPEAT_WEIGHTS. */
+function servedForYou() {
+  const personal = easeBlend((ease, forValidation) => [ease, sharedAls(forValidation)], [0.3, 0.5, 0.7].map(complement), TREND_GRID);
+  const weights = [0, ...REPEAT_WEIGHTS];
+  const repeats = {
+    validation: new FitOnce(new DueRepeatScorer(salesFor(true))),
+    training: new FitOnce(new DueRepeatScorer(salesFor(false))),
+  };
+  return {
+    make: (index: number, forValidation: boolean) => {
+      const weight = weights[index % weights.length];
+      const blend = personal.make(Math.floor(index / weights.length), forValidation);
+      return new BlendScorer([blend, forValidation ? repeats.validation : repeats.training], [1, weight], "for-you-repeats");
+    },
+    grid: Array.from({ length: personal.grid.length * weights.length }, (_, index) => index),
+  };
+}
 /** The time split counts both views; the others count new items only. */
 const views: View[] = isTime ? ["all", "new"] : ["new"];
 const evaluationOptions = (view: View) => ({ view, requireHistory: isTime });

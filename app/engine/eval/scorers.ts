@@ -459,8 +459,9 @@ export class BlendScorer implements Scorer {
   constructor(
     private readonly parts: Scorer[],
     private readonly weights: number[],
+    name?: string,
   ) {
-    this.name = `blend(${parts.map((part) => part.name).join("+")})`;
+    this.name = name ?? `blend(${parts.map((part) => part.name).join("+")})`;
   }
   get params() {
     return {

@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { buildDataset } from "../dataset";
 import { items, order } from "../../../test/fixtures/engine-events";
+import { userItems } from "../eval/matrix";
+import { DueRepeatScorer } from "../eval/scorers";
 import { BuyAgainModel } from "./buy-again";
 
 describe("BuyAgainModel", () => {
@@ -23,6 +25,24 @@ describe("BuyAgainModel", () => {
       { itemId: "c-beans", score: expect.any(Number), reason: { kind: "buy_again", itemId: "c-beans" } },
     ]);
     expect(model.recommend({ userId: "stranger", k: 5 })).toEqual([]);
+  });
+
+  it("scores in the 30-day check (DueRepeatScorer) as it serves, and nothing but the shopper's repeats", () => {
+    const dataset = buildDataset(events, items("c-beans", "tent"));
+    const { item, time, start } = dataset.purchases;
+    const user = new Int32Array(item.length);
+    for (let u = 0; u < dataset.userIds.length; u++) user.fill(u, start[u], start[u + 1]);
+    const positions = Int32Array.from(item.keys());
+    const scorer = new DueRepeatScorer({ user, item, time, positions, now: dataset.now });
+    scorer.fit(userItems(dataset.userIds.length, dataset.items.length, user, item, positions));
+    const out = new Float32Array(dataset.items.length);
+    for (const userId of ["u1", "u2"]) {
+      scorer.score(dataset.userIds.indexOf(userId), new Int32Array(0), out);
+      const served = model.recommend({ userId, k: 5 });
+      expect(served.map((r) => r.itemId)).toEqual(["c-beans"]);
+      expect(out[dataset.items.findIndex((i) => i.id === "c-beans")]).toBeCloseTo(served[0].score, 5);
+      expect(out[dataset.items.findIndex((i) => i.id === "tent")]).toBe(0);
+    }
   });
 
   it("scores a shopper who is due above one who just bought", () => {
