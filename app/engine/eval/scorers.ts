@@ -297,6 +297,15 @@ export class SvdScorer implements Scorer {
   }
 }
 
+/** Purchases as parallel columns, the training rows among them (`positions`), seen from `now`. */
+export interface Purchases {
+  user: ArrayLike<number>;
+  item: ArrayLike<number>;
+  time: ArrayLike<number>;
+  positions: ArrayLike<number>;
+  now: number;
+}
+
 /**
  * "Buy it again": the user's own purchases, weighted by how often and how recently (a half-life
  * in days), then the most popular items to fill the list.
@@ -308,13 +317,7 @@ export class BuyAgainScorer implements Scorer {
   private weights = new Float64Array(0);
   private popularity = new Float32Array(0);
   constructor(
-    private readonly history: {
-      user: ArrayLike<number>;
-      item: ArrayLike<number>;
-      time: ArrayLike<number>;
-      positions: ArrayLike<number>;
-      now: number;
-    },
+    private readonly history: Purchases,
     readonly params: { halfLifeDays: number } = { halfLifeDays: BUY_AGAIN_HALF_LIFE_DAYS },
   ) {}
   fit(train: UserItems) {
@@ -347,13 +350,7 @@ export class DueRepeatScorer implements Scorer {
   readonly name = "due-repeats";
   private scores: Map<number, number>[] = [];
   constructor(
-    private readonly history: {
-      user: ArrayLike<number>;
-      item: ArrayLike<number>;
-      time: ArrayLike<number>;
-      positions: ArrayLike<number>;
-      now: number;
-    },
+    private readonly history: Purchases,
     readonly params: { minRepeatShare: number } = BUY_AGAIN_DEFAULTS,
   ) {}
   fit(train: UserItems) {
