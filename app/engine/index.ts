@@ -14,6 +14,6 @@ export type { TrendParams } from "./trend";
 export { learnSeasonality, type LearnedCurve, type SeasonalityParams } from "./seasonality";
 export type { RuleSet, ProductFacts, ServeContext, CandidateTier, Ranked } from "./rules";
 export { computeInsights, type Insights, type InsightsParams } from "./insights";
-export { readStoreQuality, type StoreQuality } from "./eval/store-quality";
+export { readStoreQuality, servesRepeats, type StoreQuality } from "./eval/store-quality";
 export { fitShopModels, type ShopModels } from "./pipeline";
 export { blendScaledLists, unionInOrder } from "./blend";

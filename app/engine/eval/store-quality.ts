@@ -9,6 +9,7 @@ import { fitAlsParallel, scoreAll, type AlsFactors } from "../models/als";
 import { blendScaledRows } from "../blend";
 import { BuyAgainScorer, DueRepeatScorer, EaseScorer, PopularityScorer, TrendingScorer, TwoTowerScorer, type Scorer } from "./scorers";
 import type { UserItems } from "./matrix";
+import { rankerFits, type RankerWeights } from "../models/repeat-ranker";
 
 /** How the shop's own models do on its own history, as the admin shows it after each training. */
 export interface StoreQuality {
@@ -53,6 +54,13 @@ export interface ServingChoices {
      * shopper bought.
      */
     repeats: number;
+    /**
+     * Where the check found that a learned ranker places the shopper's purchases among the blend's
+     * candidates better than the due repeats at any weight (models/repeat-ranker.ts): its weights,
+     * fitted on what the shop's customers bought in the check's last 30 days. Absent otherwise,
+     * and in checks made before the ranker joined them.
+     */
+    ranker?: RankerWeights;
   };
   trending: {
     /**
@@ -64,6 +72,11 @@ export interface ServingChoices {
      */
     season?: boolean;
   };
+}
+
+/** Whether "Recommended for you" brings back what the shopper bought (due repeats at a weight, or the learned ranker). */
+export function servesRepeats(choices: ServingChoices): boolean {
+  return choices.forYou.repeats > 0 || rankerFits(choices.forYou.ranker);
 }
 
 export const FOR_YOU_WEIGHTS = [0, 0.25, 0.5, 0.75, 1];
