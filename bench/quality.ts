@@ -14,6 +14,7 @@ import {
   ItemKnnScorer,
   NcfScorer,
   PopularityScorer,
+  RepeatRankerScorer,
   SequentialScorer,
   SvdScorer,
   TrendingScorer,
@@ -210,7 +211,8 @@ const trending = (forValidation: boolean, seasonShare: number) =>
     seasonShare ? "trending-season" : "trending",
   );
 const buyAgainFor = (forValidation: boolean, halfLifeDays: number) => new BuyAgainScorer(salesFor(forValidation), { halfLifeDays });
-const candidates: { family: string; make: (value: number, forValidation: boolean) => Scorer; grid: number[] }[] = [
+/** `chooseBy`: the view whose validation NDCG chooses the setting for both views (each view chooses its own otherwise). */
+const candidates: { family: string; make: (value: number, forValidation: boolean) => Scorer; grid: number[]; chooseBy?: View }[] = [
   { family: "popularity", make: () => new PopularityScorer(), grid: [0] },
   ...(isTime
     ? [
@@ -313,6 +315,9 @@ const candidates: { family: string; make: (value: number, forValidation: boolean
         // (× trend) beside the due repeats (the buy-again model's repurchase-interval scores) at
         // a weight of REPEAT_WEIGHTS or none, all chosen on validation.
         { family: "for-you-repeats", ...servedForYou() },
+        // The same with the learned repeat ranker (models/repeat-ranker.ts) placing the shopper's
+        // purchases among the blend's candidates: its weights fitted on the validation split.
+        { family: "for-you-ranker", ...repeatRanker(), chooseBy: "new" as View },
       ]
     : []),
 ];
@@ -332,6 +337,25 @@ function servedForYou() {
       return new BlendScorer([blend, forValidation ? repeats.validation : repeats.training], [1, weight], "for-you-repeats");
     },
     grid: Array.from({ length: personal.grid.length * weights.length }, (_, index) => index),
+  };
+}
+/**
+ * The repeat ranker over the blend(ease+als) grid's setting that validation chooses on the `new`
+ * view (as the 30-day check chooses the blend): on validation the blend alone, on training the
+ * ranker's order, its weights fitted on the validation split.
+ */
+function repeatRanker() {
+  const personal = easeBlend((ease, forValidation) => [ease, sharedAls(forValidation)], [0.3, 0.5, 0.7].map(complement), TREND_GRID);
+  return {
+    make: (index: number, forValidation: boolean): Scorer =>
+      forValidation
+        ? personal.make(index, true)
+        : new RepeatRankerScorer({
+            blend: { validation: personal.make(index, true), training: personal.make(index, false) },
+            validation: { train: validationTrain, test: validationTest, purchases: salesFor(true) },
+            training: salesFor(false),
+          }),
+    grid: personal.grid,
   };
 }
 /** The time split counts both views; the others count new items only. */
@@ -371,6 +395,8 @@ for (const candidate of candidates.filter((c) => !chosen || BASELINES.includes(c
         if (ndcg > best.get(view)!.ndcg) best.set(view, { value: candidate.grid[index], ndcg });
       });
     }
+    const by = candidate.chooseBy && best.get(candidate.chooseBy);
+    if (by) for (const view of views) best.set(view, by);
   }
   for (const value of new Set([...best.values()].map((choice) => choice.value))) {
     const scorer = candidate.make(value, false);

@@ -15,5 +15,6 @@ export { learnSeasonality, type LearnedCurve, type SeasonalityParams } from "./s
 export type { RuleSet, ProductFacts, ServeContext, CandidateTier, Ranked } from "./rules";
 export { computeInsights, type Insights, type InsightsParams } from "./insights";
 export { readStoreQuality, servesRepeats, type StoreQuality } from "./eval/store-quality";
+export { datasetPurchases, rankerFits, rankForYou, RepeatFeatures } from "./models/repeat-ranker";
 export { fitShopModels, type ShopModels } from "./pipeline";
 export { blendScaledLists, unionInOrder } from "./blend";

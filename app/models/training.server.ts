@@ -14,6 +14,10 @@ import {
   learnSeasonality,
   PopularityModel,
   purchaseEvents,
+  datasetPurchases,
+  rankerFits,
+  rankForYou,
+  RepeatFeatures,
   serializeModel,
   type Dataset,
   type EngineItem,
@@ -311,7 +315,8 @@ async function withCollectionHandles(db: PrismaClient, shopId: string, items: En
 }
 
 /** Every list serving reads: shop-wide, per product and per known customer. */
-function precomputeLists({ items, userIds, itemIndex }: Dataset, models: ShopModels) {
+function precomputeLists(dataset: Dataset, models: ShopModels) {
+  const { items, userIds, itemIndex } = dataset;
   const { trend } = models;
   const { easeWeight } = models.choices.forYou;
   const trendOf = trend ? (itemId: string) => trend[itemIndex.get(itemId)!] ?? 1 : undefined;
@@ -338,6 +343,7 @@ function precomputeLists({ items, userIds, itemIndex }: Dataset, models: ShopMod
       ),
     );
   }
+  const withRepeats = repeatsJoin(dataset, models);
   for (const userId of userIds) {
     if (userId.startsWith("visitor:") || userId.startsWith("guest-order:")) continue;
     // Two stages: EASE, ALS and the hybrid (where fitted) each retrieve candidates, ranked by
@@ -354,18 +360,7 @@ function precomputeLists({ items, userIds, itemIndex }: Dataset, models: ShopMod
       LIST_LENGTH,
       trendOf,
     );
-    // Where the check found that customers rebuy, the shopper's due repeats join the blend (their
-    // "buy again" reason lets them through the hide-purchased rule in this placement only).
-    const repeats = models.choices.forYou.repeats;
-    const ranked = repeats
-      ? blendScaledLists(
-          [personal, models.buyAgain.recommend({ userId, k: LIST_LENGTH })],
-          [1, repeats],
-          LIST_LENGTH,
-          undefined,
-          "first-met",
-        )
-      : personal;
+    const ranked = withRepeats(personal, userId);
     add(
       "FOR_YOU",
       userId,
@@ -377,6 +372,22 @@ function precomputeLists({ items, userIds, itemIndex }: Dataset, models: ShopMod
     add("BUY_AGAIN", userId, models.buyAgain.recommend({ userId, k: LIST_LENGTH }));
   }
   return lists;
+}
+
+/**
+ * Where the check found that customers rebuy, what the shopper bought joins their personal list:
+ * placed by the learned repeat ranker where it won, or as the due repeats blended in at their
+ * weight. Their "buy again" reason lets them through the hide-purchased rule in this placement only.
+ */
+function repeatsJoin(dataset: Dataset, models: ShopModels): (personal: Recommendation[], userId: string) => Recommendation[] {
+  const { ranker: weights, repeats } = models.choices.forYou;
+  if (rankerFits(weights)) {
+    const ranker = { weights, features: new RepeatFeatures(datasetPurchases(dataset), dataset.userIds.length, dataset.items.length) };
+    return (personal, userId) => rankForYou(ranker, dataset.userIndex.get(userId)!, personal, dataset, LIST_LENGTH);
+  }
+  if (!repeats) return (personal) => personal;
+  return (personal, userId) =>
+    blendScaledLists([personal, models.buyAgain.recommend({ userId, k: LIST_LENGTH })], [1, repeats], LIST_LENGTH, undefined, "first-met");
 }
 
 function toListItems(recommendations: Recommendation[]): Prisma.InputJsonValue {

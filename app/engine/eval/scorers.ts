@@ -25,7 +25,10 @@ import {
   type TwoTowerWeights,
 } from "../models/two-tower";
 import { applyTrend, itemTrend, TREND_DEFAULTS, type TrendParams } from "../trend";
+import { fitRanker, rankCandidates, RANKER_CANDIDATES, RankerExamples, RepeatFeatures, type RankerWeights } from "../models/repeat-ranker";
+import { topK } from "../topk";
 import type { EngineItem } from "../types";
+import type { PurchaseColumns } from "../models/repeat-ranker";
 import { gram, placeInRow, userItems, type UserItems } from "./matrix";
 
 /**
@@ -298,13 +301,7 @@ export class SvdScorer implements Scorer {
 }
 
 /** Purchases as parallel columns, the training rows among them (`positions`), seen from `now`. */
-export interface Purchases {
-  user: ArrayLike<number>;
-  item: ArrayLike<number>;
-  time: ArrayLike<number>;
-  positions: ArrayLike<number>;
-  now: number;
-}
+export type Purchases = PurchaseColumns;
 
 /**
  * "Buy it again": the user's own purchases, weighted by how often and how recently (a half-life
@@ -476,4 +473,73 @@ export class BlendScorer implements Scorer {
     this.parts.forEach((part, index) => part.score(user, history, this.buffers[index]));
     blendScaledRows(out, this.buffers, this.weights);
   }
+}
+
+/**
+ * "Recommended for you" with the learned repeat ranker (models/repeat-ranker.ts): a personal
+ * blend's candidates and the user's purchases, ranked by weights fitted on an earlier period.
+ * `fit` learns them where the benchmark's validation split says (the blend fitted on its
+ * training part, the features at its cut-off, labelled by its test part), then fits the blend on
+ * the training matrix given and reads the features at the training purchases' `now`.
+ */
+export class RepeatRankerScorer implements Scorer {
+  readonly name = "for-you-ranker";
+  readonly params = {};
+  private weights: RankerWeights | null = null;
+  private features: RepeatFeatures | null = null;
+  constructor(
+    private readonly setup: {
+      blend: { validation: Scorer; training: Scorer };
+      validation: { train: UserItems; test: UserItems; purchases: Purchases };
+      training: Purchases;
+    },
+  ) {}
+  fit(train: UserItems) {
+    const { blend, validation } = this.setup;
+    blend.validation.fit(validation.train);
+    const features = new RepeatFeatures(validation.purchases, train.users, train.items);
+    this.weights = fitRanker(rankerExamples(blend.validation, features, validation.train, validation.test));
+    blend.training.fit(train);
+    this.features = new RepeatFeatures(this.setup.training, train.users, train.items);
+  }
+  score(user: number, history: Int32Array, out: Float32Array) {
+    this.setup.blend.training.score(user, history, out);
+    rankRow(this.weights!, this.features!, user, out);
+  }
+}
+
+/** Each user's candidates (from the blend's scores) labelled by what they bought in `test`. */
+export function rankerExamples(
+  blend: Scorer,
+  features: RepeatFeatures,
+  train: UserItems,
+  test: UserItems,
+  users: (user: number) => boolean = () => true,
+) {
+  const examples = new RankerExamples(features.count);
+  const row = new Float32Array(train.items);
+  for (let user = 0; user < train.users; user++) {
+    const history = train.cols.subarray(train.rowStart[user], train.rowStart[user + 1]);
+    const next = new Set(test.cols.subarray(test.rowStart[user], test.rowStart[user + 1]));
+    if (!history.length || !next.size || !users(user)) continue;
+    blend.score(user, history, row);
+    examples.add(features.rows(user, blendCandidates(features, user, row)), next);
+  }
+  return examples;
+}
+
+/** The blend's best candidates for the user among what they did not buy, with their scores. */
+export function blendCandidates(features: RepeatFeatures, user: number, row: Float32Array) {
+  return topK(row, RANKER_CANDIDATES, (item) => features.bought(user, item)).map((item) => ({ item, score: row[item] }));
+}
+
+/**
+ * A row of blend scores reordered by the ranker: its candidates first in the ranker's order, the
+ * rest after them in the blend's.
+ */
+export function rankRow(weights: RankerWeights, features: RepeatFeatures, user: number, row: Float32Array) {
+  const ranked = rankCandidates(weights, features.rows(user, blendCandidates(features, user, row)), (item) => features.bought(user, item));
+  let top = 0;
+  for (const score of row) top = Math.max(top, score);
+  ranked.forEach(({ item }, position) => (row[item] = top + 1 + ranked.length - position));
 }

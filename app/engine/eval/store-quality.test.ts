@@ -2,7 +2,15 @@ import { describe, expect, it } from "vitest";
 import { buildDataset } from "../dataset";
 import { items, NOW, order } from "../../../test/fixtures/engine-events";
 import type { EngineEvent } from "../types";
-import { evaluateOnHistory, HYBRID_SHARES, readStoreQuality, type StoreQuality } from "./store-quality";
+import { RANKER_FEATURES } from "../models/repeat-ranker";
+import {
+  evaluateOnHistory,
+  HYBRID_SHARES,
+  MIN_RANKER_CUSTOMERS,
+  readStoreQuality,
+  servesRepeats,
+  type StoreQuality,
+} from "./store-quality";
 
 describe("evaluateOnHistory", () => {
   // Five product lines: a lead item x, the y bought with it in one order, and a z bought by the
@@ -171,6 +179,51 @@ describe("evaluateOnHistory, repeats", () => {
   it("leaves repeats out where customers went on to buy what they had not", async () => {
     const quality = (await evaluateOnHistory(store(false), { k: 2, minCustomers: 5 }))!;
     expect(quality.choices.forYou.repeats).toBe(0);
+  });
+});
+
+describe("evaluateOnHistory, the repeat ranker", () => {
+  // Eight product lines of two consumables, each bought every 40 days by ten shoppers of the line:
+  // `a` three times, lately (5 days before the last 30), and `b` twice, 40 days before them, due
+  // by its interval. In the last 30 days they rebuy what they bought lately (a), or what is due
+  // (b). Other shoppers bought b with n, so the blend too ranks b above a.
+  const store = (next: "a" | "b", lineCount = 8) => {
+    const lines = Array.from({ length: lineCount }, (_, line) => line);
+    const events: EngineEvent[] = [];
+    for (const line of lines) {
+      for (let i = 0; i < 10; i++) {
+        const shopper = `s${line}-${i}`;
+        for (const days of [115, 75, 35]) events.push(...order(shopper, `${shopper}-a${days}`, days, `a${line}`));
+        for (const days of [110, 70]) events.push(...order(shopper, `${shopper}-b${days}`, days, `b${line}`));
+        events.push(...order(shopper, `${shopper}-next`, 20, `${next}${line}`));
+      }
+      for (let i = 0; i < 3; i++) events.push(...order(`o${line}-${i}`, `o${line}-${i}`, 100, `b${line}`, `n${line}`));
+    }
+    return buildDataset(events, items(...lines.flatMap((line) => [`a${line}`, `b${line}`, `n${line}`])), { now: NOW });
+  };
+
+  it("places the purchases the shop's customers rebuy first where they rebuy what they bought lately, not what is due", async () => {
+    const quality = (await evaluateOnHistory(store("a"), { k: 1, minCustomers: 5 }))!;
+    expect(quality.customers).toBe(80);
+    expect(quality.choices.forYou.ranker?.features).toEqual([...RANKER_FEATURES]);
+    expect(quality.choices.forYou.repeats).toBe(0);
+    expect(servesRepeats(quality.choices)).toBe(true);
+    // Judged on halves it was not fitted on: every customer's next purchase first.
+    expect(quality.models["for-you"].all.recall).toBe(1);
+  });
+
+  it("keeps the blend alone where it already ranks first what customers rebuy (b, bought with n): the first of equals", async () => {
+    const quality = (await evaluateOnHistory(store("b"), { k: 1, minCustomers: 5 }))!;
+    expect(quality.choices.forYou.repeats).toBe(0);
+    expect(quality.choices.forYou.ranker).toBeUndefined();
+    expect(servesRepeats(quality.choices)).toBe(false);
+    expect(quality.models["for-you"].all.recall).toBe(1);
+  });
+
+  it("leaves the ranker out of a check with fewer customers than it needs", async () => {
+    const quality = (await evaluateOnHistory(store("a", 5), { k: 1, minCustomers: 5 }))!;
+    expect(quality.customers).toBeLessThan(MIN_RANKER_CUSTOMERS);
+    expect(quality.choices.forYou.ranker).toBeUndefined();
   });
 });
 

@@ -7,9 +7,20 @@ import { userItems } from "./matrix";
 import { evaluateEach, type View } from "./metrics";
 import { fitAlsParallel, scoreAll, type AlsFactors } from "../models/als";
 import { blendScaledRows } from "../blend";
-import { BuyAgainScorer, DueRepeatScorer, EaseScorer, PopularityScorer, TrendingScorer, TwoTowerScorer, type Scorer } from "./scorers";
+import {
+  BuyAgainScorer,
+  DueRepeatScorer,
+  EaseScorer,
+  PopularityScorer,
+  rankerExamples,
+  rankRow,
+  TrendingScorer,
+  TwoTowerScorer,
+  type Purchases,
+  type Scorer,
+} from "./scorers";
 import type { UserItems } from "./matrix";
-import { rankerFits, type RankerWeights } from "../models/repeat-ranker";
+import { datasetPurchases, fitRanker, RankerExamples, rankerFits, RepeatFeatures, type RankerWeights } from "../models/repeat-ranker";
 
 /** How the shop's own models do on its own history, as the admin shows it after each training. */
 export interface StoreQuality {
@@ -219,11 +230,12 @@ export async function evaluateOnHistory(
   const { models, choices } = chooseForYou(scorers, blends, { all, fresh }, seasonal);
   const chosen = blends.find((blend) => sameBlend(blend, choices.forYou));
   if (chosen) {
-    const repeats = new DueRepeatScorer({ user, item, time, positions: train, now: cutoff });
-    repeats.fit(trainMatrix);
-    const served = chooseRepeats({ scorers, repeats, chosen, blendRow, trainMatrix, testMatrix, k });
+    const parts = [chosen.easeRow, alsRow, ...(chosen.hybrid ? [hybridRow] : [])];
+    const purchases = { user, item, time, positions: train, now: cutoff };
+    const served = chooseRepeats({ scorers, parts, chosen, blendRow, purchases, trainMatrix, testMatrix, k });
     choices.forYou.repeats = served.weight;
-    if (served.weight) models["for-you"] = { ...models["for-you"], all: served.all };
+    if (served.ranker) choices.forYou.ranker = served.ranker;
+    if (served.weight || served.ranker) models["for-you"] = { ...models["for-you"], all: served.all };
   }
   return { protocol: "time", cutoff, k, customers, models, choices };
 }
@@ -232,51 +244,86 @@ type CheckedBlend = Omit<ServingChoices["forYou"], "repeats"> & { easeRow: numbe
 const sameBlend = (a: CheckedBlend, b: Blend) =>
   a.easeWeight === b.easeWeight && a.sessions === b.sessions && a.trend === b.trend && a.hybrid === b.hybrid;
 
+/** Customers the check needs before it fits the repeat ranker (half of them judge the weights fitted on the other half). */
+export const MIN_RANKER_CUSTOMERS = 60;
+
 /**
- * The chosen blend alone and beside the due repeats at each of REPEAT_WEIGHTS, on the `all` view
- * (a repeat purchase counts): the weight with the best NDCG, 0 where none beat the blend alone
- * (the first of equals). The repeats' scores are 0 off what the customer bought, so the `new`
- * view, which leaves those out, is the blend's whatever the weight.
+ * How "Recommended for you" serves what the shopper bought, judged on the `all` view (a repeat
+ * purchase counts) by NDCG: the chosen blend alone; beside the due repeats at each of
+ * REPEAT_WEIGHTS; or reordered by the learned repeat ranker (models/repeat-ranker.ts). The ranker
+ * learns from this split's own test purchases, so it is judged by cross-fitting: the customers are
+ * split in two, and each half is ranked with weights fitted on the other. The weights served are
+ * fitted on all of them. The first of equals wins (the blend alone first, the ranker last).
+ * Neither way moves the `new` view, which leaves out what the customer bought: the repeats' scores
+ * are 0 off it, and the ranker keeps the blend's order among new products.
  */
 function chooseRepeats(check: {
   scorers: Scorer[];
-  repeats: Scorer;
+  /** The rows of `scorers` the chosen blend reads (EASE, ALS and, where it has a share, the hybrid). */
+  parts: number[];
   chosen: CheckedBlend;
   blendRow: (row: Float32Array, out: Float32Array[], blend: CheckedBlend) => void;
+  purchases: Purchases;
   trainMatrix: UserItems;
   testMatrix: UserItems;
   k: number;
 }) {
-  const { scorers, repeats, chosen, blendRow } = check;
-  const count = scorers.length;
-  const score = (u: number, history: Int32Array, out: Float32Array[]) => {
-    // Only the blend's parts are scored (their rows keep the scorers' places), then the repeats.
-    for (const [index, scorer] of scorers.entries())
-      if (/^(ease|session-ease|als|two-tower)$/.test(scorer.name)) scorer.score(u, history, out[index]);
-    blendRow(out[count], out, chosen);
-    repeats.score(u, history, out[count + 1]);
-    REPEAT_WEIGHTS.forEach((weight, index) => blendScaledRows(out[count + 2 + index], [out[count], out[count + 1]], [1, weight]));
+  const { scorers, parts, chosen, blendRow, purchases, trainMatrix, testMatrix } = check;
+  const buffers = scorers.map(() => new Float32Array(trainMatrix.items));
+  const blend: Scorer = {
+    name: "for-you",
+    params: {},
+    fit() {},
+    score(user, history, out) {
+      for (const index of parts) scorers[index].score(user, history, buffers[index]);
+      blendRow(out, buffers, chosen);
+    },
   };
-  const rows = count + 2 + REPEAT_WEIGHTS.length;
-  const results = evaluateEach(rows, (u, history, out) => score(u, history, out), check.trainMatrix, check.testMatrix, check.k, {
-    requireHistory: true,
-    auc: false,
-    view: "all",
-  }).slice(count);
-  let best = 0;
-  REPEAT_WEIGHTS.forEach((_, index) => {
-    if (results[2 + index].ndcg > (best ? results[2 + best - 1] : results[0]).ndcg) best = index + 1;
-  });
-  const metrics = best ? results[2 + best - 1] : results[0];
-  return { weight: best ? REPEAT_WEIGHTS[best - 1] : 0, all: { ndcg: metrics.ndcg, recall: metrics.recall, precision: metrics.precision } };
+  const repeats = new DueRepeatScorer(purchases);
+  repeats.fit(trainMatrix);
+  const ranker = crossFittedRanker(blend, purchases, trainMatrix, testMatrix);
+  const score = (u: number, history: Int32Array, out: Float32Array[]) => {
+    blend.score(u, history, out[0]);
+    repeats.score(u, history, out[1]);
+    REPEAT_WEIGHTS.forEach((weight, index) => blendScaledRows(out[2 + index], [out[0], out[1]], [1, weight]));
+    if (ranker) {
+      const ranked = out[2 + REPEAT_WEIGHTS.length];
+      ranked.set(out[0]);
+      rankRow(ranker.folds[1 - (u % 2)], ranker.features, u, ranked);
+    }
+  };
+  const rows = 2 + REPEAT_WEIGHTS.length + (ranker ? 1 : 0);
+  const results = evaluateEach(rows, score, trainMatrix, testMatrix, check.k, { requireHistory: true, auc: false, view: "all" });
+  // The candidates: the blend alone, each weight of the repeats, then the ranker.
+  const ways = [0, ...REPEAT_WEIGHTS.map((_, index) => 2 + index), ...(ranker ? [rows - 1] : [])];
+  const best = ways.reduce((a, b) => (results[b].ndcg > results[a].ndcg ? b : a));
+  const { ndcg, recall, precision } = results[best];
+  return {
+    weight: best >= 2 && best < 2 + REPEAT_WEIGHTS.length ? REPEAT_WEIGHTS[best - 2] : 0,
+    ranker: ranker && best === rows - 1 ? ranker.served : undefined,
+    all: { ndcg, recall, precision },
+  };
+}
+
+/**
+ * The repeat ranker's weights fitted on each half of the customers (by the parity of their
+ * index) and on all of them, with the features at the check's cut-off; null where too few
+ * customers bought in both periods.
+ */
+function crossFittedRanker(blend: Scorer, purchases: Purchases, trainMatrix: UserItems, testMatrix: UserItems) {
+  const features = new RepeatFeatures(purchases, trainMatrix.users, trainMatrix.items);
+  const halves = [0, 1].map((half) => rankerExamples(blend, features, trainMatrix, testMatrix, (user) => user % 2 === half));
+  if (halves.reduce((sum, half) => sum + half.customers, 0) < MIN_RANKER_CUSTOMERS) return null;
+  return {
+    features,
+    folds: halves.map((half) => fitRanker(half)),
+    served: fitRanker(RankerExamples.join(halves)),
+  };
 }
 
 /** Every purchase by user (the dataset's columns, read as they are), split at the cut-off into train and test matrices. */
 function splitPurchases(dataset: Dataset, cutoff: number) {
-  const { item, time } = dataset.purchases;
-  const user = new Int32Array(item.length);
-  for (let u = 0; u < dataset.userIds.length; u++) user.fill(u, dataset.purchases.start[u], dataset.purchases.start[u + 1]);
-  const positions = Int32Array.from(item.keys());
+  const { user, item, time, positions } = datasetPurchases(dataset);
   const train = positions.filter((p) => time[p] < cutoff);
   const test = positions.filter((p) => time[p] >= cutoff);
   const users = dataset.userIds.length;

@@ -1,4 +1,6 @@
+import type { Dataset } from "../dataset";
 import { invertSpd } from "../linalg";
+import type { Recommendation } from "../types";
 import { BUY_AGAIN_DEFAULTS, repurchaseIntervals } from "./buy-again";
 
 const DAY_MS = 86_400_000;
@@ -161,13 +163,53 @@ export class RepeatFeatures {
   }
 }
 
+/** Every purchase of the dataset as columns (its user column spelled out), seen from its latest event. */
+export function datasetPurchases(dataset: Dataset) {
+  const { start, item, time } = dataset.purchases;
+  const user = new Int32Array(item.length);
+  for (let u = 0; u < dataset.userIds.length; u++) user.fill(u, start[u], start[u + 1]);
+  return { user, item, time, positions: Int32Array.from(item.keys()), now: dataset.now };
+}
+
+/**
+ * A shopper's "Recommended for you" with the ranker: the personal blend's list (best first) and
+ * what the shopper bought, in the ranker's order, the first `k`. A purchase comes with the "buy
+ * again" reason, which lets it through hide-purchased in this placement; scores are the ranker's
+ * probabilities.
+ */
+export function rankForYou(
+  ranker: { weights: RankerWeights; features: RepeatFeatures },
+  user: number,
+  personal: Recommendation[],
+  dataset: Pick<Dataset, "items" | "itemIndex">,
+  k: number,
+): Recommendation[] {
+  const { weights, features } = ranker;
+  const byItem = new Map<number, Recommendation>();
+  const blend: BlendCandidate[] = [];
+  for (const recommendation of personal) {
+    const item = dataset.itemIndex.get(recommendation.itemId);
+    if (item === undefined || features.bought(user, item)) continue;
+    byItem.set(item, recommendation);
+    blend.push({ item, score: recommendation.score });
+  }
+  const bought = (item: number) => features.bought(user, item);
+  return rankCandidates(weights, features.rows(user, blend), bought)
+    .slice(0, k)
+    .map(({ item, score }) => {
+      const itemId = dataset.items[item].id;
+      const probability = Math.round(1e6 / (1 + Math.exp(-score))) / 1e6;
+      return { ...(byItem.get(item) ?? { itemId, reason: { kind: "buy_again", itemId } }), score: probability };
+    });
+}
+
 /** Each shopper's distinct purchase days per item. */
 function boughtDays(purchases: PurchaseColumns, users: number): Map<number, number[]>[] {
   const days: Map<number, number[]>[] = Array.from({ length: users }, () => new Map());
   const { user, item, time, positions, now } = purchases;
   for (let p = 0; p < positions.length; p++) {
     const position = positions[p];
-    if (time[position] >= now) continue;
+    if (time[position] > now) continue;
     const own = days[user[position]];
     const list = own.get(item[position]) ?? [];
     list.push(Math.floor(time[position] / DAY_MS));
@@ -199,10 +241,24 @@ export class RankerExamples {
   readonly features: number[] = [];
   readonly labels: number[] = [];
   readonly weights: number[] = [];
+  /** The shoppers added. */
+  customers = 0;
   constructor(readonly count: number) {}
+  /** Several sets of examples as one. */
+  static join(parts: RankerExamples[]): RankerExamples {
+    const joined = new RankerExamples(parts[0].count);
+    for (const part of parts) {
+      for (const value of part.features) joined.features.push(value);
+      for (const label of part.labels) joined.labels.push(label);
+      for (const weight of part.weights) joined.weights.push(weight);
+      joined.customers += part.customers;
+    }
+    return joined;
+  }
   /** One shopper's candidates, labelled by the items they bought next, weighted 1 / how many (so each shopper counts once, as recall does). */
   add(rows: { items: number[]; features: Float64Array }, next: Set<number>) {
     if (!next.size) return;
+    this.customers++;
     rows.items.forEach((item, index) => {
       for (let j = 0; j < this.count; j++) this.features.push(rows.features[index * this.count + j]);
       this.labels.push(next.has(item) ? 1 : 0);
