@@ -23,23 +23,46 @@ export interface NounSpec {
   variants?: string[];
 }
 
+/** A noun as the table writes it: name, product type, base price, and for some a repurchase interval or variants. */
+type NounRow = [noun: string, productType: string, basePrice: number, extra?: Pick<NounSpec, "rebuyDays" | "variants">];
+
+/** A category as the table writes it: its handle is its title in kebab case, its nouns are rows. */
+type CategoryRow = Omit<CategorySpec, "handle" | "nouns"> & { nouns: NounRow[] };
+
 const FLAT = [1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1];
 const SIZES = ["S", "M", "L"];
+const SHOE_SIZES = ["8", "9", "10", "11"];
 
-export const CATEGORIES: CategorySpec[] = [
+/** Expands a table row into the category the generator reads. */
+function category({ title, season, nouns, complements, materials, activities }: CategoryRow): CategorySpec {
+  const handle = title.toLowerCase().replaceAll(" ", "-");
+  return { handle, title, season, nouns: nouns.map(noun), complements, materials, activities };
+}
+
+/** Expands a noun row: a durable good has no rebuyDays key, a noun sold only in the product's colour no variants key. */
+function noun([noun, productType, basePrice, { rebuyDays, variants } = {}]: NounRow): NounSpec {
+  return {
+    noun,
+    productType,
+    basePrice,
+    ...(rebuyDays === undefined ? {} : { rebuyDays }),
+    ...(variants === undefined ? {} : { variants }),
+  };
+}
+
+const CATEGORY_ROWS: CategoryRow[] = [
   {
-    handle: "camping",
     title: "Camping",
     season: [0.4, 0.5, 0.8, 1.2, 1.7, 2.2, 2.4, 2.0, 1.3, 0.8, 0.5, 0.6],
     nouns: [
-      { noun: "2-Person Tent", productType: "Tents", basePrice: 249 },
-      { noun: "Sleeping Bag", productType: "Sleeping Bags", basePrice: 149, variants: ["Regular", "Long"] },
-      { noun: "Sleeping Pad", productType: "Sleeping Pads", basePrice: 89 },
-      { noun: "Headlamp", productType: "Lighting", basePrice: 39 },
-      { noun: "Camp Stove", productType: "Stoves", basePrice: 79 },
-      { noun: "Fuel Canister", productType: "Fuel", basePrice: 9, rebuyDays: 45 },
-      { noun: "Camp Chair", productType: "Furniture", basePrice: 59 },
-      { noun: "Water Filter", productType: "Hydration", basePrice: 45 },
+      ["2-Person Tent", "Tents", 249],
+      ["Sleeping Bag", "Sleeping Bags", 149, { variants: ["Regular", "Long"] }],
+      ["Sleeping Pad", "Sleeping Pads", 89],
+      ["Headlamp", "Lighting", 39],
+      ["Camp Stove", "Stoves", 79],
+      ["Fuel Canister", "Fuel", 9, { rebuyDays: 45 }],
+      ["Camp Chair", "Furniture", 59],
+      ["Water Filter", "Hydration", 45],
     ],
     complements: [
       ["2-Person Tent", "Sleeping Bag", "Sleeping Pad", "Headlamp"],
@@ -49,15 +72,14 @@ export const CATEGORIES: CategorySpec[] = [
     activities: ["backpacking", "car camping"],
   },
   {
-    handle: "hiking-footwear",
     title: "Hiking Footwear",
     season: [0.6, 0.7, 1.0, 1.3, 1.4, 1.3, 1.2, 1.2, 1.3, 1.1, 0.8, 0.9],
     nouns: [
-      { noun: "Hiking Boots", productType: "Boots", basePrice: 189, variants: ["8", "9", "10", "11"] },
-      { noun: "Trail Runners", productType: "Shoes", basePrice: 139, variants: ["8", "9", "10", "11"] },
-      { noun: "Merino Crew Socks", productType: "Socks", basePrice: 22, rebuyDays: 90, variants: SIZES },
-      { noun: "Gaiters", productType: "Accessories", basePrice: 35 },
-      { noun: "Cushioned Insoles", productType: "Accessories", basePrice: 29, rebuyDays: 180 },
+      ["Hiking Boots", "Boots", 189, { variants: SHOE_SIZES }],
+      ["Trail Runners", "Shoes", 139, { variants: SHOE_SIZES }],
+      ["Merino Crew Socks", "Socks", 22, { rebuyDays: 90, variants: SIZES }],
+      ["Gaiters", "Accessories", 35],
+      ["Cushioned Insoles", "Accessories", 29, { rebuyDays: 180 }],
     ],
     complements: [
       ["Hiking Boots", "Merino Crew Socks", "Gaiters"],
@@ -67,15 +89,14 @@ export const CATEGORIES: CategorySpec[] = [
     activities: ["hiking", "trail running"],
   },
   {
-    handle: "outerwear",
     title: "Outerwear",
     season: [1.6, 1.2, 0.9, 0.7, 0.5, 0.4, 0.4, 0.5, 0.9, 1.4, 1.8, 2.0],
     nouns: [
-      { noun: "Rain Jacket", productType: "Jackets", basePrice: 159, variants: SIZES },
-      { noun: "Down Jacket", productType: "Jackets", basePrice: 229, variants: SIZES },
-      { noun: "Fleece Pullover", productType: "Fleece", basePrice: 89, variants: SIZES },
-      { noun: "Knit Beanie", productType: "Hats", basePrice: 28 },
-      { noun: "Insulated Gloves", productType: "Gloves", basePrice: 45, variants: SIZES },
+      ["Rain Jacket", "Jackets", 159, { variants: SIZES }],
+      ["Down Jacket", "Jackets", 229, { variants: SIZES }],
+      ["Fleece Pullover", "Fleece", 89, { variants: SIZES }],
+      ["Knit Beanie", "Hats", 28],
+      ["Insulated Gloves", "Gloves", 45, { variants: SIZES }],
     ],
     complements: [
       ["Down Jacket", "Knit Beanie", "Insulated Gloves"],
@@ -85,17 +106,16 @@ export const CATEGORIES: CategorySpec[] = [
     activities: ["commuting", "hiking"],
   },
   {
-    handle: "kitchen",
     title: "Kitchen",
     season: [0.9, 0.8, 0.9, 0.9, 1.0, 0.9, 0.8, 0.8, 0.9, 1.0, 1.4, 1.9],
     nouns: [
-      { noun: "Chef Knife", productType: "Knives", basePrice: 119 },
-      { noun: "Cutting Board", productType: "Boards", basePrice: 49 },
-      { noun: "Knife Sharpener", productType: "Knives", basePrice: 39 },
-      { noun: "Cast Iron Skillet", productType: "Cookware", basePrice: 69 },
-      { noun: "Dutch Oven", productType: "Cookware", basePrice: 159 },
-      { noun: "Wooden Spatula", productType: "Utensils", basePrice: 15 },
-      { noun: "Board Oil", productType: "Care", basePrice: 12, rebuyDays: 120 },
+      ["Chef Knife", "Knives", 119],
+      ["Cutting Board", "Boards", 49],
+      ["Knife Sharpener", "Knives", 39],
+      ["Cast Iron Skillet", "Cookware", 69],
+      ["Dutch Oven", "Cookware", 159],
+      ["Wooden Spatula", "Utensils", 15],
+      ["Board Oil", "Care", 12, { rebuyDays: 120 }],
     ],
     complements: [
       ["Chef Knife", "Cutting Board", "Knife Sharpener"],
@@ -106,16 +126,15 @@ export const CATEGORIES: CategorySpec[] = [
     activities: ["cooking", "baking"],
   },
   {
-    handle: "coffee",
     title: "Coffee",
     season: FLAT,
     nouns: [
-      { noun: "Burr Coffee Grinder", productType: "Grinders", basePrice: 139 },
-      { noun: "Single-Origin Coffee Beans", productType: "Coffee Beans", basePrice: 18, rebuyDays: 30, variants: ["Whole bean", "Ground"] },
-      { noun: "Paper Filters", productType: "Filters", basePrice: 8, rebuyDays: 60 },
-      { noun: "Pour-Over Dripper", productType: "Brewers", basePrice: 35 },
-      { noun: "Gooseneck Kettle", productType: "Kettles", basePrice: 79 },
-      { noun: "French Press", productType: "Brewers", basePrice: 45 },
+      ["Burr Coffee Grinder", "Grinders", 139],
+      ["Single-Origin Coffee Beans", "Coffee Beans", 18, { rebuyDays: 30, variants: ["Whole bean", "Ground"] }],
+      ["Paper Filters", "Filters", 8, { rebuyDays: 60 }],
+      ["Pour-Over Dripper", "Brewers", 35],
+      ["Gooseneck Kettle", "Kettles", 79],
+      ["French Press", "Brewers", 45],
     ],
     complements: [
       ["Burr Coffee Grinder", "Single-Origin Coffee Beans"],
@@ -125,15 +144,14 @@ export const CATEGORIES: CategorySpec[] = [
     activities: ["brewing"],
   },
   {
-    handle: "yoga",
     title: "Yoga",
     season: [2.0, 1.4, 1.1, 1.0, 0.9, 0.8, 0.8, 0.8, 1.0, 1.0, 0.9, 0.9],
     nouns: [
-      { noun: "Yoga Mat", productType: "Mats", basePrice: 79 },
-      { noun: "Cork Yoga Block", productType: "Props", basePrice: 22 },
-      { noun: "Yoga Strap", productType: "Props", basePrice: 15 },
-      { noun: "High-Rise Leggings", productType: "Leggings", basePrice: 89, variants: SIZES },
-      { noun: "Mat Cleaner", productType: "Care", basePrice: 14, rebuyDays: 45 },
+      ["Yoga Mat", "Mats", 79],
+      ["Cork Yoga Block", "Props", 22],
+      ["Yoga Strap", "Props", 15],
+      ["High-Rise Leggings", "Leggings", 89, { variants: SIZES }],
+      ["Mat Cleaner", "Care", 14, { rebuyDays: 45 }],
     ],
     complements: [
       ["Yoga Mat", "Cork Yoga Block", "Yoga Strap"],
@@ -143,15 +161,14 @@ export const CATEGORIES: CategorySpec[] = [
     activities: ["yoga", "pilates"],
   },
   {
-    handle: "swimwear",
     title: "Swimwear",
     season: [0.2, 0.3, 0.5, 0.9, 1.6, 2.6, 3.0, 2.4, 0.9, 0.4, 0.2, 0.3],
     nouns: [
-      { noun: "Swim Trunks", productType: "Swimwear", basePrice: 49, variants: SIZES },
-      { noun: "One-Piece Swimsuit", productType: "Swimwear", basePrice: 79, variants: SIZES },
-      { noun: "Beach Towel", productType: "Towels", basePrice: 39 },
-      { noun: "Swim Goggles", productType: "Goggles", basePrice: 25 },
-      { noun: "Reef-Safe Sunscreen", productType: "Sun Care", basePrice: 16, rebuyDays: 30 },
+      ["Swim Trunks", "Swimwear", 49, { variants: SIZES }],
+      ["One-Piece Swimsuit", "Swimwear", 79, { variants: SIZES }],
+      ["Beach Towel", "Towels", 39],
+      ["Swim Goggles", "Goggles", 25],
+      ["Reef-Safe Sunscreen", "Sun Care", 16, { rebuyDays: 30 }],
     ],
     complements: [
       ["One-Piece Swimsuit", "Beach Towel", "Reef-Safe Sunscreen"],
@@ -161,16 +178,15 @@ export const CATEGORIES: CategorySpec[] = [
     activities: ["swimming", "beach days"],
   },
   {
-    handle: "winter-sports",
     title: "Winter Sports",
     season: [2.4, 2.0, 1.2, 0.5, 0.2, 0.1, 0.1, 0.2, 0.5, 1.2, 2.2, 2.6],
     nouns: [
-      { noun: "Ski Goggles", productType: "Goggles", basePrice: 129 },
-      { noun: "Ski Gloves", productType: "Gloves", basePrice: 69, variants: SIZES },
-      { noun: "Ski Helmet", productType: "Helmets", basePrice: 149, variants: SIZES },
-      { noun: "Merino Base Layer", productType: "Base Layers", basePrice: 99, variants: SIZES },
-      { noun: "Neck Gaiter", productType: "Accessories", basePrice: 25 },
-      { noun: "Hand Warmers", productType: "Accessories", basePrice: 12, rebuyDays: 20 },
+      ["Ski Goggles", "Goggles", 129],
+      ["Ski Gloves", "Gloves", 69, { variants: SIZES }],
+      ["Ski Helmet", "Helmets", 149, { variants: SIZES }],
+      ["Merino Base Layer", "Base Layers", 99, { variants: SIZES }],
+      ["Neck Gaiter", "Accessories", 25],
+      ["Hand Warmers", "Accessories", 12, { rebuyDays: 20 }],
     ],
     complements: [
       ["Ski Goggles", "Ski Gloves", "Ski Helmet"],
@@ -181,6 +197,8 @@ export const CATEGORIES: CategorySpec[] = [
     activities: ["skiing", "snowboarding"],
   },
 ];
+
+export const CATEGORIES: CategorySpec[] = CATEGORY_ROWS.map(category);
 
 export const LINES = [
   "Summit",

@@ -1,6 +1,4 @@
-import { randomUUID } from "node:crypto";
 import type { PrismaClient } from "@prisma/client";
-import { getHmac, RequestType, setUpValidRequest } from "@shopify/shopify-api/test-helpers";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_SHOP_DOMAIN } from "../app/demo.server";
 import {
@@ -20,6 +18,7 @@ import { generateDemoStore } from "../demo/generate";
 import { scheduleTrainingJob } from "../app/jobs/definitions/schedule-training";
 import { startFakeAdmin, type FakeAdmin } from "./fakes/shopify-admin";
 import { startTestApp, type TestApp } from "./helpers/app";
+import { appProxyUrl, sendAsBrowser, webhookHeaders, withAdminSessionToken, withBearerSessionToken } from "./helpers/shopify-requests";
 
 /**
  * Plans through Shopify's Billing API, end to end: the running app (real session tokens signed
@@ -34,8 +33,7 @@ const TOKEN = "shpat_billing_offline_token";
 const SCOPES = "read_products,read_orders,read_customers";
 const STORE = "billing-shop";
 const DOMAIN = `${STORE}.myshopify.com`;
-/** Chromium's user agent: the Shopify library answers 410 to agents it takes for bots. */
-const BROWSER = { "User-Agent": "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36" };
+const SIGNER = { store: STORE, apiKey: CLIENT_ID, secret: SECRET };
 const REAUTHORIZE_HEADER = "x-shopify-api-request-failure-reauthorize-url";
 
 let app: TestApp;
@@ -44,26 +42,15 @@ let fake: FakeAdmin;
 let shopId: string;
 const saved = { ...process.env };
 
-async function send(request: Request) {
-  for (const [name, value] of Object.entries(BROWSER)) request.headers.set(name, value);
-  const response = await fetch(request, { redirect: "manual" });
-  return { status: response.status, headers: response.headers, body: await response.text() };
-}
-
 /** An admin page as Shopify's admin loads it in its iframe: a session token in the URL. */
 async function adminPage(pathAndQuery: string) {
-  return send(
-    await setUpValidRequest(
-      { type: RequestType.Admin, store: STORE, apiKey: CLIENT_ID, apiSecretKey: SECRET },
-      new Request(app.server.origin + pathAndQuery),
-    ),
-  );
+  return sendAsBrowser(await withAdminSessionToken(new Request(app.server.origin + pathAndQuery), SIGNER));
 }
 
 /** A form post as App Bridge sends it from the embedded app: the session token as a Bearer header. */
 async function adminPost(pathAndQuery: string, form: Record<string, string>) {
   const request = new Request(app.server.origin + pathAndQuery, { method: "POST", body: new URLSearchParams(form) });
-  return send(await setUpValidRequest({ type: RequestType.Bearer, store: STORE, apiKey: CLIENT_ID, apiSecretKey: SECRET }, request));
+  return sendAsBrowser(await withBearerSessionToken(request, SIGNER));
 }
 
 /** The offline session Shopify's OAuth (or token exchange) leaves for an installed shop. */
@@ -79,16 +66,7 @@ async function deliverUninstall() {
   const response = await fetch(`${app.server.origin}/webhooks/app/uninstalled`, {
     method: "POST",
     body,
-    headers: {
-      "Content-Type": "application/json",
-      "X-Shopify-Topic": "app/uninstalled",
-      "X-Shopify-Shop-Domain": DOMAIN,
-      "X-Shopify-Webhook-Id": randomUUID(),
-      "X-Shopify-API-Version": "2026-07",
-      "X-Shopify-Event-Id": randomUUID(),
-      "X-Shopify-Triggered-At": new Date().toISOString(),
-      "X-Shopify-Hmac-Sha256": getHmac(body, SECRET),
-    },
+    headers: webhookHeaders({ topic: "app/uninstalled", shop: DOMAIN, body, secret: SECRET }),
   });
   expect(response.status).toBe(200);
 }
@@ -151,11 +129,8 @@ describe("plans through Shopify's Billing API", () => {
   });
 
   it("a document request is sent out of the iframe to the confirmation page", async () => {
-    const request = await setUpValidRequest(
-      { type: RequestType.Admin, store: STORE, apiKey: CLIENT_ID, apiSecretKey: SECRET },
-      new Request(`${app.server.origin}/app/plan`),
-    );
-    const answer = await send(new Request(request.url, { method: "POST", body: new URLSearchParams({ intent: "upgrade" }) }));
+    const request = await withAdminSessionToken(new Request(`${app.server.origin}/app/plan`), SIGNER);
+    const answer = await sendAsBrowser(new Request(request.url, { method: "POST", body: new URLSearchParams({ intent: "upgrade" }) }));
     expect(answer.status, answer.body.slice(0, 300)).toBe(302);
     const location = new URL(answer.headers.get("location")!, app.server.origin);
     expect(location.pathname).toBe("/auth/exit-iframe");
@@ -249,11 +224,10 @@ describe("plans through Shopify's Billing API", () => {
     expect(home.body).toContain(`${recentOrders} orders in the last 30 days, over the Free plan&#x27;s ${FREE_ORDER_LIMIT}`);
     expect(home.body).toContain("Upgrade to Growth");
 
-    const url = new URL(`${app.server.origin}/apps/affinity/recommendations`);
-    url.searchParams.set("path_prefix", "/apps/affinity");
-    url.searchParams.set("placement", "trending");
-    const signed = new URL(
-      (await setUpValidRequest({ type: RequestType.Public, store: STORE, apiSecretKey: SECRET }, new Request(url))).url,
+    const signed = await appProxyUrl(
+      `${app.server.origin}/apps/affinity/recommendations`,
+      { placement: "trending" },
+      { store: STORE, secret: SECRET },
     );
     const storefront = await fetch(signed);
     expect(storefront.status).toBe(200);
@@ -285,11 +259,11 @@ describe("demo mode", () => {
   });
 
   it("is free: the Plan page says so and neither it nor an upgrade calls the Billing API", async () => {
-    const page = await send(new Request(`${demoApp.server.origin}/app/plan`));
+    const page = await sendAsBrowser(new Request(`${demoApp.server.origin}/app/plan`));
     expect(page.status).toBe(200);
     expect(page.body).toContain("Demo mode is free");
     expect(page.body).not.toContain('value="upgrade"');
-    const upgrade = await send(
+    const upgrade = await sendAsBrowser(
       new Request(`${demoApp.server.origin}/app/plan.data`, { method: "POST", body: new URLSearchParams({ intent: "upgrade" }) }),
     );
     expect(upgrade.status).toBe(200);

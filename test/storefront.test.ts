@@ -1,5 +1,4 @@
 import type { PrismaClient } from "@prisma/client";
-import { RequestType, setUpValidRequest } from "@shopify/shopify-api/test-helpers";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { readStoreQuality, servesRepeats } from "../app/engine/eval/store-quality";
 import { createAffinityClient } from "../client/affinity-client";
@@ -17,6 +16,7 @@ import { SnapshotCache } from "../app/models/storefront/snapshot.server";
 import { trainShop } from "../app/models/training.server";
 import type { RunningServer } from "../app/http/web-server.server";
 import { startTestApp, type TestApp } from "./helpers/app";
+import { appProxyUrl } from "./helpers/shopify-requests";
 import { generateDemoStore } from "../demo/generate";
 import { liquidAnswer } from "../app/models/storefront/liquid-answer.server";
 import { startProductionServer } from "./security/production";
@@ -28,6 +28,8 @@ import { AllProductsDrop, marketGlobals, productObject } from "../storefront-har
 const SECRET = "storefront-test-secret";
 const STORE = "storefront-test";
 const SHOP = `${STORE}.myshopify.com`;
+/** How Shopify's app proxy signs this store's storefront requests. */
+const PROXY = { store: STORE, secret: SECRET };
 const store = generateDemoStore({ seed: 5, products: 80, customers: 150, orders: 1_200 });
 
 let server: RunningServer;
@@ -36,9 +38,7 @@ let shopId: string;
 
 /** A storefront request as Shopify's app proxy forwards it: shop, timestamp and signature added. */
 async function proxied(query: Record<string, string>, tamper?: (url: URL) => void) {
-  const url = new URL(`${server.origin}/apps/affinity/recommendations`);
-  for (const [key, value] of Object.entries({ path_prefix: "/apps/affinity", ...query })) url.searchParams.set(key, value);
-  const signed = new URL((await setUpValidRequest({ type: RequestType.Public, store: STORE, apiSecretKey: SECRET }, new Request(url))).url);
+  const signed = await appProxyUrl(`${server.origin}/apps/affinity/recommendations`, query, PROXY);
   tamper?.(signed);
   const response = await fetch(signed);
   return {
@@ -426,10 +426,8 @@ describe("the headless API", () => {
 
 describe("measurement: events, attribution and the holdout's lift", () => {
   async function post(path: string, body: unknown, query: Record<string, string> = {}) {
-    const url = new URL(`${server.origin}${path}`);
-    for (const [key, value] of Object.entries({ path_prefix: "/apps/affinity", ...query })) url.searchParams.set(key, value);
-    const signed = await setUpValidRequest({ type: RequestType.Public, store: STORE, apiSecretKey: SECRET }, new Request(url));
-    const response = await fetch(signed.url, {
+    const signed = await appProxyUrl(`${server.origin}${path}`, query, PROXY);
+    const response = await fetch(signed, {
       method: "POST",
       body: JSON.stringify(body),
       headers: { "Content-Type": "application/json" },
@@ -557,10 +555,7 @@ describe("measurement: events, attribution and the holdout's lift", () => {
 describe("the app proxy's Liquid answer, for cards in the shopper's market", () => {
   /** A signed proxied request's raw answer. */
   async function proxiedText(query: Record<string, string>) {
-    const url = new URL(`${server.origin}/apps/affinity/recommendations`);
-    for (const [key, value] of Object.entries({ path_prefix: "/apps/affinity", ...query })) url.searchParams.set(key, value);
-    const signed = await setUpValidRequest({ type: RequestType.Public, store: STORE, apiSecretKey: SECRET }, new Request(url));
-    const response = await fetch(signed.url);
+    const response = await fetch(await appProxyUrl(`${server.origin}/apps/affinity/recommendations`, query, PROXY));
     return { status: response.status, type: response.headers.get("content-type"), text: await response.text() };
   }
 
@@ -686,12 +681,8 @@ describe("the app proxy's Liquid answer, for cards in the shopper's market", () 
     const production = await startProductionServer();
     try {
       const ask = async (query: Record<string, string>) => {
-        const url = new URL(`${production.origin}/apps/affinity/recommendations`);
-        for (const [key, value] of Object.entries({ path_prefix: "/apps/affinity", placement: "trending", limit: "4", ...query }))
-          url.searchParams.set(key, value);
-        const response = await fetch(
-          (await setUpValidRequest({ type: RequestType.Public, store: STORE, apiSecretKey: SECRET }, new Request(url))).url,
-        );
+        const url = `${production.origin}/apps/affinity/recommendations`;
+        const response = await fetch(await appProxyUrl(url, { placement: "trending", limit: "4", ...query }, PROXY));
         return { status: response.status, type: response.headers.get("content-type"), text: await response.text() };
       };
       const liquid = await ask({ format: "liquid" });
@@ -708,12 +699,7 @@ describe("the app proxy's Liquid answer, for cards in the shopper's market", () 
 
   it("is refused unsigned or altered, as the JSON answer is", async () => {
     expect((await fetch(`${server.origin}/apps/affinity/recommendations?shop=${SHOP}&placement=for_you&format=liquid`)).status).toBe(400);
-    const url = new URL(`${server.origin}/apps/affinity/recommendations`);
-    for (const [key, value] of Object.entries({ path_prefix: "/apps/affinity", placement: "trending", format: "json" }))
-      url.searchParams.set(key, value);
-    const signed = new URL(
-      (await setUpValidRequest({ type: RequestType.Public, store: STORE, apiSecretKey: SECRET }, new Request(url))).url,
-    );
+    const signed = await appProxyUrl(`${server.origin}/apps/affinity/recommendations`, { placement: "trending", format: "json" }, PROXY);
     signed.searchParams.set("format", "liquid");
     const altered = await fetch(signed);
     expect(altered.status).toBe(400);

@@ -1,6 +1,5 @@
 import { randomUUID } from "node:crypto";
 import type { PrismaClient } from "@prisma/client";
-import { getHmac, RequestType, setUpValidRequest } from "@shopify/shopify-api/test-helpers";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ensureShop } from "../app/models/shops.server";
 import { storeWebhooks } from "../app/models/webhooks.server";
@@ -8,6 +7,7 @@ import { ingestWebhookJob } from "../app/jobs/definitions/ingest-webhook";
 import type { JobContext } from "../app/jobs/definitions/define";
 import { startFakeAdmin, type FakeAdmin } from "./fakes/shopify-admin";
 import { startTestApp, type TestApp } from "./helpers/app";
+import { sendAsBrowser, webhookHeaders, withAdminSessionToken, withBearerSessionToken } from "./helpers/shopify-requests";
 
 /**
  * The home page's Retry and Dismiss for failed webhook deliveries, through the running app as
@@ -16,7 +16,6 @@ import { startTestApp, type TestApp } from "./helpers/app";
 const NAME = "webhook-retry";
 const SECRET = "webhook-retry-secret";
 const TOKEN = "shpat_webhook_retry";
-const BROWSER = { "User-Agent": "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36" };
 const alpha = { store: "retry-alpha", domain: "retry-alpha.myshopify.com" };
 const bravo = { store: "retry-bravo", domain: "retry-bravo.myshopify.com" };
 
@@ -51,22 +50,13 @@ afterAll(async () => {
 
 /** A form post to the home page as App Bridge sends it (the index route takes ?index). */
 async function homeAction(shop: typeof alpha, form: Record<string, string>) {
-  const request = new Request(`${app.server.origin}/app?index`, { method: "POST", body: new URLSearchParams(form), headers: BROWSER });
-  const signed = await setUpValidRequest(
-    { type: RequestType.Bearer, store: shop.store, apiKey: `${NAME}-key`, apiSecretKey: SECRET },
-    request,
-  );
-  const response = await fetch(signed, { redirect: "manual" });
-  return { status: response.status, body: await response.text() };
+  const request = new Request(`${app.server.origin}/app?index`, { method: "POST", body: new URLSearchParams(form) });
+  return sendAsBrowser(await withBearerSessionToken(request, { store: shop.store, apiKey: `${NAME}-key`, secret: SECRET }));
 }
 
 async function homePage(shop: typeof alpha) {
-  const request = await setUpValidRequest(
-    { type: RequestType.Admin, store: shop.store, apiKey: `${NAME}-key`, apiSecretKey: SECRET },
-    new Request(`${app.server.origin}/app`, { headers: BROWSER }),
-  );
-  const response = await fetch(request, { redirect: "manual" });
-  return { status: response.status, body: await response.text() };
+  const request = new Request(`${app.server.origin}/app`);
+  return sendAsBrowser(await withAdminSessionToken(request, { store: shop.store, apiKey: `${NAME}-key`, secret: SECRET }));
 }
 
 /** A signed delivery through the webhook route (stored, then ingested by the queue). */
@@ -76,16 +66,7 @@ async function deliver(shop: string, topic: string, body: object) {
   const response = await fetch(`${app.server.origin}/webhooks/${topic}`, {
     method: "POST",
     body: raw,
-    headers: {
-      "Content-Type": "application/json",
-      "X-Shopify-Topic": topic,
-      "X-Shopify-Shop-Domain": shop,
-      "X-Shopify-Webhook-Id": webhookId,
-      "X-Shopify-API-Version": "2026-07",
-      "X-Shopify-Event-Id": randomUUID(),
-      "X-Shopify-Triggered-At": new Date().toISOString(),
-      "X-Shopify-Hmac-Sha256": getHmac(raw, SECRET),
-    },
+    headers: webhookHeaders({ topic, shop, body: raw, secret: SECRET, webhookId }),
   });
   expect(response.status).toBe(200);
   return until(

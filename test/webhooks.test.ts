@@ -1,6 +1,5 @@
 import { randomUUID } from "node:crypto";
 import type { PrismaClient } from "@prisma/client";
-import { getHmac } from "@shopify/shopify-api/test-helpers";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { adapterToken } from "../app/models/inbound-adapters.server";
 import { ensureInboundSecret, signInboundBody } from "../app/models/inbound.server";
@@ -10,6 +9,7 @@ import { redactCustomer } from "../app/models/privacy.server";
 import type { RunningServer } from "../app/http/web-server.server";
 import { startTestApp, type TestApp } from "./helpers/app";
 import { withStoreIds } from "./helpers/interactions";
+import { processedWebhook, webhookHeaders } from "./helpers/shopify-requests";
 
 const SECRET = "webhook-test-secret";
 const SHOP = "webhooks-test.myshopify.com";
@@ -23,28 +23,12 @@ async function deliver(topic: string, body: string | object, options: { webhookI
   const response = await fetch(`${server.origin}/webhooks/${topic}`, {
     method: "POST",
     body: raw,
-    headers: {
-      "Content-Type": "application/json",
-      "X-Shopify-Topic": topic,
-      "X-Shopify-Shop-Domain": SHOP,
-      "X-Shopify-Webhook-Id": webhookId,
-      "X-Shopify-API-Version": "2026-07",
-      "X-Shopify-Event-Id": randomUUID(),
-      "X-Shopify-Triggered-At": new Date().toISOString(),
-      "X-Shopify-Hmac-Sha256": getHmac(raw, options.secret ?? SECRET),
-    },
+    headers: webhookHeaders({ topic, shop: SHOP, body: raw, secret: options.secret ?? SECRET, webhookId }),
   });
   return { status: response.status, webhookId };
 }
 
-async function processed(webhookId: string) {
-  for (let i = 0; i < 200; i++) {
-    const event = await db.webhookEvent.findUnique({ where: { webhookId } });
-    if (event?.processedAt) return event;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error(`webhook ${webhookId} was not processed`);
-}
+const processed = (webhookId: string) => processedWebhook(db, webhookId);
 
 const order = (overrides: Record<string, unknown> = {}) => ({
   id: 820982911946154500,

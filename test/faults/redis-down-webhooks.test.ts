@@ -1,8 +1,8 @@
 import { randomUUID } from "node:crypto";
-import { getHmac } from "@shopify/shopify-api/test-helpers";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ownServicesAvailable, startOwnPostgres, startOwnRedis, type OwnPostgres, type OwnRedis } from "../helpers/own-services";
 import { startAppOnServices, startWorkerProcess, type AppOnServices, type WorkerProcess } from "../helpers/processes";
+import { webhookHeaders } from "../helpers/shopify-requests";
 
 const SECRET = "faults-webhooks-secret";
 const SHOP = "faults-webhooks.myshopify.com";
@@ -59,16 +59,7 @@ describe.runIf(available)("a webhook burst while Redis is down", () => {
     const response = await fetch(`${app.server.origin}/webhooks/orders/create`, {
       method: "POST",
       body: raw,
-      headers: {
-        "Content-Type": "application/json",
-        "X-Shopify-Topic": "orders/create",
-        "X-Shopify-Shop-Domain": SHOP,
-        "X-Shopify-Webhook-Id": webhookId,
-        "X-Shopify-API-Version": "2026-07",
-        "X-Shopify-Event-Id": randomUUID(),
-        "X-Shopify-Triggered-At": new Date().toISOString(),
-        "X-Shopify-Hmac-Sha256": getHmac(raw, SECRET),
-      },
+      headers: webhookHeaders({ topic: "orders/create", shop: SHOP, body: raw, secret: SECRET, webhookId }),
       signal: AbortSignal.timeout(timeoutMs),
     });
     return { status: response.status, webhookId, ms: Date.now() - started };

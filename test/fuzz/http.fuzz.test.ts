@@ -1,5 +1,4 @@
 import type { PrismaClient } from "@prisma/client";
-import { RequestType, setUpValidRequest } from "@shopify/shopify-api/test-helpers";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApiKey } from "../../app/models/api-keys.server";
@@ -11,6 +10,7 @@ import { importStoreSnapshot } from "../../app/models/store-import.server";
 import type { RunningServer } from "../../app/http/web-server.server";
 import { generateDemoStore } from "../../demo/generate";
 import { startTestApp, type TestApp } from "../helpers/app";
+import { appProxyUrl } from "../helpers/shopify-requests";
 import { anyJson, anyText, badText, mutated, runs } from "./arbitraries";
 
 /**
@@ -42,12 +42,8 @@ const answerOf = async (response: Response): Promise<Answer> => ({
 
 /** A storefront request as Shopify's app proxy forwards it: shop, timestamp and signature added. */
 async function proxied(path: string, query: Record<string, string>, body?: string): Promise<Answer> {
-  const url = new URL(`${server.origin}${path}`);
-  for (const [key, value] of Object.entries({ path_prefix: "/apps/affinity", ...query })) url.searchParams.set(key, value);
-  const signed = await setUpValidRequest({ type: RequestType.Public, store: STORE, apiSecretKey: SECRET }, new Request(url));
-  return answerOf(
-    await fetch(signed.url, body === undefined ? {} : { method: "POST", body, headers: { "Content-Type": "application/json" } }),
-  );
+  const signed = await appProxyUrl(`${server.origin}${path}`, query, { store: STORE, secret: SECRET });
+  return answerOf(await fetch(signed, body === undefined ? {} : { method: "POST", body, headers: { "Content-Type": "application/json" } }));
 }
 
 /** Requests take turns over several keys, so the per-key rate limit never answers for them. */

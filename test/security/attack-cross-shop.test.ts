@@ -2,7 +2,6 @@ import { randomUUID } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import type { PrismaClient } from "@prisma/client";
-import { getHmac, RequestType, setUpValidRequest } from "@shopify/shopify-api/test-helpers";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApiKey, revokeApiKey } from "../../app/models/api-keys.server";
 import { adapterToken } from "../../app/models/inbound-adapters.server";
@@ -15,6 +14,14 @@ import { signAppProxyRequest } from "../../app/shopify/app-proxy.server";
 import { generateDemoStore } from "../../demo/generate";
 import { WEBHOOK_EXAMPLES } from "../fuzz/webhook-payloads";
 import { startTestApp, type TestApp } from "../helpers/app";
+import {
+  processedWebhook,
+  sendAsBrowser,
+  webhookHeaders,
+  withAdminSessionToken,
+  withBearerSessionToken,
+  type SessionTokenSigner,
+} from "../helpers/shopify-requests";
 
 /**
  * Attacks on tenancy through the running app: two installed shops with data, every route in
@@ -27,8 +34,6 @@ const NAME = "attack-cross-shop";
 const SECRET = "attack-cross-shop-secret";
 const CLIENT_ID = `${NAME}-key`;
 const SCOPES = "read_products,read_orders,read_customers";
-/** Chromium's user agent: the Shopify library answers 410 to agents it takes for bots. */
-const BROWSER = { "User-Agent": "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36" };
 
 interface TestShop {
   store: string;
@@ -136,7 +141,7 @@ beforeAll(async () => {
       { ...WEBHOOK_EXAMPLES[topic], ...(topic === "products/create" ? { title: `${alpha.mark} documented product` } : {}) },
       { shop: alpha.domain },
     );
-    expect((await processed(answer.webhookId)).error).toBeNull();
+    expect((await processedWebhook(db, answer.webhookId)).error).toBeNull();
   }
 }, 180_000);
 
@@ -152,30 +157,23 @@ interface Answer {
   body: string;
 }
 
-async function send(request: Request): Promise<Answer> {
-  for (const [name, value] of Object.entries(BROWSER)) request.headers.set(name, value);
-  const response = await fetch(request, { redirect: "manual" });
-  return { status: response.status, location: response.headers.get("location"), body: await response.text() };
-}
+const get = (pathAndQuery: string, headers: Record<string, string> = {}): Promise<Answer> =>
+  sendAsBrowser(new Request(origin + pathAndQuery, { headers }));
+const post = (pathAndQuery: string, body: string | URLSearchParams, headers: Record<string, string> = {}): Promise<Answer> =>
+  sendAsBrowser(new Request(origin + pathAndQuery, { method: "POST", body, headers }));
 
-const get = (pathAndQuery: string, headers: Record<string, string> = {}) => send(new Request(origin + pathAndQuery, { headers }));
-const post = (pathAndQuery: string, body: string | URLSearchParams, headers: Record<string, string> = {}) =>
-  send(new Request(origin + pathAndQuery, { method: "POST", body, headers }));
+/** This app's session tokens for `shop`'s store, signed with `secret`. */
+const signer = (shop: TestShop, secret = SECRET): SessionTokenSigner => ({ store: shop.store, apiKey: CLIENT_ID, secret });
 
 /** An admin page as Shopify's admin loads it in its iframe: a session token for `shop` in the URL. */
-async function adminPage(shop: TestShop, pathAndQuery: string, secret = SECRET) {
-  return send(
-    await setUpValidRequest(
-      { type: RequestType.Admin, store: shop.store, apiKey: CLIENT_ID, apiSecretKey: secret },
-      new Request(origin + pathAndQuery),
-    ),
-  );
+async function adminPage(shop: TestShop, pathAndQuery: string, secret = SECRET): Promise<Answer> {
+  return sendAsBrowser(await withAdminSessionToken(new Request(origin + pathAndQuery), signer(shop, secret)));
 }
 
 /** An admin form post as App Bridge sends it: the session token in the Authorization header. */
-async function adminPost(shop: TestShop, pathAndQuery: string, form: Record<string, string>, secret = SECRET) {
+async function adminPost(shop: TestShop, pathAndQuery: string, form: Record<string, string>, secret = SECRET): Promise<Answer> {
   const request = new Request(origin + pathAndQuery, { method: "POST", body: new URLSearchParams(form) });
-  return send(await setUpValidRequest({ type: RequestType.Bearer, store: shop.store, apiKey: CLIENT_ID, apiSecretKey: secret }, request));
+  return sendAsBrowser(await withBearerSessionToken(request, signer(shop, secret)));
 }
 
 /** No text, key or domain of `shop` appears in the answer (its domain may, where the caller named it). */
@@ -279,27 +277,15 @@ async function unchanged<T>(attack: () => Promise<T>, shops: TestShop[] = [alpha
 async function deliver(topic: string, body: object | string, options: { shop: string; secret?: string | null }) {
   const raw = typeof body === "string" ? body : JSON.stringify(body);
   const webhookId = randomUUID();
-  const headers: Record<string, string> = {
-    "Content-Type": "application/json",
-    "X-Shopify-Topic": topic,
-    "X-Shopify-Shop-Domain": options.shop,
-    "X-Shopify-Webhook-Id": webhookId,
-    "X-Shopify-API-Version": "2026-07",
-    "X-Shopify-Event-Id": randomUUID(),
-    "X-Shopify-Triggered-At": new Date().toISOString(),
-  };
-  if (options.secret !== null) headers["X-Shopify-Hmac-Sha256"] = getHmac(raw, options.secret ?? SECRET);
+  const headers = webhookHeaders({
+    topic,
+    shop: options.shop,
+    body: raw,
+    secret: options.secret === undefined ? SECRET : options.secret,
+    webhookId,
+  });
   const answer = await post(`/webhooks/${topic}`, raw, headers);
   return { ...answer, webhookId };
-}
-
-async function processed(webhookId: string) {
-  for (let attempt = 0; attempt < 200; attempt++) {
-    const event = await db.webhookEvent.findUnique({ where: { webhookId } });
-    if (event?.processedAt) return event;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error(`webhook ${webhookId} was not processed`);
 }
 
 /** A topic's documented payload, as another shop would send it: newer, retitled, naming the other shop in its body. */
@@ -341,7 +327,7 @@ const foreignWebhookStaysInItsShop = (topic: string) => async () => {
   await unchanged(async () => {
     const answer = await deliver(topic, foreignPayload(topic, alpha.domain), { shop: bravo.domain });
     expect(answer.status).toBe(200);
-    expect(await processed(answer.webhookId)).toMatchObject({ shopDomain: bravo.domain });
+    expect(await processedWebhook(db, answer.webhookId)).toMatchObject({ shopDomain: bravo.domain });
   }, [alpha]);
 };
 
@@ -423,11 +409,8 @@ function adminRoute(
       expect(data.body).toContain("/auth/login");
       const forgedToken = await adminPage(alpha, pathname, "not-the-app-secret");
       expect([forgedToken.status, forgedToken.location?.startsWith("/auth/session-token")]).toEqual([302, true]);
-      const forgedBearer = await send(
-        await setUpValidRequest(
-          { type: RequestType.Bearer, store: alpha.store, apiKey: CLIENT_ID, apiSecretKey: "not-the-app-secret" },
-          new Request(`${origin}${pathname}.data`),
-        ),
+      const forgedBearer = await sendAsBrowser(
+        await withBearerSessionToken(new Request(`${origin}${pathname}.data`), signer(alpha, "not-the-app-secret")),
       );
       expect(forgedBearer.status).toBe(401);
       const answers = [page, data, forgedToken, forgedBearer];
@@ -572,14 +555,14 @@ const ROUTES: Record<string, RouteAttacks> = {
     },
     otherShop: async () => {
       // alpha's session token on bravo's OAuth callback: no session is stored or replaced.
-      const request = await setUpValidRequest(
-        { type: RequestType.Bearer, store: alpha.store, apiKey: CLIENT_ID, apiSecretKey: SECRET },
+      const request = await withBearerSessionToken(
         new Request(
           `${origin}/auth/callback?shop=${bravo.domain}&code=forged&state=forged&timestamp=${Math.floor(Date.now() / 1000)}&hmac=${"0".repeat(64)}`,
         ),
+        signer(alpha),
       );
       // The session token names alpha, so this is alpha signed in: the route answers nothing more.
-      const answer = await unchanged(() => send(request));
+      const answer = await unchanged(() => sendAsBrowser(request));
       expect([answer.status, answer.body]).toEqual([200, "null"]);
     },
   },

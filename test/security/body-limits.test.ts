@@ -1,12 +1,12 @@
 import { randomUUID } from "node:crypto";
 import type { PrismaClient } from "@prisma/client";
-import { getHmac } from "@shopify/shopify-api/test-helpers";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bodyLimitFor, MAX_INBOUND_BODY_BYTES, MAX_WEBHOOK_BODY_BYTES } from "../../app/http/body-limits.server";
 import { MAX_RECOMMENDATION_EVENT_BODY_BYTES } from "../../app/models/measurement.server";
 import { MAX_PIXEL_BODY_BYTES } from "../../app/models/pixel.server";
 import type { RunningServer } from "../../app/http/web-server.server";
 import { startTestApp, type TestApp } from "../helpers/app";
+import { webhookHeaders } from "../helpers/shopify-requests";
 import { filler, rawPost } from "./http";
 import { startProductionServer } from "./production";
 
@@ -29,18 +29,9 @@ afterAll(async () => {
   await app?.stop();
 });
 
-function webhookHeaders(body: string, secret: string, webhookId = randomUUID()) {
-  return {
-    "Content-Type": "application/json",
-    "X-Shopify-Topic": "orders/create",
-    "X-Shopify-Shop-Domain": SHOP,
-    "X-Shopify-Webhook-Id": webhookId,
-    "X-Shopify-API-Version": "2026-07",
-    "X-Shopify-Event-Id": randomUUID(),
-    "X-Shopify-Triggered-At": new Date().toISOString(),
-    "X-Shopify-Hmac-Sha256": getHmac(body, secret),
-  };
-}
+/** An orders/create delivery's headers for `body`, signed with `secret`. */
+const orderHeaders = (body: string, secret: string, webhookId?: string) =>
+  webhookHeaders({ topic: "orders/create", shop: SHOP, body, secret, webhookId });
 
 describe.each([
   { mode: "development", origin: () => app.server.origin },
@@ -49,7 +40,7 @@ describe.each([
   it("refuses a webhook declaring 10 MB with a bad HMAC at once, without waiting for the body", async () => {
     const started = Date.now();
     const answer = await rawPost(origin(), "/webhooks/orders/create", {
-      headers: { ...webhookHeaders("{}", "not-the-secret"), "Content-Length": TEN_MB },
+      headers: { ...orderHeaders("{}", "not-the-secret"), "Content-Length": TEN_MB },
       chunks: ['{"id":'],
       end: false,
     });
@@ -65,7 +56,7 @@ describe.each([
 
   it("cuts off a chunked webhook body at the cap, before the sender has finished", async () => {
     const answer = await rawPost(origin(), "/webhooks/orders/create", {
-      headers: webhookHeaders("{}", "not-the-secret"),
+      headers: orderHeaders("{}", "not-the-secret"),
       chunks: filler(64 * 1024, TEN_MB / (64 * 1024)),
       end: false,
       timeoutMs: 15_000,
@@ -79,7 +70,7 @@ describe.each([
 
   it("tells a client that asks first (Expect: 100-continue) not to send an oversized body", async () => {
     const answer = await rawPost(origin(), "/webhooks/orders/create", {
-      headers: { ...webhookHeaders("{}", SECRET), "Content-Length": TEN_MB, Expect: "100-continue" },
+      headers: { ...orderHeaders("{}", SECRET), "Content-Length": TEN_MB, Expect: "100-continue" },
       chunks: [],
       end: false,
     });
@@ -88,13 +79,13 @@ describe.each([
 
   it("still answers a signed webhook 200, sent whole or chunked, and stores its body intact", async () => {
     const body = JSON.stringify({ id: 1001, name: "#1001", note: "x".repeat(200_000), line_items: [] });
-    const whole = await fetch(`${origin()}/webhooks/orders/create`, { method: "POST", body, headers: webhookHeaders(body, SECRET) });
+    const whole = await fetch(`${origin()}/webhooks/orders/create`, { method: "POST", body, headers: orderHeaders(body, SECRET) });
     expect(whole.status).toBe(200);
 
     const webhookId = randomUUID();
     const pieces = [body.slice(0, 70_000), body.slice(70_000, 140_000), body.slice(140_000)];
     const chunked = await rawPost(origin(), "/webhooks/orders/create", {
-      headers: webhookHeaders(body, SECRET, webhookId),
+      headers: orderHeaders(body, SECRET, webhookId),
       chunks: pieces,
     });
     expect([chunked.status, chunked.finishedSending]).toEqual([200, true]);
@@ -105,7 +96,7 @@ describe.each([
   it("answers a chunked webhook with a wrong HMAC 401 when it fits, as before", async () => {
     const body = JSON.stringify({ id: 1002 });
     const answer = await rawPost(origin(), "/webhooks/orders/create", {
-      headers: webhookHeaders(body, "not-the-secret"),
+      headers: orderHeaders(body, "not-the-secret"),
       chunks: [body.slice(0, 5), body.slice(5)],
     });
     expect(answer.status).toBe(401);

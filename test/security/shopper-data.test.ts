@@ -1,5 +1,4 @@
 import type { PrismaClient } from "@prisma/client";
-import { RequestType, setUpValidRequest } from "@shopify/shopify-api/test-helpers";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createAffinityClient } from "../../client/affinity-client";
 import { createApiKey, revokeApiKey } from "../../app/models/api-keys.server";
@@ -15,6 +14,7 @@ import { importStoreSnapshot } from "../../app/models/store-import.server";
 import { trainShop } from "../../app/models/training.server";
 import { generateDemoStore } from "../../demo/generate";
 import { startTestApp, type TestApp } from "../helpers/app";
+import { appProxyUrl } from "../helpers/shopify-requests";
 
 // What an attacker gets who holds what a storefront exposes (a publishable key, the pixel key,
 // an answer's token, a guessable customer id) and tries to read a shopper's history, attach a
@@ -58,9 +58,7 @@ const api = async (
 
 /** A request as Shopify's app proxy forwards it: shop, timestamp and signature added. */
 async function proxied(path: string, query: Record<string, string>, body?: unknown) {
-  const url = new URL(`${origin}/apps/affinity/${path}`);
-  for (const [key, value] of Object.entries({ path_prefix: "/apps/affinity", ...query })) url.searchParams.set(key, value);
-  const signed = (await setUpValidRequest({ type: RequestType.Public, store: STORE, apiSecretKey: SECRET }, new Request(url))).url;
+  const signed = await appProxyUrl(`${origin}/apps/affinity/${path}`, query, { store: STORE, secret: SECRET });
   const response = await fetch(
     signed,
     body === undefined ? {} : { method: "POST", body: JSON.stringify(body), headers: { "Content-Type": "application/json" } },
