@@ -65,13 +65,35 @@ const en = {
   "home.model_version": "Version {version}, trained on {count} interactions, {when}.",
   "home.no_model": "No model yet: the first training starts once orders have been imported.",
   "home.quality": "Quality on your store's last 30 days",
-  "home.quality_help": "Share of what customers bought next that was in their top 10 (recall), per model. Higher is better.",
+  "home.quality_intro":
+    "Found: of the products each customer bought in the last 30 days, the share that was among the {k} products the placement would have shown them before. The check covered {customers} customers who bought both before and during those days.",
   "home.quality_none": "Quality is measured after training once at least 20 customers bought before and within the last 30 days.",
   "home.for_you_trend":
     "Products selling faster lately than over the last months come first in “Recommended for you”: that served your customers better over the last 30 days.",
-  "home.for_you_repeats":
-    "Your customers often buy the same products again, so “Recommended for you” also brings back what each customer is due to rebuy: with them it found {served} of what customers bought next over the last 30 days (any product), against {baseline} for their past purchases alone.",
-  "home.for_you_new_only": "“Recommended for you” shows products new to each customer; what they may rebuy is in “Buy it again”.",
+  "home.for_you_repeats_due":
+    "Your customers often buy the same products again, so “Recommended for you” also brings back the purchases that are due: it is compared with their past purchases on any product, and with best sellers on products new to them.",
+  "home.for_you_repeats_ranker":
+    "Your customers often buy the same products again, so “Recommended for you” places each customer's likely repeat purchases among new products: it is compared with their past purchases on any product, and with best sellers on products new to them.",
+  "home.for_you_new_only":
+    "“Recommended for you” shows products new to each customer, so it is compared on those only; what they may rebuy is in “Buy it again”.",
+  "home.compare.placement": "Placement",
+  "home.compare.view": "Purchases counted",
+  "home.compare.found": "Found",
+  "home.compare.baseline": "Compared with",
+  "home.compare.baseline_found": "Baseline found",
+  "home.compare.difference": "Difference",
+  "home.baseline.buy-again": "Past purchases",
+  "home.baseline.popularity": "Best sellers",
+  "home.than.buy-again": "showing their past purchases",
+  "home.than.popularity": "showing best sellers",
+  "home.difference.same": "About the same as {than}",
+  "home.difference.more": "Finds {share} more of what customers bought next than {than}",
+  "home.difference.times": "Finds {times} times as much of what customers bought next as {than}",
+  "home.difference.fewer": "Finds fewer than {than}: {share} less of what customers bought next",
+  "home.difference.only": "Finds some of what customers bought next, where {than} found none",
+  "home.all_models": "All models",
+  "home.all_models_help":
+    "Each model the check measured on its own: the parts of “Recommended for you” (the item, taste and hybrid models), Trending and the baselines.",
   "home.model_name.for-you": "Affinity (Recommended for you)",
   "home.model_name.ease": "Item model (EASE)",
   "home.model_name.session-ease": "Item model by sitting (EASE)",
@@ -367,14 +389,35 @@ const es: Record<MessageKey, string> = {
   "home.model_version": "Versión {version}, entrenada con {count} interacciones, {when}.",
   "home.no_model": "Aún no hay modelo: el primer entrenamiento empieza cuando se hayan importado pedidos.",
   "home.quality": "Calidad en los últimos 30 días de tu tienda",
-  "home.quality_help": "Parte de lo que los clientes compraron después que estaba en su top 10 (recall), por modelo. Más es mejor.",
+  "home.quality_intro":
+    "Encontrado: de los productos que cada cliente compró en los últimos 30 días, la parte que estaba entre los {k} productos que la ubicación le habría mostrado antes. La comprobación abarcó {customers} clientes que compraron antes y durante esos días.",
   "home.quality_none": "La calidad se mide al entrenar cuando al menos 20 clientes compraron antes y durante los últimos 30 días.",
   "home.for_you_trend":
     "Los productos que se venden más rápido últimamente que en los últimos meses van primero en “Recomendado para ti”: así se sirvió mejor a tus clientes en los últimos 30 días.",
-  "home.for_you_repeats":
-    "Tus clientes suelen volver a comprar los mismos productos, así que “Recomendado para ti” también trae lo que cada cliente está por volver a comprar: así encontró {served} de lo que los clientes compraron después en los últimos 30 días (cualquier producto), frente a {baseline} con solo sus compras anteriores.",
+  "home.for_you_repeats_due":
+    "Tus clientes suelen volver a comprar los mismos productos, así que “Recomendado para ti” también trae de vuelta las compras que les tocan: se compara con sus compras anteriores en cualquier producto, y con los más vendidos en los productos nuevos para ellos.",
+  "home.for_you_repeats_ranker":
+    "Tus clientes suelen volver a comprar los mismos productos, así que “Recomendado para ti” coloca las compras que cada cliente probablemente repetirá entre productos nuevos: se compara con sus compras anteriores en cualquier producto, y con los más vendidos en los productos nuevos para ellos.",
   "home.for_you_new_only":
-    "“Recomendado para ti” muestra productos nuevos para cada cliente; lo que pueden volver a comprar está en “Volver a comprar”.",
+    "“Recomendado para ti” muestra productos nuevos para cada cliente, así que se compara solo en esos; lo que pueden volver a comprar está en “Volver a comprar”.",
+  "home.compare.placement": "Ubicación",
+  "home.compare.view": "Compras que cuentan",
+  "home.compare.found": "Encontrado",
+  "home.compare.baseline": "Comparado con",
+  "home.compare.baseline_found": "Encontrado por la referencia",
+  "home.compare.difference": "Diferencia",
+  "home.baseline.buy-again": "Compras anteriores",
+  "home.baseline.popularity": "Más vendidos",
+  "home.than.buy-again": "mostrar sus compras anteriores",
+  "home.than.popularity": "mostrar los más vendidos",
+  "home.difference.same": "Aproximadamente igual que {than}",
+  "home.difference.more": "Encuentra un {share} más de lo que los clientes compraron después que {than}",
+  "home.difference.times": "Encuentra {times} veces más de lo que los clientes compraron después que {than}",
+  "home.difference.fewer": "Encuentra menos que {than}: un {share} menos de lo que los clientes compraron después",
+  "home.difference.only": "Encuentra parte de lo que los clientes compraron después, donde {than} no encontró nada",
+  "home.all_models": "Todos los modelos",
+  "home.all_models_help":
+    "Cada modelo que midió la comprobación por sí solo: las partes de “Recomendado para ti” (los modelos de productos, de gustos e híbrido), Tendencias y las referencias.",
   "home.model_name.for-you": "Affinity (Recomendado para ti)",
   "home.model_name.ease": "Modelo de productos (EASE)",
   "home.model_name.session-ease": "Modelo de productos por visita (EASE)",

@@ -1,3 +1,4 @@
+import { useId, useState } from "react";
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import {
@@ -7,6 +8,7 @@ import {
   Box,
   Button,
   Card,
+  Collapsible,
   DataTable,
   EmptyState,
   Icon,
@@ -29,6 +31,7 @@ import prisma from "../db.server";
 import { useFormat, useT } from "../i18n/use-t";
 import { PERIODS } from "../models/admin/constants";
 import { getDashboard, periodOf } from "../models/admin/dashboard.server";
+import type { PlacementComparison } from "../models/admin/placement-quality";
 import { listJobRuns } from "../models/job-runs.server";
 import { getShopByDomain } from "../models/shops.server";
 import { demoThemeBlocks, themeBlocksStatus } from "../models/theme-blocks.server";
@@ -36,7 +39,7 @@ import { dismissFailedWebhooks, failedWebhooksForAdmin, isShopWebhook, reopenFai
 import { adminApiForShop } from "../shopify/admin-api.server";
 import { MAX_ID_LENGTH, readFormText } from "../text-input.server";
 
-/** The quality table's rows: the served blend, its models, Trending, then the baselines (the stored JSON keeps no order). */
+/** The table of all models' rows: the served blend, its models, Trending, then the baselines (the stored JSON keeps no order). */
 const MODEL_ORDER = ["for-you", "ease", "session-ease", "als", "two-tower", "trending", "trending-season", "popularity", "buy-again"];
 /** The chart over versions follows the served blend against the baselines (one colour each). */
 const CHARTED_MODELS = ["for-you", "trending", "popularity", "buy-again"];
@@ -162,7 +165,7 @@ export default function Home() {
         )}
         <CountsSection counts={dashboard.counts} />
         <RevenueSection lift={dashboard.lift} series={dashboard.series} currency={currency} />
-        <ModelSection activeModel={dashboard.activeModel} quality={dashboard.quality} />
+        <ModelSection activeModel={dashboard.activeModel} quality={dashboard.quality} placements={dashboard.placements} />
         {themeBlocks && (
           <Layout.Section>
             <ThemeBlocksCard report={themeBlocks} embedded={!demo} shopDomain={shopDomain} apiKey={apiKey} />
@@ -292,8 +295,8 @@ function RevenueSection({ lift, series, currency }: { lift: Dashboard["lift"]; s
   );
 }
 
-/** The served model's version, and the last training's quality table with its chart over versions. */
-function ModelSection({ activeModel, quality }: { activeModel: Dashboard["activeModel"]; quality: Dashboard["quality"] }) {
+/** The served model's version, and the last training's placements beside their baselines, all its models and the chart over versions. */
+function ModelSection({ activeModel, quality, placements }: Pick<Dashboard, "activeModel" | "quality" | "placements">) {
   const t = useT();
   const format = useFormat();
   return (
@@ -311,17 +314,24 @@ function ModelSection({ activeModel, quality }: { activeModel: Dashboard["active
         <Text as="h3" variant="headingSm">
           {t("home.quality")}
         </Text>
-        <QualityReport quality={quality} />
+        <QualityReport quality={quality} placements={placements} />
       </SectionCard>
     </Layout.Section>
   );
 }
 
-function QualityReport({ quality }: { quality: Dashboard["quality"] }) {
+/** How "Recommended for you" serves, in the words that say which baselines it is compared with. */
+const FOR_YOU_SERVING = {
+  "new-only": "home.for_you_new_only",
+  "due-repeats": "home.for_you_repeats_due",
+  ranker: "home.for_you_repeats_ranker",
+} as const;
+
+function QualityReport({ quality, placements }: Pick<Dashboard, "quality" | "placements">) {
   const t = useT();
   const format = useFormat();
   const latestQuality = quality.at(-1)?.metrics;
-  if (!latestQuality)
+  if (!latestQuality || !placements)
     return (
       <Text as="p" tone="subdued">
         {t("home.quality_none")}
@@ -331,24 +341,11 @@ function QualityReport({ quality }: { quality: Dashboard["quality"] }) {
   return (
     <>
       <Text as="p" tone="subdued" variant="bodySm">
-        {t("home.quality_help")}
+        {t("home.quality_intro", { k: placements.k, customers: format.number(placements.customers) })}
       </Text>
-      <DataTable
-        columnContentTypes={["text", "numeric", "numeric"]}
-        headings={["", t("home.view.all"), t("home.view.new")]}
-        rows={modelNames.map((name) => [
-          t(`home.model_name.${name}`),
-          format.percent(latestQuality.models[name].all.recall),
-          format.percent(latestQuality.models[name].new.recall),
-        ])}
-      />
+      {placements.rows.length > 0 && <PlacementTable rows={placements.rows} />}
       <Text as="p" variant="bodySm">
-        {latestQuality.choices.forYou.repeats && latestQuality.models["for-you"] && latestQuality.models["buy-again"]
-          ? t("home.for_you_repeats", {
-              served: format.percent(latestQuality.models["for-you"].all.recall),
-              baseline: format.percent(latestQuality.models["buy-again"].all.recall),
-            })
-          : t("home.for_you_new_only")}
+        {t(FOR_YOU_SERVING[placements.forYou])}
       </Text>
       {latestQuality.choices.forYou.trend && (
         <Text as="p" variant="bodySm">
@@ -360,6 +357,7 @@ function QualityReport({ quality }: { quality: Dashboard["quality"] }) {
           {t("home.trending_season")}
         </Text>
       )}
+      <AllModels models={latestQuality.models} names={modelNames} />
       {quality.length > 1 && (
         <Chart
           kind="line"
@@ -373,6 +371,85 @@ function QualityReport({ quality }: { quality: Dashboard["quality"] }) {
         />
       )}
     </>
+  );
+}
+
+/** One row per placement the check measured: what it found, its baseline's figure, and the difference in words. */
+function PlacementTable({ rows }: { rows: PlacementComparison[] }) {
+  const t = useT();
+  const format = useFormat();
+  const inWords = ({ difference, baseline }: PlacementComparison) => {
+    const than = t(`home.than.${baseline}`);
+    if (difference.kind === "more" || difference.kind === "fewer")
+      return t(`home.difference.${difference.kind}`, { than, share: format.percent(difference.share) });
+    if (difference.kind === "times") return t("home.difference.times", { than, times: format.number(difference.times, 1) });
+    return t(`home.difference.${difference.kind}`, { than });
+  };
+  return (
+    <DataTable
+      columnContentTypes={["text", "text", "numeric", "text", "numeric", "text"]}
+      headings={[
+        t("home.compare.placement"),
+        t("home.compare.view"),
+        t("home.compare.found"),
+        t("home.compare.baseline"),
+        t("home.compare.baseline_found"),
+        t("home.compare.difference"),
+      ]}
+      rows={rows.map((row) => [
+        <span key="placement" data-comparison={`${row.placement}-${row.view}`}>
+          {t(`placement.${row.placement}`)}
+        </span>,
+        <Wrapping key="view">{t(`home.view.${row.view}`)}</Wrapping>,
+        format.percent(row.recall),
+        t(`home.baseline.${row.baseline}`),
+        format.percent(row.baselineRecall),
+        <Wrapping key="difference" minWidth="14rem">
+          {inWords(row)}
+        </Wrapping>,
+      ])}
+    />
+  );
+}
+
+/** A DataTable cell's text that wraps (the table's cells keep to one line), so a sentence does not push the table past the card. */
+function Wrapping({ children, minWidth }: { children: string; minWidth?: string }) {
+  return <span style={{ display: "block", whiteSpace: "normal", minWidth }}>{children}</span>;
+}
+
+/**
+ * Every model the check measured, on both views, behind a disclosure: the blend's parts and the
+ * baselines are not placements, but a curious merchant can still compare them.
+ */
+function AllModels({ models, names }: { models: Dashboard["quality"][number]["metrics"]["models"]; names: string[] }) {
+  const t = useT();
+  const format = useFormat();
+  const [open, setOpen] = useState(false);
+  const id = useId();
+  return (
+    <BlockStack gap="200">
+      <InlineStack>
+        <Button variant="plain" disclosure={open ? "up" : "down"} ariaExpanded={open} ariaControls={id} onClick={() => setOpen(!open)}>
+          {t("home.all_models")}
+        </Button>
+      </InlineStack>
+      <Collapsible id={id} open={open}>
+        <BlockStack gap="200">
+          <Text as="p" tone="subdued" variant="bodySm">
+            {t("home.all_models_help")}
+          </Text>
+          <DataTable
+            columnContentTypes={["text", "numeric", "numeric"]}
+            headings={["", t("home.view.all"), t("home.view.new")]}
+            rows={names.map((name) => [
+              t(`home.model_name.${name}`),
+              format.percent(models[name].all.recall),
+              format.percent(models[name].new.recall),
+            ])}
+          />
+        </BlockStack>
+      </Collapsible>
+    </BlockStack>
   );
 }
 

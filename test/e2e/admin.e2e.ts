@@ -2,7 +2,7 @@ import type { Prisma } from "@prisma/client";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_SHOP_DOMAIN } from "../../app/demo.server";
-import type { StoreQuality } from "../../app/engine";
+import { readStoreQuality, servesRepeats, type StoreQuality } from "../../app/engine";
 import { recommendationService } from "../../app/models/recommendations/index.server";
 import { ingestWebhookEvent } from "../../app/models/ingest/ingest-webhook.server";
 import { ensureShop } from "../../app/models/shops.server";
@@ -127,8 +127,54 @@ describe("the admin in Chromium (demo mode)", () => {
     const { page } = await open("/app/insights");
     expect(await page.locator("svg[role=img] circle").count()).toBeGreaterThan(50);
     expect(await page.getByRole("heading", { name: /^Cluster 1 ·/ }).count()).toBe(1);
-    const home = await open("/app");
+    const latest = await app.db.modelVersion.findFirstOrThrow({ where: { shopId, status: "READY" }, orderBy: { version: "desc" } });
+    const quality = readStoreQuality(latest.metrics);
+    if (!quality) throw new Error("The demo store's training saved no 30-day check.");
+    const percent = (value: number) => value.toLocaleString("en", { style: "percent", maximumFractionDigits: 1 });
+    const home = await open("/app?locale=en");
+    const cells = (row: string) => home.page.locator(`tr:has([data-comparison="${row}"]) > *`).allInnerTexts();
+    await home.page.locator('[data-comparison="FOR_YOU-new"]').waitFor({ timeout: 10_000 });
+    // For you on new products beside best sellers, always; on any product beside past purchases where it brings repeats back.
+    const forYouNew = await cells("FOR_YOU-new");
+    expect(forYouNew.slice(0, 5)).toEqual([
+      "Recommended for you",
+      "Products new to the customer",
+      percent(quality.models["for-you"].new.recall),
+      "Best sellers",
+      percent(quality.models.popularity.new.recall),
+    ]);
+    expect(forYouNew[5]).toMatch(/^(About the same as|Finds .*) showing best sellers/);
+    if (servesRepeats(quality.choices)) {
+      const forYouAll = await cells("FOR_YOU-all");
+      expect(forYouAll.slice(0, 5)).toEqual([
+        "Recommended for you",
+        "Any product",
+        percent(quality.models["for-you"].all.recall),
+        "Past purchases",
+        percent(quality.models["buy-again"].all.recall),
+      ]);
+      expect(forYouAll[5]).toMatch(/showing their past purchases/);
+    } else {
+      expect(await home.page.locator('[data-comparison="FOR_YOU-all"]').count()).toBe(0);
+      await home.page.getByText("so it is compared on those only").waitFor();
+    }
+    await home.page.getByText(`The check covered ${quality.customers.toLocaleString("en")} customers`).waitFor();
+    // Every model, the blend's parts among them, behind the disclosure.
+    expect(await home.page.getByText("Item model (EASE)").count()).toBe(0);
+    const allModels = home.page.getByRole("button", { name: "All models" });
+    // Hydrated: React has attached itself to the button (a click before would do nothing).
+    await allModels.evaluate(
+      (button) =>
+        new Promise<void>((resolve) => {
+          const attached = () => Object.keys(button).some((key) => key.startsWith("__reactFiber"));
+          const wait = () => (attached() ? resolve() : setTimeout(wait, 50));
+          wait();
+        }),
+    );
+    await allModels.click();
     await home.page.getByText("Affinity (Recommended for you)").waitFor({ timeout: 10_000 });
+    await home.page.getByText("Item model (EASE)").waitFor();
+    await saveScreenshot("admin", "home-quality", (file) => home.page.screenshot({ path: file, fullPage: true }));
     await page.close();
     await home.page.close();
   });

@@ -3,6 +3,7 @@ import { readStoreQuality } from "../../engine";
 import { measureLift } from "../measurement.server";
 import { getShopOverview } from "../shops.server";
 import { PERIODS } from "./constants";
+import { placementQuality } from "./placement-quality";
 
 const DAY_MS = 86_400_000;
 
@@ -34,12 +35,16 @@ export async function getDashboard(db: PrismaClient, shopId: string, days: numbe
       return metrics ? [{ version: version.version, trainedAt: version.trainedAt?.toISOString() ?? null, metrics }] : [];
     })
     .reverse();
+  const latest = quality.at(-1)?.metrics;
   return {
     counts: overview.counts,
     activeModel: overview.activeModel && { ...overview.activeModel, trainedAt: overview.activeModel.trainedAt?.toISOString() ?? null },
     webhooks,
     backfill: backfill && { status: backfill.status, progress: backfill.progress, message: backfill.message ?? backfill.error ?? "" },
     quality,
+    // The last check's placements beside their baselines, worked out on the server: on the page,
+    // servesRepeats would bring the engine into the browser's bundle.
+    placements: latest ? placementQuality(latest) : null,
     lift,
     series,
     // Whether the blocks are in the theme is read from the theme (models/theme-blocks.server.ts).
