@@ -1,4 +1,6 @@
 import type { PrismaClient } from "@prisma/client";
+import { readStoreQuality } from "../app/engine";
+import { placementQuality } from "../app/models/admin/placement-quality";
 
 interface ApiItem {
   title: string;
@@ -28,6 +30,7 @@ export async function runDemoCheck(db: PrismaClient, shopId: string, origin: str
   if (!admin.text.includes("Affinity")) throw new Error("GET /app did not render the admin home page");
   log(`GET /app: ${admin.status}, ${admin.text.length.toLocaleString("en-US")} bytes`);
   for (const [label, value] of homeFigures(admin.text)) log(`    ${label}: ${value}`);
+  for (const line of await qualityRows(db, shopId)) log(`    ${line}`);
 
   const placements = [
     ["for_you", `customer=${customer.id}`, `for ${customer.name}`],
@@ -73,6 +76,22 @@ function homeFigures(html: string): [string, string][] {
     if (!Number.isFinite(value) || value === 0) throw new Error(`the admin home page's "${label}" is "${shown}", not a measured figure`);
     return [label, shown];
   });
+}
+
+/** The home page's quality table (placementQuality) from the served model's 30-day check, one line per placement. */
+async function qualityRows(db: PrismaClient, shopId: string) {
+  const shop = await db.shop.findUniqueOrThrow({ where: { id: shopId }, select: { activeModelVersion: { select: { metrics: true } } } });
+  const quality = readStoreQuality(shop.activeModelVersion?.metrics);
+  if (!quality) throw new Error("the served model has no 30-day check for the home page's quality table");
+  const percent = (value: number) => `${(value * 100).toFixed(1)}%`;
+  const table = placementQuality(quality);
+  return [
+    `quality on the last 30 days (${table.customers} customers, top ${table.k}; Recommended for you serves ${table.forYou}):`,
+    ...table.rows.map(
+      (row) =>
+        `  ${row.placement} on ${row.view === "all" ? "any product" : "new products"}: ${percent(row.recall)} against ${row.baseline} ${percent(row.baselineRecall)}`,
+    ),
+  ];
 }
 
 async function get(origin: string, pathAndQuery: string) {
