@@ -81,7 +81,7 @@ describe("fitRanker and rankCandidates", () => {
 
   it("learns which feature marks what shoppers buy next, each shopper weighted once", () => {
     expect(examples.customers).toBe(40);
-    expect(examples.weights.every((weight) => weight === 1)).toBe(true);
+    expect(examples.blocks.every((block) => block.weight === 1)).toBe(true);
     const weights = fitRanker(examples);
     expect(weights.weights[0]).toBeGreaterThan(1);
     expect(Math.abs(weights.weights[1])).toBeLessThan(weights.weights[0] / 4);

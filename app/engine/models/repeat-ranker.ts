@@ -236,68 +236,57 @@ function salesSignals(purchases: PurchaseColumns, items: number) {
   return { recent: recent.map((count) => (max ? Math.log1p(count) / Math.log1p(max) : 0)), trend };
 }
 
-/** Candidates' features with what the shopper bought next (1) or not (0), each weighted. */
+/** Candidates' features with what the shopper bought next (1) or not (0), one block per shopper. */
 export class RankerExamples {
-  readonly features: number[] = [];
-  readonly labels: number[] = [];
-  readonly weights: number[] = [];
-  /** The shoppers added. */
-  customers = 0;
+  /** Per shopper: their candidates' features (row-major, `count` each), labels and weight. */
+  readonly blocks: { features: Float64Array; labels: Uint8Array; weight: number }[] = [];
   constructor(readonly count: number) {}
-  /** Several sets of examples as one. */
+  /** Several sets of examples as one (the blocks are shared, not copied). */
   static join(parts: RankerExamples[]): RankerExamples {
     const joined = new RankerExamples(parts[0].count);
-    for (const part of parts) {
-      for (const value of part.features) joined.features.push(value);
-      for (const label of part.labels) joined.labels.push(label);
-      for (const weight of part.weights) joined.weights.push(weight);
-      joined.customers += part.customers;
-    }
+    for (const part of parts) joined.blocks.push(...part.blocks);
     return joined;
   }
   /** One shopper's candidates, labelled by the items they bought next, weighted 1 / how many (so each shopper counts once, as recall does). */
   add(rows: { items: number[]; features: Float64Array }, next: Set<number>) {
     if (!next.size) return;
-    this.customers++;
-    rows.items.forEach((item, index) => {
-      for (let j = 0; j < this.count; j++) this.features.push(rows.features[index * this.count + j]);
-      this.labels.push(next.has(item) ? 1 : 0);
-      this.weights.push(1 / next.size);
-    });
+    const labels = Uint8Array.from(rows.items, (item) => (next.has(item) ? 1 : 0));
+    this.blocks.push({ features: rows.features, labels, weight: 1 / next.size });
   }
-  get size() {
-    return this.labels.length;
+  /** The shoppers added. */
+  get customers() {
+    return this.blocks.length;
   }
 }
 
 /**
  * A weighted logistic regression with an L2 penalty on the standardised features, by Newton's
- * method (the features are few: each step solves a RANKER_FEATURES-sized system).
+ * method (the features are few: each step solves a RANKER_FEATURES-sized system); it stops when
+ * no parameter moves by more than 1e-4.
  */
 export function fitRanker(examples: RankerExamples, { l2 = 1, iterations = 25 } = {}): RankerWeights {
   const d = examples.count;
-  const n = examples.size;
   const { mean, scale } = standardisation(examples);
-  const x = Float64Array.from(examples.features, (value, index) => (value - mean[index % d]) / scale[index % d]);
   // Parameters: the d weights, then the bias (not penalised).
-  const beta = new Float64Array(d + 1);
   const size = d + 1;
+  const beta = new Float64Array(size);
+  const row = new Float64Array(size);
+  row[d] = 1;
   for (let iteration = 0; iteration < iterations; iteration++) {
     const gradient = new Float64Array(size);
     const hessian = new Float64Array(size * size);
-    const row = new Float64Array(size);
-    for (let i = 0; i < n; i++) {
-      for (let j = 0; j < d; j++) row[j] = x[i * d + j];
-      row[d] = 1;
-      let z = 0;
-      for (let j = 0; j < size; j++) z += beta[j] * row[j];
-      const p = 1 / (1 + Math.exp(-z));
-      const w = examples.weights[i];
-      const residual = w * (examples.labels[i] - p);
-      const curvature = w * p * (1 - p);
-      for (let a = 0; a < size; a++) {
-        gradient[a] += residual * row[a];
-        for (let b = 0; b <= a; b++) hessian[a * size + b] += curvature * row[a] * row[b];
+    for (const { features, labels, weight } of examples.blocks) {
+      for (let i = 0; i < labels.length; i++) {
+        let z = beta[d];
+        for (let j = 0; j < d; j++) z += beta[j] * (row[j] = (features[i * d + j] - mean[j]) / scale[j]);
+        const p = 1 / (1 + Math.exp(-z));
+        const residual = weight * (labels[i] - p);
+        const curvature = weight * p * (1 - p);
+        for (let a = 0; a < size; a++) {
+          gradient[a] += residual * row[a];
+          const scaled = curvature * row[a];
+          for (let b = 0; b <= a; b++) hessian[a * size + b] += scaled * row[b];
+        }
       }
     }
     for (let a = 0; a < size; a++) for (let b = 0; b < a; b++) hessian[b * size + a] = hessian[a * size + b];
@@ -314,22 +303,26 @@ export function fitRanker(examples: RankerExamples, { l2 = 1, iterations = 25 } 
       beta[a] += step;
       change = Math.max(change, Math.abs(step));
     }
-    if (change < 1e-6) break;
+    if (change < 1e-4) break;
   }
   return { features: [...RANKER_FEATURES], mean, scale, weights: Array.from(beta.subarray(0, d)), bias: beta[d] };
 }
 
 function standardisation(examples: RankerExamples) {
   const d = examples.count;
-  const n = Math.max(1, examples.size);
+  let n = 0;
   const mean = new Array<number>(d).fill(0);
   const square = new Array<number>(d).fill(0);
-  examples.features.forEach((value, index) => {
-    mean[index % d] += value / n;
-    square[index % d] += (value * value) / n;
-  });
-  const scale = mean.map((m, j) => Math.sqrt(Math.max(0, square[j] - m * m)) || 1);
-  return { mean, scale };
+  for (const { features } of examples.blocks) {
+    features.forEach((value, index) => {
+      mean[index % d] += value;
+      square[index % d] += value * value;
+    });
+    n += features.length / d;
+  }
+  const count = Math.max(1, n);
+  const scale = mean.map((sum, j) => Math.sqrt(Math.max(0, square[j] / count - (sum / count) ** 2)) || 1);
+  return { mean: mean.map((sum) => sum / count), scale };
 }
 
 /** Whether saved weights can rank with this version's features (a check saved before a feature changed cannot). */
