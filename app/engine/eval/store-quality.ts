@@ -60,9 +60,9 @@ export interface ServingChoices {
     /**
      * The weight of the shopper's due repeat purchases (the buy-again model's scores, each part
      * scaled to a maximum of 1) beside the blend, chosen among REPEAT_WEIGHTS by NDCG on the `all`
-     * view, where a repeat purchase counts; 0 where bringing repeats back did not do better, and in
-     * checks made before repeats joined them: "Recommended for you" then leaves out what the
-     * shopper bought.
+     * view, where a repeat purchase counts; 0 where the repeat ranker serves instead (`ranker`),
+     * where bringing repeats back did not do better, and in checks made before repeats joined
+     * them: "Recommended for you" then leaves out what the shopper bought unless the ranker serves.
      */
     repeats: number;
     /**
