@@ -135,25 +135,29 @@ describe("the admin in Chromium (demo mode)", () => {
     const cells = (row: string) => home.page.locator(`tr:has([data-comparison="${row}"]) > *`).allInnerTexts();
     await home.page.locator('[data-comparison="FOR_YOU-new"]').waitFor({ timeout: 10_000 });
     // For you on new products beside best sellers, always; on any product beside past purchases where it brings repeats back.
-    const forYouNew = await cells("FOR_YOU-new");
-    expect(forYouNew.slice(0, 5)).toEqual([
-      "Recommended for you",
+    const expectRow = async (row: string, view: string, recall: number, baseline: string, baselineRecall: number, words: RegExp) => {
+      const shown = await cells(row);
+      expect(shown.slice(0, 5)).toEqual(["Recommended for you", view, percent(recall), baseline, percent(baselineRecall)]);
+      expect(shown[5]).toMatch(words);
+    };
+    const { models } = quality;
+    await expectRow(
+      "FOR_YOU-new",
       "Products new to the customer",
-      percent(quality.models["for-you"].new.recall),
+      models["for-you"].new.recall,
       "Best sellers",
-      percent(quality.models.popularity.new.recall),
-    ]);
-    expect(forYouNew[5]).toMatch(/^(About the same as|Finds .*) showing best sellers/);
+      models.popularity.new.recall,
+      /^(About the same as|Finds .*) showing best sellers/,
+    );
     if (servesRepeats(quality.choices)) {
-      const forYouAll = await cells("FOR_YOU-all");
-      expect(forYouAll.slice(0, 5)).toEqual([
-        "Recommended for you",
+      await expectRow(
+        "FOR_YOU-all",
         "Any product",
-        percent(quality.models["for-you"].all.recall),
+        models["for-you"].all.recall,
         "Past purchases",
-        percent(quality.models["buy-again"].all.recall),
-      ]);
-      expect(forYouAll[5]).toMatch(/showing their past purchases/);
+        models["buy-again"].all.recall,
+        /showing their past purchases/,
+      );
     } else {
       expect(await home.page.locator('[data-comparison="FOR_YOU-all"]').count()).toBe(0);
       await home.page.getByText("so it is compared on those only").waitFor();

@@ -4,6 +4,7 @@ import { items, order } from "../../../test/fixtures/engine-events";
 import { userItems } from "../eval/matrix";
 import { DueRepeatScorer } from "../eval/scorers";
 import { BuyAgainModel } from "./buy-again";
+import { datasetPurchases } from "./repeat-ranker";
 
 describe("BuyAgainModel", () => {
   // Coffee ("c-beans") is rebought every ~30 days; nobody buys a second tent.
@@ -29,10 +30,7 @@ describe("BuyAgainModel", () => {
 
   it("scores in the 30-day check (DueRepeatScorer) as it serves, and nothing but the shopper's repeats", () => {
     const dataset = buildDataset(events, items("c-beans", "tent"));
-    const { item, time, start } = dataset.purchases;
-    const user = new Int32Array(item.length);
-    for (let u = 0; u < dataset.userIds.length; u++) user.fill(u, start[u], start[u + 1]);
-    const positions = Int32Array.from(item.keys());
+    const { user, item, time, positions } = datasetPurchases(dataset);
     const scorer = new DueRepeatScorer({ user, item, time, positions, now: dataset.now });
     scorer.fit(userItems(dataset.userIds.length, dataset.items.length, user, item, positions));
     const out = new Float32Array(dataset.items.length);
