@@ -15,6 +15,8 @@ import {
   NcfScorer,
   PopularityScorer,
   RepeatRankerScorer,
+  type RankerPeriod,
+  RecentEaseScorer,
   SequentialScorer,
   SvdScorer,
   TrendingScorer,
@@ -31,7 +33,7 @@ import { NCF_EPOCH_GRID } from "../app/engine/benchmark-models/ncf";
 import { POPULARITY_DEFAULTS, SEASON_SHARE_GRID } from "../app/engine/models/popularity";
 import { SEQUENTIAL_EPOCH_GRID } from "../app/engine/benchmark-models/sequential";
 import { SVD_REGULARISATION_GRID } from "../app/engine/benchmark-models/svd";
-import { HYBRID_SHARES, REPEAT_WEIGHTS } from "../app/engine/eval/store-quality";
+import { FOR_YOU_WEIGHTS, HYBRID_SHARES, REPEAT_WEIGHTS } from "../app/engine/eval/store-quality";
 import { TREND_GRID, type TrendParams } from "../app/engine/trend";
 import { useTfBackend } from "../app/engine/tf/backend";
 import type { EngineItem } from "../app/engine/types";
@@ -154,7 +156,15 @@ const als = (alpha: number) =>
   new AlsScorer({ factors: ALS_DEFAULTS.factors, lambda: ALS_DEFAULTS.lambda, alpha, iterations: ALS_DEFAULTS.iterations });
 const twoTower = (epochs: number) => new TwoTowerScorer(side, { epochs });
 /** EASE as the blends use it: plain, or counting session proximity (SESSION_EASE); which one is chosen on validation with the weights. */
-const easeVariants = [shared(() => new EaseScorer({ lambda: EASE_DEFAULTS.lambda })), shared(() => new EaseScorer(SESSION_EASE))];
+const plainEase = {
+  validation: new EaseScorer({ lambda: EASE_DEFAULTS.lambda }),
+  training: new EaseScorer({ lambda: EASE_DEFAULTS.lambda }),
+};
+const fittedOnce = (pair: { validation: Scorer; training: Scorer }) => {
+  const fitted = { validation: new FitOnce(pair.validation), training: new FitOnce(pair.training) };
+  return (forValidation: boolean) => (forValidation ? fitted.validation : fitted.training);
+};
+const easeVariants = [fittedOnce(plainEase), shared(() => new EaseScorer(SESSION_EASE))];
 const sharedAls = shared(() => als(ALS_DEFAULTS.alpha));
 const sharedTwoTower = shared(() => twoTower(TWO_TOWER_DEFAULTS.epochs));
 /** Trend settings tried on the time split (TREND_GRID): off, then the default and two others. */
@@ -162,21 +172,23 @@ const TRENDS_ON = TREND_GRID.slice(1);
 /**
  * A blend with EASE among its parts: its grid indexes every (EASE variant, weights, trend)
  * triple, so validation chooses all three. `parts` places EASE among the other parts; `trends`
- * are the trend settings tried (off only, unless given).
+ * are the trend settings tried (off only, unless given); `variants` the EASEs tried (plain and
+ * session EASE, unless given).
  */
 const easeBlend = (
   parts: (ease: Scorer, forValidation: boolean) => Scorer[],
   weightings: number[][],
   trends: TrendParams[] = TREND_GRID.slice(0, 1),
+  variants = easeVariants,
 ) => {
   const size = weightings.length * trends.length;
   return {
     make: (index: number, forValidation: boolean) => {
-      const ease = easeVariants[Math.floor(index / size)](forValidation);
+      const ease = variants[Math.floor(index / size)](forValidation);
       const blend = new BlendScorer(parts(ease, forValidation), weightings[Math.floor(index / trends.length) % weightings.length]);
       return trends.length > 1 ? new TrendScorer(blend, salesFor(forValidation), trends[index % trends.length]) : blend;
     },
-    grid: Array.from({ length: easeVariants.length * size }, (_, index) => index),
+    grid: Array.from({ length: variants.length * size }, (_, index) => index),
   };
 };
 /** [weight, 1 − weight], rounded so that reports read 0.3, not 0.30000000000000004. */
@@ -204,6 +216,14 @@ const salesFor = (forValidation: boolean) => ({
   positions: forValidation ? validation.train : split.train,
   now: forValidation ? validationCutoffTime : cutoff,
 });
+/** "Recommended for you" as served also tries EASE weighed by recency (RECENT_EASE), from plain EASE's weights. */
+const servedEaseVariants = [
+  ...easeVariants,
+  fittedOnce({
+    validation: new RecentEaseScorer(plainEase.validation, salesFor(true)),
+    training: new RecentEaseScorer(plainEase.training, salesFor(false)),
+  }),
+];
 const trending = (forValidation: boolean, seasonShare: number) =>
   new TrendingScorer(
     salesFor(forValidation),
@@ -312,19 +332,33 @@ const candidates: { family: string; make: (value: number, forValidation: boolean
           ),
         },
         // "Recommended for you" as served where the shop's customers rebuy: the EASE + ALS blend
-        // (× trend) beside the due repeats (the buy-again model's repurchase-interval scores) at
-        // a weight of REPEAT_WEIGHTS or none, all chosen on validation.
+        // as the 30-day check chooses it (forYouBlend) beside the due repeats (the buy-again
+        // model's repurchase-interval scores) at a weight of REPEAT_WEIGHTS or none, all chosen
+        // on validation.
         { family: "for-you-repeats", ...servedForYou() },
         // The same with the learned repeat ranker (models/repeat-ranker.ts) placing the shopper's
-        // purchases among the blend's candidates: its weights fitted on the validation split.
+        // purchases among the blend's candidates: its weights fitted on two periods of validation.
         { family: "for-you-ranker", ...repeatRanker(), chooseBy: "new" as View },
       ]
     : []),
 ];
 
-/** The blend(ease+als) grid, each setting beside the due repeats at 0 or each of REPEAT_WEIGHTS. */
+/**
+ * The EASE + ALS blend as the 30-day check chooses it for "Recommended for you" (eval/store-quality.ts):
+ * plain, session or recent EASE, its weight among FOR_YOU_WEIGHTS, the trend off or at its
+ * default (TREND_DEFAULTS).
+ */
+function forYouBlend() {
+  return easeBlend(
+    (ease, forValidation) => [ease, sharedAls(forValidation)],
+    FOR_YOU_WEIGHTS.map(complement),
+    TREND_GRID.slice(0, 2),
+    servedEaseVariants,
+  );
+}
+/** The served blend's grid (forYouBlend), each setting beside the due repeats at 0 or each of REPEAT_WEIGHTS. */
 function servedForYou() {
-  const personal = easeBlend((ease, forValidation) => [ease, sharedAls(forValidation)], [0.3, 0.5, 0.7].map(complement), TREND_GRID);
+  const personal = forYouBlend();
   const weights = [0, ...REPEAT_WEIGHTS];
   const repeats = {
     validation: new FitOnce(new DueRepeatScorer(salesFor(true))),
@@ -340,23 +374,42 @@ function servedForYou() {
   };
 }
 /**
- * The repeat ranker over the blend(ease+als) grid's setting that validation chooses on the `new`
- * view (as the 30-day check chooses the blend): on validation the blend alone, on training the
- * ranker's order, its weights fitted on the validation split.
+ * The repeat ranker over the served blend's setting (forYouBlend) that validation chooses on the
+ * `new` view (as the 30-day check chooses the blend): on validation the blend alone, on training
+ * the ranker's order, its weights fitted on the validation split's test period and the one
+ * before it (rankerPeriods).
  */
 function repeatRanker() {
-  const personal = easeBlend((ease, forValidation) => [ease, sharedAls(forValidation)], [0.3, 0.5, 0.7].map(complement), TREND_GRID);
+  const personal = forYouBlend();
   return {
     make: (index: number, forValidation: boolean): Scorer =>
       forValidation
         ? personal.make(index, true)
         : new RepeatRankerScorer({
             blend: { validation: personal.make(index, true), training: personal.make(index, false) },
-            validation: { train: validationTrain, test: validationTest, purchases: salesFor(true) },
+            periods: rankerPeriods(),
             training: salesFor(false),
           }),
     grid: personal.grid,
   };
+}
+/**
+ * The periods the repeat ranker learns from: the validation split's test period and the one of
+ * the same length before it (each blend refitted on what came before), so that its weights rest
+ * on two periods' customers rather than one's.
+ */
+function rankerPeriods(): RankerPeriod[] {
+  const earlierCutoff = validationCutoffTime - (cutoff - validationCutoffTime);
+  const beforeValidation = split.train.filter((position) => data.time[position] < validationCutoffTime);
+  const earlier = {
+    train: beforeValidation.filter((position) => data.time[position] < earlierCutoff),
+    test: beforeValidation.filter((position) => data.time[position] >= earlierCutoff),
+  };
+  const [earlierTrain, earlierTest] = matrices(earlier);
+  return [
+    { train: validationTrain, test: validationTest, purchases: salesFor(true) },
+    { train: earlierTrain, test: earlierTest, purchases: { ...salesFor(true), positions: earlier.train, now: earlierCutoff } },
+  ];
 }
 /** The time split counts both views; the others count new items only. */
 const views: View[] = isTime ? ["all", "new"] : ["new"];

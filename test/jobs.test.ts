@@ -10,7 +10,7 @@ import { importStoreSnapshot, type StoreSnapshot } from "../app/models/store-imp
 import { trainShop } from "../app/models/training.server";
 import { getDashboard } from "../app/models/admin/dashboard.server";
 import { redactCustomer } from "../app/models/privacy.server";
-import { deserializeModel, SESSION_EASE, type EaseModel, type StoreQuality } from "../app/engine";
+import { deserializeModel, RECENT_EASE, SESSION_EASE, type EaseModel, type StoreQuality } from "../app/engine";
 import { SEASON_SHARE, type PopularityModel } from "../app/engine/models/popularity";
 import { FOR_YOU_WEIGHTS, HYBRID_SHARES } from "../app/engine/eval/store-quality";
 import { generateDemoStore } from "../demo/generate";
@@ -505,7 +505,7 @@ describe.skipIf(!postgresUp || !redisUp)("training on worker processes (PostgreS
     expect(second.lists).toEqual(first.lists);
   }, 120_000);
 
-  it("fits EASE by sitting exactly when the shop's last 30 days chose it, with the weight chosen with it", async () => {
+  it("fits EASE by sitting or by recency exactly when the shop's last 30 days chose it, with the weight chosen with it", async () => {
     const db = database.prisma;
     const shop = await seedShop(database, "sittings.myshopify.com");
     const { modelVersionId } = await trainShop(db, shop.id);
@@ -517,6 +517,8 @@ describe.skipIf(!postgresUp || !redisUp)("training on worker processes (PostgreS
     const artifact = await db.modelArtifact.findFirstOrThrow({ where: { modelVersionId, name: "ease" } });
     const ease = deserializeModel(artifact.data) as EaseModel;
     expect(ease.toJSON().params.proximityMinutes).toBe(quality.choices.forYou.sessions ? SESSION_EASE.proximityMinutes : 0);
+    expect(typeof quality.choices.forYou.recency).toBe("boolean");
+    expect(ease.toJSON().params.recencyHalfLifeDays).toBe(quality.choices.forYou.recency ? RECENT_EASE.recencyHalfLifeDays : 0);
     // The hybrid is fitted, stored and named in the version exactly where the check gave it a share.
     expect(HYBRID_SHARES).toContain(quality.choices.forYou.hybrid);
     const hybrid = await db.modelArtifact.findFirst({ where: { modelVersionId, name: "hybrid" } });

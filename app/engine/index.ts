@@ -3,7 +3,7 @@ export { buildDataset, DatasetBuilder, purchaseEvents, type Dataset, type Datase
 export { PopularityModel, type PopularityParams } from "./models/popularity";
 export { CooccurrenceModel, type CooccurrenceParams, type MinedPair } from "./models/cooccurrence";
 export { BuyAgainModel, type BuyAgainParams } from "./models/buy-again";
-export { EaseModel, SESSION_EASE, type EaseParams } from "./models/ease";
+export { EaseModel, RECENT_EASE, SESSION_EASE, type EaseParams } from "./models/ease";
 export { AlsModel, type AlsModelParams } from "./models/als-model";
 export { ContentModel, type ContentParams } from "./models/content";
 export { HybridModel, type HybridParams } from "./models/hybrid";

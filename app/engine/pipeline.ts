@@ -4,7 +4,7 @@ import { AlsModel } from "./models/als-model";
 import { BuyAgainModel } from "./models/buy-again";
 import { ContentModel } from "./models/content";
 import { CooccurrenceModel } from "./models/cooccurrence";
-import { EaseModel, SESSION_EASE } from "./models/ease";
+import { EaseModel, RECENT_EASE, SESSION_EASE } from "./models/ease";
 import { HybridModel } from "./models/hybrid";
 import { PopularityModel, SEASON_SHARE } from "./models/popularity";
 import { itemTrend } from "./trend";
@@ -20,7 +20,7 @@ export interface ShopModels {
   quality: StoreQuality | null;
   /** The check's choices, or DEFAULT_CHOICES where it had none: what the models below and the lists follow. */
   choices: ServingChoices;
-  /** Plain or by sitting, as the check chose. */
+  /** Plain, by sitting or weighed by recency, as the check chose. */
   ease: EaseModel;
   /** Only where the check gave it a share of "Recommended for you". */
   hybrid: HybridModel | null;
@@ -54,7 +54,7 @@ export async function fitShopModels(
     als,
     quality,
     choices,
-    ease: EaseModel.fit(dataset, choices.forYou.sessions ? SESSION_EASE : {}),
+    ease: EaseModel.fit(dataset, { ...(choices.forYou.sessions ? SESSION_EASE : {}), ...(choices.forYou.recency ? RECENT_EASE : {}) }),
     hybrid: choices.forYou.hybrid ? HybridModel.fit(dataset) : null,
     trend: choices.forYou.trend ? itemTrend(dataset.items.length, dataset.purchases, dataset.now) : null,
   };

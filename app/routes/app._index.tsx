@@ -40,7 +40,18 @@ import { adminApiForShop } from "../shopify/admin-api.server";
 import { MAX_ID_LENGTH, readFormText } from "../text-input.server";
 
 /** The table of all models' rows: the served blend, its models, Trending, then the baselines (the stored JSON keeps no order). */
-const MODEL_ORDER = ["for-you", "ease", "session-ease", "als", "two-tower", "trending", "trending-season", "popularity", "buy-again"];
+const MODEL_ORDER = [
+  "for-you",
+  "ease",
+  "session-ease",
+  "recent-ease",
+  "als",
+  "two-tower",
+  "trending",
+  "trending-season",
+  "popularity",
+  "buy-again",
+];
 /** The chart over versions follows the served blend against the baselines (one colour each). */
 const CHARTED_MODELS = ["for-you", "trending", "popularity", "buy-again"];
 const byDisplayOrder = (names: string[]) => {

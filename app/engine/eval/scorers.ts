@@ -1,9 +1,10 @@
 import { blendScaledRows } from "../blend";
+import { decayFactor } from "../dataset";
 import { easeWeights } from "../linalg";
 import { ALS_DEFAULTS, fitAls, scoreAll, type AlsFactors } from "../models/als";
 import { BUY_AGAIN_DEFAULTS, BUY_AGAIN_HALF_LIFE_DAYS, dueScore, repurchaseIntervals } from "../models/buy-again";
 import { CONTENT_DEFAULTS, contentNeighbours, tfidf } from "../models/content";
-import { EASE_DEFAULTS, EASE_SCORER_LAMBDA } from "../models/ease";
+import { EASE_DEFAULTS, EASE_SCORER_LAMBDA, RECENT_EASE } from "../models/ease";
 import { popularityScores } from "../models/popularity";
 import { fitNcf, ncfScores, NCF_DEFAULTS, type NcfParams, type NcfWeights } from "../benchmark-models/ncf";
 import {
@@ -135,6 +136,7 @@ export class EaseScorer implements Scorer {
   readonly name: string;
   private weights: Float32Array = new Float32Array(0);
   private n = 0;
+  private fittedOn: UserItems | null = null;
   constructor(
     readonly params: { lambda: number; dropout?: number; proximityMinutes?: number; proximityFloor?: number } = {
       lambda: EASE_SCORER_LAMBDA,
@@ -143,6 +145,8 @@ export class EaseScorer implements Scorer {
     this.name = params.proximityMinutes ? "session-ease" : "ease";
   }
   fit(train: UserItems) {
+    if (this.fittedOn === train) return;
+    this.fittedOn = train;
     this.n = train.items;
     // The defaults of models/ease.ts: no proximity, floor 0.2 when it is on, no dropout.
     const {
@@ -155,6 +159,49 @@ export class EaseScorer implements Scorer {
   }
   score(_user: number, history: Int32Array, out: Float32Array) {
     sumRows(this.weights, this.n, history, out);
+  }
+  /** The scores of a history whose items count by `weight` instead of 1 each. */
+  scoreWeighted(history: Int32Array, weight: (item: number) => number, out: Float32Array) {
+    out.fill(0);
+    for (const item of history) {
+      const w = weight(item);
+      const base = item * this.n;
+      for (let j = 0; j < this.n; j++) out[j] += w * this.weights[base + j];
+    }
+  }
+}
+
+/**
+ * "recent-ease": EASE with each of the user's items counting by how lately they bought it
+ * (models/ease.ts, recencyHalfLifeDays), from the weights of the EASE it is given, so that it and
+ * plain EASE share one inverse (fitting it fits that EASE unless it is fitted on the matrix).
+ */
+export class RecentEaseScorer implements Scorer {
+  readonly name = "recent-ease";
+  private last: Map<number, number>[] = [];
+  constructor(
+    private readonly ease: EaseScorer,
+    /** The purchases the history holds, seen from `now`. */
+    private readonly purchases: Purchases,
+    private readonly halfLifeDays: number = RECENT_EASE.recencyHalfLifeDays,
+  ) {}
+  get params() {
+    return { ...this.ease.params, recencyHalfLifeDays: this.halfLifeDays };
+  }
+  fit(train: UserItems) {
+    this.ease.fit(train);
+    const { user, item, time, positions } = this.purchases;
+    this.last = Array.from({ length: train.users }, () => new Map());
+    for (let p = 0; p < positions.length; p++) {
+      const own = this.last[user[positions[p]]];
+      const at = own.get(item[positions[p]]);
+      if (at === undefined || time[positions[p]] > at) own.set(item[positions[p]], time[positions[p]]);
+    }
+  }
+  score(user: number, history: Int32Array, out: Float32Array) {
+    const own = this.last[user];
+    const { now } = this.purchases;
+    this.ease.scoreWeighted(history, (item) => decayFactor(now - (own?.get(item) ?? now), this.halfLifeDays), out);
   }
 }
 
@@ -475,12 +522,20 @@ export class BlendScorer implements Scorer {
   }
 }
 
+/** A period a ranker learns from: the purchases before it (rows and columns, seen from its start) and in it. */
+export interface RankerPeriod {
+  train: UserItems;
+  test: UserItems;
+  purchases: Purchases;
+}
+
 /**
  * "Recommended for you" with the learned repeat ranker (models/repeat-ranker.ts): a personal
- * blend's candidates and the user's purchases, ranked by weights fitted on an earlier period.
- * `fit` learns them where the benchmark's validation split says (the blend fitted on its
- * training part, the features at its cut-off, labelled by its test part), then fits the blend on
- * the training matrix given and reads the features at the training purchases' `now`.
+ * blend's candidates and the user's purchases, ranked by weights fitted on earlier periods.
+ * `fit` learns them where the benchmark's `periods` say (for each, the blend fitted on what came
+ * before it, the features at its start, labelled by what was bought in it; the examples of all
+ * of them joined), then fits the blend on the training matrix given and reads the features at
+ * the training purchases' `now`.
  */
 export class RepeatRankerScorer implements Scorer {
   readonly name = "for-you-ranker";
@@ -490,15 +545,18 @@ export class RepeatRankerScorer implements Scorer {
   constructor(
     private readonly setup: {
       blend: { validation: Scorer; training: Scorer };
-      validation: { train: UserItems; test: UserItems; purchases: Purchases };
+      periods: RankerPeriod[];
       training: Purchases;
     },
   ) {}
   fit(train: UserItems) {
-    const { blend, validation } = this.setup;
-    blend.validation.fit(validation.train);
-    const features = new RepeatFeatures(validation.purchases, train.users, train.items);
-    this.weights = fitRanker(rankerExamples(blend.validation, features, validation.train, validation.test));
+    const { blend, periods } = this.setup;
+    const examples = periods.map((period) => {
+      blend.validation.fit(period.train);
+      const features = new RepeatFeatures(period.purchases, train.users, train.items);
+      return rankerExamples(blend.validation, features, period.train, period.test);
+    });
+    this.weights = fitRanker(RankerExamples.join(examples));
     blend.training.fit(train);
     this.features = new RepeatFeatures(this.setup.training, train.users, train.items);
   }

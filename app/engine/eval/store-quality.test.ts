@@ -7,6 +7,7 @@ import {
   evaluateOnHistory,
   HYBRID_SHARES,
   MIN_RANKER_CUSTOMERS,
+  rankerExamplesBefore,
   readStoreQuality,
   servesRepeats,
   type StoreQuality,
@@ -44,10 +45,35 @@ describe("evaluateOnHistory", () => {
     expect(quality.models["for-you"].new.ndcg).toBe(1);
   });
 
-  it("keeps plain EASE when proximity tells nothing (everything bought at once)", async () => {
+  it("keeps plain EASE when proximity and recency tell nothing (everything bought at once)", async () => {
     const quality = (await evaluateOnHistory(history(true), { k: 1, minCustomers: 5 }))!;
     expect(quality.models["session-ease"].new.ndcg).toBe(quality.models.ease.new.ndcg);
+    expect(quality.models["recent-ease"].new.ndcg).toBe(quality.models.ease.new.ndcg);
     expect(quality.choices.forYou.sessions).toBe(false);
+    expect(quality.choices.forYou.recency).toBe(false);
+  });
+
+  it("weighs EASE by recency for the shop whose shoppers move on to what goes with their latest purchase", async () => {
+    // Per line: 11 shoppers bought o with oc, 10 bought r with rc. Later shoppers bought o ten
+    // months ago and r before the last 30 days, and in them rc: by count o's companion leads, by
+    // recency r's.
+    const events: EngineEvent[] = [];
+    for (const line of lines) {
+      for (let i = 0; i < 11; i++) events.push(...order(`o${line}-${i}`, `o${line}-${i}`, 100, `o${line}`, `oc${line}`));
+      for (let i = 0; i < 10; i++) events.push(...order(`r${line}-${i}`, `r${line}-${i}`, 100, `r${line}`, `rc${line}`));
+      for (let i = 0; i < 4; i++) {
+        const shopper = `d${line}-${i}`;
+        events.push(...order(shopper, `${shopper}-o`, 300, `o${line}`), ...order(shopper, `${shopper}-r`, 45, `r${line}`));
+        events.push(...order(shopper, `${shopper}-rc`, 5, `rc${line}`));
+      }
+    }
+    const dataset = buildDataset(events, items(...lines.flatMap((line) => [`o${line}`, `oc${line}`, `r${line}`, `rc${line}`])));
+    const quality = (await evaluateOnHistory(dataset, { k: 1, minCustomers: 5 }))!;
+    expect(quality.customers).toBe(20);
+    expect(quality.models.ease.new.ndcg).toBe(0);
+    expect(quality.models["recent-ease"].new.ndcg).toBe(1);
+    expect(quality.choices.forYou).toMatchObject({ recency: true, sessions: false });
+    expect(quality.models["for-you"].new.ndcg).toBe(1);
   });
 
   // Five product lines: shoppers bought a lead item a with `old` long ago (11 of them) and with
@@ -224,6 +250,32 @@ describe("evaluateOnHistory, the repeat ranker", () => {
     const quality = (await evaluateOnHistory(store("a", 5), { k: 1, minCustomers: 5 }))!;
     expect(quality.customers).toBeLessThan(MIN_RANKER_CUSTOMERS);
     expect(quality.choices.forYou.ranker).toBeUndefined();
+  });
+});
+
+describe("rankerExamplesBefore", () => {
+  it("labels the candidates of the customers who bought before and in the period by what they bought in it, and nothing after", async () => {
+    // s-shoppers: a 100 days ago, b in the period (60 to 30 days ago), c after it; t-shoppers
+    // bought a and b together long ago; u-shoppers bought a and nothing in the period.
+    const events: EngineEvent[] = [];
+    for (let i = 0; i < 10; i++) {
+      events.push(...order(`s${i}`, `s${i}-a`, 100, "a"), ...order(`s${i}`, `s${i}-b`, 45, "b"), ...order(`s${i}`, `s${i}-c`, 5, "c"));
+      events.push(...order(`t${i}`, `t${i}`, 200, "a", "b"));
+    }
+    for (let i = 0; i < 5; i++) events.push(...order(`u${i}`, `u${i}`, 100, "a"));
+    const dataset = buildDataset(events, items("a", "b", "c"));
+    const day = 86_400_000;
+    const blend = { easeWeight: 0.5, sessions: false, recency: true, trend: true, hybrid: 0 };
+    const examples = await rankerExamplesBefore(dataset, blend, { start: NOW - 60 * day, end: NOW - 30 * day });
+    expect(examples.customers).toBe(10);
+    // Each customer's candidates: a (bought) and the blend's b and c; only b is labelled.
+    for (const block of examples.blocks) {
+      expect(block.labels.length).toBe(3);
+      expect([...block.labels].reduce((sum, label) => sum + label, 0)).toBe(1);
+      expect(block.weight).toBe(1);
+    }
+    // A shop whose history is shorter than the period before the split has no example to add.
+    expect((await rankerExamplesBefore(dataset, blend, { start: NOW - 400 * day, end: NOW - 370 * day })).customers).toBe(0);
   });
 });
 

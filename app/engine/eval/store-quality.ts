@@ -12,6 +12,7 @@ import {
   DueRepeatScorer,
   EaseScorer,
   PopularityScorer,
+  RecentEaseScorer,
   rankerExamples,
   rankRow,
   TrendingScorer,
@@ -20,7 +21,15 @@ import {
   type Scorer,
 } from "./scorers";
 import type { UserItems } from "./matrix";
-import { datasetPurchases, fitRanker, RankerExamples, rankerFits, RepeatFeatures, type RankerWeights } from "../models/repeat-ranker";
+import {
+  datasetPurchases,
+  fitRanker,
+  RANKER_FEATURES,
+  RankerExamples,
+  rankerFits,
+  RepeatFeatures,
+  type RankerWeights,
+} from "../models/repeat-ranker";
 
 /** How the shop's own models do on its own history, as the admin shows it after each training. */
 export interface StoreQuality {
@@ -47,6 +56,11 @@ export interface ServingChoices {
     easeWeight: number;
     /** Whether its EASE counts session proximity (SESSION_EASE). */
     sessions: boolean;
+    /**
+     * Whether its EASE weighs each of the shopper's products by how lately they bought it
+     * (RECENT_EASE); absent from checks made before it joined them (plain or session EASE served).
+     */
+    recency?: boolean;
     /**
      * Whether the blend is multiplied by each product's trend (app/engine/trend.ts, TREND_DEFAULTS):
      * the products selling faster lately than over the last months lead.
@@ -95,7 +109,7 @@ export const FOR_YOU_WEIGHTS = [0, 0.25, 0.5, 0.75, 1];
 const DEFAULT_FOR_YOU_WEIGHT = 0.5;
 /** What serves where the check cannot choose (too few customers, or no EASE to weigh): the default weight, nothing else. */
 export const DEFAULT_CHOICES: ServingChoices = {
-  forYou: { easeWeight: DEFAULT_FOR_YOU_WEIGHT, sessions: false, trend: false, hybrid: 0, repeats: 0 },
+  forYou: { easeWeight: DEFAULT_FOR_YOU_WEIGHT, sessions: false, recency: false, trend: false, hybrid: 0, repeats: 0 },
   trending: {},
 };
 
@@ -167,12 +181,16 @@ export async function evaluateOnHistory(
   options: { k?: number; holdoutDays?: number; minCustomers?: number; maxHybridCells?: number } = {},
 ): Promise<StoreQuality | null> {
   const k = options.k ?? 10;
-  const cutoff = dataset.now - (options.holdoutDays ?? 30) * 86_400_000;
+  const holdoutMs = (options.holdoutDays ?? 30) * 86_400_000;
+  const cutoff = dataset.now - holdoutMs;
   const { user, item, time, train, trainMatrix, testMatrix } = splitPurchases(dataset, cutoff);
   const users = dataset.userIds.length;
   const items = dataset.items.length;
   // Without EASE there is no weight to choose, and ALS is not fitted twice.
-  const eases = items <= MAX_EASE_ITEMS ? [new EaseScorer({ lambda: EASE_DEFAULTS.lambda }), new EaseScorer(SESSION_EASE)] : [];
+  const plain = new EaseScorer({ lambda: EASE_DEFAULTS.lambda });
+  const purchases = { user, item, time, positions: train, now: cutoff };
+  // Recent EASE reads plain EASE's weights: one inverse for both.
+  const eases = items <= MAX_EASE_ITEMS ? [plain, new EaseScorer(SESSION_EASE), new RecentEaseScorer(plain, purchases)] : [];
   const als = eases.length
     ? new FactorsScorer(await fitAlsParallel({ rows: users, columns: items, rowStart: trainMatrix.rowStart, cols: trainMatrix.cols }))
     : null;
@@ -182,7 +200,7 @@ export async function evaluateOnHistory(
   const { trending, seasonal } = trendingScorers(dataset, cutoff);
   const scorers: Scorer[] = [
     new PopularityScorer(),
-    new BuyAgainScorer({ user, item, time, positions: train, now: cutoff }, { halfLifeDays: BUY_AGAIN_HALF_LIFE_DAYS }),
+    new BuyAgainScorer(purchases, { halfLifeDays: BUY_AGAIN_HALF_LIFE_DAYS }),
     ...trending,
     ...eases,
     ...(als ? [als] : []),
@@ -198,6 +216,7 @@ export async function evaluateOnHistory(
           easeRow: scorers.indexOf(ease),
           easeWeight,
           sessions: ease.name === "session-ease",
+          recency: ease.name === "recent-ease",
           hybrid: hybridShare,
           trend,
         })),
@@ -208,15 +227,8 @@ export async function evaluateOnHistory(
   const hybridRow = hybrid ? scorers.indexOf(hybrid) : -1;
   // Read only where there are blends to multiply by it.
   const trend = blends.length ? itemTrend(items, { item, time, positions: train }, cutoff) : new Float32Array(0);
-  const blendRow = (
-    row: Float32Array,
-    out: Float32Array[],
-    { easeRow, easeWeight: weight, hybrid: share, trend: trended }: CheckedBlend,
-  ) => {
-    if (share) blendScaledRows(row, [out[easeRow], out[alsRow], out[hybridRow]], [weight * (1 - share), (1 - weight) * (1 - share), share]);
-    else blendScaledRows(row, [out[easeRow], out[alsRow]], [weight, 1 - weight]);
-    if (trended) applyTrend(row, trend);
-  };
+  const blendRow = (row: Float32Array, out: Float32Array[], blend: CheckedBlend) =>
+    blendParts(row, [out[blend.easeRow], out[alsRow], out[hybridRow]], blend, trend);
   const score = (u: number, history: Int32Array, out: Float32Array[]) => {
     scorers.forEach((scorer, index) => scorer.score(u, history, out[index]));
     blends.forEach((blend, index) => blendRow(out[scorers.length + index], out, blend));
@@ -231,8 +243,9 @@ export async function evaluateOnHistory(
   const chosen = blends.find((blend) => sameBlend(blend, choices.forYou));
   if (chosen) {
     const parts = [chosen.easeRow, alsRow, ...(chosen.hybrid ? [hybridRow] : [])];
-    const purchases = { user, item, time, positions: train, now: cutoff };
-    const served = chooseRepeats({ scorers, parts, chosen, blendRow, purchases, trainMatrix, testMatrix, k });
+    // The ranker also learns from the period of the same length before the split.
+    const earlier = () => rankerExamplesBefore(dataset, chosen, { start: cutoff - holdoutMs, end: cutoff });
+    const served = await chooseRepeats({ scorers, parts, chosen, blendRow, purchases, trainMatrix, testMatrix, k, earlier });
     choices.forYou.repeats = served.weight;
     if (served.ranker) choices.forYou.ranker = served.ranker;
     if (served.weight || served.ranker) models["for-you"] = { ...models["for-you"], all: served.all };
@@ -241,8 +254,16 @@ export async function evaluateOnHistory(
 }
 
 type CheckedBlend = Omit<ServingChoices["forYou"], "repeats"> & { easeRow: number };
+
+/** A blend's row from its parts' rows (EASE, ALS and the hybrid, read where it has a share), times the trend where it follows it. */
+function blendParts(row: Float32Array, [ease, als, hybrid]: Float32Array[], blend: Blend, trend: Float32Array) {
+  const { easeWeight: weight, hybrid: share } = blend;
+  if (share) blendScaledRows(row, [ease, als, hybrid], [weight * (1 - share), (1 - weight) * (1 - share), share]);
+  else blendScaledRows(row, [ease, als], [weight, 1 - weight]);
+  if (blend.trend) applyTrend(row, trend);
+}
 const sameBlend = (a: CheckedBlend, b: Blend) =>
-  a.easeWeight === b.easeWeight && a.sessions === b.sessions && a.trend === b.trend && a.hybrid === b.hybrid;
+  a.easeWeight === b.easeWeight && a.sessions === b.sessions && !!a.recency === !!b.recency && a.trend === b.trend && a.hybrid === b.hybrid;
 
 /** Customers the check needs before it fits the repeat ranker (half of them judge the weights fitted on the other half). */
 export const MIN_RANKER_CUSTOMERS = 60;
@@ -251,13 +272,13 @@ export const MIN_RANKER_CUSTOMERS = 60;
  * How "Recommended for you" serves what the shopper bought, judged on the `all` view (a repeat
  * purchase counts) by NDCG: the chosen blend alone; beside the due repeats at each of
  * REPEAT_WEIGHTS; or reordered by the learned repeat ranker (models/repeat-ranker.ts). The ranker
- * learns from this split's own test purchases, so it is judged by cross-fitting: the customers are
- * split in two, and each half is ranked with weights fitted on the other. The weights served are
- * fitted on all of them. The first of equals wins (the blend alone first, the ranker last).
+ * learns from this split's own test purchases (and the period before the split's), so it is
+ * judged by cross-fitting: the customers are split in two, and each half is ranked with weights
+ * fitted on the other. The weights served are fitted on all of them. The first of equals wins (the blend alone first, the ranker last).
  * Neither way moves the `new` view, which leaves out what the customer bought: the repeats' scores
  * are 0 off it, and the ranker keeps the blend's order among new products.
  */
-function chooseRepeats(check: {
+async function chooseRepeats(check: {
   scorers: Scorer[];
   /** The rows of `scorers` the chosen blend reads (EASE, ALS and, where it has a share, the hybrid). */
   parts: number[];
@@ -267,6 +288,8 @@ function chooseRepeats(check: {
   trainMatrix: UserItems;
   testMatrix: UserItems;
   k: number;
+  /** The ranker's examples from the period before the split, asked for only where there are customers enough to fit it. */
+  earlier: () => Promise<RankerExamples>;
 }) {
   const { scorers, parts, chosen, blendRow, purchases, trainMatrix, testMatrix } = check;
   const buffers = scorers.map(() => new Float32Array(trainMatrix.items));
@@ -281,7 +304,7 @@ function chooseRepeats(check: {
   };
   const repeats = new DueRepeatScorer(purchases);
   repeats.fit(trainMatrix);
-  const ranker = crossFittedRanker(blend, purchases, trainMatrix, testMatrix);
+  const ranker = await crossFittedRanker(blend, purchases, trainMatrix, testMatrix, check.earlier);
   const score = (u: number, history: Int32Array, out: Float32Array[]) => {
     blend.score(u, history, out[0]);
     repeats.score(u, history, out[1]);
@@ -307,25 +330,75 @@ function chooseRepeats(check: {
 
 /**
  * The repeat ranker's weights fitted on each half of the customers (by the parity of their
- * index) and on all of them, with the features at the check's cut-off; null where too few
- * customers bought in both periods.
+ * index) and on all of them, with the features at the check's cut-off, each with the examples of
+ * the period before the split besides (`earlier`, which holds none of the split's test purchases:
+ * the half a fold judges stays unseen); null where too few customers bought in both periods of
+ * the split.
  */
-function crossFittedRanker(blend: Scorer, purchases: Purchases, trainMatrix: UserItems, testMatrix: UserItems) {
+async function crossFittedRanker(
+  blend: Scorer,
+  purchases: Purchases,
+  trainMatrix: UserItems,
+  testMatrix: UserItems,
+  earlier: () => Promise<RankerExamples>,
+) {
   const features = new RepeatFeatures(purchases, trainMatrix.users, trainMatrix.items);
   const halves = [0, 1].map((half) => rankerExamples(blend, features, trainMatrix, testMatrix, (user) => user % 2 === half));
   if (halves.reduce((sum, half) => sum + half.customers, 0) < MIN_RANKER_CUSTOMERS) return null;
+  const before = await earlier();
   return {
     features,
-    folds: halves.map((half) => fitRanker(half)),
-    served: fitRanker(RankerExamples.join(halves)),
+    folds: halves.map((half) => fitRanker(RankerExamples.join([half, before]))),
+    served: fitRanker(RankerExamples.join([...halves, before])),
   };
 }
 
-/** Every purchase by user (the dataset's columns, read as they are), split at the cut-off into train and test matrices. */
-function splitPurchases(dataset: Dataset, cutoff: number) {
+/**
+ * The ranker's examples from a period before the split: the chosen blend refitted on the
+ * purchases before `start` (its EASE, ALS and hybrid, and the trend there), its candidates and
+ * the customers' purchases labelled by what they bought from `start` to `end`. Two periods'
+ * customers steady the ranker's weights: on Online Retail they bring it past buy-again by 5% at
+ * every cut-off (docs/quality.md).
+ */
+export async function rankerExamplesBefore(
+  dataset: Dataset,
+  blend: Blend,
+  period: { start: number; end: number },
+): Promise<RankerExamples> {
+  const { user, item, time, train, trainMatrix, testMatrix } = splitPurchases(dataset, period.start, period.end);
+  const users = dataset.userIds.length;
+  const items = dataset.items.length;
+  const purchases = { user, item, time, positions: train, now: period.start };
+  // A shop with no customer who bought both before and in the period (a history shorter than two periods) has nothing to add.
+  const bothSides = (u: number) =>
+    trainMatrix.rowStart[u + 1] > trainMatrix.rowStart[u] && testMatrix.rowStart[u + 1] > testMatrix.rowStart[u];
+  if (!Array.from({ length: users }, (_, u) => u).some(bothSides)) return new RankerExamples(RANKER_FEATURES.length);
+  const plain = new EaseScorer(blend.sessions ? SESSION_EASE : { lambda: EASE_DEFAULTS.lambda });
+  const parts: Scorer[] = [
+    blend.recency ? new RecentEaseScorer(plain, purchases) : plain,
+    new FactorsScorer(await fitAlsParallel({ rows: users, columns: items, rowStart: trainMatrix.rowStart, cols: trainMatrix.cols })),
+    ...(blend.hybrid ? [new TwoTowerScorer({ items: dataset.items })] : []),
+  ];
+  for (const part of parts) part.fit(trainMatrix);
+  const trend = blend.trend ? itemTrend(items, { item, time, positions: train }, period.start) : new Float32Array(0);
+  const rows = parts.map(() => new Float32Array(items));
+  const scorer: Scorer = {
+    name: "for-you",
+    params: {},
+    fit() {},
+    score(u, history, out) {
+      parts.forEach((part, index) => part.score(u, history, rows[index]));
+      blendParts(out, rows, blend, trend);
+    },
+  };
+  return rankerExamples(scorer, new RepeatFeatures(purchases, users, items), trainMatrix, testMatrix);
+}
+
+/** Every purchase by user (the dataset's columns, read as they are), split at the cut-off into train and test matrices (the test up to `end`). */
+function splitPurchases(dataset: Dataset, cutoff: number, end = Infinity) {
   const { user, item, time, positions } = datasetPurchases(dataset);
   const train = positions.filter((p) => time[p] < cutoff);
-  const test = positions.filter((p) => time[p] >= cutoff);
+  const test = positions.filter((p) => time[p] >= cutoff && time[p] < end);
   const users = dataset.userIds.length;
   const items = dataset.items.length;
   const trainMatrix = userItems(users, items, user, item, train, time);
@@ -385,7 +458,7 @@ function chooseForYou(scorers: Scorer[], blends: Blend[], { all, fresh }: { all:
   let choice: Blend = DEFAULT_CHOICES.forYou;
   if (blends.length) {
     // The blend with the best NDCG on the `new` view (the first of equals: plain EASE before
-    // sessions, no hybrid before the hybrid, no trend before trend).
+    // sessions and recency, no hybrid before the hybrid, no trend before trend).
     let best = 0;
     blends.forEach((_, index) => {
       if (fresh[scorers.length + index].ndcg > fresh[scorers.length + best].ndcg) best = index;
@@ -397,7 +470,14 @@ function chooseForYou(scorers: Scorer[], blends: Blend[], { all, fresh }: { all:
   const season = seasonal ? [models["trending-season"].new.ndcg, models.trending.new.ndcg] : [0, 0];
   const trendingSeason = season[0] || season[1] ? season[0] > season[1] : undefined;
   const choices: ServingChoices = {
-    forYou: { easeWeight: choice.easeWeight, sessions: choice.sessions, trend: choice.trend, hybrid: choice.hybrid, repeats: 0 },
+    forYou: {
+      easeWeight: choice.easeWeight,
+      sessions: choice.sessions,
+      recency: !!choice.recency,
+      trend: choice.trend,
+      hybrid: choice.hybrid,
+      repeats: 0,
+    },
     trending: trendingSeason === undefined ? {} : { season: trendingSeason },
   };
   return { models, choices };

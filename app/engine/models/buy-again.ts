@@ -120,7 +120,7 @@ export class BuyAgainModel implements Recommender {
         });
         return repeatable;
       }),
-      history: historyFromDataset(dataset, 0),
+      history: historyFromDataset(dataset, { maxItemsPerUser: 0 }),
     });
   }
 

@@ -4,9 +4,10 @@ import { forgetUser } from "../redact";
 import { deserializeModel, serializeModel } from "../registry";
 import { DAY, items, NOW, order } from "../../../test/fixtures/engine-events";
 import { userItems } from "../eval/matrix";
-import { EaseScorer } from "../eval/scorers";
+import { EaseScorer, RecentEaseScorer } from "../eval/scorers";
 import type { EngineEvent } from "../types";
-import { EASE_DEFAULTS, EaseModel, SESSION_EASE, SESSION_EASE_GRID } from "./ease";
+import { tuplesOf } from "./history";
+import { EASE_DEFAULTS, EaseModel, RECENT_EASE, SESSION_EASE, SESSION_EASE_GRID } from "./ease";
 
 describe("EaseModel", () => {
   // Campers buy tents, bags and stoves; coffee people buy grinders and beans; everyone buys "x".
@@ -66,6 +67,64 @@ describe("EaseModel", () => {
     expect(sessions.recommend({ userId: "newcomer", k: 1 })[0].itemId).toBe("bag");
     const copy = deserializeModel(serializeModel(sessions));
     expect(copy.recommend({ userId: "newcomer", k: 2 })).toEqual(sessions.recommend({ userId: "newcomer", k: 2 }));
+  });
+
+  it("weighed by recency, puts what goes with the shopper's latest purchases before what goes with old ones", () => {
+    // A shopper into coffee ten months ago and into camping last week.
+    const drifted = buildDataset(
+      [...events, ...order("drifter", "d1", 300, "grinder"), ...order("drifter", "d2", 7, "tent")],
+      dataset.items,
+    );
+    const scoreOf = (model: EaseModel, itemId: string) =>
+      model.recommend({ userId: "drifter", k: 6 }).find((r) => r.itemId === itemId)!.score;
+    const plain = EaseModel.fit(drifted, { lambda: 5 });
+    const recent = EaseModel.fit(drifted, { lambda: 5, ...RECENT_EASE });
+    expect(recent.toJSON().params).toEqual({ ...EASE_DEFAULTS, lambda: 5, ...RECENT_EASE });
+    // Each product's score is the weight from the purchase it goes with, times that purchase's recency.
+    const recency = (daysAgo: number) => 0.5 ** (daysAgo / RECENT_EASE.recencyHalfLifeDays);
+    const ratio = (model: EaseModel) => scoreOf(model, "beans") / scoreOf(model, "bag");
+    expect(ratio(recent)).toBeCloseTo((ratio(plain) * recency(300)) / recency(7), 2);
+    expect(recent.recommend({ userId: "drifter", k: 1 })[0]).toMatchObject({
+      itemId: "bag",
+      reason: { kind: "because_you_bought", itemId: "tent" },
+    });
+    const copy = deserializeModel(serializeModel(recent));
+    expect(copy.recommend({ userId: "drifter", k: 3 })).toEqual(recent.recommend({ userId: "drifter", k: 3 }));
+    // A model saved before recency weighing (no half-life among its parameters) serves as plain EASE.
+    const { recencyHalfLifeDays: _, ...older } = plain.toJSON().params;
+    const saved = EaseModel.fromJSON({ ...plain.toJSON(), params: older }, 2);
+    expect(saved.recommend({ userId: "drifter", k: 3 })).toEqual(plain.recommend({ userId: "drifter", k: 3 }));
+  });
+
+  it("weighs by recency as the evaluation harness does, from each shopper's latest purchase of each item", () => {
+    const drifter = [
+      ...order("drifter", "d1", 300, "grinder"),
+      ...order("drifter", "d2", 100, "grinder"),
+      ...order("drifter", "d3", 7, "tent"),
+    ];
+    const drifted = buildDataset([...events, ...drifter], dataset.items);
+    const saved = EaseModel.fit(drifted, { lambda: 5, ...RECENT_EASE }).toJSON().history;
+    const weights = new Map(
+      tuplesOf(saved.items[saved.userIds.indexOf("drifter")], 2).map(([item, weight]) => [drifted.items[item].id, weight]),
+    );
+    // The harness's weight of an item: recent EASE's scores from it alone over plain EASE's.
+    const { user, item, time } = drifted.events;
+    const positions = Int32Array.from(item.keys());
+    const rows = userItems(drifted.userIds.length, drifted.items.length, user, item, positions);
+    const plain = new EaseScorer({ lambda: 5 });
+    const recent = new RecentEaseScorer(plain, { user, item, time, positions, now: drifted.now });
+    recent.fit(rows);
+    const [withRecency, without] = [new Float32Array(drifted.items.length), new Float32Array(drifted.items.length)];
+    for (const [itemId, weight] of weights) {
+      const seed = Int32Array.of(drifted.itemIndex.get(itemId)!);
+      recent.score(drifted.userIndex.get("drifter")!, seed, withRecency);
+      plain.score(0, seed, without);
+      const other = without.findIndex((score) => score > 0);
+      expect(weight).toBeCloseTo(withRecency[other] / without[other], 4);
+    }
+    // The latest purchase counts: the grinder bought 300 and 100 days ago weighs as bought 100 days ago.
+    expect(weights.get("grinder")).toBeCloseTo(0.5 ** (100 / RECENT_EASE.recencyHalfLifeDays), 4);
+    expect(weights.get("tent")).toBeCloseTo(0.5 ** (7 / RECENT_EASE.recencyHalfLifeDays), 4);
   });
 
   it("weighs by sitting as the evaluation harness does, from each shopper's first interest in each item", () => {

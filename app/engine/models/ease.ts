@@ -31,6 +31,10 @@ import { recommendFromLists, similarFromLists, type NeighbourLists } from "./see
  *   turns it on when the shop's own last 30 days say it helps (eval/store-quality.ts).
  * - dropout (0): DLAE's regularisation (linalg.ts), λ plus dropout/(1 − dropout) times each
  *   item's own count, so that popular items lean less on each other.
+ * - recencyHalfLifeDays (0, off): each of the shopper's items counts by how lately they last
+ *   showed interest in it, halved every so many days, instead of 1: what they buy now leads what
+ *   they bought a year ago. RECENT_EASE holds the setting; the training job turns it on when the
+ *   shop's own last 30 days say it helps (eval/store-quality.ts).
  */
 export interface EaseParams {
   lambda?: number;
@@ -40,6 +44,7 @@ export interface EaseParams {
   proximityMinutes?: number;
   proximityFloor?: number;
   dropout?: number;
+  recencyHalfLifeDays?: number;
 }
 
 /**
@@ -55,10 +60,18 @@ export const EASE_DEFAULTS: Required<EaseParams> = {
   proximityMinutes: 0,
   proximityFloor: 0.2,
   dropout: 0,
+  recencyHalfLifeDays: 0,
 };
 
 /** EASE with session proximity, as tuned on MovieLens 100k's validation split (README, "Recommendation quality"). */
 export const SESSION_EASE = { lambda: 200, dropout: 0.4, proximityMinutes: 15, proximityFloor: 0.2 } as const satisfies EaseParams;
+
+/**
+ * Plain EASE with each of the shopper's items weighed by how lately they showed interest in it
+ * (180-day half-life: on Online Retail's time split, 90 days ranked new products worse and 365
+ * no better; docs/quality.md).
+ */
+export const RECENT_EASE = { recencyHalfLifeDays: 180 } as const satisfies EaseParams;
 
 /**
  * The λ the harness's EaseScorer (eval/scorers.ts) takes when given no parameters. It differs from
@@ -94,12 +107,12 @@ interface EaseState {
  * session proximity and dropout have neither among their parameters (they were fitted without).
  */
 type EaseStateV1 = Omit<EaseState, "params" | "history"> & {
-  params: Omit<Required<EaseParams>, "proximityMinutes" | "proximityFloor" | "dropout"> & Partial<EaseParams>;
+  params: Omit<Required<EaseParams>, "proximityMinutes" | "proximityFloor" | "dropout" | "recencyHalfLifeDays"> & Partial<EaseParams>;
   history: UserHistoryV1;
 };
 
-/** The parameters of an EASE fitted without session proximity and dropout. */
-const WITHOUT_SESSIONS = { proximityMinutes: 0, proximityFloor: 0.2, dropout: 0 } as const satisfies EaseParams;
+/** The parameters of an EASE fitted without session proximity, dropout and recency. */
+const WITHOUT_SESSIONS = { proximityMinutes: 0, proximityFloor: 0.2, dropout: 0, recencyHalfLifeDays: 0 } as const satisfies EaseParams;
 
 export class EaseModel implements Recommender {
   static readonly modelName = "ease";
@@ -132,6 +145,7 @@ export class EaseModel implements Recommender {
       proximityMinutes: params.proximityMinutes ?? EASE_DEFAULTS.proximityMinutes,
       proximityFloor: params.proximityFloor ?? EASE_DEFAULTS.proximityFloor,
       dropout: params.dropout ?? EASE_DEFAULTS.dropout,
+      recencyHalfLifeDays: params.recencyHalfLifeDays ?? EASE_DEFAULTS.recencyHalfLifeDays,
     };
     // The items most shoppers have shown (positive) interest in.
     const { modelled, column } = itemsByShoppers(dataset, full.maxItems);
@@ -147,7 +161,8 @@ export class EaseModel implements Recommender {
       neighbours[modelled[i]] = topK(row, full.neighbours).map((j) => [modelled[j], Math.round(row[j] * 1e6) / 1e6] as [number, number]);
     }
     options.onProgress?.(1, "ease");
-    return new EaseModel({ params: full, itemIds: dataset.items.map((item) => item.id), neighbours, history: historyFromDataset(dataset) });
+    const history = historyFromDataset(dataset, { recencyHalfLifeDays: full.recencyHalfLifeDays });
+    return new EaseModel({ params: full, itemIds: dataset.items.map((item) => item.id), neighbours, history });
   }
 
   static fromJSON(state: unknown, version: unknown = EaseModel.modelVersion): EaseModel {
@@ -156,8 +171,11 @@ export class EaseModel implements Recommender {
         const saved = state as EaseStateV1;
         return new EaseModel({ ...saved, params: { ...WITHOUT_SESSIONS, ...saved.params }, history: historyFromV1(saved.history) });
       }
-      case 2:
-        return new EaseModel(state as EaseState);
+      case 2: {
+        // Models saved before recency weighing have no half-life among their parameters (they were fitted without).
+        const saved = state as EaseState;
+        return new EaseModel({ ...saved, params: { ...saved.params, recencyHalfLifeDays: saved.params.recencyHalfLifeDays ?? 0 } });
+      }
       default:
         throw unreadableVersion(EaseModel.modelName, version, EaseModel.modelVersion);
     }
@@ -172,11 +190,11 @@ export class EaseModel implements Recommender {
     return similarFromLists(this.lists, itemId, k, exclude);
   }
 
-  /** For a known shopper: the sum of the weights of the items they showed interest in. */
+  /** For a known shopper: the sum of the weights of the items they showed interest in (each by its recency, where that is on). */
   recommend(request: RecommendRequest): Recommendation[] {
     return recommendFromLists(this.lists, this.users, request, {
       excludePurchased: this.state.params.excludePurchased,
-      weighByInterest: false,
+      weighByInterest: this.state.params.recencyHalfLifeDays > 0,
     });
   }
 }

@@ -31,8 +31,8 @@ describe("user history", () => {
     expect(new HistoryIndex(history).interest("nobody")).toEqual([]);
     // The models of one training share one history per cap, and the purchases across caps.
     expect(historyFromDataset(dataset)).toBe(history);
-    expect(historyFromDataset(dataset, 0).bought).toBe(history.bought);
-    expect(historyFromDataset(dataset, 0).items).toEqual([[], [], []]);
+    expect(historyFromDataset(dataset, { maxItemsPerUser: 0 }).bought).toBe(history.bought);
+    expect(historyFromDataset(dataset, { maxItemsPerUser: 0 }).items).toEqual([[], [], []]);
   });
 
   it("reads models saved as version 1 with one [item, interest] array per pair", () => {

@@ -1,4 +1,4 @@
-import { boughtItems, type Dataset } from "../dataset";
+import { boughtItems, decayFactor, type Dataset } from "../dataset";
 
 /**
  * What a model remembers of each shopper: the items they bought and their interest weights,
@@ -37,32 +37,57 @@ export function flatRows(rows: (number | number[])[][]): number[][] {
   return rows.map((row) => (Array.isArray(row[0]) ? (row as number[][]).flat() : (row as number[])));
 }
 
-/** One history per dataset (and cap): the models of a training read it, none changes it. */
-const histories = new WeakMap<Dataset, { bought: number[][]; byCap: Map<number, UserHistory> }>();
+/** One history per dataset (and cap and weighing): the models of a training read it, none changes it. */
+const histories = new WeakMap<Dataset, { bought: number[][]; byCap: Map<string, UserHistory> }>();
 
-export function historyFromDataset(dataset: Dataset, maxItemsPerUser = 50): UserHistory {
+/**
+ * The shoppers' history as the models keep it: per shopper their `maxItemsPerUser` strongest
+ * positive interests, each with its interest weight, or with `recencyHalfLifeDays` with how
+ * lately they last showed interest in it (1 on the day, halved every so many days).
+ */
+export function historyFromDataset(dataset: Dataset, { maxItemsPerUser = 50, recencyHalfLifeDays = 0 } = {}): UserHistory {
   let shared = histories.get(dataset);
   if (!shared)
     histories.set(dataset, (shared = { bought: dataset.userIds.map((_, user) => boughtItems(dataset, user)), byCap: new Map() }));
-  let history = shared.byCap.get(maxItemsPerUser);
-  if (!history)
-    shared.byCap.set(
-      maxItemsPerUser,
-      (history = { userIds: dataset.userIds, items: strongestInterest(dataset, maxItemsPerUser), bought: shared.bought }),
-    );
+  const key = `${maxItemsPerUser}:${recencyHalfLifeDays}`;
+  let history = shared.byCap.get(key);
+  if (!history) {
+    const items = strongestInterest(dataset, maxItemsPerUser, recencyHalfLifeDays ? lastInterest(dataset) : null, recencyHalfLifeDays);
+    shared.byCap.set(key, (history = { userIds: dataset.userIds, items, bought: shared.bought }));
+  }
   return history;
 }
 
-/** Per user: their `maxItemsPerUser` strongest positive interests, flat (item, interest, …). */
-function strongestInterest(dataset: Dataset, maxItemsPerUser: number): number[][] {
+/** Per user: their `maxItemsPerUser` strongest positive interests, flat (item, weight, …): the interest, or its recency given the last times. */
+function strongestInterest(
+  dataset: Dataset,
+  maxItemsPerUser: number,
+  last: Map<number, number>[] | null,
+  halfLifeDays: number,
+): number[][] {
   if (maxItemsPerUser === 0) return dataset.userIds.map(() => []);
-  return dataset.interest.map((interest) =>
+  return dataset.interest.map((interest, user) =>
     [...interest.entries()]
       .filter(([, weight]) => weight > 0)
       .sort((a, b) => b[1] - a[1])
       .slice(0, maxItemsPerUser)
-      .flatMap(([item, weight]): number[] => [item, Math.round(weight * 1e4) / 1e4]),
+      .flatMap(([item, weight]): number[] => {
+        const kept = last ? decayFactor(dataset.now - (last[user].get(item) ?? dataset.now), halfLifeDays) : weight;
+        return [item, Math.round(kept * 1e4) / 1e4];
+      }),
   );
+}
+
+/** Per user: item → the time of their latest positive event for it. */
+function lastInterest(dataset: Dataset): Map<number, number>[] {
+  const last: Map<number, number>[] = dataset.userIds.map(() => new Map());
+  const { user, item, time, weight } = dataset.events;
+  for (let e = 0; e < item.length; e++) {
+    if (weight[e] <= 0) continue;
+    const own = last[user[e]];
+    if (!(time[e] <= (own.get(item[e]) ?? -Infinity))) own.set(item[e], time[e]);
+  }
+  return last;
 }
 
 export class HistoryIndex {
