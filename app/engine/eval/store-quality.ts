@@ -47,9 +47,9 @@ export interface StoreQuality {
 /** How "Recommended for you" and "Trending" serve a shop, as its 30-day check chose. */
 export interface ServingChoices {
   /**
-   * The blend of "Recommended for you", its four choices made together among FOR_YOU_WEIGHTS, both
-   * EASEs, HYBRID_SHARES and the trend on or off, by NDCG on the `new` view of this split; the
-   * `for-you` entry of `models` is that blend.
+   * The blend of "Recommended for you", its choices made together among FOR_YOU_WEIGHTS, the
+   * three EASEs (plain, session and recent), HYBRID_SHARES and the trend on or off, by NDCG on the
+   * `new` view of this split; the `for-you` entry of `models` is that blend.
    */
   forYou: {
     /** The weight on EASE (the rest on ALS, besides the hybrid's share). */
@@ -171,8 +171,8 @@ export const REPEAT_WEIGHTS = [0.25, 0.5, 1, 2, 4];
  * `holdoutDays`, test on what each customer bought after, in both views (`all`: a repeat purchase
  * counts; `new`: only products new to the customer). "Recommended for you" blends EASE, ALS and,
  * in a small shop, the two-tower hybrid; this split is where their weights are chosen, whether
- * EASE counts pairs by sitting (session EASE), and whether the blend favours products on the
- * rise (trend). It is the shop's validation split: the models that serve are refitted on all of
+ * EASE counts pairs by sitting (session EASE) or weighs the shopper's recent purchases above old
+ * ones (recent EASE), and whether the blend favours products on the rise (trend). It is the shop's validation split: the models that serve are refitted on all of
  * the history. Popularity and buy-again are the baselines the blend must beat. Null when too few
  * customers bought in both periods to say anything.
  */
