@@ -112,11 +112,13 @@ export class ItemKnnScorer implements Scorer {
 }
 
 /** out = the sum of the rows of a dense n × n item matrix for the user's items. */
-function sumRows(matrix: Float32Array, n: number, history: Int32Array, out: Float32Array) {
+/** The sum of the history's rows of an n × n matrix, each times its item's `weight` (1 unless given). */
+function sumRows(matrix: Float32Array, n: number, history: Int32Array, out: Float32Array, weight?: (item: number) => number) {
   out.fill(0);
   for (const item of history) {
     const base = item * n;
-    for (let j = 0; j < n; j++) out[j] += matrix[base + j];
+    const w = weight ? weight(item) : 1;
+    for (let j = 0; j < n; j++) out[j] += w * matrix[base + j];
   }
 }
 
@@ -162,12 +164,7 @@ export class EaseScorer implements Scorer {
   }
   /** The scores of a history whose items count by `weight` instead of 1 each. */
   scoreWeighted(history: Int32Array, weight: (item: number) => number, out: Float32Array) {
-    out.fill(0);
-    for (const item of history) {
-      const w = weight(item);
-      const base = item * this.n;
-      for (let j = 0; j < this.n; j++) out[j] += w * this.weights[base + j];
-    }
+    sumRows(this.weights, this.n, history, out, weight);
   }
 }
 
